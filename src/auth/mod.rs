@@ -1,0 +1,10 @@
+//! Credentials: Argon2id password hashing off the async executor, and HS256 tokens that carry
+//! a version so that a password change or a deletion revokes every earlier token.
+
+mod identity;
+mod passwords;
+mod tokens;
+
+pub use identity::{agent_token, authenticate, client_token};
+pub use passwords::{hash_password, verify_password, verify_password_or_dummy};
+pub use tokens::{Claims, Kind, TOKEN_TTL_SECS, Tokens};

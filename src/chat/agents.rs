@@ -1,0 +1,132 @@
+//! Agent availability and membership changes, which move the queue.
+
+use chrono::Utc;
+
+use super::{Chat, events};
+use crate::domain::AgentId;
+use crate::domain::model::{Agent, AgentStatus, SessionStatus};
+use crate::domain::permissions;
+use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::fanout::Target;
+use crate::store::AgentChanges;
+
+impl Chat {
+    /// Applies profile changes the caller is allowed to make; a raised capacity or a return to
+    /// `active` assigns waiting sessions.
+    pub async fn update_agent(
+        &self,
+        actor: &Agent,
+        agent_id: AgentId,
+        changes: AgentChanges,
+    ) -> ApiResult<Agent> {
+        let target = self.agent_of_org(actor, agent_id).await?;
+        let privileged = changes.role.is_some() || changes.max_concurrent_sessions.is_some();
+        permissions::can_edit_agent(actor, &target, privileged).or_deny("agent")?;
+        if changes
+            .role
+            .is_some_and(|r| r != crate::domain::model::Role::Admin)
+            && target.role == crate::domain::model::Role::Admin
+            && self.store.count_admins(target.organization_id).await? <= 1
+        {
+            return Err(ApiError::Conflict(
+                "the last admin of an organization cannot lose the admin role".into(),
+            ));
+        }
+        let updated = self
+            .store
+            .update_agent(target.id, &changes, Utc::now())
+            .await?
+            .ok_or_else(|| ApiError::not_found("agent"))?;
+        if changes.max_concurrent_sessions.is_some() {
+            self.drain_queue(updated.organization_id).await?;
+        }
+        self.with_online(updated).await
+    }
+
+    /// Sets an agent's status and tells the organization.
+    pub async fn set_agent_status(
+        &self,
+        actor: &Agent,
+        agent_id: AgentId,
+        status: AgentStatus,
+    ) -> ApiResult<Agent> {
+        let target = self.agent_of_org(actor, agent_id).await?;
+        permissions::can_manage_agent_work(actor, &target).or_deny("agent")?;
+        let changes = AgentChanges {
+            status: Some(status),
+            ..Default::default()
+        };
+        let updated = self
+            .store
+            .update_agent(target.id, &changes, Utc::now())
+            .await?
+            .ok_or_else(|| ApiError::not_found("agent"))?;
+        let updated = self.with_online(updated).await?;
+        self.announce_agent_status(&updated).await;
+        if status == AgentStatus::Active {
+            self.drain_queue(updated.organization_id).await?;
+        }
+        Ok(updated)
+    }
+
+    async fn announce_agent_status(&self, agent: &Agent) {
+        self.emit(
+            vec![Target::OrgAgents(agent.organization_id)],
+            events::AGENT_STATUS_UPDATED,
+            events::agent_status_updated(agent.id, agent.status, agent.online),
+        )
+        .await;
+    }
+
+    /// A socket of the agent connected; coming online may assign waiting sessions.
+    pub async fn agent_connected(&self, agent: &Agent) -> ApiResult<()> {
+        if self.presence.connect(agent.id).await? {
+            let agent = self.with_online(agent.clone()).await?;
+            self.announce_agent_status(&agent).await;
+            self.drain_queue(agent.organization_id).await?;
+        }
+        Ok(())
+    }
+
+    /// A socket of the agent disconnected; going offline stops new assignments.
+    pub async fn agent_disconnected(&self, agent: &Agent) -> ApiResult<()> {
+        if self.presence.disconnect(agent.id).await? {
+            // The stored status may have changed since the socket connected.
+            let current = self
+                .store
+                .agent(agent.id)
+                .await?
+                .unwrap_or_else(|| agent.clone());
+            let current = self.with_online(current).await?;
+            self.announce_agent_status(&current).await;
+        }
+        Ok(())
+    }
+
+    /// Deletes an agent; their active sessions return to the queue.
+    pub async fn delete_agent(&self, actor: &Agent, agent_id: AgentId) -> ApiResult<()> {
+        let target = self.agent_of_org(actor, agent_id).await?;
+        permissions::can_administer(actor, target.organization_id).or_deny("agent")?;
+        let requeued = self
+            .store
+            .delete_agent(target.organization_id, target.id, Utc::now())
+            .await?;
+        for id in requeued {
+            let Some(s) = self.store.session(id).await? else {
+                continue;
+            };
+            self.emit(
+                crate::fanout::participants_and_agents(&s),
+                events::SESSION_STATUS_UPDATED,
+                events::session_status_updated(id, SessionStatus::Waiting),
+            )
+            .await;
+            let note = format!(
+                "{} left; the conversation is back in the queue",
+                target.name
+            );
+            self.append_system(&s, note).await?;
+        }
+        self.drain_queue(target.organization_id).await
+    }
+}

@@ -1,0 +1,168 @@
+//! Sending, reading and marking messages.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{Chat, events};
+use crate::domain::SessionId;
+use crate::domain::model::{Message, SenderType, Session};
+use crate::domain::permissions::{self, Identity};
+use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::fanout::{Target, participants, participants_and_agents};
+use crate::store::{Mark, NewMessage, Page};
+
+/// Most messages one history request returns.
+pub const MAX_PAGE: u32 = 200;
+pub const DEFAULT_PAGE: u32 = 50;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryPage {
+    pub messages: Vec<Message>,
+    pub has_more: bool,
+}
+
+impl Chat {
+    /// Stores a message from the caller, then announces it. A repeated `client_msg_id`
+    /// returns the stored message and announces nothing.
+    pub async fn send_message(
+        &self,
+        who: &Identity,
+        session_id: SessionId,
+        content: String,
+        client_msg_id: Option<String>,
+    ) -> ApiResult<Message> {
+        let session = self.readable_session(who, session_id).await?;
+        permissions::can_post_in_session(who, &session).or_deny("session")?;
+        let (sender_type, sender_id, sender_name) = match who {
+            Identity::Agent(a) => (SenderType::Agent, a.id.0, a.name.clone()),
+            Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),
+        };
+        self.limits.message(sender_id)?;
+        let appended = self
+            .messages
+            .append(NewMessage {
+                session_id,
+                sender_type,
+                sender_id: Some(sender_id),
+                sender_name,
+                content,
+                client_msg_id,
+            })
+            .await?;
+        if appended.created {
+            metrics::counter!("raasel_messages_total", "sender" => sender_type.as_str())
+                .increment(1);
+            self.announce_message(&appended.session, &appended.message)
+                .await;
+        }
+        if appended.queued {
+            self.emit(
+                vec![Target::OrgAgents(session.organization_id)],
+                events::NEW_SESSION,
+                events::new_session(&appended.session),
+            )
+            .await;
+            self.drain_queue(session.organization_id).await?;
+        }
+        Ok(appended.message)
+    }
+
+    /// Records assignment, transfer and closing in the conversation itself.
+    pub(super) async fn append_system(&self, session: &Session, text: String) -> ApiResult<()> {
+        let appended = self
+            .messages
+            .append(NewMessage {
+                session_id: session.id,
+                sender_type: SenderType::System,
+                sender_id: None,
+                sender_name: "System".into(),
+                content: text,
+                client_msg_id: None,
+            })
+            .await?;
+        self.announce_message(&appended.session, &appended.message)
+            .await;
+        Ok(())
+    }
+
+    async fn announce_message(&self, session: &Session, message: &Message) {
+        self.emit(
+            participants_and_agents(session),
+            events::NEW_MESSAGE,
+            events::new_message(message),
+        )
+        .await;
+    }
+
+    /// A window of the conversation in ascending `seq`.
+    pub async fn history(
+        &self,
+        who: &Identity,
+        session_id: SessionId,
+        before: Option<i64>,
+        after: Option<i64>,
+        limit: Option<u32>,
+    ) -> ApiResult<HistoryPage> {
+        let limit = limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(ApiError::field(
+                "limit",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
+        }
+        for (name, v) in [("before", before), ("after", after)] {
+            if v.is_some_and(|v| v < 0) {
+                return Err(ApiError::field(
+                    name,
+                    "must be a sequence number (0 or more)",
+                ));
+            }
+        }
+        let session = self.readable_session(who, session_id).await?;
+        let (messages, has_more) = self
+            .messages
+            .messages(
+                session.id,
+                Page {
+                    before,
+                    after,
+                    limit,
+                },
+            )
+            .await?;
+        Ok(HistoryPage { messages, has_more })
+    }
+
+    /// Moves the caller's side's delivered or read mark forward and tells the participants.
+    pub async fn mark(
+        &self,
+        who: &Identity,
+        session_id: SessionId,
+        mark: Mark,
+        seq: i64,
+    ) -> ApiResult<i64> {
+        let session = self.readable_session(who, session_id).await?;
+        if seq < 0 || seq > session.last_seq {
+            return Err(ApiError::field(
+                "seq",
+                format!(
+                    "must be between 0 and the last message ({})",
+                    session.last_seq
+                ),
+            ));
+        }
+        let side = who.side();
+        let state = self.messages.mark(session.id, side, mark, seq).await?;
+        let (event, value) = match mark {
+            Mark::Delivered => (events::MESSAGES_DELIVERED, state.delivered_seq),
+            Mark::Read => (events::MESSAGES_READ, state.read_seq),
+        };
+        self.emit(
+            participants(&session),
+            event,
+            events::marks(session.id, side, value),
+        )
+        .await;
+        Ok(value)
+    }
+}

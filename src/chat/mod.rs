@@ -1,0 +1,113 @@
+//! The actions of the product, shared by REST handlers and socket handlers: each checks
+//! permissions, changes the store, then announces the change to the right audiences.
+
+mod agents;
+pub mod events;
+mod messages;
+pub mod organizations;
+mod queue;
+mod sessions;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use crate::domain::model::{Agent, Session};
+use crate::domain::permissions::{self, Identity};
+use crate::domain::{OrgId, SessionId};
+use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::fanout::{Fanout, Target};
+use crate::limits::Limits;
+use crate::presence::Presence;
+use crate::store::{MessageStore, Store, StoreError};
+
+pub use messages::HistoryPage;
+pub use sessions::ClientSessionView;
+
+pub struct Chat {
+    pub store: Arc<dyn Store>,
+    pub messages: Arc<dyn MessageStore>,
+    pub presence: Arc<dyn Presence>,
+    fanout: Arc<dyn Fanout>,
+    limits: Arc<Limits>,
+    /// Serializes queue draining per organization within this node; across nodes the
+    /// conditional update in the store keeps a session from being assigned twice.
+    drain_locks: Mutex<HashMap<OrgId, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Chat {
+    pub fn new(
+        store: Arc<dyn Store>,
+        messages: Arc<dyn MessageStore>,
+        presence: Arc<dyn Presence>,
+        fanout: Arc<dyn Fanout>,
+        limits: Arc<Limits>,
+    ) -> Self {
+        Chat {
+            store,
+            messages,
+            presence,
+            fanout,
+            limits,
+            drain_locks: Mutex::default(),
+        }
+    }
+
+    async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value) {
+        self.fanout.emit(targets, event, payload).await;
+    }
+
+    /// A session the caller may read; 404 otherwise.
+    pub async fn readable_session(&self, who: &Identity, id: SessionId) -> ApiResult<Session> {
+        let session = self
+            .store
+            .session(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("session"))?;
+        permissions::can_read_session(who, &session).or_deny("session")?;
+        Ok(session)
+    }
+
+    /// An agent of the caller's organization; 404 for unknown ids and other organizations.
+    pub async fn agent_of_org(
+        &self,
+        actor: &Agent,
+        id: crate::domain::AgentId,
+    ) -> ApiResult<Agent> {
+        let agent = self
+            .store
+            .agent(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("agent"))?;
+        permissions::can_view_agent(actor, &agent).or_deny("agent")?;
+        self.with_online(agent).await
+    }
+
+    /// Fills the derived `online` flag.
+    pub async fn with_online(&self, mut agent: Agent) -> ApiResult<Agent> {
+        agent.online = !self.presence.online(&[agent.id]).await?.is_empty();
+        Ok(agent)
+    }
+
+    /// Fills `online` for many agents with one presence query.
+    pub async fn all_with_online(&self, mut agents: Vec<Agent>) -> ApiResult<Vec<Agent>> {
+        let ids: Vec<_> = agents.iter().map(|a| a.id).collect();
+        let online = self.presence.online(&ids).await?;
+        for a in &mut agents {
+            a.online = online.contains(&a.id);
+        }
+        Ok(agents)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(msg) => ApiError::Conflict(msg.into()),
+            StoreError::NotFound => ApiError::not_found("session"),
+            StoreError::SessionClosed => ApiError::SessionClosed,
+            StoreError::Other(e) => ApiError::Internal(e),
+        }
+    }
+}

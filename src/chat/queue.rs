@@ -1,0 +1,147 @@
+//! The assignment queue: round robin among available agents, FIFO among waiting sessions.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::{Chat, events};
+use crate::domain::OrgId;
+use crate::domain::assignment::{Candidate, pick_next};
+use crate::domain::model::{Agent, Organization, Session, SessionStatus};
+use crate::error::ApiResult;
+use crate::fanout::{Target, participants_and_agents};
+use crate::store::AssignMode;
+
+/// Lost races in a row after which draining stops (the next trigger resumes it).
+const MAX_MISSES: u32 = 8;
+
+impl Chat {
+    fn drain_lock(&self, org: OrgId) -> Arc<tokio::sync::Mutex<()>> {
+        self.drain_locks
+            .lock()
+            .expect("drain lock table")
+            .entry(org)
+            .or_default()
+            .clone()
+    }
+
+    /// Every agent of the organization as the assigner sees them now.
+    pub async fn candidates(&self, org: &Organization) -> ApiResult<Vec<(Agent, Candidate)>> {
+        let loads = self.store.agent_loads(org.id).await?;
+        let ids: Vec<_> = loads.iter().map(|l| l.agent.id).collect();
+        let online = self.presence.online(&ids).await?;
+        Ok(loads
+            .into_iter()
+            .map(|mut l| {
+                l.agent.online = online.contains(&l.agent.id);
+                let c = Candidate::from_agent(
+                    &l.agent,
+                    l.active_sessions,
+                    org.settings.max_concurrent_sessions,
+                );
+                (l.agent, c)
+            })
+            .collect())
+    }
+
+    /// Whether at least one agent can take a conversation now.
+    pub async fn org_online(&self, org: &Organization) -> ApiResult<bool> {
+        Ok(self
+            .candidates(org)
+            .await?
+            .iter()
+            .any(|(_, c)| c.can_take()))
+    }
+
+    /// Assigns the oldest waiting sessions while someone can take them, then tells the clients
+    /// still waiting where they stand.
+    pub async fn drain_queue(&self, org_id: OrgId) -> ApiResult<()> {
+        let lock = self.drain_lock(org_id);
+        let _guard = lock.lock().await;
+        let Some(org) = self.store.organization(org_id).await? else {
+            return Ok(());
+        };
+        let mut misses = 0;
+        while misses < MAX_MISSES {
+            let queue = self.store.queue(org_id).await?;
+            let Some(head) = queue.first() else { break };
+            let candidates = self.candidates(&org).await?;
+            let cands: Vec<Candidate> = candidates.iter().map(|(_, c)| c.clone()).collect();
+            let Some(chosen) = pick_next(&cands) else {
+                break;
+            };
+            let (agent, cand) = candidates
+                .into_iter()
+                .find(|(a, _)| a.id == chosen)
+                .expect("picked among candidates");
+            let mode = AssignMode::Unassigned {
+                capacity: Some(cand.capacity),
+            };
+            match self
+                .store
+                .assign_session(head.id, agent.id, mode, Utc::now())
+                .await?
+            {
+                Some(assigned) => self.announce_assignment(&assigned, &agent, None).await?,
+                // Another node took the session, or the agent filled up meanwhile: look again.
+                None => {
+                    misses += 1;
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
+        self.announce_queue_positions(org_id).await
+    }
+
+    /// Sends every waiting client its place in the queue (1 = next).
+    pub async fn announce_queue_positions(&self, org: OrgId) -> ApiResult<()> {
+        let queue = self.store.queue(org).await?;
+        metrics::gauge!("raasel_queue_length").set(queue.len() as f64);
+        for (i, s) in queue.iter().enumerate() {
+            self.emit(
+                vec![Target::Client(s.client_id)],
+                events::QUEUE_POSITION,
+                events::queue_position(s.id, i + 1),
+            )
+            .await;
+        }
+        Ok(())
+    }
+
+    /// Records and announces that `session` now belongs to `agent`.
+    pub(super) async fn announce_assignment(
+        &self,
+        session: &Session,
+        agent: &Agent,
+        previous: Option<&Agent>,
+    ) -> ApiResult<()> {
+        metrics::counter!("raasel_assignments_total").increment(1);
+        let text = match previous {
+            None => format!("{} joined the conversation", agent.name),
+            Some(p) => format!("Conversation transferred from {} to {}", p.name, agent.name),
+        };
+        self.append_system(session, text).await?;
+        let everyone = participants_and_agents(session);
+        self.emit(
+            everyone.clone(),
+            events::AGENT_ASSIGNED,
+            events::agent_assigned(session.id, agent),
+        )
+        .await;
+        self.emit(
+            vec![Target::Agent(agent.id)],
+            events::NEW_SESSION_ASSIGNED,
+            events::new_session_assigned(session, agent.id),
+        )
+        .await;
+        if previous.is_none() {
+            self.emit(
+                everyone,
+                events::SESSION_STATUS_UPDATED,
+                events::session_status_updated(session.id, SessionStatus::Active),
+            )
+            .await;
+        }
+        Ok(())
+    }
+}

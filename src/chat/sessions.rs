@@ -1,0 +1,224 @@
+//! Opening, listing, assigning and closing conversations.
+
+use chrono::Utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{Chat, events};
+use crate::domain::model::{
+    Agent, Client, Message, Organization, PublicOrganization, Role, Session, SessionStatus, Side,
+};
+use crate::domain::permissions::{self, Identity};
+use crate::domain::{AgentId, OrgId, SessionId};
+use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::fanout::participants_and_agents;
+use crate::store::AssignMode;
+
+/// A client's conversation with what its list shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientSessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    pub organization: PublicOrganization,
+    pub last_message: Option<Message>,
+    pub unread_count: i64,
+}
+
+impl Chat {
+    pub async fn organization(&self, id: OrgId) -> ApiResult<Organization> {
+        self.store
+            .organization(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("organization"))
+    }
+
+    /// Opens a conversation; an optional first message is stored and queues it.
+    pub async fn open_session(
+        &self,
+        client: &Client,
+        org_id: OrgId,
+        subject: Option<String>,
+        first_message: Option<String>,
+    ) -> ApiResult<Session> {
+        let org = self.organization(org_id).await?;
+        permissions::can_open_session(client, org.id).or_deny("organization")?;
+        let now = Utc::now();
+        let session = Session {
+            id: SessionId::new(),
+            organization_id: org.id,
+            client_id: client.id,
+            client_name: client.display_name(),
+            client_email: client.email.clone(),
+            agent_id: None,
+            status: SessionStatus::Waiting,
+            subject,
+            last_seq: 0,
+            last_message_at: None,
+            queued_at: None,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+        };
+        self.store.insert_session(&session).await?;
+        metrics::counter!("raasel_sessions_opened_total").increment(1);
+        let Some(content) = first_message else {
+            return Ok(session);
+        };
+        let who = Identity::Client(client.clone());
+        self.send_message(&who, session.id, content, None).await?;
+        self.readable_session(&who, session.id).await
+    }
+
+    /// The client's conversations across organizations, newest activity first.
+    pub async fn client_sessions(&self, client: &Client) -> ApiResult<Vec<ClientSessionView>> {
+        let sessions = self.store.client_sessions(client.id).await?;
+        let mut profiles: std::collections::HashMap<OrgId, PublicOrganization> = Default::default();
+        let mut views = Vec::with_capacity(sessions.len());
+        for session in sessions {
+            if !profiles.contains_key(&session.organization_id) {
+                let org = self.organization(session.organization_id).await?;
+                let online = self.org_online(&org).await?;
+                profiles.insert(org.id, org.public(online));
+            }
+            let read = self.messages.read_state(session.id, Side::Client).await?;
+            views.push(ClientSessionView {
+                organization: profiles[&session.organization_id].clone(),
+                last_message: self.messages.last_message(session.id).await?,
+                unread_count: self
+                    .messages
+                    .count_unread(session.id, Side::Client, read.read_seq)
+                    .await?,
+                session,
+            });
+        }
+        Ok(views)
+    }
+
+    /// Sessions of the agent's organization that the agent may see in lists.
+    pub async fn org_sessions(
+        &self,
+        agent: &Agent,
+        org: OrgId,
+        status: Option<SessionStatus>,
+    ) -> ApiResult<Vec<Session>> {
+        permissions::same_org(agent, org).or_deny("organization")?;
+        let mut sessions = if status == Some(SessionStatus::Waiting) {
+            self.store.queue(org).await?
+        } else {
+            self.store.org_sessions(org, status).await?
+        };
+        sessions.retain(|s| permissions::lists_session(agent, s));
+        Ok(sessions)
+    }
+
+    /// Sessions assigned to one agent.
+    pub async fn agent_sessions(
+        &self,
+        actor: &Agent,
+        agent_id: AgentId,
+        status: Option<SessionStatus>,
+    ) -> ApiResult<Vec<Session>> {
+        let target = self.agent_of_org(actor, agent_id).await?;
+        permissions::can_manage_agent_work(actor, &target).or_deny("agent")?;
+        Ok(self.store.agent_sessions(target.id, status).await?)
+    }
+
+    /// Assigns or transfers a session to an agent of the organization.
+    pub async fn assign(
+        &self,
+        actor: &Agent,
+        session_id: SessionId,
+        agent_id: AgentId,
+    ) -> ApiResult<Session> {
+        let who = Identity::Agent(actor.clone());
+        let session = self.readable_session(&who, session_id).await?;
+        let target = self.agent_of_org(actor, agent_id).await?;
+        permissions::can_assign(actor, &session, &target).or_deny("agent")?;
+        if session.status == SessionStatus::Closed {
+            return Err(ApiError::SessionClosed);
+        }
+        if session.agent_id == Some(target.id) {
+            return Ok(session);
+        }
+        let mode = if actor.role >= Role::Supervisor {
+            AssignMode::Any
+        } else {
+            AssignMode::Unassigned { capacity: None }
+        };
+        let assigned = self
+            .store
+            .assign_session(session.id, target.id, mode, Utc::now())
+            .await?
+            .ok_or_else(|| {
+                ApiError::Conflict("the session was just taken by someone else".into())
+            })?;
+        let previous = match session.agent_id {
+            Some(id) => self.store.agent(id).await?,
+            None => None,
+        };
+        self.announce_assignment(&assigned, &target, previous.as_ref())
+            .await?;
+        if previous.is_some() {
+            // The previous agent has room again.
+            self.drain_queue(session.organization_id).await?;
+        } else {
+            self.announce_queue_positions(session.organization_id)
+                .await?;
+        }
+        Ok(assigned)
+    }
+
+    /// Closes a session (idempotent: closing a closed session returns it unchanged).
+    pub async fn close(&self, who: &Identity, session_id: SessionId) -> ApiResult<Session> {
+        let session = self.readable_session(who, session_id).await?;
+        permissions::can_close_session(who, &session).or_deny("session")?;
+        if session.status == SessionStatus::Closed {
+            return Ok(session);
+        }
+        let by = match who {
+            Identity::Agent(a) => a.name.clone(),
+            Identity::Client(c) => c.display_name(),
+        };
+        match self
+            .append_system(&session, format!("{by} closed the conversation"))
+            .await
+        {
+            Err(ApiError::SessionClosed) => return self.readable_session(who, session_id).await,
+            other => other?,
+        }
+        let Some(closed) = self.store.close_session(session.id, Utc::now()).await? else {
+            return self.readable_session(who, session_id).await;
+        };
+        metrics::counter!("raasel_sessions_closed_total").increment(1);
+        self.emit(
+            participants_and_agents(&closed),
+            events::SESSION_STATUS_UPDATED,
+            events::session_status_updated(closed.id, SessionStatus::Closed),
+        )
+        .await;
+        // A freed seat, or a waiting session leaving the queue: either way the queue moved.
+        self.drain_queue(closed.organization_id).await?;
+        Ok(closed)
+    }
+
+    /// `PUT /api/sessions/:id/status`: only waiting→active (by assignment to the caller) and
+    /// any→closed.
+    pub async fn set_session_status(
+        &self,
+        who: &Identity,
+        session_id: SessionId,
+        status: SessionStatus,
+    ) -> ApiResult<Session> {
+        match (status, who) {
+            (SessionStatus::Closed, _) => self.close(who, session_id).await,
+            (SessionStatus::Active, Identity::Agent(a)) => self.assign(a, session_id, a.id).await,
+            (SessionStatus::Active, Identity::Client(_)) => {
+                self.readable_session(who, session_id).await?;
+                Err(ApiError::forbidden())
+            }
+            (SessionStatus::Waiting, _) => Err(ApiError::Conflict(
+                "a session becomes waiting only when it is created".into(),
+            )),
+        }
+    }
+}

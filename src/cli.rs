@@ -1,0 +1,69 @@
+//! The admin subcommands: migrate, create an organization, create an agent.
+
+use anyhow::{Context, anyhow};
+
+use crate::accounts;
+use crate::app::open_store;
+use crate::config::{CreateAgentArgs, CreateOrganizationArgs, StoreArgs};
+use crate::domain::input;
+use crate::domain::model::{OrgSettings, Role};
+use crate::store::Store;
+
+fn valid<T>(field: &str, parsed: input::Parsed<T>) -> anyhow::Result<T> {
+    parsed.map_err(|e| anyhow!("{field} {e}"))
+}
+
+pub async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
+    open_store(&args).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+pub async fn create_organization(args: CreateOrganizationArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.store).await?;
+    let (org, admin) = accounts::create_organization(
+        store.as_ref(),
+        valid("name", input::name(Some(&args.name)))?,
+        valid("domain", input::domain(Some(&args.domain)))?,
+        OrgSettings::default(),
+        valid("admin name", input::name(Some(&args.admin_name)))?,
+        valid("admin e-mail", input::email(Some(&args.admin_email)))?,
+        valid(
+            "admin password",
+            input::password(Some(&args.admin_password)),
+        )?,
+    )
+    .await
+    .map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "organization {} ({}) created; admin {} ({})",
+        org.domain, org.id, admin.email, admin.id
+    );
+    Ok(())
+}
+
+pub async fn create_agent(args: CreateAgentArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.store).await?;
+    let domain = valid("domain", input::domain(Some(&args.domain)))?;
+    let org = store
+        .organization_by_domain(&domain)
+        .await?
+        .with_context(|| format!("no organization with domain {domain}"))?;
+    let role: Role = valid("role", input::one_of(Some(&args.role)))?;
+    let agent = accounts::create_agent(
+        store.as_ref(),
+        org.id,
+        valid("name", input::name(Some(&args.name)))?,
+        valid("e-mail", input::email(Some(&args.email)))?,
+        valid("password", input::password(Some(&args.password)))?,
+        role,
+        None,
+    )
+    .await
+    .map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "agent {} ({}) created in {} as {}",
+        agent.email, agent.id, org.domain, agent.role
+    );
+    Ok(())
+}

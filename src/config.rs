@@ -1,0 +1,140 @@
+//! Command line and environment. Every setting has a flag and a `RAASEL_*` (or conventional)
+//! environment variable; `raasel serve --help` lists them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "raasel",
+    version,
+    about = "Self-hosted, multi-tenant customer-support chat"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (REST API, Socket.IO, web pages).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(StoreArgs),
+    /// Create an organization with its first admin.
+    CreateOrganization(CreateOrganizationArgs),
+    /// Create an agent in an existing organization.
+    CreateAgent(CreateAgentArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Directory of the embedded store (SQLite) and the generated token secret.
+    #[arg(long, env = "RAASEL_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL; when set, the embedded store is not used.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "RAASEL_LISTEN", default_value = "0.0.0.0:8080")]
+    pub listen: SocketAddr,
+    /// Redis URL for cross-node fan-out, presence and rate limits (cluster mode).
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Secret for signing tokens; generated and kept in the data directory when absent.
+    #[arg(long, env = "RAASEL_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Token of the platform operator (lists and deletes organizations); unset disables it.
+    #[arg(long, env = "RAASEL_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
+    /// Seed the demo organization `sample.com` and serve the demo page.
+    #[arg(long, env = "RAASEL_DEMO")]
+    pub demo: bool,
+    /// PEM certificate chain for built-in TLS (with --tls-key).
+    #[arg(long, env = "RAASEL_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for built-in TLS (with --tls-cert).
+    #[arg(long, env = "RAASEL_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
+    #[arg(long, env = "RAASEL_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Origins allowed by CORS on the API, comma separated (widget routes allow any origin).
+    #[arg(long, env = "RAASEL_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Logins, signups and registrations allowed per minute per IP address and per account.
+    #[arg(long, env = "RAASEL_AUTH_RATE_PER_MINUTE", default_value_t = 30)]
+    pub auth_rate_per_minute: u32,
+    /// Messages one sender may send per minute.
+    #[arg(long, env = "RAASEL_MESSAGE_RATE_PER_MINUTE", default_value_t = 120)]
+    pub message_rate_per_minute: u32,
+    /// Socket events one connection may send per second (bursts of twice that are allowed).
+    #[arg(long, env = "RAASEL_SOCKET_EVENTS_PER_SECOND", default_value_t = 20)]
+    pub socket_events_per_second: u32,
+    /// Seconds a typing indicator lasts without a new `typing_start`.
+    #[arg(long, env = "RAASEL_TYPING_TTL_SECS", default_value_t = 6)]
+    pub typing_ttl_secs: u64,
+    /// Directory of the built web surfaces (console, customer app, widget).
+    #[arg(long, env = "RAASEL_WEB_DIR", default_value = "./web/dist")]
+    pub web_dir: PathBuf,
+}
+
+impl ServeArgs {
+    /// The settings a test server uses: loopback, port 0, everything else default.
+    pub fn for_data_dir(data_dir: PathBuf) -> Self {
+        let mut args = Cli::parse_from(["raasel", "serve", "--listen", "127.0.0.1:0"]);
+        let Command::Serve(ref mut serve) = args.command else {
+            unreachable!()
+        };
+        serve.store.data_dir = data_dir;
+        serve.store.database_url = None;
+        serve.redis_url = None;
+        serve.jwt_secret = None;
+        serve.operator_token = None;
+        serve.clone()
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateOrganizationArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub domain: String,
+    #[arg(long)]
+    pub admin_name: String,
+    #[arg(long)]
+    pub admin_email: String,
+    /// The admin's password (or set RAASEL_ADMIN_PASSWORD).
+    #[arg(long, env = "RAASEL_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateAgentArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Domain of the organization.
+    #[arg(long)]
+    pub domain: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: String,
+    /// The agent's password (or set RAASEL_AGENT_PASSWORD).
+    #[arg(long, env = "RAASEL_AGENT_PASSWORD", hide_env_values = true)]
+    pub password: String,
+    /// agent, supervisor or admin.
+    #[arg(long, default_value = "agent")]
+    pub role: String,
+}

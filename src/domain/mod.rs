@@ -1,0 +1,9 @@
+//! The product's entities and rules, free of HTTP, sockets and SQL.
+
+pub mod assignment;
+pub mod ids;
+pub mod input;
+pub mod model;
+pub mod permissions;
+
+pub use ids::{AgentId, ClientId, MessageId, OrgId, SessionId};

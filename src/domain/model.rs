@@ -1,0 +1,219 @@
+//! Entities as the product defines them (SPEC §2), with their wire shape.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::ids::{AgentId, ClientId, MessageId, OrgId, SessionId};
+
+pub type Timestamp = DateTime<Utc>;
+
+/// Default capacity of an agent when neither agent nor organization says otherwise.
+pub const DEFAULT_MAX_CONCURRENT_SESSIONS: u32 = 5;
+
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// The stable text of this value, as stored and sent.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err(format!("must be one of: {}", [$($text),+].join(", "))),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// What an agent may do; ordered from least to most.
+    Role { Agent = "agent", Supervisor = "supervisor", Admin = "admin" }
+);
+string_enum!(
+    /// Availability chosen by the agent.
+    AgentStatus { Active = "active", Busy = "busy", Inactive = "inactive" }
+);
+string_enum!(
+    /// Where a conversation is in its life.
+    SessionStatus { Waiting = "waiting", Active = "active", Closed = "closed" }
+);
+string_enum!(
+    /// Who wrote a message.
+    SenderType { Client = "client", Agent = "agent", System = "system" }
+);
+string_enum!(
+    /// The two sides of a conversation, for delivered/read marks.
+    Side { Client = "client", Agent = "agent" }
+);
+
+/// Settings of an organization. `widget_identity_secret` is only shown to its admins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct OrgSettings {
+    pub welcome_message: String,
+    pub offline_message: String,
+    pub widget_color: String,
+    pub max_concurrent_sessions: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_hours: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widget_identity_secret: Option<String>,
+}
+
+impl Default for OrgSettings {
+    fn default() -> Self {
+        Self {
+            welcome_message: "Hi! How can we help you today?".into(),
+            offline_message:
+                "We are offline right now. Leave a message and we will get back to you.".into(),
+            widget_color: "#2563eb".into(),
+            max_concurrent_sessions: DEFAULT_MAX_CONCURRENT_SESSIONS,
+            business_hours: None,
+            widget_identity_secret: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Organization {
+    pub id: OrgId,
+    pub name: String,
+    pub domain: String,
+    pub settings: OrgSettings,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What anyone may see of an organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PublicOrganization {
+    pub id: OrgId,
+    pub name: String,
+    pub domain: String,
+    pub welcome_message: String,
+    pub offline_message: String,
+    pub widget_color: String,
+    pub online: bool,
+}
+
+impl Organization {
+    pub fn public(&self, online: bool) -> PublicOrganization {
+        PublicOrganization {
+            id: self.id,
+            name: self.name.clone(),
+            domain: self.domain.clone(),
+            welcome_message: self.settings.welcome_message.clone(),
+            offline_message: self.settings.offline_message.clone(),
+            widget_color: self.settings.widget_color.clone(),
+            online,
+        }
+    }
+
+    /// The organization as its non-admin agents see it: settings without the identity secret.
+    pub fn without_secret(mut self) -> Self {
+        self.settings.widget_identity_secret = None;
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Agent {
+    pub id: AgentId,
+    pub organization_id: OrgId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub status: AgentStatus,
+    /// Derived from connected sockets; filled in by the service layer.
+    pub online: bool,
+    pub max_concurrent_sessions: Option<u32>,
+    pub last_assigned_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped to revoke every token issued before.
+    #[serde(skip)]
+    pub token_version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Client {
+    pub id: ClientId,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    /// Set for widget visitors: the one organization they belong to.
+    pub organization_id: Option<OrgId>,
+    pub external_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub token_version: i64,
+}
+
+impl Client {
+    /// The name agents see for this customer.
+    pub fn display_name(&self) -> String {
+        self.name
+            .clone()
+            .or_else(|| self.username.clone())
+            .unwrap_or_else(|| format!("Visitor {}", &self.id.0.simple().to_string()[24..]))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Session {
+    pub id: SessionId,
+    pub organization_id: OrgId,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub client_email: Option<String>,
+    pub agent_id: Option<AgentId>,
+    pub status: SessionStatus,
+    pub subject: Option<String>,
+    pub last_seq: i64,
+    pub last_message_at: Option<DateTime<Utc>>,
+    /// When the client's first message put it in the assignment queue.
+    pub queued_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Message {
+    pub id: MessageId,
+    pub organization_id: OrgId,
+    pub session_id: SessionId,
+    pub seq: i64,
+    pub sender_type: SenderType,
+    pub sender_id: Option<Uuid>,
+    pub sender_name: String,
+    pub content: String,
+    pub client_msg_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Delivered and read marks of one side of a conversation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReadState {
+    pub delivered_seq: i64,
+    pub read_seq: i64,
+}

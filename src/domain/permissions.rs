@@ -1,0 +1,377 @@
+//! Who may do what: the one place where access is decided. Deny by default.
+//!
+//! Objects of another organization, and another client's sessions, answer `NotFound` so that
+//! their existence is never confirmed; a caller of the right organization with too low a role
+//! gets `Forbidden`.
+
+use super::ids::OrgId;
+use super::model::{Agent, Client, Role, Session, SessionStatus, Side};
+
+/// The verified caller of an action.
+#[derive(Debug, Clone)]
+pub enum Identity {
+    Agent(Agent),
+    Client(Client),
+}
+
+impl Identity {
+    /// Which side of a conversation this caller speaks for.
+    pub fn side(&self) -> Side {
+        match self {
+            Identity::Agent(_) => Side::Agent,
+            Identity::Client(_) => Side::Client,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    NotFound,
+    Forbidden,
+}
+
+pub type Access = Result<(), Denied>;
+
+fn allow_if(ok: bool, otherwise: Denied) -> Access {
+    if ok { Ok(()) } else { Err(otherwise) }
+}
+
+/// The base of every agent rule: other organizations do not exist for this agent.
+pub fn same_org(agent: &Agent, org: OrgId) -> Access {
+    allow_if(agent.organization_id == org, Denied::NotFound)
+}
+
+fn at_least(agent: &Agent, role: Role) -> bool {
+    agent.role >= role
+}
+
+/// Read a session, its messages, and join its room.
+pub fn can_read_session(who: &Identity, s: &Session) -> Access {
+    match who {
+        Identity::Agent(a) => same_org(a, s.organization_id),
+        Identity::Client(c) => allow_if(s.client_id == c.id, Denied::NotFound),
+    }
+}
+
+/// Write a message to a session (whether it is still open is the lifecycle's concern).
+pub fn can_post_in_session(who: &Identity, s: &Session) -> Access {
+    can_read_session(who, s)
+}
+
+/// Supervisors and admins see every session of their organization.
+pub fn sees_all_sessions(agent: &Agent) -> bool {
+    at_least(agent, Role::Supervisor)
+}
+
+/// Whether an agent sees this session in organization lists: all for supervisors, otherwise
+/// their own and the waiting ones.
+pub fn lists_session(agent: &Agent, s: &Session) -> bool {
+    same_org(agent, s.organization_id).is_ok()
+        && (sees_all_sessions(agent)
+            || s.agent_id == Some(agent.id)
+            || s.status == SessionStatus::Waiting)
+}
+
+/// Assign or transfer: supervisors and admins any session to any agent of the organization;
+/// an agent may only take a waiting, unassigned session for themselves.
+pub fn can_assign(actor: &Agent, s: &Session, target: &Agent) -> Access {
+    same_org(actor, s.organization_id)?;
+    same_org(actor, target.organization_id)?;
+    let takes_waiting_for_self =
+        target.id == actor.id && s.status == SessionStatus::Waiting && s.agent_id.is_none();
+    allow_if(
+        at_least(actor, Role::Supervisor) || takes_waiting_for_self,
+        Denied::Forbidden,
+    )
+}
+
+/// Close: the assigned agent, supervisors and admins, and the session's own client.
+pub fn can_close_session(who: &Identity, s: &Session) -> Access {
+    match who {
+        Identity::Agent(a) => {
+            same_org(a, s.organization_id)?;
+            allow_if(
+                at_least(a, Role::Supervisor) || s.agent_id == Some(a.id),
+                Denied::Forbidden,
+            )
+        }
+        Identity::Client(c) => allow_if(s.client_id == c.id, Denied::NotFound),
+    }
+}
+
+/// A visitor token is scoped to one organization; a registered client may open anywhere.
+pub fn can_open_session(client: &Client, org: OrgId) -> Access {
+    match client.organization_id {
+        Some(own) => allow_if(own == org, Denied::Forbidden),
+        None => Ok(()),
+    }
+}
+
+/// Change the organization's settings, create and delete agents, change roles.
+pub fn can_administer(agent: &Agent, org: OrgId) -> Access {
+    same_org(agent, org)?;
+    allow_if(at_least(agent, Role::Admin), Denied::Forbidden)
+}
+
+/// See the organization's settings (without the identity secret unless admin).
+pub fn can_see_org_settings(agent: &Agent, org: OrgId) -> bool {
+    same_org(agent, org).is_ok()
+}
+
+/// See an agent, or the organization's agents.
+pub fn can_view_agent(actor: &Agent, target: &Agent) -> Access {
+    same_org(actor, target.organization_id)
+}
+
+/// Edit an agent: themselves for name and e-mail; admins for everything.
+pub fn can_edit_agent(actor: &Agent, target: &Agent, changes_role_or_capacity: bool) -> Access {
+    same_org(actor, target.organization_id)?;
+    let is_self = actor.id == target.id;
+    allow_if(
+        at_least(actor, Role::Admin) || (is_self && !changes_role_or_capacity),
+        Denied::Forbidden,
+    )
+}
+
+/// Change a password: themselves (with the current one) or an admin.
+pub fn can_change_password(actor: &Agent, target: &Agent) -> Access {
+    same_org(actor, target.organization_id)?;
+    allow_if(
+        actor.id == target.id || at_least(actor, Role::Admin),
+        Denied::Forbidden,
+    )
+}
+
+/// Set an agent's status or list their sessions: themselves, supervisors and admins.
+pub fn can_manage_agent_work(actor: &Agent, target: &Agent) -> Access {
+    same_org(actor, target.organization_id)?;
+    allow_if(
+        actor.id == target.id || at_least(actor, Role::Supervisor),
+        Denied::Forbidden,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::*;
+    use crate::domain::model::*;
+    use chrono::Utc;
+
+    fn agent(org: OrgId, role: Role) -> Agent {
+        Agent {
+            id: AgentId::new(),
+            organization_id: org,
+            name: "A".into(),
+            email: "a@x.io".into(),
+            role,
+            status: AgentStatus::Active,
+            online: true,
+            max_concurrent_sessions: None,
+            last_assigned_at: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            token_version: 0,
+        }
+    }
+
+    fn client(org: Option<OrgId>) -> Client {
+        Client {
+            id: ClientId::new(),
+            username: Some("c".into()),
+            email: None,
+            name: None,
+            organization_id: org,
+            external_id: None,
+            created_at: Utc::now(),
+            token_version: 0,
+        }
+    }
+
+    fn session(org: OrgId, client: ClientId, agent: Option<AgentId>) -> Session {
+        Session {
+            id: SessionId::new(),
+            organization_id: org,
+            client_id: client,
+            client_name: "c".into(),
+            client_email: None,
+            agent_id: agent,
+            status: if agent.is_some() {
+                SessionStatus::Active
+            } else {
+                SessionStatus::Waiting
+            },
+            subject: None,
+            last_seq: 0,
+            last_message_at: None,
+            queued_at: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn agents_read_sessions_of_their_own_organization_only() {
+        let org = OrgId::new();
+        let s = session(org, ClientId::new(), None);
+        let mine = Identity::Agent(agent(org, Role::Agent));
+        let other = Identity::Agent(agent(OrgId::new(), Role::Admin));
+        assert_eq!(can_read_session(&mine, &s), Ok(()));
+        assert_eq!(can_read_session(&other, &s), Err(Denied::NotFound));
+    }
+
+    #[test]
+    fn clients_read_only_their_own_sessions() {
+        let c = client(None);
+        let s = session(OrgId::new(), c.id, None);
+        assert_eq!(can_read_session(&Identity::Client(c), &s), Ok(()));
+        assert_eq!(
+            can_read_session(&Identity::Client(client(None)), &s),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn plain_agents_list_their_own_and_waiting_sessions() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let sup = agent(org, Role::Supervisor);
+        let waiting = session(org, ClientId::new(), None);
+        let theirs = session(org, ClientId::new(), Some(a.id));
+        let someone_elses = session(org, ClientId::new(), Some(AgentId::new()));
+        assert!(lists_session(&a, &waiting) && lists_session(&a, &theirs));
+        assert!(!lists_session(&a, &someone_elses));
+        assert!(lists_session(&sup, &someone_elses));
+        assert!(!lists_session(&agent(OrgId::new(), Role::Admin), &waiting));
+    }
+
+    #[test]
+    fn agents_take_waiting_sessions_for_themselves_and_supervisors_assign_any() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let b = agent(org, Role::Agent);
+        let sup = agent(org, Role::Supervisor);
+        let waiting = session(org, ClientId::new(), None);
+        let active = session(org, ClientId::new(), Some(b.id));
+        assert_eq!(can_assign(&a, &waiting, &a), Ok(()));
+        assert_eq!(can_assign(&a, &waiting, &b), Err(Denied::Forbidden));
+        assert_eq!(can_assign(&a, &active, &a), Err(Denied::Forbidden));
+        assert_eq!(can_assign(&sup, &active, &a), Ok(()));
+        let stranger = agent(OrgId::new(), Role::Agent);
+        assert_eq!(can_assign(&sup, &waiting, &stranger), Err(Denied::NotFound));
+        let foreign_admin = agent(OrgId::new(), Role::Admin);
+        assert_eq!(
+            can_assign(&foreign_admin, &waiting, &a),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn closing_belongs_to_the_assigned_agent_supervisors_and_the_client() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let b = agent(org, Role::Agent);
+        let c = client(None);
+        let s = session(org, c.id, Some(a.id));
+        assert_eq!(can_close_session(&Identity::Agent(a), &s), Ok(()));
+        assert_eq!(
+            can_close_session(&Identity::Agent(b), &s),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            can_close_session(&Identity::Agent(agent(org, Role::Supervisor)), &s),
+            Ok(())
+        );
+        assert_eq!(can_close_session(&Identity::Client(c), &s), Ok(()));
+        assert_eq!(
+            can_close_session(&Identity::Client(client(None)), &s),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(
+            can_close_session(&Identity::Agent(agent(OrgId::new(), Role::Admin)), &s),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn visitors_open_sessions_only_with_their_organization() {
+        let org = OrgId::new();
+        assert_eq!(can_open_session(&client(Some(org)), org), Ok(()));
+        assert_eq!(
+            can_open_session(&client(Some(org)), OrgId::new()),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(can_open_session(&client(None), org), Ok(()));
+    }
+
+    #[test]
+    fn administration_needs_the_admin_role_of_that_organization() {
+        let org = OrgId::new();
+        assert_eq!(can_administer(&agent(org, Role::Admin), org), Ok(()));
+        assert_eq!(
+            can_administer(&agent(org, Role::Supervisor), org),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            can_administer(&agent(OrgId::new(), Role::Admin), org),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn agents_edit_themselves_but_not_their_role() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let b = agent(org, Role::Agent);
+        let admin = agent(org, Role::Admin);
+        assert_eq!(can_edit_agent(&a, &a, false), Ok(()));
+        assert_eq!(can_edit_agent(&a, &a, true), Err(Denied::Forbidden));
+        assert_eq!(can_edit_agent(&a, &b, false), Err(Denied::Forbidden));
+        assert_eq!(can_edit_agent(&admin, &b, true), Ok(()));
+        assert_eq!(
+            can_edit_agent(&agent(OrgId::new(), Role::Admin), &b, false),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn passwords_are_changed_by_self_or_admin() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let sup = agent(org, Role::Supervisor);
+        assert_eq!(can_change_password(&a, &a), Ok(()));
+        assert_eq!(can_change_password(&sup, &a), Err(Denied::Forbidden));
+        assert_eq!(can_change_password(&agent(org, Role::Admin), &a), Ok(()));
+    }
+
+    #[test]
+    fn status_and_sessions_of_an_agent_are_managed_by_self_and_supervisors() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let b = agent(org, Role::Agent);
+        assert_eq!(can_manage_agent_work(&a, &a), Ok(()));
+        assert_eq!(can_manage_agent_work(&b, &a), Err(Denied::Forbidden));
+        assert_eq!(
+            can_manage_agent_work(&agent(org, Role::Supervisor), &a),
+            Ok(())
+        );
+        assert_eq!(
+            can_manage_agent_work(&agent(OrgId::new(), Role::Supervisor), &a),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn agents_see_agents_of_their_organization_only() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        assert_eq!(can_view_agent(&agent(org, Role::Agent), &a), Ok(()));
+        assert_eq!(
+            can_view_agent(&agent(OrgId::new(), Role::Admin), &a),
+            Err(Denied::NotFound)
+        );
+        assert!(can_see_org_settings(&a, org));
+        assert!(!can_see_org_settings(&a, OrgId::new()));
+    }
+}

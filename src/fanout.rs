@@ -1,0 +1,58 @@
+//! Where server events go. The service layer names audiences; the socket layer turns them into
+//! rooms. Events are emitted only after the change they announce is committed.
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::domain::model::Session;
+use crate::domain::{AgentId, ClientId, OrgId, SessionId};
+
+/// One audience of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Every agent socket of the organization.
+    OrgAgents(OrgId),
+    /// Every socket of one agent.
+    Agent(AgentId),
+    /// Every socket of one client.
+    Client(ClientId),
+    /// Sockets that joined the session's room (watchers).
+    SessionRoom(SessionId),
+}
+
+#[async_trait]
+pub trait Fanout: Send + Sync + 'static {
+    /// Sends `event` once to every socket in any of `targets`.
+    async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value);
+    /// Like `emit`, but skips every socket in `except`.
+    async fn emit_except(
+        &self,
+        targets: Vec<Target>,
+        except: Target,
+        event: &'static str,
+        payload: Value,
+    );
+}
+
+/// A fan-out that reaches nobody, for commands that run without a socket layer.
+pub struct NoFanout;
+
+#[async_trait]
+impl Fanout for NoFanout {
+    async fn emit(&self, _: Vec<Target>, _: &'static str, _: Value) {}
+    async fn emit_except(&self, _: Vec<Target>, _: Target, _: &'static str, _: Value) {}
+}
+
+/// The session's client, its assigned agent, and its watchers.
+pub fn participants(s: &Session) -> Vec<Target> {
+    let mut t = vec![Target::Client(s.client_id), Target::SessionRoom(s.id)];
+    t.extend(s.agent_id.map(Target::Agent));
+    t
+}
+
+/// The participants plus every agent of the organization.
+pub fn participants_and_agents(s: &Session) -> Vec<Target> {
+    let mut t = participants(s);
+    t.push(Target::OrgAgents(s.organization_id));
+    t
+}

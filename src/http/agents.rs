@@ -1,0 +1,328 @@
+//! `/api/agents`: login, the organization's team, profiles, passwords and status.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{Admin, AgentCaller, ClientIp, Json, PathId, Query};
+use crate::app::App;
+use crate::domain::input;
+use crate::domain::model::{Agent, AgentStatus, Role, Session, SessionStatus};
+use crate::domain::permissions;
+use crate::domain::{AgentId, OrgId};
+use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::parse_fields;
+use crate::store::AgentChanges;
+use crate::{accounts, auth};
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn absent_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    email: Option<String>,
+    password: Option<String>,
+    /// Needed only when the e-mail belongs to agents of several organizations.
+    organization_id: Option<OrgId>,
+    domain: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgentInput {
+    name: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    role: Option<String>,
+    max_concurrent_sessions: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAgentInput {
+    name: Option<String>,
+    email: Option<String>,
+    role: Option<String>,
+    /// A number sets the agent's own capacity; `null` returns to the organization's.
+    #[serde(default, deserialize_with = "absent_or_null")]
+    #[schema(value_type = Option<i64>)]
+    max_concurrent_sessions: Option<Option<i64>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordInput {
+    current_password: Option<String>,
+    new_password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusInput {
+    status: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StatusQuery {
+    /// waiting, active or closed.
+    status: Option<String>,
+}
+
+impl StatusQuery {
+    pub fn parse(&self) -> ApiResult<Option<SessionStatus>> {
+        self.status
+            .as_deref()
+            .map(|s| s.parse().map_err(|e: String| ApiError::field("status", e)))
+            .transpose()
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginBody {
+    token: String,
+    agent: Agent,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentBody {
+    agent: Agent,
+    /// A fresh token, when the caller changed their own password (the old one is revoked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentsBody {
+    agents: Vec<Agent>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionsBody {
+    pub sessions: Vec<Session>,
+}
+
+fn agent_body(agent: Agent) -> axum::Json<AgentBody> {
+    axum::Json(AgentBody { agent, token: None })
+}
+
+#[utoipa::path(post, path = "/api/agents/login", tag = "agents", request_body = LoginInput,
+    responses((status = 200, body = LoginBody), (status = 400), (status = 401), (status = 429)))]
+pub async fn login(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginInput>,
+) -> ApiResult<axum::Json<LoginBody>> {
+    app.limits.auth_ip(ip)?;
+    parse_fields!(
+        email = "email" => input::email(body.email.as_deref()),
+        password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
+    );
+    app.limits.auth_account(&email)?;
+    let org_by_domain = match body.domain.as_deref() {
+        Some(d) => app
+            .store
+            .organization_by_domain(&d.trim().to_lowercase())
+            .await?
+            .map(|o| o.id),
+        None => None,
+    };
+    let wanted = body.organization_id.or(org_by_domain);
+    let accounts: Vec<_> = app
+        .store
+        .agent_logins(&email)
+        .await?
+        .into_iter()
+        .filter(|(a, _)| wanted.is_none_or(|o| a.organization_id == o))
+        .collect();
+    let mut matching = vec![];
+    if accounts.is_empty() {
+        auth::verify_password_or_dummy(password.clone(), None).await?;
+    }
+    for (agent, hash) in accounts {
+        if auth::verify_password(password.clone(), hash).await? {
+            matching.push(agent);
+        }
+    }
+    match matching.len() {
+        0 => Err(ApiError::Unauthorized("wrong e-mail or password".into())),
+        1 => {
+            let agent = app.chat.with_online(matching.remove(0)).await?;
+            let token = auth::agent_token(&app.tokens, &agent);
+            Ok(axum::Json(LoginBody { token, agent }))
+        }
+        _ => Err(ApiError::field(
+            "organization_id",
+            "this account exists in several organizations; give organization_id or domain",
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/agents", tag = "agents", request_body = CreateAgentInput, security(("bearer" = [])),
+    responses((status = 201, body = AgentBody), (status = 400), (status = 403), (status = 409)))]
+pub async fn create(
+    State(app): State<App>,
+    Admin(admin): Admin,
+    Json(body): Json<CreateAgentInput>,
+) -> ApiResult<(StatusCode, axum::Json<AgentBody>)> {
+    parse_fields!(
+        name = "name" => input::name(body.name.as_deref()),
+        email = "email" => input::email(body.email.as_deref()),
+        password = "password" => input::password(body.password.as_deref()),
+        role = "role" => body.role.as_deref().map_or(Ok(Role::Agent), |r| input::one_of(Some(r))),
+        capacity = "max_concurrent_sessions" => body.max_concurrent_sessions.map(input::capacity).transpose(),
+    );
+    let agent = accounts::create_agent(
+        app.store.as_ref(),
+        admin.organization_id,
+        name,
+        email,
+        password,
+        role,
+        capacity,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, agent_body(agent)))
+}
+
+#[utoipa::path(get, path = "/api/agents/{id}", tag = "agents", security(("bearer" = [])),
+    responses((status = 200, body = AgentBody), (status = 404)))]
+pub async fn get_one(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<AgentId>,
+) -> ApiResult<axum::Json<AgentBody>> {
+    Ok(agent_body(app.chat.agent_of_org(&me, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/agents/organization/{organization_id}", tag = "agents", security(("bearer" = [])),
+    responses((status = 200, body = AgentsBody), (status = 404)))]
+pub async fn list(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(org): PathId<OrgId>,
+) -> ApiResult<axum::Json<AgentsBody>> {
+    permissions::same_org(&me, org).or_deny("organization")?;
+    let agents = app
+        .chat
+        .all_with_online(app.store.agents(org).await?)
+        .await?;
+    Ok(axum::Json(AgentsBody { agents }))
+}
+
+#[utoipa::path(get, path = "/api/agents/organization/{organization_id}/available", tag = "agents", security(("bearer" = [])),
+    responses((status = 200, body = AgentsBody), (status = 404)))]
+pub async fn available(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(org): PathId<OrgId>,
+) -> ApiResult<axum::Json<AgentsBody>> {
+    permissions::same_org(&me, org).or_deny("organization")?;
+    let org = app.chat.organization(org).await?;
+    let agents = app
+        .chat
+        .candidates(&org)
+        .await?
+        .into_iter()
+        .filter(|(_, c)| c.can_take())
+        .map(|(a, _)| a)
+        .collect();
+    Ok(axum::Json(AgentsBody { agents }))
+}
+
+#[utoipa::path(put, path = "/api/agents/{id}", tag = "agents", request_body = UpdateAgentInput, security(("bearer" = [])),
+    responses((status = 200, body = AgentBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+pub async fn update(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<AgentId>,
+    Json(body): Json<UpdateAgentInput>,
+) -> ApiResult<axum::Json<AgentBody>> {
+    parse_fields!(
+        name = "name" => body.name.as_deref().map(|n| input::name(Some(n))).transpose(),
+        email = "email" => body.email.as_deref().map(|e| input::email(Some(e))).transpose(),
+        role = "role" => body.role.as_deref().map(|r| input::one_of::<Role>(Some(r))).transpose(),
+        capacity = "max_concurrent_sessions" => body.max_concurrent_sessions.map(|c| c.map(input::capacity).transpose()).transpose(),
+    );
+    let changes = AgentChanges {
+        name,
+        email,
+        role,
+        status: None,
+        max_concurrent_sessions: capacity,
+    };
+    Ok(agent_body(app.chat.update_agent(&me, id, changes).await?))
+}
+
+#[utoipa::path(put, path = "/api/agents/{id}/password", tag = "agents", request_body = PasswordInput, security(("bearer" = [])),
+    responses((status = 200, body = AgentBody), (status = 400), (status = 403), (status = 404)))]
+pub async fn change_password(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<AgentId>,
+    Json(body): Json<PasswordInput>,
+) -> ApiResult<axum::Json<AgentBody>> {
+    let target = app.chat.agent_of_org(&me, id).await?;
+    permissions::can_change_password(&me, &target).or_deny("agent")?;
+    parse_fields!(new_password = "new_password" => input::password(body.new_password.as_deref()));
+    let is_self = me.id == target.id;
+    if is_self {
+        let current = body
+            .current_password
+            .ok_or_else(|| ApiError::field("current_password", "is required"))?;
+        let hash = app.store.agent_password_hash(me.id).await?;
+        if !auth::verify_password_or_dummy(current, hash).await? {
+            return Err(ApiError::field("current_password", "is incorrect"));
+        }
+    }
+    let hash = auth::hash_password(new_password).await?;
+    app.store
+        .set_agent_password(target.id, &hash, Utc::now())
+        .await?;
+    let agent = app.chat.agent_of_org(&me, id).await?;
+    let token = is_self.then(|| auth::agent_token(&app.tokens, &agent));
+    Ok(axum::Json(AgentBody { agent, token }))
+}
+
+#[utoipa::path(put, path = "/api/agents/{id}/status", tag = "agents", request_body = StatusInput, security(("bearer" = [])),
+    responses((status = 200, body = AgentBody), (status = 400), (status = 403), (status = 404)))]
+pub async fn set_status(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<AgentId>,
+    Json(body): Json<StatusInput>,
+) -> ApiResult<axum::Json<AgentBody>> {
+    parse_fields!(status = "status" => input::one_of::<AgentStatus>(body.status.as_deref()));
+    Ok(agent_body(
+        app.chat.set_agent_status(&me, id, status).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/agents/{id}/sessions", tag = "agents", params(StatusQuery), security(("bearer" = [])),
+    responses((status = 200, body = SessionsBody), (status = 403), (status = 404)))]
+pub async fn sessions(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<AgentId>,
+    Query(q): Query<StatusQuery>,
+) -> ApiResult<axum::Json<SessionsBody>> {
+    let sessions = app.chat.agent_sessions(&me, id, q.parse()?).await?;
+    Ok(axum::Json(SessionsBody { sessions }))
+}
+
+#[utoipa::path(delete, path = "/api/agents/{id}", tag = "agents", security(("bearer" = [])),
+    responses((status = 204), (status = 403), (status = 404), (status = 409)))]
+pub async fn delete(
+    State(app): State<App>,
+    Admin(admin): Admin,
+    PathId(id): PathId<AgentId>,
+) -> ApiResult<StatusCode> {
+    app.chat.delete_agent(&admin, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

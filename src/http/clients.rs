@@ -1,0 +1,92 @@
+//! `/api/clients`: customer accounts of the Raasel customer app.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{ClientCaller, ClientIp, Json};
+use crate::app::App;
+use crate::domain::input;
+use crate::domain::model::Client;
+use crate::error::{ApiError, ApiResult};
+use crate::parse_fields;
+use crate::{accounts, auth};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterInput {
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientLoginInput {
+    email: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientAuthBody {
+    pub token: String,
+    pub client: Client,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientBody {
+    client: Client,
+}
+
+#[utoipa::path(post, path = "/api/clients/register", tag = "clients", request_body = RegisterInput,
+    responses((status = 201, body = ClientAuthBody), (status = 400), (status = 409), (status = 429)))]
+pub async fn register(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<RegisterInput>,
+) -> ApiResult<(StatusCode, axum::Json<ClientAuthBody>)> {
+    app.limits.auth_ip(ip)?;
+    parse_fields!(
+        username = "username" => input::username(body.username.as_deref()),
+        email = "email" => input::email(body.email.as_deref()),
+        password = "password" => input::password(body.password.as_deref()),
+    );
+    let client = accounts::register_client(app.store.as_ref(), username, email, password).await?;
+    let token = auth::client_token(&app.tokens, &client);
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ClientAuthBody { token, client }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/clients/login", tag = "clients", request_body = ClientLoginInput,
+    responses((status = 200, body = ClientAuthBody), (status = 400), (status = 401), (status = 429)))]
+pub async fn login(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<ClientLoginInput>,
+) -> ApiResult<axum::Json<ClientAuthBody>> {
+    app.limits.auth_ip(ip)?;
+    parse_fields!(
+        email = "email" => input::email(body.email.as_deref()),
+        password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
+    );
+    app.limits.auth_account(&email)?;
+    let found = app.store.client_login(&email).await?;
+    let hash = found.as_ref().map(|(_, h)| h.clone());
+    let ok = auth::verify_password_or_dummy(password, hash).await?;
+    match found {
+        Some((client, _)) if ok => {
+            let token = auth::client_token(&app.tokens, &client);
+            Ok(axum::Json(ClientAuthBody { token, client }))
+        }
+        _ => Err(ApiError::Unauthorized("wrong e-mail or password".into())),
+    }
+}
+
+#[utoipa::path(get, path = "/api/clients/me", tag = "clients", security(("bearer" = [])),
+    responses((status = 200, body = ClientBody), (status = 401), (status = 403)))]
+pub async fn me(ClientCaller(client): ClientCaller) -> axum::Json<ClientBody> {
+    axum::Json(ClientBody { client })
+}

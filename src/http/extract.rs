@@ -1,0 +1,238 @@
+//! Request extractors: who is calling (the signature of a handler states who may call it),
+//! JSON bodies, path ids and query strings, each failing with the API's own errors.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::app::App;
+use crate::auth;
+use crate::domain::model::{Agent, Client, Role};
+use crate::domain::permissions::Identity;
+use crate::error::{ApiError, ApiResult};
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn identity(parts: &Parts, app: &App) -> ApiResult<Identity> {
+    let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
+    auth::authenticate(&app.tokens, app.store.as_ref(), token).await
+}
+
+/// Any signed-in agent or client.
+pub struct Caller(pub Identity);
+
+/// An optional caller: anonymous requests pass, bad tokens do not.
+pub struct MaybeCaller(pub Option<Identity>);
+
+/// A signed-in agent of any role.
+pub struct AgentCaller(pub Agent);
+
+/// A signed-in agent with the admin role (of their own organization).
+pub struct Admin(pub Agent);
+
+/// A signed-in customer or widget visitor.
+pub struct ClientCaller(pub Client);
+
+/// The platform operator, by the configured operator token.
+pub struct Operator;
+
+/// An organization admin or the platform operator.
+pub enum AdminOrOperator {
+    Admin(Agent),
+    Operator,
+}
+
+impl FromRequestParts<App> for Caller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        identity(parts, app).await.map(Caller)
+    }
+}
+
+impl FromRequestParts<App> for MaybeCaller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        if bearer(parts).is_none() {
+            return Ok(MaybeCaller(None));
+        }
+        identity(parts, app).await.map(|i| MaybeCaller(Some(i)))
+    }
+}
+
+impl FromRequestParts<App> for AgentCaller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        match identity(parts, app).await? {
+            Identity::Agent(a) => Ok(AgentCaller(a)),
+            Identity::Client(_) => Err(ApiError::Forbidden("this needs an agent's token".into())),
+        }
+    }
+}
+
+impl FromRequestParts<App> for Admin {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        let AgentCaller(a) = AgentCaller::from_request_parts(parts, app).await?;
+        if a.role == Role::Admin {
+            Ok(Admin(a))
+        } else {
+            Err(ApiError::Forbidden("this needs an admin".into()))
+        }
+    }
+}
+
+impl FromRequestParts<App> for ClientCaller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        match identity(parts, app).await? {
+            Identity::Client(c) => Ok(ClientCaller(c)),
+            Identity::Agent(_) => Err(ApiError::Forbidden("this needs a customer's token".into())),
+        }
+    }
+}
+
+fn is_operator(parts: &Parts, app: &App) -> bool {
+    match (bearer(parts), app.config.operator_token.as_deref()) {
+        (Some(given), Some(expected)) if !expected.is_empty() => {
+            // Compare in constant time.
+            given.len() == expected.len()
+                && given
+                    .bytes()
+                    .zip(expected.bytes())
+                    .fold(0, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        }
+        _ => false,
+    }
+}
+
+impl FromRequestParts<App> for Operator {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        if is_operator(parts, app) {
+            Ok(Operator)
+        } else if bearer(parts).is_none() {
+            Err(ApiError::unauthorized())
+        } else {
+            Err(ApiError::Forbidden(
+                "this needs the platform operator's token".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<App> for AdminOrOperator {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        if is_operator(parts, app) {
+            return Ok(AdminOrOperator::Operator);
+        }
+        Admin::from_request_parts(parts, app)
+            .await
+            .map(|Admin(a)| AdminOrOperator::Admin(a))
+    }
+}
+
+/// The caller's address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<App> for ClientIp {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        if app.config.trust_proxy
+            && let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok())
+        {
+            return Ok(ClientIp(ip));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Ok(ClientIp(peer))
+    }
+}
+
+/// A JSON body. Malformed JSON is a 400 that never quotes the input; an oversize body a 413.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<App> for Json<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, app: &App) -> ApiResult<Self> {
+        let bytes = Bytes::from_request(req, app).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::bad_request("the request body could not be read")
+            }
+        })?;
+        parse_json(&bytes).map(Json)
+    }
+}
+
+/// Parses JSON, describing a problem by kind and position only (no input is echoed).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let msg = e.to_string();
+        let detail = if e.is_data()
+            && (msg.starts_with("missing field") || msg.starts_with("unknown field"))
+        {
+            msg
+        } else if e.is_data() {
+            format!(
+                "a field has the wrong type (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        } else {
+            format!("malformed JSON (line {}, column {})", e.line(), e.column())
+        };
+        ApiError::bad_request(format!("invalid JSON body: {detail}"))
+    })
+}
+
+/// A path id; an id that cannot exist answers 404 like an unknown one.
+pub struct PathId<T>(pub T);
+
+impl<T: std::str::FromStr + Send> FromRequestParts<App> for PathId<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, app)
+                .await
+                .map_err(|_| ApiError::not_found("resource"))?;
+        raw.parse()
+            .map(PathId)
+            .map_err(|_| ApiError::not_found("resource"))
+    }
+}
+
+/// A query string; a malformed one is a 400.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<App> for Query<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        axum::extract::Query::<T>::from_request_parts(parts, app)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| ApiError::bad_request(format!("invalid query string: {}", e.body_text())))
+    }
+}

@@ -1,0 +1,319 @@
+//! `/api/organizations`: signup, public profiles, the directory, settings, deletion.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::extract::{
+    Admin, AdminOrOperator, ClientIp, Json, MaybeCaller, Operator, PathId, Query,
+};
+use crate::app::App;
+use crate::domain::OrgId;
+use crate::domain::input;
+use crate::domain::model::{Agent, OrgSettings, Organization, PublicOrganization};
+use crate::domain::permissions::{self, Identity};
+use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::parse_fields;
+use crate::{accounts, auth};
+
+/// Settings as sent by an admin: every field optional; an empty identity secret removes it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    welcome_message: Option<String>,
+    offline_message: Option<String>,
+    widget_color: Option<String>,
+    max_concurrent_sessions: Option<i64>,
+    business_hours: Option<serde_json::Value>,
+    widget_identity_secret: Option<String>,
+}
+
+impl SettingsInput {
+    /// Applies the changes to `base`, or names every bad field.
+    fn apply(self, mut base: OrgSettings) -> ApiResult<OrgSettings> {
+        let mut errors = input::FieldErrors::default();
+        if let Some(v) = self.welcome_message {
+            base.welcome_message = errors
+                .take("settings.welcome_message", input::setting_text(&v))
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.offline_message {
+            base.offline_message = errors
+                .take("settings.offline_message", input::setting_text(&v))
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.widget_color {
+            base.widget_color = errors
+                .take("settings.widget_color", input::color(&v))
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.max_concurrent_sessions {
+            base.max_concurrent_sessions = errors
+                .take("settings.max_concurrent_sessions", input::capacity(v))
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.business_hours {
+            base.business_hours = (!v.is_null()).then_some(v);
+        }
+        if let Some(v) = self.widget_identity_secret {
+            let v = v.trim().to_string();
+            base.widget_identity_secret = (!v.is_empty()).then_some(v);
+        }
+        if errors.is_empty() {
+            Ok(base)
+        } else {
+            Err(ApiError::invalid(errors))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminInput {
+    name: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupInput {
+    name: Option<String>,
+    domain: Option<String>,
+    settings: Option<SettingsInput>,
+    admin: Option<AdminInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganizationInput {
+    name: Option<String>,
+    domain: Option<String>,
+    settings: Option<SettingsInput>,
+}
+
+/// An organization as its own agents see it: the public profile plus settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationDetail {
+    #[serde(flatten)]
+    pub profile: PublicOrganization,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<OrgSettings>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationBody {
+    organization: OrganizationDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicOrganizationBody {
+    organization: PublicOrganization,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryBody {
+    organizations: Vec<PublicOrganization>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationsBody {
+    organizations: Vec<Organization>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignupBody {
+    organization: Organization,
+    agent: Agent,
+    token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, utoipa::IntoParams)]
+pub struct DirectoryQuery {
+    /// Part of a name or domain; empty lists everyone.
+    q: Option<String>,
+    /// 1 to 50, default 20.
+    limit: Option<u32>,
+}
+
+/// What the caller may see of an organization: settings for its agents, the identity secret
+/// for its admins only.
+async fn detail(
+    app: &App,
+    org: Organization,
+    viewer: Option<&Agent>,
+) -> ApiResult<OrganizationDetail> {
+    let profile = app.chat.public_profile(&org).await?;
+    let settings = viewer
+        .filter(|a| permissions::can_see_org_settings(a, org.id))
+        .map(|a| {
+            if permissions::can_administer(a, org.id).is_ok() {
+                org.settings.clone()
+            } else {
+                org.clone().without_secret().settings
+            }
+        });
+    Ok(OrganizationDetail {
+        profile,
+        settings,
+        created_at: org.created_at,
+        updated_at: org.updated_at,
+    })
+}
+
+#[utoipa::path(get, path = "/api/organizations/discover/{domain}", tag = "organizations",
+    params(("domain" = String, Path, description = "e.g. sample.com")),
+    responses((status = 200, body = PublicOrganizationBody), (status = 404, description = "no such organization")))]
+pub async fn discover(
+    State(app): State<App>,
+    axum::extract::Path(domain): axum::extract::Path<String>,
+) -> ApiResult<axum::Json<PublicOrganizationBody>> {
+    let domain = input::domain(Some(&domain)).map_err(|_| ApiError::not_found("organization"))?;
+    let org = app
+        .store
+        .organization_by_domain(&domain)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    Ok(axum::Json(PublicOrganizationBody {
+        organization: app.chat.public_profile(&org).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/organizations/directory", tag = "organizations", params(DirectoryQuery),
+    responses((status = 200, body = DirectoryBody)))]
+pub async fn directory(
+    State(app): State<App>,
+    Query(q): Query<DirectoryQuery>,
+) -> ApiResult<axum::Json<DirectoryBody>> {
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=crate::chat::organizations::MAX_DIRECTORY).contains(&limit) {
+        return Err(ApiError::field("limit", "must be between 1 and 50"));
+    }
+    let organizations = app
+        .chat
+        .directory(q.q.as_deref().unwrap_or(""), limit)
+        .await?;
+    Ok(axum::Json(DirectoryBody { organizations }))
+}
+
+#[utoipa::path(get, path = "/api/organizations/{id}", tag = "organizations",
+    responses((status = 200, body = OrganizationBody), (status = 404)))]
+pub async fn get_one(
+    State(app): State<App>,
+    PathId(id): PathId<OrgId>,
+    MaybeCaller(caller): MaybeCaller,
+) -> ApiResult<axum::Json<OrganizationBody>> {
+    let org = app.chat.organization(id).await?;
+    let viewer = match &caller {
+        Some(Identity::Agent(a)) => Some(a),
+        _ => None,
+    };
+    Ok(axum::Json(OrganizationBody {
+        organization: detail(&app, org, viewer).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/organizations", tag = "organizations", request_body = SignupInput,
+    responses((status = 201, body = SignupBody), (status = 400), (status = 409), (status = 429)))]
+pub async fn signup(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<SignupInput>,
+) -> ApiResult<(StatusCode, axum::Json<SignupBody>)> {
+    app.limits.auth_ip(ip)?;
+    let admin = body.admin.unwrap_or(AdminInput {
+        name: None,
+        email: None,
+        password: None,
+    });
+    parse_fields!(
+        name = "name" => input::name(body.name.as_deref()),
+        domain = "domain" => input::domain(body.domain.as_deref()),
+        admin_name = "admin.name" => input::name(admin.name.as_deref()),
+        admin_email = "admin.email" => input::email(admin.email.as_deref()),
+        password = "admin.password" => input::password(admin.password.as_deref()),
+    );
+    let settings = body
+        .settings
+        .unwrap_or_default()
+        .apply(OrgSettings::default())?;
+    let (org, agent) = accounts::create_organization(
+        app.store.as_ref(),
+        name,
+        domain,
+        settings,
+        admin_name,
+        admin_email,
+        password,
+    )
+    .await?;
+    let token = auth::agent_token(&app.tokens, &agent);
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(SignupBody {
+            organization: org,
+            agent,
+            token,
+        }),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/organizations/{id}", tag = "organizations", request_body = UpdateOrganizationInput,
+    security(("bearer" = [])), responses((status = 200, body = OrganizationBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+pub async fn update(
+    State(app): State<App>,
+    PathId(id): PathId<OrgId>,
+    Admin(admin): Admin,
+    Json(body): Json<UpdateOrganizationInput>,
+) -> ApiResult<axum::Json<OrganizationBody>> {
+    permissions::can_administer(&admin, id).or_deny("organization")?;
+    let org = app.chat.organization(id).await?;
+    parse_fields!(
+        name = "name" => body.name.as_deref().map_or(Ok(org.name.clone()), |n| input::name(Some(n))),
+        domain = "domain" => body.domain.as_deref().map_or(Ok(org.domain.clone()), |d| input::domain(Some(d))),
+    );
+    let settings = match body.settings {
+        Some(s) => s.apply(org.settings.clone())?,
+        None => org.settings.clone(),
+    };
+    let updated = app
+        .store
+        .update_organization(id, &name, &domain, &settings, Utc::now())
+        .await?
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    if settings.max_concurrent_sessions > org.settings.max_concurrent_sessions {
+        app.chat.drain_queue(id).await?;
+    }
+    Ok(axum::Json(OrganizationBody {
+        organization: detail(&app, updated, Some(&admin)).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/organizations", tag = "organizations", security(("operator" = [])),
+    responses((status = 200, body = OrganizationsBody), (status = 401), (status = 403)))]
+pub async fn list(State(app): State<App>, _: Operator) -> ApiResult<axum::Json<OrganizationsBody>> {
+    Ok(axum::Json(OrganizationsBody {
+        organizations: app.store.organizations().await?,
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/organizations/{id}", tag = "organizations", security(("bearer" = []), ("operator" = [])),
+    responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+pub async fn delete(
+    State(app): State<App>,
+    PathId(id): PathId<OrgId>,
+    who: AdminOrOperator,
+) -> ApiResult<StatusCode> {
+    if let AdminOrOperator::Admin(admin) = &who {
+        permissions::can_administer(admin, id).or_deny("organization")?;
+    }
+    if !app.store.delete_organization(id).await? {
+        return Err(ApiError::not_found("organization"));
+    }
+    tracing::info!(org = %id, "organization deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,226 @@
+//! `/api/sessions`: conversations and their messages.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::agents::{SessionsBody, StatusQuery};
+use super::extract::{AgentCaller, Caller, ClientCaller, Json, PathId, Query};
+use crate::app::App;
+use crate::chat::{ClientSessionView, HistoryPage};
+use crate::domain::input;
+use crate::domain::model::{Message, Session, SessionStatus};
+use crate::domain::{AgentId, OrgId, SessionId};
+use crate::error::ApiResult;
+use crate::parse_fields;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenSessionInput {
+    organization_id: Option<OrgId>,
+    subject: Option<String>,
+    /// A first message: stored at once, and puts the session in the assignment queue.
+    message: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendInput {
+    content: Option<String>,
+    /// Idempotency key: resending it returns the stored message.
+    client_msg_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignInput {
+    agent_id: Option<AgentId>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionStatusInput {
+    status: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HistoryQuery {
+    /// 1 to 200, default 50.
+    limit: Option<u32>,
+    /// Only messages with a smaller seq.
+    before: Option<i64>,
+    /// Only messages with a larger seq.
+    after: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionBody {
+    session: Session,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientSessionsBody {
+    sessions: Vec<ClientSessionView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageBody {
+    message: Message,
+}
+
+fn session_body(session: Session) -> axum::Json<SessionBody> {
+    axum::Json(SessionBody { session })
+}
+
+#[utoipa::path(post, path = "/api/sessions", tag = "sessions", request_body = OpenSessionInput, security(("bearer" = [])),
+    responses((status = 201, body = SessionBody), (status = 400), (status = 403), (status = 404)))]
+pub async fn open(
+    State(app): State<App>,
+    ClientCaller(client): ClientCaller,
+    Json(body): Json<OpenSessionInput>,
+) -> ApiResult<(StatusCode, axum::Json<SessionBody>)> {
+    parse_fields!(
+        org = "organization_id" => body.organization_id.ok_or_else(|| "is required".to_string()),
+        subject = "subject" => input::subject(body.subject.as_deref()),
+        message = "message" => body.message.as_deref().map(|m| input::content(Some(m))).transpose(),
+    );
+    let session = app
+        .chat
+        .open_session(&client, org, subject, message)
+        .await?;
+    Ok((StatusCode::CREATED, session_body(session)))
+}
+
+#[utoipa::path(get, path = "/api/sessions", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = ClientSessionsBody), (status = 401), (status = 403)))]
+pub async fn mine(
+    State(app): State<App>,
+    ClientCaller(client): ClientCaller,
+) -> ApiResult<axum::Json<ClientSessionsBody>> {
+    Ok(axum::Json(ClientSessionsBody {
+        sessions: app.chat.client_sessions(&client).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 404)))]
+pub async fn get_one(
+    State(app): State<App>,
+    Caller(who): Caller,
+    PathId(id): PathId<SessionId>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    Ok(session_body(app.chat.readable_session(&who, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/sessions/{id}/messages", tag = "sessions", params(HistoryQuery), security(("bearer" = [])),
+    responses((status = 200, body = HistoryPage), (status = 400), (status = 404)))]
+pub async fn messages(
+    State(app): State<App>,
+    Caller(who): Caller,
+    PathId(id): PathId<SessionId>,
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult<axum::Json<HistoryPage>> {
+    Ok(axum::Json(
+        app.chat
+            .history(&who, id, q.before, q.after, q.limit)
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/sessions/{id}/messages", tag = "sessions", request_body = SendInput, security(("bearer" = [])),
+    responses((status = 201, body = MessageBody), (status = 400), (status = 404), (status = 409), (status = 429)))]
+pub async fn send(
+    State(app): State<App>,
+    Caller(who): Caller,
+    PathId(id): PathId<SessionId>,
+    Json(body): Json<SendInput>,
+) -> ApiResult<(StatusCode, axum::Json<MessageBody>)> {
+    parse_fields!(
+        content = "content" => input::content(body.content.as_deref()),
+        client_msg_id = "client_msg_id" => input::client_msg_id(body.client_msg_id.as_deref()),
+    );
+    let message = app
+        .chat
+        .send_message(&who, id, content, client_msg_id)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(MessageBody { message })))
+}
+
+async fn org_sessions(
+    app: &App,
+    me: &crate::domain::model::Agent,
+    org: OrgId,
+    status: Option<SessionStatus>,
+) -> ApiResult<axum::Json<SessionsBody>> {
+    Ok(axum::Json(SessionsBody {
+        sessions: app.chat.org_sessions(me, org, status).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}", tag = "sessions", params(StatusQuery), security(("bearer" = [])),
+    responses((status = 200, body = SessionsBody), (status = 404)))]
+pub async fn of_org(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(org): PathId<OrgId>,
+    Query(q): Query<StatusQuery>,
+) -> ApiResult<axum::Json<SessionsBody>> {
+    org_sessions(&app, &me, org, q.parse()?).await
+}
+
+#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}/active", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = SessionsBody), (status = 404)))]
+pub async fn active_of_org(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(org): PathId<OrgId>,
+) -> ApiResult<axum::Json<SessionsBody>> {
+    org_sessions(&app, &me, org, Some(SessionStatus::Active)).await
+}
+
+#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}/waiting", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = SessionsBody), (status = 404)))]
+pub async fn waiting_of_org(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(org): PathId<OrgId>,
+) -> ApiResult<axum::Json<SessionsBody>> {
+    org_sessions(&app, &me, org, Some(SessionStatus::Waiting)).await
+}
+
+#[utoipa::path(put, path = "/api/sessions/{id}/assign", tag = "sessions", request_body = AssignInput, security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+pub async fn assign(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+    Json(body): Json<AssignInput>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    parse_fields!(agent = "agent_id" => body.agent_id.ok_or_else(|| "is required".to_string()));
+    Ok(session_body(app.chat.assign(&me, id, agent).await?))
+}
+
+#[utoipa::path(put, path = "/api/sessions/{id}/status", tag = "sessions", request_body = SessionStatusInput, security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+pub async fn set_status(
+    State(app): State<App>,
+    Caller(who): Caller,
+    PathId(id): PathId<SessionId>,
+    Json(body): Json<SessionStatusInput>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    parse_fields!(status = "status" => input::one_of::<SessionStatus>(body.status.as_deref()));
+    Ok(session_body(
+        app.chat.set_session_status(&who, id, status).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/sessions/{id}/close", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 403), (status = 404)))]
+pub async fn close(
+    State(app): State<App>,
+    Caller(who): Caller,
+    PathId(id): PathId<SessionId>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    Ok(session_body(app.chat.close(&who, id).await?))
+}

@@ -1,0 +1,17 @@
+//! Raasel: self-hosted, multi-tenant customer-support chat.
+
+pub mod accounts;
+pub mod app;
+pub mod auth;
+pub mod chat;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod fanout;
+pub mod http;
+pub mod limits;
+pub mod presence;
+pub mod realtime;
+pub mod store;

@@ -1,0 +1,76 @@
+//! Which agents are online: at least one connected socket. The socket layer feeds it; the
+//! assigner reads it. In-process here; a shared implementation serves a cluster.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use crate::domain::AgentId;
+
+#[async_trait]
+pub trait Presence: Send + Sync + 'static {
+    /// Records one more socket; true when the agent just came online.
+    async fn connect(&self, agent: AgentId) -> anyhow::Result<bool>;
+    /// Records one socket fewer; true when the agent just went offline.
+    async fn disconnect(&self, agent: AgentId) -> anyhow::Result<bool>;
+    /// The subset of `agents` that is online.
+    async fn online(&self, agents: &[AgentId]) -> anyhow::Result<HashSet<AgentId>>;
+}
+
+/// Presence of this process's sockets.
+#[derive(Default)]
+pub struct LocalPresence {
+    sockets: Mutex<HashMap<AgentId, usize>>,
+}
+
+#[async_trait]
+impl Presence for LocalPresence {
+    async fn connect(&self, agent: AgentId) -> anyhow::Result<bool> {
+        let mut sockets = self.sockets.lock().expect("presence lock");
+        let n = sockets.entry(agent).or_default();
+        *n += 1;
+        Ok(*n == 1)
+    }
+
+    async fn disconnect(&self, agent: AgentId) -> anyhow::Result<bool> {
+        let mut sockets = self.sockets.lock().expect("presence lock");
+        match sockets.get_mut(&agent) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                Ok(false)
+            }
+            Some(_) => {
+                sockets.remove(&agent);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    async fn online(&self, agents: &[AgentId]) -> anyhow::Result<HashSet<AgentId>> {
+        let sockets = self.sockets.lock().expect("presence lock");
+        Ok(agents
+            .iter()
+            .copied()
+            .filter(|a| sockets.contains_key(a))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_agent_is_online_while_any_socket_is_connected() {
+        let p = LocalPresence::default();
+        let a = AgentId::new();
+        assert!(p.connect(a).await.unwrap());
+        assert!(!p.connect(a).await.unwrap());
+        assert!(!p.disconnect(a).await.unwrap());
+        assert!(p.online(&[a]).await.unwrap().contains(&a));
+        assert!(p.disconnect(a).await.unwrap());
+        assert!(p.online(&[a]).await.unwrap().is_empty());
+    }
+}

@@ -1,0 +1,167 @@
+//! Connecting: the token in the handshake's `auth` becomes the socket's identity; the socket
+//! joins its own rooms; agents come online.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde_json::Value;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::SocketRef;
+use tokio::sync::mpsc;
+
+use super::actions::{self, Job};
+use super::reply::Reply;
+use super::rooms::room;
+use crate::app::App;
+use crate::auth;
+use crate::domain::permissions::Identity;
+use crate::error::ApiError;
+use crate::fanout::Target;
+
+/// Events a socket may have waiting before further ones are refused.
+const QUEUE_DEPTH: usize = 64;
+
+/// Who is behind a socket, fixed at connect.
+pub struct SocketUser {
+    pub identity: Identity,
+    pub token_version: i64,
+    pub limiter: DefaultDirectRateLimiter,
+}
+
+/// The socket's event queue; removing it from the extensions stops the worker.
+struct EventQueue<A: Adapter>(mpsc::Sender<Job<A>>);
+
+impl<A: Adapter> Clone for EventQueue<A> {
+    fn clone(&self) -> Self {
+        EventQueue(self.0.clone())
+    }
+}
+
+#[derive(Debug)]
+pub struct Unauthorized;
+
+impl std::fmt::Display for Unauthorized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("unauthorized")
+    }
+}
+
+/// Connect middleware: a missing, invalid, expired or revoked token is refused.
+pub async fn authenticate<A: Adapter>(
+    app: App,
+    s: SocketRef<A>,
+    auth: Option<Value>,
+) -> Result<(), Unauthorized> {
+    let token = auth
+        .as_ref()
+        .and_then(|a| a.get("token"))
+        .and_then(Value::as_str)
+        .ok_or(Unauthorized)?;
+    let identity = auth::authenticate(&app.tokens, app.store.as_ref(), token)
+        .await
+        .map_err(|_| Unauthorized)?;
+    let token_version = match &identity {
+        Identity::Agent(a) => a.token_version,
+        Identity::Client(c) => c.token_version,
+    };
+    let per_second = NonZeroU32::new(app.config.socket_events_per_second.max(1)).expect("non-zero");
+    let quota = Quota::per_second(per_second)
+        .allow_burst(per_second.saturating_mul(NonZeroU32::new(2).expect("two")));
+    s.extensions.insert(Arc::new(SocketUser {
+        identity,
+        token_version,
+        limiter: RateLimiter::direct(quota),
+    }));
+    Ok(())
+}
+
+pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
+    let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
+        let _ = s.disconnect();
+        return;
+    };
+    metrics::gauge!("raasel_socket_connections").increment(1.0);
+    match &user.identity {
+        Identity::Agent(a) => {
+            s.join([
+                room(Target::OrgAgents(a.organization_id)),
+                room(Target::Agent(a.id)),
+            ]);
+        }
+        Identity::Client(c) => s.join(room(Target::Client(c.id))),
+    }
+    let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+    s.extensions.insert(EventQueue(tx));
+    tokio::spawn(actions::run_worker(
+        app.clone(),
+        s.clone(),
+        user.clone(),
+        rx,
+    ));
+    for &event in super::EVENTS {
+        s.on(
+            event,
+            move |s: SocketRef<A>, reply: Reply<A>, data: socketioxide::extract::TryData<Value>| {
+                enqueue(&s, event, data.0.ok(), reply);
+                async {}
+            },
+        );
+    }
+    let for_disconnect = app.clone();
+    s.on_disconnect(move |s: SocketRef<A>| {
+        let app = for_disconnect.clone();
+        async move { on_disconnect(app, s).await }
+    });
+    if let Identity::Agent(agent) = &user.identity
+        && let Err(e) = app.chat.agent_connected(agent).await
+    {
+        tracing::error!(error = %e, "agent presence on connect");
+    }
+}
+
+/// Runs in the socket's read loop, so events enter the queue in the order they arrived.
+fn enqueue<A: Adapter>(
+    s: &SocketRef<A>,
+    event: &'static str,
+    data: Option<Value>,
+    reply: Reply<A>,
+) {
+    let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
+        return;
+    };
+    if user.limiter.check().is_err() {
+        metrics::counter!("raasel_socket_events_limited_total").increment(1);
+        reply.send(
+            s,
+            Err(ApiError::RateLimited {
+                retry_after_secs: 1,
+            }),
+        );
+        return;
+    }
+    let Some(EventQueue(queue)) = s.extensions.get::<EventQueue<A>>() else {
+        return;
+    };
+    if let Err(mpsc::error::TrySendError::Full(job) | mpsc::error::TrySendError::Closed(job)) =
+        queue.try_send(Job { event, data, reply })
+    {
+        job.reply.send(
+            s,
+            Err(ApiError::RateLimited {
+                retry_after_secs: 1,
+            }),
+        );
+    }
+}
+
+async fn on_disconnect<A: Adapter>(app: App, s: SocketRef<A>) {
+    metrics::gauge!("raasel_socket_connections").decrement(1.0);
+    s.extensions.remove::<EventQueue<A>>();
+    if let Some(user) = s.extensions.get::<Arc<SocketUser>>()
+        && let Identity::Agent(agent) = &user.identity
+        && let Err(e) = app.chat.agent_disconnected(agent).await
+    {
+        tracing::error!(error = %e, "agent presence on disconnect");
+    }
+}

@@ -1,0 +1,71 @@
+//! Fan-out over Socket.IO rooms.
+//!
+//! Each local recipient is sent its copy directly so that a socket whose buffer is full can be
+//! told apart: it is disconnected (and counted) rather than silently missing the event; on
+//! reconnect it fills the gap from history.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::Value;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::SocketRef;
+use socketioxide::{SendError, SocketError, SocketIo};
+
+use super::rooms::{room, rooms};
+use crate::fanout::{Fanout, Target};
+
+pub struct SocketFanout<A: Adapter> {
+    io: SocketIo<A>,
+}
+
+impl<A: Adapter> SocketFanout<A> {
+    pub fn new(io: SocketIo<A>) -> Self {
+        SocketFanout { io }
+    }
+}
+
+#[async_trait]
+impl<A: Adapter> Fanout for SocketFanout<A> {
+    async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value) {
+        for socket in self.io.to(rooms(&targets)).sockets() {
+            send_or_drop_slow(&socket, event, &payload);
+        }
+    }
+
+    async fn emit_except(
+        &self,
+        targets: Vec<Target>,
+        except: Target,
+        event: &'static str,
+        payload: Value,
+    ) {
+        for socket in self.io.to(rooms(&targets)).except(room(except)).sockets() {
+            send_or_drop_slow(&socket, event, &payload);
+        }
+    }
+}
+
+/// Emits to one socket; a full buffer disconnects the socket.
+pub fn send_or_drop_slow<A: Adapter>(socket: &SocketRef<A>, event: &'static str, payload: &Value) {
+    match socket.emit(event, payload) {
+        Ok(()) => metrics::counter!("raasel_socket_events_sent_total").increment(1),
+        Err(SendError::Socket(SocketError::InternalChannelFull)) => disconnect_slow(socket.clone()),
+        Err(e) => tracing::debug!(socket = %socket.id, error = %e, "emit failed"),
+    }
+}
+
+/// Disconnects a socket that cannot keep up. The disconnect packet itself needs buffer room,
+/// so it is retried briefly; after that the transport's own timeouts close it.
+fn disconnect_slow<A: Adapter>(socket: SocketRef<A>) {
+    metrics::counter!("raasel_socket_slow_consumers_total").increment(1);
+    tracing::warn!(socket = %socket.id, "slow consumer: disconnecting");
+    tokio::spawn(async move {
+        for _ in 0..50 {
+            if !socket.connected() || socket.clone().disconnect().is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+}

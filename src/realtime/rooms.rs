@@ -1,0 +1,16 @@
+//! The only builder of room names, fed with verified ids.
+
+use crate::fanout::Target;
+
+pub fn room(target: Target) -> String {
+    match target {
+        Target::OrgAgents(id) => format!("org:{id}"),
+        Target::Agent(id) => format!("agent:{id}"),
+        Target::Client(id) => format!("client:{id}"),
+        Target::SessionRoom(id) => format!("session:{id}"),
+    }
+}
+
+pub fn rooms(targets: &[Target]) -> Vec<String> {
+    targets.iter().copied().map(room).collect()
+}

@@ -1,0 +1,483 @@
+//! `Store` on SQLite: organizations, agents, clients and sessions.
+
+use async_trait::async_trait;
+use sqlx::Row;
+
+use super::{SqliteStore, rows};
+use crate::domain::ids::*;
+use crate::domain::model::*;
+use crate::store::{AgentChanges, AgentLoad, AssignMode, Store, StoreError, StoreResult};
+
+const AGENT_INSERT: &str = "INSERT INTO agents (id, organization_id, name, email, password_hash,
+    role, status, max_concurrent_sessions, last_assigned_at, token_version, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+fn bind_agent<'q>(
+    q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    a: &'q Agent,
+    hash: &'q str,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    q.bind(a.id.0)
+        .bind(a.organization_id.0)
+        .bind(&a.name)
+        .bind(&a.email)
+        .bind(hash)
+        .bind(a.role.as_str())
+        .bind(a.status.as_str())
+        .bind(a.max_concurrent_sessions.map(i64::from))
+        .bind(a.last_assigned_at)
+        .bind(a.token_version)
+        .bind(a.created_at)
+        .bind(a.updated_at)
+}
+
+/// `%` and `_` in a search term match themselves.
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{}%", escaped.to_lowercase())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    async fn create_organization(
+        &self,
+        org: &Organization,
+        admin: &Agent,
+        hash: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(
+            "INSERT INTO organizations (id, name, domain, settings, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(org.id.0)
+        .bind(&org.name)
+        .bind(&org.domain)
+        .bind(serde_json::to_string(&org.settings).map_err(anyhow::Error::from)?)
+        .bind(org.created_at)
+        .bind(org.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        bind_agent(sqlx::query(AGENT_INSERT), admin, hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn organization(&self, id: OrgId) -> StoreResult<Option<Organization>> {
+        let row = sqlx::query("SELECT * FROM organizations WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(rows::organization).transpose()?)
+    }
+
+    async fn organization_by_domain(&self, domain: &str) -> StoreResult<Option<Organization>> {
+        let row = sqlx::query("SELECT * FROM organizations WHERE domain = $1")
+            .bind(domain)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(rows::organization).transpose()?)
+    }
+
+    async fn organizations(&self) -> StoreResult<Vec<Organization>> {
+        let all = sqlx::query("SELECT * FROM organizations ORDER BY created_at, id")
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows::all(all, rows::organization)?)
+    }
+
+    async fn search_organizations(&self, q: &str, limit: u32) -> StoreResult<Vec<Organization>> {
+        let found = sqlx::query(
+            "SELECT * FROM organizations
+             WHERE lower(name) LIKE $1 ESCAPE '\\' OR domain LIKE $1 ESCAPE '\\'
+             ORDER BY name, id LIMIT $2",
+        )
+        .bind(like_pattern(q))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows::all(found, rows::organization)?)
+    }
+
+    async fn update_organization(
+        &self,
+        id: OrgId,
+        name: &str,
+        domain: &str,
+        settings: &OrgSettings,
+        now: Timestamp,
+    ) -> StoreResult<Option<Organization>> {
+        let row = sqlx::query(
+            "UPDATE organizations SET name = $1, domain = $2, settings = $3, updated_at = $4
+             WHERE id = $5 RETURNING *",
+        )
+        .bind(name)
+        .bind(domain)
+        .bind(serde_json::to_string(settings).map_err(anyhow::Error::from)?)
+        .bind(now)
+        .bind(id.0)
+        .fetch_optional(&self.writer)
+        .await?;
+        Ok(row.as_ref().map(rows::organization).transpose()?)
+    }
+
+    async fn delete_organization(&self, id: OrgId) -> StoreResult<bool> {
+        let mut tx = self.writer.begin().await?;
+        // Messages carry no foreign key to the organization; they go with their sessions.
+        let done = sqlx::query("DELETE FROM organizations WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn insert_agent(&self, agent: &Agent, hash: &str) -> StoreResult<()> {
+        bind_agent(sqlx::query(AGENT_INSERT), agent, hash)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn agent(&self, id: AgentId) -> StoreResult<Option<Agent>> {
+        let row = sqlx::query("SELECT * FROM agents WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(rows::agent).transpose()?)
+    }
+
+    async fn agent_logins(&self, email: &str) -> StoreResult<Vec<(Agent, String)>> {
+        let found = sqlx::query("SELECT * FROM agents WHERE email = $1 ORDER BY created_at")
+            .bind(email)
+            .fetch_all(&self.reader)
+            .await?;
+        found
+            .iter()
+            .map(|r| Ok((rows::agent(r)?, r.try_get("password_hash")?)))
+            .collect()
+    }
+
+    async fn agent_password_hash(&self, id: AgentId) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM agents WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.reader)
+                .await?,
+        )
+    }
+
+    async fn agents(&self, org: OrgId) -> StoreResult<Vec<Agent>> {
+        let found =
+            sqlx::query("SELECT * FROM agents WHERE organization_id = $1 ORDER BY name, id")
+                .bind(org.0)
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(rows::all(found, rows::agent)?)
+    }
+
+    async fn agent_loads(&self, org: OrgId) -> StoreResult<Vec<AgentLoad>> {
+        let found = sqlx::query(
+            "SELECT a.*, (SELECT COUNT(*) FROM sessions s
+                          WHERE s.agent_id = a.id AND s.status = 'active') AS active_sessions
+             FROM agents a WHERE a.organization_id = $1 ORDER BY a.id",
+        )
+        .bind(org.0)
+        .fetch_all(&self.reader)
+        .await?;
+        found
+            .iter()
+            .map(|r| {
+                Ok(AgentLoad {
+                    agent: rows::agent(r)?,
+                    active_sessions: r.try_get::<i64, _>("active_sessions")? as u32,
+                })
+            })
+            .collect()
+    }
+
+    async fn update_agent(
+        &self,
+        id: AgentId,
+        c: &AgentChanges,
+        now: Timestamp,
+    ) -> StoreResult<Option<Agent>> {
+        let row = sqlx::query(
+            "UPDATE agents SET
+                name = COALESCE($1, name),
+                email = COALESCE($2, email),
+                role = COALESCE($3, role),
+                status = COALESCE($4, status),
+                max_concurrent_sessions = CASE WHEN $5 THEN $6 ELSE max_concurrent_sessions END,
+                updated_at = $7
+             WHERE id = $8 RETURNING *",
+        )
+        .bind(c.name.as_deref())
+        .bind(c.email.as_deref())
+        .bind(c.role.map(Role::as_str))
+        .bind(c.status.map(AgentStatus::as_str))
+        .bind(c.max_concurrent_sessions.is_some())
+        .bind(c.max_concurrent_sessions.flatten().map(i64::from))
+        .bind(now)
+        .bind(id.0)
+        .fetch_optional(&self.writer)
+        .await?;
+        Ok(row.as_ref().map(rows::agent).transpose()?)
+    }
+
+    async fn set_agent_password(&self, id: AgentId, hash: &str, now: Timestamp) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE agents SET password_hash = $1, token_version = token_version + 1,
+             updated_at = $2 WHERE id = $3",
+        )
+        .bind(hash)
+        .bind(now)
+        .bind(id.0)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_agent(
+        &self,
+        org: OrgId,
+        id: AgentId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<SessionId>> {
+        let mut tx = self.writer.begin().await?;
+        let requeued: Vec<uuid::Uuid> = sqlx::query_scalar(
+            "UPDATE sessions SET agent_id = NULL, status = 'waiting', updated_at = $1
+             WHERE agent_id = $2 AND status = 'active' RETURNING id",
+        )
+        .bind(now)
+        .bind(id.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let deleted = sqlx::query(
+            "DELETE FROM agents WHERE id = $1 AND organization_id = $2
+             AND (role <> 'admin' OR (SELECT COUNT(*) FROM agents
+                  WHERE organization_id = $2 AND role = 'admin') > 1)",
+        )
+        .bind(id.0)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::Conflict(
+                "the last admin of an organization cannot be removed",
+            ));
+        }
+        tx.commit().await?;
+        Ok(requeued.into_iter().map(SessionId).collect())
+    }
+
+    async fn count_admins(&self, org: OrgId) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM agents WHERE organization_id = $1 AND role = 'admin'",
+        )
+        .bind(org.0)
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(n as u32)
+    }
+
+    async fn insert_client(&self, c: &Client, hash: Option<&str>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO clients (id, organization_id, username, email, name, password_hash,
+             external_id, token_version, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(c.id.0)
+        .bind(c.organization_id.map(|o| o.0))
+        .bind(c.username.as_deref())
+        .bind(c.email.as_deref())
+        .bind(c.name.as_deref())
+        .bind(hash)
+        .bind(c.external_id.as_deref())
+        .bind(c.token_version)
+        .bind(c.created_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn client(&self, id: ClientId) -> StoreResult<Option<Client>> {
+        let row = sqlx::query("SELECT * FROM clients WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(rows::client).transpose()?)
+    }
+
+    async fn client_login(&self, email: &str) -> StoreResult<Option<(Client, String)>> {
+        let row = sqlx::query(
+            "SELECT * FROM clients WHERE email = $1 AND organization_id IS NULL
+             AND password_hash IS NOT NULL",
+        )
+        .bind(email)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| Ok((rows::client(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    async fn visitor_by_external_id(
+        &self,
+        org: OrgId,
+        external_id: &str,
+    ) -> StoreResult<Option<Client>> {
+        let row =
+            sqlx::query("SELECT * FROM clients WHERE organization_id = $1 AND external_id = $2")
+                .bind(org.0)
+                .bind(external_id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.as_ref().map(rows::client).transpose()?)
+    }
+
+    async fn insert_session(&self, s: &Session) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id, organization_id, client_id, client_name, client_email,
+             agent_id, status, subject, last_seq, last_message_at, queued_at, created_at,
+             updated_at, closed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(s.id.0)
+        .bind(s.organization_id.0)
+        .bind(s.client_id.0)
+        .bind(&s.client_name)
+        .bind(s.client_email.as_deref())
+        .bind(s.agent_id.map(|a| a.0))
+        .bind(s.status.as_str())
+        .bind(s.subject.as_deref())
+        .bind(s.last_seq)
+        .bind(s.last_message_at)
+        .bind(s.queued_at)
+        .bind(s.created_at)
+        .bind(s.updated_at)
+        .bind(s.closed_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, id: SessionId) -> StoreResult<Option<Session>> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(rows::session).transpose()?)
+    }
+
+    async fn client_sessions(&self, client: ClientId) -> StoreResult<Vec<Session>> {
+        let found = sqlx::query(
+            "SELECT * FROM sessions WHERE client_id = $1
+             ORDER BY COALESCE(last_message_at, created_at) DESC, id DESC",
+        )
+        .bind(client.0)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows::all(found, rows::session)?)
+    }
+
+    async fn org_sessions(
+        &self,
+        org: OrgId,
+        status: Option<SessionStatus>,
+    ) -> StoreResult<Vec<Session>> {
+        let found = sqlx::query(
+            "SELECT * FROM sessions WHERE organization_id = $1 AND ($2 IS NULL OR status = $2)
+             ORDER BY created_at DESC, id DESC LIMIT 500",
+        )
+        .bind(org.0)
+        .bind(status.map(SessionStatus::as_str))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows::all(found, rows::session)?)
+    }
+
+    async fn agent_sessions(
+        &self,
+        agent: AgentId,
+        status: Option<SessionStatus>,
+    ) -> StoreResult<Vec<Session>> {
+        let found = sqlx::query(
+            "SELECT * FROM sessions WHERE agent_id = $1 AND ($2 IS NULL OR status = $2)
+             ORDER BY created_at DESC, id DESC LIMIT 500",
+        )
+        .bind(agent.0)
+        .bind(status.map(SessionStatus::as_str))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows::all(found, rows::session)?)
+    }
+
+    async fn queue(&self, org: OrgId) -> StoreResult<Vec<Session>> {
+        let found = sqlx::query(
+            "SELECT * FROM sessions WHERE organization_id = $1 AND status = 'waiting'
+             AND agent_id IS NULL AND queued_at IS NOT NULL ORDER BY created_at, id",
+        )
+        .bind(org.0)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows::all(found, rows::session)?)
+    }
+
+    async fn assign_session(
+        &self,
+        id: SessionId,
+        agent: AgentId,
+        mode: AssignMode,
+        now: Timestamp,
+    ) -> StoreResult<Option<Session>> {
+        let (from_queue, capacity) = match mode {
+            AssignMode::Unassigned { capacity } => (true, capacity.map_or(i64::MAX, i64::from)),
+            AssignMode::Any => (false, i64::MAX),
+        };
+        let mut tx = self.writer.begin().await?;
+        let row = sqlx::query(
+            "UPDATE sessions SET agent_id = $1, status = 'active', updated_at = $2
+             WHERE id = $3 AND status <> 'closed'
+               AND (NOT $4 OR (status = 'waiting' AND agent_id IS NULL))
+               AND (SELECT COUNT(*) FROM sessions WHERE agent_id = $1 AND status = 'active') < $5
+             RETURNING *",
+        )
+        .bind(agent.0)
+        .bind(now)
+        .bind(id.0)
+        .bind(from_queue)
+        .bind(capacity)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        sqlx::query("UPDATE agents SET last_assigned_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(agent.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(rows::session(&row)?))
+    }
+
+    async fn close_session(&self, id: SessionId, now: Timestamp) -> StoreResult<Option<Session>> {
+        let row = sqlx::query(
+            "UPDATE sessions SET status = 'closed', closed_at = $1, updated_at = $1
+             WHERE id = $2 AND status <> 'closed' RETURNING *",
+        )
+        .bind(now)
+        .bind(id.0)
+        .fetch_optional(&self.writer)
+        .await?;
+        Ok(row.as_ref().map(rows::session).transpose()?)
+    }
+}

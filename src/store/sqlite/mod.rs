@@ -1,0 +1,121 @@
+//! The embedded store: SQLite in WAL mode with `synchronous=FULL`.
+//!
+//! All writes go through one connection (SQLite has one writer anyway, and this avoids
+//! `SQLITE_BUSY`); reads use a small pool of read-only connections. Messages are appended by a
+//! dedicated task that commits them in batches (group commit): one fsync covers every message
+//! that arrived while the previous batch was being written, and each sender is answered only
+//! after the commit that contains its message.
+
+mod messages;
+mod meta;
+mod rows;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Acquire, SqlitePool};
+use tokio::sync::mpsc;
+
+use super::{StoreError, conflict_for_index, migrate};
+
+const DB_FILE: &str = "raasel.db";
+const READERS: u32 = 4;
+
+pub struct SqliteStore {
+    reader: SqlitePool,
+    writer: SqlitePool,
+    appends: mpsc::Sender<messages::AppendJob>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database in `data_dir` and applies migrations.
+    pub async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating data directory {}", data_dir.display()))?;
+        let file = data_dir.join(DB_FILE);
+        let base = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&file)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(base.clone().create_if_missing(true))
+            .await
+            .with_context(|| format!("opening {}", file.display()))?;
+        {
+            let mut conn = writer.acquire().await?;
+            migrate::run_sqlite(conn.acquire().await?).await?;
+        }
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(base.read_only(true))
+            .await?;
+        let appends = messages::spawn_writer(writer.clone());
+        Ok(SqliteStore {
+            reader,
+            writer,
+            appends,
+        })
+    }
+
+    /// Applies migrations and returns how many ran (for `raasel migrate`).
+    pub async fn migrate(data_dir: &Path) -> anyhow::Result<()> {
+        SqliteStore::open(data_dir).await.map(|_| ())
+    }
+}
+
+/// Maps driver errors: unique violations become `Conflict` by index name.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+            && let Some(conflict) = unique_index(db.message()).and_then(conflict_for_index)
+        {
+            return conflict;
+        }
+        StoreError::Other(anyhow::Error::new(e))
+    }
+}
+
+/// SQLite reports a violated unique index as `UNIQUE constraint failed: <table.col, …>` (or
+/// `index '<name>'` for expression indexes); this turns that into the index name.
+fn unique_index(message: &str) -> Option<&'static str> {
+    const BY_COLUMNS: &[(&str, &str)] = &[
+        ("organizations.domain", "organizations_domain_key"),
+        (
+            "agents.organization_id, agents.email",
+            "agents_org_email_key",
+        ),
+        ("clients.email", "clients_email_key"),
+        (
+            "clients.organization_id, clients.external_id",
+            "clients_org_external_id_key",
+        ),
+        ("index 'clients_username_key'", "clients_username_key"),
+    ];
+    let target = message.strip_prefix("UNIQUE constraint failed: ")?;
+    BY_COLUMNS
+        .iter()
+        .find(|(cols, _)| *cols == target)
+        .map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unique_violations_map_to_index_names() {
+        assert_eq!(
+            super::unique_index("UNIQUE constraint failed: organizations.domain"),
+            Some("organizations_domain_key")
+        );
+        assert_eq!(super::unique_index("something else"), None);
+    }
+}
