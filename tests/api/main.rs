@@ -1,0 +1,16 @@
+//! Black-box behaviour tests: a real server on port 0 with a fresh store, driven over HTTP and
+//! Socket.IO like its users drive it.
+
+mod socket;
+mod support;
+
+mod agents;
+mod clients;
+mod ops;
+mod organizations;
+mod sessions;
+mod widget;
+
+mod realtime_access;
+mod realtime_chat;
+mod realtime_queue;

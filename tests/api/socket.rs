@@ -1,0 +1,212 @@
+//! A small Socket.IO v5 client over a WebSocket (Engine.IO v4 frames), enough to drive the
+//! server like a browser would: auth in the handshake, events, acks, pings.
+
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, Notify, mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Message;
+
+pub const WAIT: Duration = Duration::from_secs(5);
+
+type Acks = Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>>;
+
+pub struct SocketClient {
+    out: mpsc::UnboundedSender<String>,
+    inbox: Arc<Mutex<VecDeque<(String, Value)>>>,
+    arrived: Arc<Notify>,
+    acks: Acks,
+    next_ack: AtomicU64,
+    pub closed: Arc<Notify>,
+}
+
+impl SocketClient {
+    /// Connects to `/socket.io/` with `{auth: {token}}`. Err carries the `connect_error` message.
+    pub async fn connect(base: &str, token: Option<&str>) -> Result<SocketClient, String> {
+        let url = format!(
+            "{}/socket.io/?EIO=4&transport=websocket",
+            base.replacen("http", "ws", 1)
+        );
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (mut sink, mut stream) = ws.split();
+        let open = next_text(&mut stream).await.ok_or("no open packet")?;
+        assert!(open.starts_with('0'), "unexpected open packet {open}");
+        let auth = match token {
+            Some(t) => json!({ "token": t }),
+            None => json!({}),
+        };
+        sink.send(Message::Text(format!("40{auth}").into()))
+            .await
+            .map_err(|e| e.to_string())?;
+        let reply = loop {
+            let frame = next_text(&mut stream)
+                .await
+                .ok_or("closed during connect")?;
+            if frame == "2" {
+                sink.send(Message::Text("3".into()))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                continue;
+            }
+            break frame;
+        };
+        if let Some(err) = reply.strip_prefix("44") {
+            let v: Value = serde_json::from_str(err).unwrap_or(Value::Null);
+            return Err(v["message"].as_str().unwrap_or(err).to_string());
+        }
+        assert!(reply.starts_with("40"), "unexpected connect reply {reply}");
+
+        let (out, mut out_rx) = mpsc::unbounded_channel::<String>();
+        let inbox: Arc<Mutex<VecDeque<(String, Value)>>> = Arc::default();
+        let arrived = Arc::new(Notify::new());
+        let acks: Acks = Arc::default();
+        let closed = Arc::new(Notify::new());
+        let pong = out.clone();
+        tokio::spawn(async move {
+            while let Some(text) = out_rx.recv().await {
+                if sink.send(Message::Text(text.into())).await.is_err() {
+                    break;
+                }
+            }
+            let _ = sink.close().await;
+        });
+        {
+            let (inbox, arrived, acks, closed) =
+                (inbox.clone(), arrived.clone(), acks.clone(), closed.clone());
+            tokio::spawn(async move {
+                while let Some(frame) = next_text(&mut stream).await {
+                    if frame == "2" {
+                        let _ = pong.send("3".into());
+                    } else if let Some(rest) = frame.strip_prefix("42") {
+                        let (_, arr) = split_id(rest);
+                        let v: Value = serde_json::from_str(arr).expect("event json");
+                        let name = v[0].as_str().unwrap_or_default().to_string();
+                        inbox
+                            .lock()
+                            .await
+                            .push_back((name, v.get(1).cloned().unwrap_or(Value::Null)));
+                        arrived.notify_waiters();
+                    } else if let Some(rest) = frame.strip_prefix("43") {
+                        let (id, arr) = split_id(rest);
+                        let v: Value = serde_json::from_str(arr).expect("ack json");
+                        if let Some(tx) = acks.lock().await.remove(&id.unwrap_or(0)) {
+                            let _ = tx.send(v.get(0).cloned().unwrap_or(Value::Null));
+                        }
+                    } else if frame.starts_with("41") || frame.starts_with('1') {
+                        break;
+                    }
+                }
+                closed.notify_waiters();
+                arrived.notify_waiters();
+            });
+        }
+        Ok(SocketClient {
+            out,
+            inbox,
+            arrived,
+            acks,
+            next_ack: AtomicU64::new(1),
+            closed,
+        })
+    }
+
+    /// Emits without asking for an acknowledgement.
+    pub fn emit(&self, event: &str, data: Value) {
+        let _ = self.out.send(format!("42{}", json!([event, data])));
+    }
+
+    /// Emits and waits for the acknowledgement.
+    pub async fn call(&self, event: &str, data: Value) -> Value {
+        let id = self.next_ack.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.acks.lock().await.insert(id, tx);
+        let _ = self.out.send(format!("42{id}{}", json!([event, data])));
+        tokio::time::timeout(WAIT, rx)
+            .await
+            .unwrap_or_else(|_| panic!("no ack for {event} within {WAIT:?}"))
+            .expect("ack channel")
+    }
+
+    /// Waits for the next `event` matching `pred`; other events stay queued for later waits.
+    pub async fn wait_for_where(
+        &self,
+        event: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.arrived.notified();
+            {
+                let mut inbox = self.inbox.lock().await;
+                if let Some(i) = inbox.iter().position(|(n, v)| n == event && pred(v)) {
+                    return inbox.remove(i).map(|(_, v)| v);
+                }
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return None;
+            }
+        }
+    }
+
+    /// Waits for the next `event`, panicking after `WAIT`.
+    pub async fn wait_for(&self, event: &str) -> Value {
+        self.wait_for_where(event, WAIT, |_| true)
+            .await
+            .unwrap_or_else(|| panic!("no {event} within {WAIT:?}"))
+    }
+
+    /// Asserts that no `event` arrives within `within`.
+    pub async fn assert_no(&self, event: &str, within: Duration) {
+        if let Some(v) = self.wait_for_where(event, within, |_| true).await {
+            panic!("unexpected {event}: {v}");
+        }
+    }
+
+    /// Forgets everything received so far.
+    pub async fn clear(&self) {
+        self.inbox.lock().await.clear();
+    }
+
+    /// Every event received and not yet consumed.
+    pub async fn pending(&self) -> Vec<(String, Value)> {
+        self.inbox.lock().await.iter().cloned().collect()
+    }
+
+    /// Waits until the server closes the connection.
+    pub async fn wait_closed(&self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, self.closed.notified())
+            .await
+            .is_ok()
+    }
+
+    pub fn disconnect(self) {
+        let _ = self.out.send("41".into());
+    }
+}
+
+fn split_id(rest: &str) -> (Option<u64>, &str) {
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    (rest[..digits].parse().ok(), &rest[digits..])
+}
+
+async fn next_text<S>(stream: &mut S) -> Option<String>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match stream.next().await? {
+            Ok(Message::Text(t)) => return Some(t.to_string()),
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+}

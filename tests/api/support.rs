@@ -1,0 +1,273 @@
+//! Test helpers: a real server on port 0 with a fresh store, and an HTTP client that speaks to it
+//! like a user would.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use raasel::app::{Running, spawn};
+use raasel::config::ServeArgs;
+use reqwest::Method;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub use crate::socket::SocketClient;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub server: Running,
+    pub http: reqwest::Client,
+    pub base: String,
+    pub dir: TempDir,
+}
+
+pub struct OrgHandle {
+    pub id: String,
+    pub domain: String,
+    pub admin_id: String,
+    pub admin_token: String,
+    pub admin_email: String,
+}
+
+pub struct AgentHandle {
+    pub id: String,
+    pub token: String,
+    pub email: String,
+    pub name: String,
+}
+
+pub struct ClientHandle {
+    pub id: String,
+    pub token: String,
+    pub email: String,
+}
+
+/// A unique suffix for names within one test process.
+pub fn unique() -> u64 {
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed) + std::process::id() as u64 * 1000
+}
+
+/// A server with generous rate limits (tests create many accounts from one address).
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = ServeArgs::for_data_dir(dir.path().to_path_buf());
+    args.auth_rate_per_minute = 10_000;
+    args.message_rate_per_minute = 10_000;
+    args.socket_events_per_second = 1_000;
+    args.operator_token = Some("operator-secret".into());
+    configure(&mut args);
+    let server = spawn(args).await.expect("server starts");
+    let base = server.url();
+    TestApp {
+        server,
+        http: reqwest::Client::new(),
+        base,
+        dir,
+    }
+}
+
+impl TestApp {
+    /// Sends a request; returns the status and the JSON body (`null` when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = tokio::time::timeout(std::time::Duration::from_secs(20), req.send())
+            .await
+            .expect("request timed out")
+            .expect("request sent");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        self.call(Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        self.call(Method::DELETE, path, token, None).await
+    }
+
+    /// Signs up an organization with its admin.
+    pub async fn signup_org(&self, name: &str) -> OrgHandle {
+        let n = unique();
+        let domain = format!("{}-{n}.example.com", name.to_lowercase().replace(' ', "-"));
+        let admin_email = format!("admin{n}@{domain}");
+        let (status, body) = self
+            .post("/api/organizations", None, json!({
+                "name": name,
+                "domain": domain,
+                "admin": { "name": format!("{name} Admin"), "email": admin_email, "password": PASSWORD }
+            }))
+            .await;
+        assert_eq!(status, 201, "signup failed: {body}");
+        OrgHandle {
+            id: body["organization"]["id"].as_str().unwrap().into(),
+            domain,
+            admin_id: body["agent"]["id"].as_str().unwrap().into(),
+            admin_token: body["token"].as_str().unwrap().into(),
+            admin_email,
+        }
+    }
+
+    /// Creates an agent with `role` (and optional capacity) and logs them in.
+    pub async fn create_agent(
+        &self,
+        org: &OrgHandle,
+        name: &str,
+        role: &str,
+        capacity: Option<u32>,
+    ) -> AgentHandle {
+        let email = format!(
+            "{}{}@{}",
+            name.to_lowercase().replace(' ', "."),
+            unique(),
+            org.domain
+        );
+        let mut body = json!({ "name": name, "email": email, "password": PASSWORD, "role": role });
+        if let Some(c) = capacity {
+            body["max_concurrent_sessions"] = json!(c);
+        }
+        let (status, created) = self.post("/api/agents", Some(&org.admin_token), body).await;
+        assert_eq!(status, 201, "agent creation failed: {created}");
+        let token = self.login_agent(&email).await;
+        AgentHandle {
+            id: created["agent"]["id"].as_str().unwrap().into(),
+            token,
+            email,
+            name: name.into(),
+        }
+    }
+
+    pub async fn login_agent(&self, email: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/agents/login",
+                None,
+                json!({ "email": email, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(status, 200, "login failed: {body}");
+        body["token"].as_str().unwrap().into()
+    }
+
+    /// Registers a customer of the customer app.
+    pub async fn register_client(&self) -> ClientHandle {
+        let n = unique();
+        let email = format!("customer{n}@mail.example.com");
+        let (status, body) = self
+            .post(
+                "/api/clients/register",
+                None,
+                json!({
+                    "username": format!("customer_{n}"), "email": email, "password": PASSWORD
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "register failed: {body}");
+        ClientHandle {
+            id: body["client"]["id"].as_str().unwrap().into(),
+            token: body["token"].as_str().unwrap().into(),
+            email,
+        }
+    }
+
+    /// A widget visitor of one organization.
+    pub async fn visitor(&self, org: &OrgHandle, name: &str) -> ClientHandle {
+        let (status, body) = self
+            .post(
+                "/api/widget/visitors",
+                None,
+                json!({ "organization_id": org.id, "name": name }),
+            )
+            .await;
+        assert_eq!(status, 201, "visitor failed: {body}");
+        ClientHandle {
+            id: body["client"]["id"].as_str().unwrap().into(),
+            token: body["token"].as_str().unwrap().into(),
+            email: String::new(),
+        }
+    }
+
+    /// Opens a session, optionally with a first message; returns the session JSON.
+    pub async fn open_session(
+        &self,
+        client: &ClientHandle,
+        org: &OrgHandle,
+        message: Option<&str>,
+    ) -> Value {
+        let mut body = json!({ "organization_id": org.id });
+        if let Some(m) = message {
+            body["message"] = json!(m);
+        }
+        let (status, res) = self.post("/api/sessions", Some(&client.token), body).await;
+        assert_eq!(status, 201, "open session failed: {res}");
+        res["session"].clone()
+    }
+
+    pub async fn send(&self, token: &str, session_id: &str, content: &str) -> (u16, Value) {
+        self.post(
+            &format!("/api/sessions/{session_id}/messages"),
+            Some(token),
+            json!({ "content": content }),
+        )
+        .await
+    }
+
+    pub async fn session(&self, token: &str, session_id: &str) -> Value {
+        let (status, body) = self
+            .get(&format!("/api/sessions/{session_id}"), Some(token))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["session"].clone()
+    }
+
+    /// Connects a Socket.IO client with `token`; panics when refused.
+    pub async fn socket(&self, token: &str) -> SocketClient {
+        SocketClient::connect(&self.base, Some(token))
+            .await
+            .expect("socket connects")
+    }
+}
+
+/// Asserts an error body: status and code.
+#[track_caller]
+pub fn assert_error(res: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(res.0, status, "unexpected status, body: {}", res.1);
+    assert_eq!(res.1["error"], code, "unexpected body: {}", res.1);
+    assert!(
+        res.1["message"].is_string(),
+        "error without message: {}",
+        res.1
+    );
+}
