@@ -41,7 +41,12 @@ pub async fn run_worker<A: Adapter>(
                 "the event needs a JSON object payload",
             )),
         };
+        // A revoked identity is told why, then cut off.
+        let revoked = matches!(result, Err(ApiError::Unauthorized(_)));
         job.reply.send(&s, result);
+        if revoked {
+            let _ = s.clone().disconnect();
+        }
     }
 }
 
@@ -51,18 +56,11 @@ fn payload<T: DeserializeOwned>(data: Value) -> ApiResult<T> {
 
 /// The caller as of now: agents are reloaded so that role changes, deletion and revoked tokens
 /// take effect on open sockets too.
-async fn current<A: Adapter>(
-    app: &App,
-    s: &SocketRef<A>,
-    user: &SocketUser,
-) -> ApiResult<Identity> {
+async fn current(app: &App, user: &SocketUser) -> ApiResult<Identity> {
     match &user.identity {
         Identity::Agent(a) => match app.store.agent(a.id).await? {
             Some(fresh) if fresh.token_version == user.token_version => Ok(Identity::Agent(fresh)),
-            _ => {
-                let _ = s.clone().disconnect();
-                Err(ApiError::unauthorized())
-            }
+            _ => Err(ApiError::unauthorized()),
         },
         client => Ok(client.clone()),
     }
@@ -82,7 +80,7 @@ async fn dispatch<A: Adapter>(
     event: &str,
     data: Value,
 ) -> ApiResult<Value> {
-    let who = current(app, s, user).await?;
+    let who = current(app, user).await?;
     match event {
         "join_organization" => join(app, s, &who, payload(data)?).await,
         "send_message" => {

@@ -23,7 +23,8 @@ pub struct SocketClient {
     arrived: Arc<Notify>,
     acks: Acks,
     next_ack: AtomicU64,
-    pub closed: Arc<Notify>,
+    closed: Arc<Notify>,
+    is_closed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl SocketClient {
@@ -69,6 +70,7 @@ impl SocketClient {
         let arrived = Arc::new(Notify::new());
         let acks: Acks = Arc::default();
         let closed = Arc::new(Notify::new());
+        let is_closed = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let pong = out.clone();
         tokio::spawn(async move {
             while let Some(text) = out_rx.recv().await {
@@ -81,6 +83,7 @@ impl SocketClient {
         {
             let (inbox, arrived, acks, closed) =
                 (inbox.clone(), arrived.clone(), acks.clone(), closed.clone());
+            let is_closed = is_closed.clone();
             tokio::spawn(async move {
                 while let Some(frame) = next_text(&mut stream).await {
                     if frame == "2" {
@@ -104,6 +107,7 @@ impl SocketClient {
                         break;
                     }
                 }
+                is_closed.store(true, Ordering::SeqCst);
                 closed.notify_waiters();
                 arrived.notify_waiters();
             });
@@ -115,6 +119,7 @@ impl SocketClient {
             acks,
             next_ack: AtomicU64::new(1),
             closed,
+            is_closed,
         })
     }
 
@@ -183,9 +188,9 @@ impl SocketClient {
 
     /// Waits until the server closes the connection.
     pub async fn wait_closed(&self, timeout: Duration) -> bool {
-        tokio::time::timeout(timeout, self.closed.notified())
-            .await
-            .is_ok()
+        let notified = self.closed.notified();
+        self.is_closed.load(Ordering::SeqCst)
+            || tokio::time::timeout(timeout, notified).await.is_ok()
     }
 
     pub fn disconnect(self) {
