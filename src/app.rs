@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
+use axum::serve::ListenerExt;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
@@ -21,7 +22,7 @@ use crate::presence::LocalPresence;
 use crate::realtime::{self, SocketFanout, Typing};
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
-use crate::{demo, http};
+use crate::{demo, http, tls};
 
 /// Everything a request or socket handler needs.
 pub struct AppState {
@@ -154,9 +155,10 @@ impl Running {
 pub async fn spawn(config: ServeArgs) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let tls = tls_acceptor(&config)?;
     let (router, app, io) = build(config).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_on(listener, router, io, async {
+    let task = tokio::spawn(serve_on(listener, router, io, tls, async {
         let _ = rx.await;
     }));
     Ok(Running {
@@ -167,22 +169,44 @@ pub async fn spawn(config: ServeArgs) -> anyhow::Result<Running> {
     })
 }
 
-/// Serves until `shutdown` resolves, then closes every socket and drains requests.
+/// Serves until `shutdown` resolves, then closes every socket and drains requests. With TLS
+/// configured, connections are TLS streams.
 pub async fn serve_on(
     listener: TcpListener,
     router: Router,
     io: SocketIo,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: closing sockets");
-            io.close().await;
-        })
-        .await
-        .context("serving HTTP")
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!("shutting down: closing sockets");
+        io.close().await;
+    };
+    match tls {
+        None => {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+        Some(acceptor) => {
+            // `tap_io` gives the TLS listener the peer-address connect info.
+            let listener = tls::TlsListener::new(listener, acceptor)?.tap_io(|_| {});
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    }
+    .context("serving HTTP")
+}
+
+/// The TLS acceptor when `--tls-cert` and `--tls-key` are given.
+fn tls_acceptor(config: &ServeArgs) -> anyhow::Result<Option<tokio_rustls::TlsAcceptor>> {
+    match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => tls::acceptor(cert, key).map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// Runs the server in the foreground until SIGINT or SIGTERM.
@@ -191,13 +215,15 @@ pub async fn run(config: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.listen))?;
     let demo = config.demo;
+    let tls = tls_acceptor(&config)?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let (router, _app, io) = build(config).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, "raasel listening");
+    tracing::info!(%addr, scheme, "raasel listening");
     if demo {
         tracing::info!("demo: organization sample.com, admin john@sample.com / password123");
     }
-    serve_on(listener, router, io, shutdown_signal()).await
+    serve_on(listener, router, io, tls, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

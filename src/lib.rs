@@ -15,3 +15,4 @@ pub mod limits;
 pub mod presence;
 pub mod realtime;
 pub mod store;
+pub mod tls;

@@ -14,3 +14,4 @@ mod widget;
 mod realtime_access;
 mod realtime_chat;
 mod realtime_queue;
+mod tls;
