@@ -119,3 +119,187 @@ mod tests {
         assert_eq!(super::unique_index("something else"), None);
     }
 }
+
+#[cfg(test)]
+mod concurrency_tests {
+    use std::sync::Arc;
+
+    use chrono::Utc;
+
+    use super::SqliteStore;
+    use crate::domain::ids::*;
+    use crate::domain::model::*;
+    use crate::store::{AssignMode, MessageStore, NewMessage, Store};
+
+    fn agent(org: OrgId, n: u8) -> Agent {
+        Agent {
+            id: AgentId::new(),
+            organization_id: org,
+            name: format!("agent {n}"),
+            email: format!("a{n}@x.io"),
+            role: if n == 0 { Role::Admin } else { Role::Agent },
+            status: AgentStatus::Active,
+            online: true,
+            max_concurrent_sessions: None,
+            last_assigned_at: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            token_version: 0,
+        }
+    }
+
+    async fn org_with_agents(store: &SqliteStore, n: u8) -> (Organization, Vec<Agent>) {
+        let now = Utc::now();
+        let org = Organization {
+            id: OrgId::new(),
+            name: "Org".into(),
+            domain: format!("{}.example.com", OrgId::new()),
+            settings: OrgSettings::default(),
+            created_at: now,
+            updated_at: now,
+        };
+        let agents: Vec<Agent> = (0..n).map(|i| agent(org.id, i)).collect();
+        store
+            .create_organization(&org, &agents[0], "x")
+            .await
+            .unwrap();
+        for a in &agents[1..] {
+            store.insert_agent(a, "x").await.unwrap();
+        }
+        (org, agents)
+    }
+
+    async fn waiting_session(store: &SqliteStore, org: OrgId) -> Session {
+        let client = Client {
+            id: ClientId::new(),
+            username: None,
+            email: None,
+            name: Some("c".into()),
+            organization_id: Some(org),
+            external_id: None,
+            created_at: Utc::now(),
+            token_version: 0,
+        };
+        store.insert_client(&client, None).await.unwrap();
+        let now = Utc::now();
+        let s = Session {
+            id: SessionId::new(),
+            organization_id: org,
+            client_id: client.id,
+            client_name: "c".into(),
+            client_email: None,
+            agent_id: None,
+            status: SessionStatus::Waiting,
+            subject: None,
+            last_seq: 0,
+            last_message_at: None,
+            queued_at: None,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+        };
+        store.insert_session(&s).await.unwrap();
+        s
+    }
+
+    #[tokio::test]
+    async fn a_session_is_assigned_once_however_many_try_at_the_same_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
+        let (org, agents) = org_with_agents(&store, 8).await;
+        let session = waiting_session(&store, org.id).await;
+        let attempts = agents.iter().map(|a| {
+            let (store, id) = (store.clone(), a.id);
+            tokio::spawn(async move {
+                let mode = AssignMode::Unassigned { capacity: Some(5) };
+                store
+                    .assign_session(session.id, id, mode, Utc::now())
+                    .await
+                    .unwrap()
+            })
+        });
+        let results = futures_util::future::join_all(attempts).await;
+        let winners: Vec<_> = results.into_iter().filter_map(|r| r.unwrap()).collect();
+        assert_eq!(winners.len(), 1);
+        let stored = store.session(session.id).await.unwrap().unwrap();
+        assert_eq!(stored.agent_id, winners[0].agent_id);
+        assert_eq!(stored.status, SessionStatus::Active);
+    }
+
+    #[tokio::test]
+    async fn queue_assignment_never_exceeds_capacity() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
+        let (org, agents) = org_with_agents(&store, 1).await;
+        let mut sessions = vec![];
+        for _ in 0..6 {
+            sessions.push(waiting_session(&store, org.id).await);
+        }
+        let agent = agents[0].id;
+        let attempts = sessions.iter().map(|s| {
+            let (store, id) = (store.clone(), s.id);
+            tokio::spawn(async move {
+                let mode = AssignMode::Unassigned { capacity: Some(2) };
+                store
+                    .assign_session(id, agent, mode, Utc::now())
+                    .await
+                    .unwrap()
+            })
+        });
+        let assigned = futures_util::future::join_all(attempts)
+            .await
+            .into_iter()
+            .filter(|r| r.as_ref().unwrap().is_some())
+            .count();
+        assert_eq!(assigned, 2);
+    }
+
+    #[tokio::test]
+    async fn concurrent_appends_get_gapless_sequence_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
+        let (org, _) = org_with_agents(&store, 1).await;
+        let session = waiting_session(&store, org.id).await;
+        let appends = (0..200).map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .append(NewMessage {
+                        session_id: session.id,
+                        sender_type: SenderType::Client,
+                        sender_id: Some(session.client_id.0),
+                        sender_name: "c".into(),
+                        content: format!("m{i}"),
+                        client_msg_id: Some(format!("k{}", i % 150)),
+                    })
+                    .await
+                    .unwrap()
+            })
+        });
+        let results: Vec<_> = futures_util::future::join_all(appends)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(results.iter().filter(|a| a.created).count(), 150);
+        let mut seqs: Vec<i64> = results
+            .iter()
+            .filter(|a| a.created)
+            .map(|a| a.message.seq)
+            .collect();
+        seqs.sort();
+        assert_eq!(seqs, (1..=150).collect::<Vec<_>>());
+        assert_eq!(
+            results.iter().filter(|a| a.queued).count(),
+            1,
+            "queued exactly once"
+        );
+        let page = crate::store::Page {
+            before: None,
+            after: None,
+            limit: 200,
+        };
+        let (stored, more) = store.messages(session.id, page).await.unwrap();
+        assert_eq!((stored.len(), more), (150, false));
+    }
+}
