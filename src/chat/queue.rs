@@ -1,5 +1,6 @@
 //! The assignment queue: round robin among available agents, FIFO among waiting sessions.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -7,7 +8,7 @@ use chrono::Utc;
 use super::{Chat, events};
 use crate::domain::OrgId;
 use crate::domain::assignment::{Candidate, pick_next};
-use crate::domain::model::{Agent, Organization, Session, SessionStatus};
+use crate::domain::model::{Agent, Client, Organization, Session, SessionStatus};
 use crate::error::ApiResult;
 use crate::fanout::{Target, participants_and_agents};
 use crate::store::AssignMode;
@@ -104,6 +105,34 @@ impl Chat {
                 events::queue_position(s.id, i + 1),
             )
             .await;
+        }
+        Ok(())
+    }
+
+    /// Tells one client where their waiting conversations stand (when they connect).
+    pub async fn tell_queue_positions(&self, client: &Client) -> ApiResult<()> {
+        let orgs: HashSet<OrgId> = self
+            .store
+            .client_sessions(client.id)
+            .await?
+            .iter()
+            .filter(|s| s.status == SessionStatus::Waiting && s.queued_at.is_some())
+            .map(|s| s.organization_id)
+            .collect();
+        for org in orgs {
+            let queue = self.store.queue(org).await?;
+            for (i, s) in queue
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.client_id == client.id)
+            {
+                self.emit(
+                    vec![Target::Client(client.id)],
+                    events::QUEUE_POSITION,
+                    events::queue_position(s.id, i + 1),
+                )
+                .await;
+            }
         }
         Ok(())
     }

@@ -113,10 +113,12 @@ pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
         let app = for_disconnect.clone();
         async move { on_disconnect(app, s).await }
     });
-    if let Identity::Agent(agent) = &user.identity
-        && let Err(e) = app.chat.agent_connected(agent).await
-    {
-        tracing::error!(error = %e, "agent presence on connect");
+    let arrived = match &user.identity {
+        Identity::Agent(agent) => app.chat.agent_connected(agent).await,
+        Identity::Client(client) => app.chat.tell_queue_positions(client).await,
+    };
+    if let Err(e) = arrived {
+        tracing::error!(error = %e, "socket connect follow-up");
     }
 }
 

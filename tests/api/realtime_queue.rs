@@ -395,3 +395,18 @@ async fn socket_assignment_and_status_events_follow_the_same_rules_as_rest() {
     assert_eq!(refused["error"], "session_closed");
     let _ = client;
 }
+
+#[tokio::test]
+async fn a_waiting_client_learns_their_place_when_they_connect() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Later").await;
+    let first = app.register_client().await;
+    let second = app.register_client().await;
+    app.open_session(&first, &org, Some("one")).await;
+    let session = app.open_session(&second, &org, Some("two")).await;
+    // Connecting after the queue formed: the position arrives without any queue movement.
+    let s = app.socket(&second.token).await;
+    let place = s.wait_for("queue_position").await;
+    assert_eq!(place["session_id"], session["id"]);
+    assert_eq!(place["position"], 2);
+}
