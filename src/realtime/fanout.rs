@@ -55,9 +55,17 @@ pub fn send_or_drop_slow<A: Adapter>(socket: &SocketRef<A>, event: &'static str,
     }
 }
 
+/// Marks a socket that fell behind.
+#[derive(Clone)]
+struct Lagging;
+
 /// Disconnects a socket that cannot keep up. The disconnect packet itself needs buffer room,
-/// so it is retried briefly; after that the transport's own timeouts close it.
+/// so it is retried briefly; after that the heartbeat, which cannot queue its ping either,
+/// closes the transport.
 fn disconnect_slow<A: Adapter>(socket: SocketRef<A>) {
+    if socket.extensions.insert(Lagging).is_some() {
+        return;
+    }
     metrics::counter!("raasel_socket_slow_consumers_total").increment(1);
     tracing::warn!(socket = %socket.id, "slow consumer: disconnecting");
     tokio::spawn(async move {

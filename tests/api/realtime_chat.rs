@@ -479,3 +479,84 @@ async fn a_deleted_agent_is_cut_off_from_their_open_socket() {
     assert_eq!(session["status"], "waiting");
     assert!(session["agent_id"].is_null());
 }
+
+/// Connects a socket for `token` and then never reads from it again.
+async fn stalled_socket(app: &TestApp, token: &str) -> impl Sized {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let url = format!(
+        "{}/socket.io/?EIO=4&transport=websocket",
+        app.base.replacen("http", "ws", 1)
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    ws.next().await.unwrap().unwrap();
+    ws.send(Message::Text(
+        format!("40{}", json!({ "token": token })).into(),
+    ))
+    .await
+    .unwrap();
+    loop {
+        let frame = ws.next().await.unwrap().unwrap();
+        match frame.to_text().unwrap() {
+            "2" => ws.send(Message::Text("3".into())).await.unwrap(),
+            reply => {
+                assert!(reply.starts_with("40"), "{reply}");
+                return ws;
+            }
+        }
+    }
+}
+
+async fn slow_consumers_counted(app: &TestApp) -> u64 {
+    let res = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    let text = res.text().await.unwrap();
+    text.lines()
+        .find(|l| l.starts_with("raasel_socket_slow_consumers_total"))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0) as u64
+}
+
+#[tokio::test]
+async fn a_socket_that_stops_reading_is_dropped_and_counted_while_others_get_everything() {
+    let c = chat().await;
+    let _stalled = stalled_socket(&c.app, &c.client.token).await;
+    let before = slow_consumers_counted(&c.app).await;
+    let big = "€".repeat(4000);
+    let mut sent = vec![];
+    for _ in 0..3000 {
+        let ack = c
+            .agent_socket
+            .call(
+                "send_message",
+                json!({ "session_id": c.session_id, "content": big }),
+            )
+            .await;
+        sent.push(seq_of(&ack));
+        if sent.len() % 100 == 0 && slow_consumers_counted(&c.app).await > before {
+            break;
+        }
+    }
+    assert!(
+        slow_consumers_counted(&c.app).await > before,
+        "the stalled socket was never detected"
+    );
+    // The reading socket of the same client saw every message, in order.
+    for seq in &sent {
+        let got = c.client_socket.wait_for("new_message").await;
+        if got["message"]["seq"].as_i64().unwrap() != *seq {
+            let again = c
+                .client_socket
+                .wait_for_where("new_message", WAIT, |m| m["message"]["seq"] == *seq)
+                .await;
+            assert!(again.is_some(), "missing seq {seq}");
+        }
+    }
+}
+
+const WAIT: Duration = Duration::from_secs(5);
