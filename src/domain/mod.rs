@@ -1,6 +1,8 @@
 //! The product's entities and rules, free of HTTP, sockets and SQL.
 
 pub mod assignment;
+#[cfg(test)]
+pub mod fixtures;
 pub mod ids;
 pub mod input;
 pub mod model;

@@ -154,62 +154,9 @@ pub fn can_manage_agent_work(actor: &Agent, target: &Agent) -> Access {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fixtures::{agent, client, session};
     use crate::domain::ids::*;
     use crate::domain::model::*;
-    use chrono::Utc;
-
-    fn agent(org: OrgId, role: Role) -> Agent {
-        Agent {
-            id: AgentId::new(),
-            organization_id: org,
-            name: "A".into(),
-            email: "a@x.io".into(),
-            role,
-            status: AgentStatus::Active,
-            online: true,
-            max_concurrent_sessions: None,
-            last_assigned_at: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            token_version: 0,
-        }
-    }
-
-    fn client(org: Option<OrgId>) -> Client {
-        Client {
-            id: ClientId::new(),
-            username: Some("c".into()),
-            email: None,
-            name: None,
-            organization_id: org,
-            external_id: None,
-            created_at: Utc::now(),
-            token_version: 0,
-        }
-    }
-
-    fn session(org: OrgId, client: ClientId, agent: Option<AgentId>) -> Session {
-        Session {
-            id: SessionId::new(),
-            organization_id: org,
-            client_id: client,
-            client_name: "c".into(),
-            client_email: None,
-            agent_id: agent,
-            status: if agent.is_some() {
-                SessionStatus::Active
-            } else {
-                SessionStatus::Waiting
-            },
-            subject: None,
-            last_seq: 0,
-            last_message_at: None,
-            queued_at: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            closed_at: None,
-        }
-    }
 
     #[test]
     fn agents_read_sessions_of_their_own_organization_only() {

@@ -127,38 +127,15 @@ mod concurrency_tests {
     use chrono::Utc;
 
     use super::SqliteStore;
+    use crate::domain::fixtures;
     use crate::domain::ids::*;
     use crate::domain::model::*;
     use crate::store::{AssignMode, MessageStore, NewMessage, Store};
 
-    fn agent(org: OrgId, n: u8) -> Agent {
-        Agent {
-            id: AgentId::new(),
-            organization_id: org,
-            name: format!("agent {n}"),
-            email: format!("a{n}@x.io"),
-            role: if n == 0 { Role::Admin } else { Role::Agent },
-            status: AgentStatus::Active,
-            online: true,
-            max_concurrent_sessions: None,
-            last_assigned_at: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            token_version: 0,
-        }
-    }
-
-    async fn org_with_agents(store: &SqliteStore, n: u8) -> (Organization, Vec<Agent>) {
-        let now = Utc::now();
-        let org = Organization {
-            id: OrgId::new(),
-            name: "Org".into(),
-            domain: format!("{}.example.com", OrgId::new()),
-            settings: OrgSettings::default(),
-            created_at: now,
-            updated_at: now,
-        };
-        let agents: Vec<Agent> = (0..n).map(|i| agent(org.id, i)).collect();
+    async fn org_with_agents(store: &SqliteStore, n: usize) -> (Organization, Vec<Agent>) {
+        let org = fixtures::organization();
+        let mut agents = vec![fixtures::agent(org.id, Role::Admin)];
+        agents.extend((1..n).map(|_| fixtures::agent(org.id, Role::Agent)));
         store
             .create_organization(&org, &agents[0], "x")
             .await
@@ -170,34 +147,9 @@ mod concurrency_tests {
     }
 
     async fn waiting_session(store: &SqliteStore, org: OrgId) -> Session {
-        let client = Client {
-            id: ClientId::new(),
-            username: None,
-            email: None,
-            name: Some("c".into()),
-            organization_id: Some(org),
-            external_id: None,
-            created_at: Utc::now(),
-            token_version: 0,
-        };
+        let client = fixtures::client(Some(org));
         store.insert_client(&client, None).await.unwrap();
-        let now = Utc::now();
-        let s = Session {
-            id: SessionId::new(),
-            organization_id: org,
-            client_id: client.id,
-            client_name: "c".into(),
-            client_email: None,
-            agent_id: None,
-            status: SessionStatus::Waiting,
-            subject: None,
-            last_seq: 0,
-            last_message_at: None,
-            queued_at: None,
-            created_at: now,
-            updated_at: now,
-            closed_at: None,
-        };
+        let s = fixtures::session(org, client.id, None);
         store.insert_session(&s).await.unwrap();
         s
     }
