@@ -75,6 +75,11 @@ impl ApiError {
         ApiError::Unauthorized("a valid token is required".into())
     }
 
+    /// The one answer to a failed login, whatever was wrong.
+    pub fn wrong_credentials() -> Self {
+        ApiError::Unauthorized("wrong e-mail or password".into())
+    }
+
     pub fn forbidden() -> Self {
         ApiError::Forbidden("you are not allowed to do this".into())
     }

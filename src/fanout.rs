@@ -32,6 +32,8 @@ pub trait Fanout: Send + Sync + 'static {
         event: &'static str,
         payload: Value,
     );
+    /// Disconnects every socket of `target` (revoked credentials).
+    async fn disconnect(&self, target: Target);
 }
 
 /// A fan-out that reaches nobody, for commands that run without a socket layer.
@@ -41,6 +43,7 @@ pub struct NoFanout;
 impl Fanout for NoFanout {
     async fn emit(&self, _: Vec<Target>, _: &'static str, _: Value) {}
     async fn emit_except(&self, _: Vec<Target>, _: Target, _: &'static str, _: Value) {}
+    async fn disconnect(&self, _: Target) {}
 }
 
 /// The session's client, its assigned agent, and its watchers.

@@ -6,29 +6,32 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use crate::domain::AgentId;
+use crate::domain::{AgentId, OrgId};
 
 #[async_trait]
 pub trait Presence: Send + Sync + 'static {
     /// Records one more socket; true when the agent just came online.
-    async fn connect(&self, agent: AgentId) -> anyhow::Result<bool>;
+    async fn connect(&self, agent: AgentId, org: OrgId) -> anyhow::Result<bool>;
     /// Records one socket fewer; true when the agent just went offline.
     async fn disconnect(&self, agent: AgentId) -> anyhow::Result<bool>;
     /// The subset of `agents` that is online.
     async fn online(&self, agents: &[AgentId]) -> anyhow::Result<HashSet<AgentId>>;
+    /// Organizations with at least one online agent.
+    async fn online_orgs(&self) -> anyhow::Result<HashSet<OrgId>>;
 }
 
 /// Presence of this process's sockets.
 #[derive(Default)]
 pub struct LocalPresence {
-    sockets: Mutex<HashMap<AgentId, usize>>,
+    /// Connected sockets per agent, with the agent's organization.
+    sockets: Mutex<HashMap<AgentId, (OrgId, usize)>>,
 }
 
 #[async_trait]
 impl Presence for LocalPresence {
-    async fn connect(&self, agent: AgentId) -> anyhow::Result<bool> {
+    async fn connect(&self, agent: AgentId, org: OrgId) -> anyhow::Result<bool> {
         let mut sockets = self.sockets.lock().expect("presence lock");
-        let n = sockets.entry(agent).or_default();
+        let (_, n) = sockets.entry(agent).or_insert((org, 0));
         *n += 1;
         Ok(*n == 1)
     }
@@ -36,7 +39,7 @@ impl Presence for LocalPresence {
     async fn disconnect(&self, agent: AgentId) -> anyhow::Result<bool> {
         let mut sockets = self.sockets.lock().expect("presence lock");
         match sockets.get_mut(&agent) {
-            Some(n) if *n > 1 => {
+            Some((_, n)) if *n > 1 => {
                 *n -= 1;
                 Ok(false)
             }
@@ -56,6 +59,11 @@ impl Presence for LocalPresence {
             .filter(|a| sockets.contains_key(a))
             .collect())
     }
+
+    async fn online_orgs(&self) -> anyhow::Result<HashSet<OrgId>> {
+        let sockets = self.sockets.lock().expect("presence lock");
+        Ok(sockets.values().map(|(org, _)| *org).collect())
+    }
 }
 
 #[cfg(test)]
@@ -65,12 +73,14 @@ mod tests {
     #[tokio::test]
     async fn an_agent_is_online_while_any_socket_is_connected() {
         let p = LocalPresence::default();
-        let a = AgentId::new();
-        assert!(p.connect(a).await.unwrap());
-        assert!(!p.connect(a).await.unwrap());
+        let (a, org) = (AgentId::new(), OrgId::new());
+        assert!(p.connect(a, org).await.unwrap());
+        assert!(!p.connect(a, org).await.unwrap());
+        assert_eq!(p.online_orgs().await.unwrap(), HashSet::from([org]));
         assert!(!p.disconnect(a).await.unwrap());
         assert!(p.online(&[a]).await.unwrap().contains(&a));
         assert!(p.disconnect(a).await.unwrap());
         assert!(p.online(&[a]).await.unwrap().is_empty());
+        assert!(p.online_orgs().await.unwrap().is_empty());
     }
 }

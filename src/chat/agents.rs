@@ -22,16 +22,6 @@ impl Chat {
         let target = self.agent_of_org(actor, agent_id).await?;
         let privileged = changes.role.is_some() || changes.max_concurrent_sessions.is_some();
         permissions::can_edit_agent(actor, &target, privileged).or_deny("agent")?;
-        if changes
-            .role
-            .is_some_and(|r| r != crate::domain::model::Role::Admin)
-            && target.role == crate::domain::model::Role::Admin
-            && self.store.count_admins(target.organization_id).await? <= 1
-        {
-            return Err(ApiError::Conflict(
-                "the last admin of an organization cannot lose the admin role".into(),
-            ));
-        }
         let updated = self
             .store
             .update_agent(target.id, &changes, Utc::now())
@@ -41,6 +31,15 @@ impl Chat {
             self.drain_queue(updated.organization_id).await?;
         }
         self.with_online(updated).await
+    }
+
+    /// Sets a new password, which revokes the agent's tokens and closes their sockets.
+    pub async fn set_agent_password(&self, agent: &Agent, hash: &str) -> ApiResult<()> {
+        self.store
+            .set_agent_password(agent.id, hash, Utc::now())
+            .await?;
+        self.fanout.disconnect(Target::Agent(agent.id)).await;
+        Ok(())
     }
 
     /// Sets an agent's status and tells the organization.
@@ -80,7 +79,11 @@ impl Chat {
 
     /// A socket of the agent connected; coming online may assign waiting sessions.
     pub async fn agent_connected(&self, agent: &Agent) -> ApiResult<()> {
-        if self.presence.connect(agent.id).await? {
+        if self
+            .presence
+            .connect(agent.id, agent.organization_id)
+            .await?
+        {
             let agent = self.with_online(agent.clone()).await?;
             self.announce_agent_status(&agent).await;
             self.drain_queue(agent.organization_id).await?;
@@ -111,6 +114,7 @@ impl Chat {
             .store
             .delete_agent(target.organization_id, target.id, Utc::now())
             .await?;
+        self.fanout.disconnect(Target::Agent(target.id)).await;
         for id in requeued {
             let Some(s) = self.store.session(id).await? else {
                 continue;

@@ -1,30 +1,62 @@
 //! The public face of organizations: profiles and the directory.
 
 use super::Chat;
+use crate::domain::OrgId;
 use crate::domain::model::{Organization, PublicOrganization};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::fanout::Target;
 
 /// Most organizations one directory search returns.
 pub const MAX_DIRECTORY: u32 = 50;
 
+/// The directory's matching rule: `q` appears in the name or the domain, ignoring case.
+fn matches(org: &Organization, q: &str) -> bool {
+    let q = q.to_lowercase();
+    org.name.to_lowercase().contains(&q) || org.domain.contains(&q)
+}
+
 impl Chat {
+    /// Deletes the organization with everything it owns and closes its agents' sockets.
+    pub async fn delete_organization(&self, id: OrgId) -> ApiResult<()> {
+        if !self.store.delete_organization(id).await? {
+            return Err(ApiError::not_found("organization"));
+        }
+        self.fanout.disconnect(Target::OrgAgents(id)).await;
+        tracing::info!(org = %id, "organization deleted");
+        Ok(())
+    }
+
     pub async fn public_profile(&self, org: &Organization) -> ApiResult<PublicOrganization> {
         Ok(org.public(self.org_online(org).await?))
     }
 
-    /// Organizations matching `q`, online ones first, then by name.
+    /// Organizations matching `q`, online ones first, each group by name.
     pub async fn directory(&self, q: &str, limit: u32) -> ApiResult<Vec<PublicOrganization>> {
-        let found = self
-            .store
-            .search_organizations(q.trim(), MAX_DIRECTORY)
-            .await?;
-        let mut profiles = Vec::with_capacity(found.len());
-        for org in &found {
-            profiles.push(self.public_profile(org).await?);
+        let q = q.trim();
+        // Online organizations are few and known to presence; look at them first so none is
+        // pushed out of the page by offline ones earlier in the alphabet.
+        let mut online = vec![];
+        for id in self.presence.online_orgs().await? {
+            if let Some(org) = self.store.organization(id).await?
+                && matches(&org, q)
+                && self.org_online(&org).await?
+            {
+                online.push(org.public(true));
+            }
         }
-        // Stable: keeps the store's name order within each group.
-        profiles.sort_by_key(|p| !p.online);
-        profiles.truncate(limit as usize);
-        Ok(profiles)
+        online.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        online.truncate(limit as usize);
+        let wanted = limit as usize - online.len();
+        let fill = self
+            .store
+            .search_organizations(q, limit + online.len() as u32)
+            .await?
+            .into_iter()
+            .filter(|org| !online.iter().any(|p| p.id == org.id))
+            .take(wanted)
+            .map(|org| org.public(false))
+            .collect::<Vec<_>>();
+        online.extend(fill);
+        Ok(online)
     }
 }

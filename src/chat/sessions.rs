@@ -107,7 +107,11 @@ impl Chat {
         } else {
             self.store.org_sessions(org, status).await?
         };
-        sessions.retain(|s| permissions::lists_session(agent, s));
+        // A conversation whose client never wrote is nobody's work yet (and not in the queue).
+        sessions.retain(|s| {
+            permissions::lists_session(agent, s)
+                && !(s.status == SessionStatus::Waiting && s.queued_at.is_none())
+        });
         Ok(sessions)
     }
 
@@ -216,9 +220,12 @@ impl Chat {
                 self.readable_session(who, session_id).await?;
                 Err(ApiError::forbidden())
             }
-            (SessionStatus::Waiting, _) => Err(ApiError::Conflict(
-                "a session becomes waiting only when it is created".into(),
-            )),
+            (SessionStatus::Waiting, _) => {
+                self.readable_session(who, session_id).await?;
+                Err(ApiError::Conflict(
+                    "a session becomes waiting only when it is created".into(),
+                ))
+            }
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
@@ -125,15 +124,22 @@ pub async fn login(
         password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
     );
     app.limits.auth_account(&email)?;
-    let org_by_domain = match body.domain.as_deref() {
-        Some(d) => app
+    let wanted = match (body.organization_id, body.domain.as_deref()) {
+        (Some(id), _) => Some(id),
+        (None, Some(d)) => match app
             .store
             .organization_by_domain(&d.trim().to_lowercase())
             .await?
-            .map(|o| o.id),
-        None => None,
+        {
+            Some(org) => Some(org.id),
+            None => {
+                // No account can match; refuse after the same work as a wrong password.
+                auth::verify_password_or_dummy(password, None).await?;
+                return Err(ApiError::wrong_credentials());
+            }
+        },
+        (None, None) => None,
     };
-    let wanted = body.organization_id.or(org_by_domain);
     let accounts: Vec<_> = app
         .store
         .agent_logins(&email)
@@ -151,7 +157,7 @@ pub async fn login(
         }
     }
     match matching.len() {
-        0 => Err(ApiError::Unauthorized("wrong e-mail or password".into())),
+        0 => Err(ApiError::wrong_credentials()),
         1 => {
             let agent = app.chat.with_online(matching.remove(0)).await?;
             let token = auth::agent_token(&app.tokens, &agent);
@@ -282,9 +288,7 @@ pub async fn change_password(
         }
     }
     let hash = auth::hash_password(new_password).await?;
-    app.store
-        .set_agent_password(target.id, &hash, Utc::now())
-        .await?;
+    app.chat.set_agent_password(&target, &hash).await?;
     let agent = app.chat.agent_of_org(&me, id).await?;
     let token = is_self.then(|| auth::agent_token(&app.tokens, &agent));
     Ok(axum::Json(AgentBody { agent, token }))
@@ -320,7 +324,7 @@ pub async fn sessions(
     responses((status = 204), (status = 403), (status = 404), (status = 409)))]
 pub async fn delete(
     State(app): State<App>,
-    Admin(admin): Admin,
+    AgentCaller(admin): AgentCaller,
     PathId(id): PathId<AgentId>,
 ) -> ApiResult<StatusCode> {
     app.chat.delete_agent(&admin, id).await?;

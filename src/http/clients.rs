@@ -81,7 +81,7 @@ pub async fn login(
             let token = auth::client_token(&app.tokens, &client);
             Ok(axum::Json(ClientAuthBody { token, client }))
         }
-        _ => Err(ApiError::Unauthorized("wrong e-mail or password".into())),
+        _ => Err(ApiError::wrong_credentials()),
     }
 }
 

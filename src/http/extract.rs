@@ -48,9 +48,9 @@ pub struct ClientCaller(pub Client);
 /// The platform operator, by the configured operator token.
 pub struct Operator;
 
-/// An organization admin or the platform operator.
-pub enum AdminOrOperator {
-    Admin(Agent),
+/// An agent (whose rights the handler checks) or the platform operator.
+pub enum AgentOrOperator {
+    Agent(Agent),
     Operator,
 }
 
@@ -122,26 +122,25 @@ impl FromRequestParts<App> for Operator {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
         if is_operator(parts, app) {
-            Ok(Operator)
-        } else if bearer(parts).is_none() {
-            Err(ApiError::unauthorized())
-        } else {
-            Err(ApiError::Forbidden(
-                "this needs the platform operator's token".into(),
-            ))
+            return Ok(Operator);
         }
+        // A signed-in account is forbidden; anything else is not a valid token at all.
+        identity(parts, app).await?;
+        Err(ApiError::Forbidden(
+            "this needs the platform operator's token".into(),
+        ))
     }
 }
 
-impl FromRequestParts<App> for AdminOrOperator {
+impl FromRequestParts<App> for AgentOrOperator {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
         if is_operator(parts, app) {
-            return Ok(AdminOrOperator::Operator);
+            return Ok(AgentOrOperator::Operator);
         }
-        Admin::from_request_parts(parts, app)
+        AgentCaller::from_request_parts(parts, app)
             .await
-            .map(|Admin(a)| AdminOrOperator::Admin(a))
+            .map(|AgentCaller(a)| AgentOrOperator::Agent(a))
     }
 }
 

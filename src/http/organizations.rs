@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{
-    Admin, AdminOrOperator, ClientIp, Json, MaybeCaller, Operator, PathId, Query,
+    AgentCaller, AgentOrOperator, ClientIp, Json, MaybeCaller, Operator, PathId, Query,
 };
 use crate::app::App;
 use crate::domain::OrgId;
@@ -267,7 +267,7 @@ pub async fn signup(
 pub async fn update(
     State(app): State<App>,
     PathId(id): PathId<OrgId>,
-    Admin(admin): Admin,
+    AgentCaller(admin): AgentCaller,
     Json(body): Json<UpdateOrganizationInput>,
 ) -> ApiResult<axum::Json<OrganizationBody>> {
     permissions::can_administer(&admin, id).or_deny("organization")?;
@@ -297,7 +297,13 @@ pub async fn update(
     responses((status = 200, body = OrganizationsBody), (status = 401), (status = 403)))]
 pub async fn list(State(app): State<App>, _: Operator) -> ApiResult<axum::Json<OrganizationsBody>> {
     Ok(axum::Json(OrganizationsBody {
-        organizations: app.store.organizations().await?,
+        organizations: app
+            .store
+            .organizations()
+            .await?
+            .into_iter()
+            .map(Organization::without_secret)
+            .collect(),
     }))
 }
 
@@ -306,14 +312,11 @@ pub async fn list(State(app): State<App>, _: Operator) -> ApiResult<axum::Json<O
 pub async fn delete(
     State(app): State<App>,
     PathId(id): PathId<OrgId>,
-    who: AdminOrOperator,
+    who: AgentOrOperator,
 ) -> ApiResult<StatusCode> {
-    if let AdminOrOperator::Admin(admin) = &who {
+    if let AgentOrOperator::Agent(admin) = &who {
         permissions::can_administer(admin, id).or_deny("organization")?;
     }
-    if !app.store.delete_organization(id).await? {
-        return Err(ApiError::not_found("organization"));
-    }
-    tracing::info!(org = %id, "organization deleted");
+    app.chat.delete_organization(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

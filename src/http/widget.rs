@@ -17,6 +17,7 @@ use crate::domain::model::{Client, Organization};
 use crate::domain::{ClientId, OrgId};
 use crate::error::{ApiError, ApiResult};
 use crate::parse_fields;
+use crate::store::StoreError;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -108,7 +109,19 @@ pub async fn create_visitor(
         created_at: Utc::now(),
         token_version: 0,
     };
-    app.store.insert_client(&client, None).await?;
+    let client = match (
+        app.store.insert_client(&client, None).await,
+        &client.external_id,
+    ) {
+        (Ok(()), _) => client,
+        // The same verified visitor arriving in another tab at the same moment.
+        (Err(StoreError::Conflict(_)), Some(ext)) => app
+            .store
+            .visitor_by_external_id(org.id, ext)
+            .await?
+            .ok_or_else(|| ApiError::Conflict("this visitor is being created; retry".into()))?,
+        (Err(e), _) => return Err(e.into()),
+    };
     let token = auth::client_token(&app.tokens, &client);
     Ok((
         StatusCode::CREATED,

@@ -33,6 +33,12 @@ impl<A: Adapter> Fanout for SocketFanout<A> {
         }
     }
 
+    async fn disconnect(&self, target: Target) {
+        if let Err(e) = self.io.to(room(target)).disconnect().await {
+            tracing::warn!(error = %e, "disconnecting revoked sockets");
+        }
+    }
+
     async fn emit_except(
         &self,
         targets: Vec<Target>,

@@ -155,6 +155,7 @@ pub trait Store: Send + Sync + 'static {
     async fn agent_password_hash(&self, id: AgentId) -> StoreResult<Option<String>>;
     async fn agents(&self, org: OrgId) -> StoreResult<Vec<Agent>>;
     async fn agent_loads(&self, org: OrgId) -> StoreResult<Vec<AgentLoad>>;
+    /// Applies the changes; `Conflict` when it would demote the organization's last admin.
     async fn update_agent(
         &self,
         id: AgentId,
@@ -171,7 +172,6 @@ pub trait Store: Send + Sync + 'static {
         id: AgentId,
         now: Timestamp,
     ) -> StoreResult<Vec<SessionId>>;
-    async fn count_admins(&self, org: OrgId) -> StoreResult<u32>;
 
     async fn insert_client(&self, client: &Client, password_hash: Option<&str>) -> StoreResult<()>;
     async fn client(&self, id: ClientId) -> StoreResult<Option<Client>>;

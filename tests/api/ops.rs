@@ -1,1 +1,141 @@
-//! (tests)
+//! Operations: liveness, readiness, Prometheus metrics, the OpenAPI document, and the shape of
+//! answers to unknown routes.
+
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+#[tokio::test]
+async fn health_answers_ok_without_a_token() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/health", None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn ready_reports_a_reachable_store() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/ready", None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "ready");
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_counting_http_requests() {
+    let app = spawn_app().await;
+    let (status, _) = app.get("/api/organizations/directory", None).await;
+    assert_eq!(status, 200);
+    let res = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let text = res.text().await.unwrap();
+    let line = text
+        .lines()
+        .find(|l| {
+            l.starts_with("raasel_http_requests_total{")
+                && l.contains("/api/organizations/directory")
+        })
+        .unwrap_or_else(|| panic!("no request counter for the directory in:\n{text}"));
+    let count: f64 = line.rsplit(' ').next().unwrap().parse().expect("a number");
+    assert!(count >= 1.0, "{line}");
+    assert!(
+        text.contains("# TYPE raasel_http_requests_total counter"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_of_the_api() {
+    let app = spawn_app().await;
+    let (status, doc) = app.get("/api/openapi.json", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3."),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().expect("paths");
+    let expected: [(&str, &[&str]); 21] = [
+        ("/api/organizations/discover/{domain}", &["get"]),
+        ("/api/organizations/directory", &["get"]),
+        ("/api/organizations/{id}", &["get", "put", "delete"]),
+        ("/api/organizations", &["get", "post"]),
+        ("/api/agents/login", &["post"]),
+        ("/api/agents", &["post"]),
+        ("/api/agents/{id}", &["get", "put", "delete"]),
+        ("/api/agents/organization/{organization_id}", &["get"]),
+        (
+            "/api/agents/organization/{organization_id}/available",
+            &["get"],
+        ),
+        ("/api/agents/{id}/password", &["put"]),
+        ("/api/agents/{id}/status", &["put"]),
+        ("/api/agents/{id}/sessions", &["get"]),
+        ("/api/clients/register", &["post"]),
+        ("/api/clients/login", &["post"]),
+        ("/api/clients/me", &["get"]),
+        ("/api/widget/visitors", &["post"]),
+        ("/api/sessions", &["get", "post"]),
+        ("/api/sessions/{id}", &["get"]),
+        ("/api/sessions/{id}/messages", &["get", "post"]),
+        ("/api/sessions/organization/{organization_id}", &["get"]),
+        ("/api/sessions/{id}/assign", &["put"]),
+    ];
+    for (path, methods) in expected {
+        let item = paths
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} is missing from the OpenAPI paths"));
+        for m in methods {
+            assert!(item.get(*m).is_some(), "{m} {path} is missing");
+        }
+    }
+    for path in [
+        "/api/sessions/organization/{organization_id}/active",
+        "/api/sessions/organization/{organization_id}/waiting",
+        "/api/sessions/{id}/status",
+        "/api/sessions/{id}/close",
+    ] {
+        assert!(paths.contains_key(path), "{path} is missing");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_api_route_is_a_json_404() {
+    let app = spawn_app().await;
+    let res = app.get("/api/no/such/route", None).await;
+    assert_error(&res, 404, "not_found");
+    let res = app
+        .post("/api/sessions/whatever/unknown", None, json!({}))
+        .await;
+    assert_error(&res, 404, "not_found");
+}
+
+#[tokio::test]
+async fn api_answers_carry_security_headers() {
+    let app = spawn_app().await;
+    let res = app
+        .http
+        .get(format!("{}/health", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    let res = app
+        .http
+        .get(format!("{}/api/clients/me", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized");
+}

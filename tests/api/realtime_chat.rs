@@ -465,14 +465,7 @@ async fn a_deleted_agent_is_cut_off_from_their_open_socket() {
         )
         .await;
     assert_eq!(status, 204);
-    let ack = c
-        .agent_socket
-        .call(
-            "send_message",
-            json!({ "session_id": c.session_id, "content": "still here?" }),
-        )
-        .await;
-    assert_eq!(ack["error"], "unauthorized");
+    // Their open socket is closed at once.
     assert!(c.agent_socket.wait_closed(Duration::from_secs(3)).await);
     // Their conversation went back to the queue.
     let session = c.app.session(&c.client.token, &c.session_id).await;

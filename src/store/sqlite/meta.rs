@@ -220,7 +220,11 @@ impl Store for SqliteStore {
                 status = COALESCE($4, status),
                 max_concurrent_sessions = CASE WHEN $5 THEN $6 ELSE max_concurrent_sessions END,
                 updated_at = $7
-             WHERE id = $8 RETURNING *",
+             WHERE id = $8
+               AND ($3 IS NULL OR $3 = 'admin' OR role <> 'admin'
+                    OR (SELECT COUNT(*) FROM agents others WHERE others.role = 'admin'
+                        AND others.organization_id = agents.organization_id) > 1)
+             RETURNING *",
         )
         .bind(c.name.as_deref())
         .bind(c.email.as_deref())
@@ -232,7 +236,13 @@ impl Store for SqliteStore {
         .bind(id.0)
         .fetch_optional(&self.writer)
         .await?;
-        Ok(row.as_ref().map(rows::agent).transpose()?)
+        match row {
+            Some(row) => Ok(Some(rows::agent(&row)?)),
+            None if self.agent(id).await?.is_some() => Err(StoreError::Conflict(
+                "the last admin of an organization cannot lose the admin role",
+            )),
+            None => Ok(None),
+        }
     }
 
     async fn set_agent_password(&self, id: AgentId, hash: &str, now: Timestamp) -> StoreResult<()> {
@@ -279,16 +289,6 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(requeued.into_iter().map(SessionId).collect())
-    }
-
-    async fn count_admins(&self, org: OrgId) -> StoreResult<u32> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM agents WHERE organization_id = $1 AND role = 'admin'",
-        )
-        .bind(org.0)
-        .fetch_one(&self.reader)
-        .await?;
-        Ok(n as u32)
     }
 
     async fn insert_client(&self, c: &Client, hash: Option<&str>) -> StoreResult<()> {
