@@ -191,7 +191,7 @@ async fn start_server(
         .local_addr()
         .unwrap()
         .port();
-    let child = std::process::Command::new(&bin)
+    let mut child = std::process::Command::new(&bin)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .arg("--data-dir")
         .arg(data)
@@ -212,6 +212,8 @@ async fn start_server(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("{} did not start", bin.display());
 }
 
