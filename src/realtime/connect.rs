@@ -68,19 +68,20 @@ pub async fn authenticate<A: Adapter>(
     let per_second = NonZeroU32::new(app.config.socket_events_per_second.max(1)).expect("non-zero");
     let quota = Quota::per_second(per_second)
         .allow_burst(per_second.saturating_mul(NonZeroU32::new(2).expect("two")));
-    s.extensions.insert(Arc::new(SocketUser {
+    let user = Arc::new(SocketUser {
         identity,
         token_version,
         limiter: RateLimiter::direct(quota),
-    }));
+    });
+    s.extensions.insert(user.clone());
+    attach(app, &s, user);
     Ok(())
 }
 
-pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
-    let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
-        let _ = s.disconnect();
-        return;
-    };
+/// Rooms, event handlers and the event worker. This runs in the middleware, before the
+/// connect packet goes out, because the client may send events (and rooms may receive
+/// broadcasts) the moment it is connected.
+fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
     metrics::gauge!("raasel_socket_connections").increment(1.0);
     match &user.identity {
         Identity::Agent(a) => {
@@ -93,12 +94,7 @@ pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
     }
     let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
     s.extensions.insert(EventQueue(tx));
-    tokio::spawn(actions::run_worker(
-        app.clone(),
-        s.clone(),
-        user.clone(),
-        rx,
-    ));
+    tokio::spawn(actions::run_worker(app.clone(), s.clone(), user, rx));
     for &event in super::EVENTS {
         s.on(
             event,
@@ -108,11 +104,18 @@ pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
             },
         );
     }
-    let for_disconnect = app.clone();
     s.on_disconnect(move |s: SocketRef<A>| {
-        let app = for_disconnect.clone();
+        let app = app.clone();
         async move { on_disconnect(app, s).await }
     });
+}
+
+/// After the connect packet: presence and queue positions, which may emit to this socket.
+pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
+    let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
+        let _ = s.disconnect();
+        return;
+    };
     let arrived = match &user.identity {
         Identity::Agent(agent) => app.chat.agent_connected(agent).await,
         Identity::Client(client) => app.chat.tell_queue_positions(client).await,
