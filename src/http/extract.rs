@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 
 use crate::app::App;
 use crate::auth;
-use crate::domain::model::{Agent, Client, Role};
-use crate::domain::permissions::Identity;
+use crate::domain::model::{Agent, Client};
+use crate::domain::permissions::{self, Identity};
 use crate::error::{ApiError, ApiResult};
 
 fn bearer(parts: &Parts) -> Option<&str> {
@@ -85,11 +85,9 @@ impl FromRequestParts<App> for Admin {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
         let AgentCaller(a) = AgentCaller::from_request_parts(parts, app).await?;
-        if a.role == Role::Admin {
-            Ok(Admin(a))
-        } else {
-            Err(ApiError::Forbidden("this needs an admin".into()))
-        }
+        permissions::can_administer(&a, a.organization_id)
+            .map_err(|_| ApiError::Forbidden("this needs an admin".into()))?;
+        Ok(Admin(a))
     }
 }
 
