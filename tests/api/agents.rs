@@ -1141,9 +1141,14 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
             one.0,
             two.0
         );
+        // The loser is refused either by the last-admin guard (409) or, when the winner's
+        // request was fully processed first, because they are no longer an admin (403).
         let mut statuses = [one.0, two.0];
         statuses.sort();
-        assert_eq!(statuses, [200, 409], "round {round}");
+        assert!(
+            statuses == [200, 409] || statuses == [200, 403],
+            "round {round}: {statuses:?}"
+        );
         // Keep the remaining admin as `first` for the next round.
         if admins[0] == second.id {
             first = second;
