@@ -11,6 +11,7 @@ mod organizations;
 mod sessions;
 mod widget;
 
+mod cli;
 mod realtime_access;
 mod realtime_chat;
 mod realtime_queue;

@@ -1,0 +1,170 @@
+//! The binary's commands: migrate, admin commands, `serve --help`, and the demo seed.
+
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::support::*;
+
+fn raasel(args: &[&str], data_dir: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_raasel"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("raasel runs")
+}
+
+#[tokio::test]
+async fn admin_commands_create_an_organization_and_agents_that_can_log_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = raasel(&["migrate"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = raasel(
+        &[
+            "create-organization",
+            "--name",
+            "Acme",
+            "--domain",
+            "Acme.com",
+            "--admin-name",
+            "Ann",
+            "--admin-email",
+            "ann@acme.com",
+            "--admin-password",
+            "a long password",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = raasel(
+        &[
+            "create-agent",
+            "--domain",
+            "acme.com",
+            "--name",
+            "Bob",
+            "--email",
+            "bob@acme.com",
+            "--password",
+            "another password",
+            "--role",
+            "supervisor",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bad = raasel(
+        &[
+            "create-agent",
+            "--domain",
+            "acme.com",
+            "--name",
+            "Eve",
+            "--email",
+            "eve@acme.com",
+            "--password",
+            "tiny7",
+            "--role",
+            "agent",
+        ],
+        dir.path(),
+    );
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("at least 8 characters"), "{stderr}");
+    assert!(!stderr.contains("tiny7"), "the password is never echoed");
+
+    let data = dir.path().to_path_buf();
+    let app = spawn_app_with(move |a| a.store.data_dir = data).await;
+    let (status, body) = app
+        .post(
+            "/api/agents/login",
+            None,
+            json!({ "email": "bob@acme.com", "password": "another password" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["agent"]["role"], "supervisor");
+    let (status, body) = app.get("/api/organizations/discover/acme.com", None).await;
+    assert_eq!(
+        (status, body["organization"]["name"].as_str()),
+        (200, Some("Acme"))
+    );
+}
+
+#[test]
+fn serve_help_documents_every_setting() {
+    let out = Command::new(env!("CARGO_BIN_EXE_raasel"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in [
+        "--listen",
+        "RAASEL_LISTEN",
+        "--data-dir",
+        "RAASEL_DATA_DIR",
+        "--database-url",
+        "DATABASE_URL",
+        "--redis-url",
+        "REDIS_URL",
+        "--jwt-secret",
+        "RAASEL_JWT_SECRET",
+        "--operator-token",
+        "RAASEL_OPERATOR_TOKEN",
+        "--demo",
+        "RAASEL_DEMO",
+        "--tls-cert",
+        "--tls-key",
+    ] {
+        assert!(
+            help.contains(setting),
+            "serve --help does not mention {setting}:\n{help}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_seeds_sample_com_with_two_agents_and_a_customer() {
+    let app = spawn_app_with(|a| a.demo = true).await;
+    let (status, org) = app
+        .get("/api/organizations/discover/sample.com", None)
+        .await;
+    assert_eq!(status, 200, "{org}");
+    for (path, email) in [
+        ("/api/agents/login", "john@sample.com"),
+        ("/api/agents/login", "jane@sample.com"),
+        ("/api/clients/login", "alice@example.com"),
+    ] {
+        let (status, body) = app
+            .post(
+                path,
+                None,
+                json!({ "email": email, "password": "password123" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{email}: {body}");
+    }
+    let (_, john) = app
+        .post(
+            "/api/agents/login",
+            None,
+            json!({ "email": "john@sample.com", "password": "password123" }),
+        )
+        .await;
+    assert_eq!(john["agent"]["role"], "admin");
+}
