@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::domain::input::FieldErrors;
 use crate::domain::permissions::Denied;
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -104,6 +105,17 @@ impl ApiError {
         match denied {
             Denied::NotFound => Self::not_found(what),
             Denied::Forbidden => Self::forbidden(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(msg) => ApiError::Conflict(msg.into()),
+            StoreError::SessionNotFound => ApiError::not_found("session"),
+            StoreError::SessionClosed => ApiError::SessionClosed,
+            StoreError::Other(e) => ApiError::Internal(e),
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
-use crate::store::{MessageStore, Store, StoreError};
+use crate::store::{MessageStore, Store};
 
 pub use messages::HistoryPage;
 pub use sessions::ClientSessionView;
@@ -98,16 +98,5 @@ impl Chat {
             a.online = online.contains(&a.id);
         }
         Ok(agents)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict(msg) => ApiError::Conflict(msg.into()),
-            StoreError::NotFound => ApiError::not_found("session"),
-            StoreError::SessionClosed => ApiError::SessionClosed,
-            StoreError::Other(e) => ApiError::Internal(e),
-        }
     }
 }

@@ -19,8 +19,9 @@ pub enum StoreError {
     /// A uniqueness rule was hit; the text names what already exists.
     #[error("{0}")]
     Conflict(&'static str),
-    #[error("not found")]
-    NotFound,
+    /// A message was sent to a session that does not exist.
+    #[error("session not found")]
+    SessionNotFound,
     #[error("session closed")]
     SessionClosed,
     #[error(transparent)]

@@ -77,7 +77,7 @@ async fn append_one(tx: &mut Transaction<'_, Sqlite>, m: &NewMessage) -> StoreRe
         .as_ref()
         .map(rows::session)
         .transpose()?
-        .ok_or(StoreError::NotFound)?;
+        .ok_or(StoreError::SessionNotFound)?;
     if let Some(key) = &m.client_msg_id {
         let existing = sqlx::query(
             "SELECT * FROM messages WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3",
