@@ -158,9 +158,15 @@ pub async fn spawn(config: ServeArgs) -> anyhow::Result<Running> {
     let tls = tls_acceptor(&config)?;
     let (router, app, io) = build(config).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve_on(listener, router, io, tls, async {
-        let _ = rx.await;
-    }));
+    let flush = app.clone();
+    let task = tokio::spawn(async move {
+        let served = serve_on(listener, router, io, tls, async {
+            let _ = rx.await;
+        })
+        .await;
+        finish_writes(&flush).await;
+        served
+    });
     Ok(Running {
         addr,
         app,
@@ -217,13 +223,23 @@ pub async fn run(config: ServeArgs) -> anyhow::Result<()> {
     let demo = config.demo;
     let tls = tls_acceptor(&config)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let (router, _app, io) = build(config).await?;
+    let (router, app, io) = build(config).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, scheme, "raasel listening");
     if demo {
         tracing::info!("demo: organization sample.com, admin john@sample.com / password123");
     }
-    serve_on(listener, router, io, tls, shutdown_signal()).await
+    let served = serve_on(listener, router, io, tls, shutdown_signal()).await;
+    finish_writes(&app).await;
+    served
+}
+
+/// Waits for messages already handed to the store to be committed.
+async fn finish_writes(app: &App) {
+    match app.chat.messages.flush().await {
+        Ok(()) => tracing::info!("in-flight writes finished"),
+        Err(e) => tracing::error!(error = %e, "finishing in-flight writes"),
+    }
 }
 
 async fn shutdown_signal() {

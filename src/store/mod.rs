@@ -217,6 +217,8 @@ pub trait MessageStore: Send + Sync + 'static {
     /// Stores a message with the next gapless `seq`, durably, before returning. A repeated
     /// `client_msg_id` of the same sender returns the stored message.
     async fn append(&self, msg: NewMessage) -> StoreResult<Appended>;
+    /// Waits until every append accepted so far is durable (for shutdown).
+    async fn flush(&self) -> StoreResult<()>;
     /// Messages of the window and whether more exist beyond it.
     async fn messages(&self, session: SessionId, page: Page) -> StoreResult<(Vec<Message>, bool)>;
     async fn last_message(&self, session: SessionId) -> StoreResult<Option<Message>>;

@@ -139,3 +139,58 @@ async fn api_answers_carry_security_headers() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], "unauthorized");
 }
+
+#[tokio::test]
+async fn a_graceful_stop_closes_sockets_and_every_acknowledged_message_survives_a_restart() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Durable").await;
+    let client = app.register_client().await;
+    let session = app.open_session(&client, &org, None).await;
+    let id = session["id"].as_str().unwrap().to_string();
+    let socket = app.socket(&client.token).await;
+    // Many senders at once, so that commits are batched.
+    let texts: Vec<String> = (0..40).map(|i| format!("m{i}")).collect();
+    let sends = texts.iter().map(|t| app.send(&client.token, &id, t));
+    let acked: Vec<Value> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|(status, body)| {
+            assert_eq!(status, 201, "{body}");
+            body["message"]["id"].clone()
+        })
+        .collect();
+
+    let TestApp { server, dir, .. } = app;
+    server.stop().await.expect("graceful stop");
+    assert!(
+        socket.wait_closed(std::time::Duration::from_secs(3)).await,
+        "sockets are closed on shutdown"
+    );
+
+    let data = dir.path().to_path_buf();
+    let again = spawn_app_with(move |a| a.store.data_dir = data).await;
+    let (status, page) = again
+        .get(
+            &format!("/api/sessions/{id}/messages?limit=200"),
+            Some(&client.token),
+        )
+        .await;
+    assert_eq!(status, 200, "the token secret persisted too: {page}");
+    let stored: Vec<&Value> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["id"])
+        .collect();
+    for id in &acked {
+        assert!(stored.contains(&id), "acknowledged message {id} lost");
+    }
+    let seqs: Vec<i64> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=40).collect::<Vec<_>>());
+    drop(dir);
+}

@@ -18,13 +18,33 @@ pub struct AppendJob {
     reply: oneshot::Sender<StoreResult<Appended>>,
 }
 
+/// What the message writer is asked to do.
+pub enum WriterJob {
+    Append(AppendJob),
+    /// Answered once everything queued before it is committed.
+    Flush(oneshot::Sender<()>),
+}
+
 /// Starts the task that owns message appends for the life of the pool.
-pub fn spawn_writer(writer: SqlitePool) -> mpsc::Sender<AppendJob> {
-    let (tx, mut rx) = mpsc::channel::<AppendJob>(4096);
+pub fn spawn_writer(writer: SqlitePool) -> mpsc::Sender<WriterJob> {
+    let (tx, mut rx) = mpsc::channel::<WriterJob>(4096);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            write_batch(&writer, std::mem::take(&mut batch)).await;
+            let mut appends = Vec::with_capacity(batch.len());
+            let mut flushes = vec![];
+            for job in batch.drain(..) {
+                match job {
+                    WriterJob::Append(a) => appends.push(a),
+                    WriterJob::Flush(done) => flushes.push(done),
+                }
+            }
+            if !appends.is_empty() {
+                write_batch(&writer, appends).await;
+            }
+            for done in flushes {
+                let _ = done.send(());
+            }
         }
     });
     tx
@@ -156,12 +176,24 @@ impl MessageStore for SqliteStore {
     async fn append(&self, msg: NewMessage) -> StoreResult<Appended> {
         let (reply, answer) = oneshot::channel();
         self.appends
-            .send(AppendJob { msg, reply })
+            .send(WriterJob::Append(AppendJob { msg, reply }))
             .await
             .map_err(|_| anyhow::anyhow!("message writer stopped"))?;
         answer
             .await
             .map_err(|_| anyhow::anyhow!("message writer dropped the append"))?
+    }
+
+    async fn flush(&self) -> StoreResult<()> {
+        let (done, flushed) = oneshot::channel();
+        self.appends
+            .send(WriterJob::Flush(done))
+            .await
+            .map_err(|_| anyhow::anyhow!("message writer stopped"))?;
+        flushed
+            .await
+            .map_err(|_| anyhow::anyhow!("message writer stopped"))?;
+        Ok(())
     }
 
     async fn messages(&self, session: SessionId, page: Page) -> StoreResult<(Vec<Message>, bool)> {

@@ -27,7 +27,7 @@ const READERS: u32 = 4;
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
-    appends: mpsc::Sender<messages::AppendJob>,
+    appends: mpsc::Sender<messages::WriterJob>,
 }
 
 impl SqliteStore {
