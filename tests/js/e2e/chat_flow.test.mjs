@@ -228,3 +228,18 @@ test('a client cannot spoof the sender through the payload (socket and REST)', a
   const expectedStored = [forged.ok, rest.status === 201, agentForged.ok].filter(Boolean).length;
   assert.equal(after.messages.length, expectedStored, 'refused messages are not stored');
 });
+
+test('over HTTP long-polling (where WebSockets are blocked) a customer chats just the same', async () => {
+  const c = await registerClient(srv.api);
+  const sc = await connect(srv.url, c.token, { transports: ['polling'] });
+  const session = await openSession(srv.api, c.token, org.organization.id, { message: 'over polling' });
+  const owner = session.agent_id === first.agent.id ? first : second;
+  const ack = await emitOk(sc, 'send_message', { session_id: session.id, content: 'second one', client_msg_id: 'poll-1' });
+  assert.equal(ack.message.sender_type, 'client');
+  const got = await waitFor(owner.socket, 'new_message', { filter: (p) => p.message.id === ack.message.id });
+  assert.equal(got.message.content, 'second one');
+  const reply = await emitOk(owner.socket, 'send_message', { session_id: session.id, content: 'heard you' });
+  const back = await waitFor(sc, 'new_message', { filter: (p) => p.message.id === reply.message.id });
+  assert.equal(back.message.seq, ack.message.seq + 1);
+  assert.equal(sc.io.engine.transport.name, 'polling', 'the whole exchange ran over polling');
+});
