@@ -4,14 +4,6 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn ids(list: &Value) -> Vec<String> {
-    list.as_array()
-        .expect("a list")
-        .iter()
-        .map(|a| a["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// Logs in through the raw client so that headers can be read.
 async fn login_raw(app: &TestApp, body: Value, forwarded_for: Option<&str>) -> reqwest::Response {
     let mut req = app
@@ -61,15 +53,6 @@ async fn wait_session(
         "session {id} never reached the expected state: {}",
         app.session(token, id).await
     );
-}
-
-async fn assign(app: &TestApp, token: &str, session_id: &str, agent_id: &str) -> (u16, Value) {
-    app.put(
-        &format!("/api/sessions/{session_id}/assign"),
-        Some(token),
-        json!({ "agent_id": agent_id }),
-    )
-    .await
 }
 
 #[tokio::test]
@@ -956,7 +939,7 @@ async fn an_agents_sessions_are_listed_by_status_for_self_and_supervisors() {
     let (_, second) = waiting_session(&app, &org).await;
     let (_, unassigned) = waiting_session(&app, &org).await;
     for s in [&first, &second] {
-        let (status, body) = assign(&app, &org.admin_token, s, &a.id).await;
+        let (status, body) = app.assign(&org.admin_token, s, &a.id).await;
         assert_eq!(status, 200, "{body}");
     }
     let (status, _) = app

@@ -5,17 +5,6 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn ids(list: &Value) -> Vec<String> {
-    let mut v: Vec<String> = list
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_string())
-        .collect();
-    v.sort();
-    v
-}
-
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
@@ -47,25 +36,7 @@ async fn org_list(app: &TestApp, org_id: &str, token: &str, suffix: &str) -> Vec
     let path = format!("/api/sessions/organization/{org_id}{suffix}");
     let (status, body) = app.get(&path, Some(token)).await;
     assert_eq!(status, 200, "{path}: {body}");
-    ids(&body["sessions"])
-}
-
-async fn assign(app: &TestApp, token: &str, session_id: &str, agent_id: &str) -> (u16, Value) {
-    app.put(
-        &format!("/api/sessions/{session_id}/assign"),
-        Some(token),
-        json!({ "agent_id": agent_id }),
-    )
-    .await
-}
-
-async fn close(app: &TestApp, token: &str, session_id: &str) -> (u16, Value) {
-    app.put(
-        &format!("/api/sessions/{session_id}/close"),
-        Some(token),
-        json!({}),
-    )
-    .await
+    sorted(ids(&body["sessions"]))
 }
 
 async fn set_status(app: &TestApp, token: &str, session_id: &str, status: &str) -> (u16, Value) {
@@ -230,7 +201,7 @@ async fn a_client_cannot_read_or_touch_another_clients_session() {
         404,
         "not_found",
     );
-    assert_error(&close(&app, &stranger.token, &id).await, 404, "not_found");
+    assert_error(&app.close(&stranger.token, &id).await, 404, "not_found");
     assert_error(
         &set_status(&app, &stranger.token, &id, "closed").await,
         404,
@@ -321,18 +292,14 @@ async fn agents_reach_sessions_of_their_own_organization_only() {
         404,
         "not_found",
     );
-    assert_error(
-        &close(&app, &other.admin_token, &id).await,
-        404,
-        "not_found",
-    );
+    assert_error(&app.close(&other.admin_token, &id).await, 404, "not_found");
     assert_error(
         &set_status(&app, &other.admin_token, &id, "active").await,
         404,
         "not_found",
     );
     assert_error(
-        &assign(&app, &other.admin_token, &id, &other.admin_id).await,
+        &app.assign(&other.admin_token, &id, &other.admin_id).await,
         404,
         "not_found",
     );
@@ -608,14 +575,14 @@ async fn messages_to_a_closed_session_are_refused_and_closing_is_idempotent() {
     let client = app.register_client().await;
     let id = id_of(&app.open_session(&client, &org, Some("bye soon")).await);
 
-    let (status, body) = close(&app, &client.token, &id).await;
+    let (status, body) = app.close(&client.token, &id).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["session"]["status"], "closed");
     let closed_at = body["session"]["closed_at"].clone();
     assert!(closed_at.is_string());
     let last_seq = body["session"]["last_seq"].clone();
 
-    let (status, again) = close(&app, &client.token, &id).await;
+    let (status, again) = app.close(&client.token, &id).await;
     assert_eq!(status, 200, "closing twice is fine");
     assert_eq!(again["session"]["closed_at"], closed_at);
     assert_eq!(
@@ -637,7 +604,7 @@ async fn messages_to_a_closed_session_are_refused_and_closing_is_idempotent() {
         "session_closed",
     );
     assert_error(
-        &assign(&app, &org.admin_token, &id, &org.admin_id).await,
+        &app.assign(&org.admin_token, &id, &org.admin_id).await,
         409,
         "session_closed",
     );
@@ -669,26 +636,27 @@ async fn closing_belongs_to_the_assigned_agent_supervisors_admins_and_the_client
     let mut sessions = vec![];
     for _ in 0..3 {
         let id = id_of(&app.open_session(&client, &org, Some("close me")).await);
-        assert_eq!(assign(&app, &org.admin_token, &id, &a.id).await.0, 200);
+        assert_eq!(app.assign(&org.admin_token, &id, &a.id).await.0, 200);
         sessions.push(id);
     }
     let waiting = id_of(&app.open_session(&client, &org, Some("nobody has me")).await);
 
-    assert_error(&close(&app, &b.token, &sessions[0]).await, 403, "forbidden");
+    assert_error(&app.close(&b.token, &sessions[0]).await, 403, "forbidden");
     assert_error(
         &set_status(&app, &b.token, &sessions[0], "closed").await,
         403,
         "forbidden",
     );
-    assert_error(&close(&app, &a.token, &waiting).await, 403, "forbidden");
+    assert_error(&app.close(&a.token, &waiting).await, 403, "forbidden");
     assert_error(
-        &close(&app, &client.token, &uuid::Uuid::now_v7().to_string()).await,
+        &app.close(&client.token, &uuid::Uuid::now_v7().to_string())
+            .await,
         404,
         "not_found",
     );
-    assert_error(&close(&app, &a.token, "nope").await, 404, "not_found");
+    assert_error(&app.close(&a.token, "nope").await, 404, "not_found");
     assert_error(
-        &close(&app, "garbage", &sessions[0]).await,
+        &app.close("garbage", &sessions[0]).await,
         401,
         "unauthorized",
     );
@@ -703,7 +671,7 @@ async fn closing_belongs_to_the_assigned_agent_supervisors_admins_and_the_client
         (&org.admin_token, &sessions[2]),
         (&sup.token, &waiting),
     ] {
-        let (status, body) = close(&app, token, id).await;
+        let (status, body) = app.close(token, id).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["session"]["status"], "closed");
     }
@@ -789,15 +757,15 @@ async fn a_supervisor_assigns_and_transfers_sessions_with_system_messages() {
     let client = app.register_client().await;
     let id = id_of(&app.open_session(&client, &org, Some("help")).await);
 
-    let (status, body) = assign(&app, &sup.token, &id, &a.id).await;
+    let (status, body) = app.assign(&sup.token, &id, &a.id).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["session"]["status"], "active");
     assert_eq!(body["session"]["agent_id"], a.id.as_str());
-    let (status, body) = assign(&app, &sup.token, &id, &b.id).await;
+    let (status, body) = app.assign(&sup.token, &id, &b.id).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["session"]["agent_id"], b.id.as_str());
     assert_eq!(body["session"]["status"], "active");
-    let (status, body) = assign(&app, &org.admin_token, &id, &a.id).await;
+    let (status, body) = app.assign(&org.admin_token, &id, &a.id).await;
     assert_eq!(status, 200, "admins assign too");
     assert_eq!(body["session"]["agent_id"], a.id.as_str());
 
@@ -849,19 +817,11 @@ async fn an_agent_takes_a_waiting_session_for_themselves_but_assigns_nobody_else
     let first = id_of(&app.open_session(&client, &org, Some("one")).await);
     let second = id_of(&app.open_session(&client, &org, Some("two")).await);
 
-    assert_error(
-        &assign(&app, &a.token, &first, &b.id).await,
-        403,
-        "forbidden",
-    );
-    let (status, body) = assign(&app, &a.token, &first, &a.id).await;
+    assert_error(&app.assign(&a.token, &first, &b.id).await, 403, "forbidden");
+    let (status, body) = app.assign(&a.token, &first, &a.id).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["session"]["agent_id"], a.id.as_str());
-    assert_error(
-        &assign(&app, &b.token, &first, &b.id).await,
-        403,
-        "forbidden",
-    );
+    assert_error(&app.assign(&b.token, &first, &b.id).await, 403, "forbidden");
     assert_eq!(
         app.session(&client.token, &first).await["agent_id"],
         a.id.as_str()
@@ -869,17 +829,18 @@ async fn an_agent_takes_a_waiting_session_for_themselves_but_assigns_nobody_else
 
     // Another organization's agent does not exist here, whoever asks.
     assert_error(
-        &assign(&app, &sup.token, &second, &other.admin_id).await,
+        &app.assign(&sup.token, &second, &other.admin_id).await,
         404,
         "not_found",
     );
     assert_error(
-        &assign(&app, &a.token, &second, &other.admin_id).await,
+        &app.assign(&a.token, &second, &other.admin_id).await,
         404,
         "not_found",
     );
     assert_error(
-        &assign(&app, &sup.token, &second, &uuid::Uuid::now_v7().to_string()).await,
+        &app.assign(&sup.token, &second, &uuid::Uuid::now_v7().to_string())
+            .await,
         404,
         "not_found",
     );
@@ -901,7 +862,7 @@ async fn an_agent_takes_a_waiting_session_for_themselves_but_assigns_nobody_else
         .await;
     assert_error(&res, 400, "validation_failed");
     assert_error(
-        &assign(&app, &client.token, &second, &a.id).await,
+        &app.assign(&client.token, &second, &a.id).await,
         403,
         "forbidden",
     );
@@ -931,9 +892,9 @@ async fn plain_agents_list_their_own_and_waiting_sessions_while_supervisors_see_
     let mine = id_of(&app.open_session(&client, &org, Some("for Ann")).await);
     let theirs = id_of(&app.open_session(&client, &org, Some("for Bob")).await);
     let closed = id_of(&app.open_session(&client, &org, Some("done")).await);
-    assert_eq!(assign(&app, &sup.token, &mine, &a.id).await.0, 200);
-    assert_eq!(assign(&app, &sup.token, &theirs, &b.id).await.0, 200);
-    assert_eq!(close(&app, &sup.token, &closed).await.0, 200);
+    assert_eq!(app.assign(&sup.token, &mine, &a.id).await.0, 200);
+    assert_eq!(app.assign(&sup.token, &theirs, &b.id).await.0, 200);
+    assert_eq!(app.close(&sup.token, &closed).await.0, 200);
     let foreign_client = app.register_client().await;
     let foreign = id_of(
         &app.open_session(&foreign_client, &other, Some("elsewhere"))
@@ -1152,8 +1113,8 @@ async fn a_waiting_session_taken_by_two_agents_at_once_goes_to_one_of_them() {
     for _ in 0..3 {
         let id = id_of(&app.open_session(&client, &org, Some("first come")).await);
         let (ra, rb) = tokio::join!(
-            assign(&app, &a.token, &id, &a.id),
-            assign(&app, &b.token, &id, &b.id)
+            app.assign(&a.token, &id, &a.id),
+            app.assign(&b.token, &id, &b.id)
         );
         let winners: Vec<&str> = [(&ra, &a.id), (&rb, &b.id)]
             .iter()

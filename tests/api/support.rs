@@ -252,12 +252,38 @@ impl TestApp {
         body["session"].clone()
     }
 
+    /// `PUT /api/sessions/:id/assign`.
+    pub async fn assign(&self, token: &str, session_id: &str, agent_id: &str) -> (u16, Value) {
+        let path = format!("/api/sessions/{session_id}/assign");
+        self.put(&path, Some(token), json!({ "agent_id": agent_id }))
+            .await
+    }
+
+    /// `PUT /api/sessions/:id/close`.
+    pub async fn close(&self, token: &str, session_id: &str) -> (u16, Value) {
+        self.put(
+            &format!("/api/sessions/{session_id}/close"),
+            Some(token),
+            json!({}),
+        )
+        .await
+    }
+
     /// Connects a Socket.IO client with `token`; panics when refused.
     pub async fn socket(&self, token: &str) -> SocketClient {
         SocketClient::connect(&self.base, Some(token))
             .await
             .expect("socket connects")
     }
+}
+
+/// The `id` of every object in a JSON list, in order.
+pub fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// Asserts an error body: status and code.
