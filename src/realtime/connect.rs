@@ -145,6 +145,15 @@ fn enqueue<A: Adapter>(
         );
         return;
     }
+    if data
+        .as_ref()
+        .is_some_and(|d| approx_size(d) > MAX_EVENT_BYTES)
+    {
+        // The same bound as HTTP bodies; a client sending this much is not a chat client.
+        reply.send(s, Err(ApiError::PayloadTooLarge));
+        let _ = s.clone().disconnect();
+        return;
+    }
     let Some(EventQueue(queue)) = s.extensions.get::<EventQueue<A>>() else {
         return;
     };
@@ -157,6 +166,24 @@ fn enqueue<A: Adapter>(
                 retry_after_secs: 1,
             }),
         );
+    }
+}
+
+/// Largest event payload accepted, as for HTTP bodies.
+const MAX_EVENT_BYTES: usize = crate::http::MAX_BODY_BYTES;
+
+/// The size of a JSON value's text, give or take punctuation; cheap enough for every event.
+fn approx_size(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len() + 2,
+        Value::Array(items) => items.iter().map(approx_size).sum::<usize>() + items.len() + 2,
+        Value::Object(map) => {
+            map.iter()
+                .map(|(k, v)| k.len() + 3 + approx_size(v))
+                .sum::<usize>()
+                + 2
+        }
+        _ => 8,
     }
 }
 

@@ -194,3 +194,32 @@ async fn a_graceful_stop_closes_sockets_and_every_acknowledged_message_survives_
     assert_eq!(seqs, (1..=40).collect::<Vec<_>>());
     drop(dir);
 }
+
+#[tokio::test]
+async fn the_api_allows_only_configured_origins_and_the_widget_any() {
+    let app = spawn_app_with(|a| a.cors_origins = vec!["https://console.example.com".into()]).await;
+    let preflight = |origin: &'static str, path: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", app.base))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .send()
+    };
+    let allowed = |res: &reqwest::Response| {
+        res.headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let ok = preflight("https://console.example.com", "/api/agents/login")
+        .await
+        .unwrap();
+    assert_eq!(allowed(&ok).as_deref(), Some("https://console.example.com"));
+    let other = preflight("https://evil.example.com", "/api/agents/login")
+        .await
+        .unwrap();
+    assert_eq!(allowed(&other), None);
+    let widget = preflight("https://shop.example.org", "/api/widget/visitors")
+        .await
+        .unwrap();
+    assert_eq!(allowed(&widget).as_deref(), Some("*"));
+}

@@ -94,3 +94,31 @@ async fn a_failed_event_without_ack_is_reported_as_an_error_event() {
     assert_eq!(err["error"], "not_found");
     s.assert_no("error", Duration::from_millis(200)).await;
 }
+
+#[tokio::test]
+async fn an_oversized_socket_payload_closes_the_connection_and_stores_nothing() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Big").await;
+    let client = app.register_client().await;
+    let session = app.open_session(&client, &org, Some("hi")).await;
+    let s = app.socket(&client.token).await;
+    let huge = "x".repeat(100 * 1024);
+    let ack = s
+        .call(
+            "send_message",
+            json!({ "session_id": session["id"], "content": huge }),
+        )
+        .await;
+    assert_eq!(ack["error"], "payload_too_large");
+    assert!(
+        s.wait_closed(Duration::from_secs(5)).await,
+        "the sender is disconnected"
+    );
+    let (_, page) = app
+        .get(
+            &format!("/api/sessions/{}/messages", session["id"].as_str().unwrap()),
+            Some(&client.token),
+        )
+        .await;
+    assert_eq!(page["messages"].as_array().unwrap().len(), 1);
+}
