@@ -238,6 +238,14 @@ export async function waitOnline(api, token, agentId, online = true) {
   );
 }
 
+/** Creates an agent, connects their socket and waits until the server counts them online. */
+export async function onlineAgent(srv, adminToken, fields = {}) {
+  const agent = await createAgent(srv.api, adminToken, fields);
+  agent.socket = await connect(srv.url, agent.token);
+  await waitOnline(srv.api, adminToken, agent.agent.id);
+  return agent;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sockets
 

@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import {
   startServer,
   createOrg,
-  createAgent,
+  onlineAgent,
   registerClient,
   openSession,
   connect,
   waitFor,
-  waitOnline,
   emitOk,
   emitAck,
   expectNoEvent,
@@ -31,9 +30,7 @@ let lastSeq;
 before(async () => {
   srv = await startServer();
   org = await createOrg(srv.api);
-  agent = await createAgent(srv.api, org.adminToken, { name: 'Mark Marker' });
-  agent.socket = await connect(srv.url, agent.token);
-  await waitOnline(srv.api, org.adminToken, agent.agent.id);
+  agent = await onlineAgent(srv, org.adminToken, { name: 'Mark Marker' });
   client = await registerClient(srv.api);
   client.socket = await connect(srv.url, client.token);
   session = await openSession(srv.api, client.token, org.organization.id, { message: 'first' });

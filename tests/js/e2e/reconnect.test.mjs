@@ -8,12 +8,11 @@ import assert from 'node:assert/strict';
 import {
   startServer,
   createOrg,
-  createAgent,
+  onlineAgent,
   registerClient,
   openSession,
   connect,
   waitFor,
-  waitOnline,
   emitOk,
   expectNoEvent,
   seen,
@@ -30,9 +29,7 @@ let client;
 before(async () => {
   srv = await startServer();
   org = await createOrg(srv.api);
-  agent = await createAgent(srv.api, org.adminToken, { name: 'Rita Reliable' });
-  agent.socket = await connect(srv.url, agent.token);
-  await waitOnline(srv.api, org.adminToken, agent.agent.id);
+  agent = await onlineAgent(srv, org.adminToken, { name: 'Rita Reliable' });
   client = await registerClient(srv.api);
 });
 

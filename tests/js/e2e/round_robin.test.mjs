@@ -8,6 +8,7 @@ import {
   startServer,
   createOrg,
   createAgent,
+  onlineAgent,
   registerClient,
   openSession,
   connect,
@@ -103,9 +104,7 @@ test('four sessions opened in sequence are assigned A, B, A, B', async () => {
 
 test('a session without a first message is not assigned; its first message queues it', async () => {
   const org = await createOrg(srv.api);
-  const ag = await createAgent(srv.api, org.adminToken, { name: 'Solo' });
-  ag.socket = await connect(srv.url, ag.token);
-  await waitOnline(srv.api, org.adminToken, ag.agent.id);
+  const ag = await onlineAgent(srv, org.adminToken, { name: 'Solo' });
   const c = await registerClient(srv.api);
   c.socket = await connect(srv.url, c.token);
 

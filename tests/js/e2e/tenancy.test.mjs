@@ -8,6 +8,7 @@ import {
   startServer,
   createOrg,
   createAgent,
+  onlineAgent,
   createVisitor,
   registerClient,
   openSession,
@@ -41,9 +42,7 @@ before(async () => {
   adminBSocket = await connect(srv.url, orgB.adminToken);
   await waitOnline(srv.api, orgB.adminToken, agentB.agent.id);
 
-  agentA = await createAgent(srv.api, orgA.adminToken, { name: 'Alpha Agent' });
-  agentA.socket = await connect(srv.url, agentA.token);
-  await waitOnline(srv.api, orgA.adminToken, agentA.agent.id);
+  agentA = await onlineAgent(srv, orgA.adminToken, { name: 'Alpha Agent' });
   clientA = await registerClient(srv.api);
   clientA.socket = await connect(srv.url, clientA.token);
 });

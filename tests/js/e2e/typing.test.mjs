@@ -8,11 +8,11 @@ import {
   startServer,
   createOrg,
   createAgent,
+  onlineAgent,
   registerClient,
   openSession,
   connect,
   waitFor,
-  waitOnline,
   emitOk,
   emitAck,
   expectNoEvent,
@@ -31,9 +31,7 @@ let session;
 before(async () => {
   srv = await startServer();
   org = await createOrg(srv.api);
-  agent = await createAgent(srv.api, org.adminToken, { name: 'Tara Typist' });
-  agent.socket = await connect(srv.url, agent.token);
-  await waitOnline(srv.api, org.adminToken, agent.agent.id);
+  agent = await onlineAgent(srv, org.adminToken, { name: 'Tara Typist' });
   client = await registerClient(srv.api);
   client.socket = await connect(srv.url, client.token);
   session = await openSession(srv.api, client.token, org.organization.id, { message: 'hello' });
