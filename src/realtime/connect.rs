@@ -27,6 +27,17 @@ pub struct SocketUser {
     pub identity: Identity,
     pub token_version: i64,
     pub limiter: DefaultDirectRateLimiter,
+    /// Whether this socket is counted in presence. The connect follow-up and the disconnect
+    /// handler run as separate tasks; this lock keeps a socket that left early from being
+    /// counted afterwards (an agent online forever).
+    presence: tokio::sync::Mutex<PresenceState>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PresenceState {
+    Pending,
+    Counted,
+    Gone,
 }
 
 /// The socket's event queue; removing it from the extensions stops the worker.
@@ -72,6 +83,7 @@ pub async fn authenticate<A: Adapter>(
         identity,
         token_version,
         limiter: RateLimiter::direct(quota),
+        presence: tokio::sync::Mutex::new(PresenceState::Pending),
     });
     s.extensions.insert(user.clone());
     attach(app, &s, user);
@@ -117,7 +129,14 @@ pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
         return;
     };
     let arrived = match &user.identity {
-        Identity::Agent(agent) => app.chat.agent_connected(agent).await,
+        Identity::Agent(agent) => {
+            let mut presence = user.presence.lock().await;
+            if *presence != PresenceState::Pending {
+                return;
+            }
+            *presence = PresenceState::Counted;
+            app.chat.agent_connected(agent).await
+        }
         Identity::Client(client) => app.chat.tell_queue_positions(client).await,
     };
     if let Err(e) = arrived {
@@ -190,10 +209,16 @@ fn approx_size(v: &Value) -> usize {
 async fn on_disconnect<A: Adapter>(app: App, s: SocketRef<A>) {
     metrics::gauge!("raasel_socket_connections").decrement(1.0);
     s.extensions.remove::<EventQueue<A>>();
-    if let Some(user) = s.extensions.get::<Arc<SocketUser>>()
-        && let Identity::Agent(agent) = &user.identity
-        && let Err(e) = app.chat.agent_disconnected(agent).await
-    {
+    let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
+        return;
+    };
+    let Identity::Agent(agent) = &user.identity else {
+        return;
+    };
+    let mut presence = user.presence.lock().await;
+    let counted = *presence == PresenceState::Counted;
+    *presence = PresenceState::Gone;
+    if counted && let Err(e) = app.chat.agent_disconnected(agent).await {
         tracing::error!(error = %e, "agent presence on disconnect");
     }
 }

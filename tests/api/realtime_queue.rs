@@ -410,3 +410,45 @@ async fn a_waiting_client_learns_their_place_when_they_connect() {
     assert_eq!(place["session_id"], session["id"]);
     assert_eq!(place["position"], 2);
 }
+
+#[tokio::test]
+async fn sockets_that_leave_at_once_never_leave_a_ghost_online() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Ghosts").await;
+    let a = app.create_agent(&org, "Alpha", "agent", None).await;
+    // Connect and leave in the same breath, before the server has finished connecting.
+    for _ in 0..50 {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let url = format!(
+            "{}/socket.io/?EIO=4&transport=websocket",
+            app.base.replacen("http", "ws", 1)
+        );
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        ws.next().await.unwrap().unwrap();
+        ws.send(Message::Text(
+            format!("40{}", json!({ "token": a.token })).into(),
+        ))
+        .await
+        .unwrap();
+        ws.send(Message::Text("41".into())).await.unwrap();
+        let _ = ws.close(None).await;
+    }
+    let mut online = true;
+    for _ in 0..40 {
+        let (_, body) = app
+            .get(&format!("/api/agents/{}", a.id), Some(&org.admin_token))
+            .await;
+        online = body["agent"]["online"] == true;
+        if !online {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        !online,
+        "an agent with no socket left is still counted online"
+    );
+    let (c, _s, id) = queued_session(&app, &org).await;
+    assert!(assigned_to(&app, &c.token, &id).await.is_none());
+}
