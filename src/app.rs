@@ -93,6 +93,11 @@ fn metrics_handle() -> PrometheusHandle {
 
 /// Builds the router (REST, Socket.IO) and the shared state.
 pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)> {
+    if config.redis_url.is_some() {
+        bail!(
+            "REDIS_URL is set, but this build runs only in-process fan-out and presence; unset it"
+        );
+    }
     let store = open_store(&config.store).await?;
     let tokens = Tokens::new(&token_secret(&config)?);
     let (socket_layer, io) = SocketIo::builder()

@@ -36,16 +36,6 @@ pub trait Fanout: Send + Sync + 'static {
     async fn disconnect(&self, target: Target);
 }
 
-/// A fan-out that reaches nobody, for commands that run without a socket layer.
-pub struct NoFanout;
-
-#[async_trait]
-impl Fanout for NoFanout {
-    async fn emit(&self, _: Vec<Target>, _: &'static str, _: Value) {}
-    async fn emit_except(&self, _: Vec<Target>, _: Target, _: &'static str, _: Value) {}
-    async fn disconnect(&self, _: Target) {}
-}
-
 /// The session's client, its assigned agent, and its watchers.
 pub fn participants(s: &Session) -> Vec<Target> {
     let mut t = vec![Target::Client(s.client_id), Target::SessionRoom(s.id)];

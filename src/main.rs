@@ -10,6 +10,8 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Logs to stderr; stdout carries the admin commands' answers.
+        .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
         Command::Serve(args) => raasel::app::run(args).await,

@@ -7,7 +7,7 @@ use super::{Chat, events};
 use crate::domain::SessionId;
 use crate::domain::model::{Message, SenderType, Session};
 use crate::domain::permissions::{self, Identity};
-use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::fanout::{Target, participants, participants_and_agents};
 use crate::store::{Mark, NewMessage, Page};
 
@@ -31,8 +31,9 @@ impl Chat {
         content: String,
         client_msg_id: Option<String>,
     ) -> ApiResult<Message> {
-        let session = self.readable_session(who, session_id).await?;
-        permissions::can_post_in_session(who, &session).or_deny("session")?;
+        let session = self
+            .session_where(who, session_id, permissions::can_post_in_session)
+            .await?;
         let (sender_type, sender_id, sender_name) = match who {
             Identity::Agent(a) => (SenderType::Agent, a.id.0, a.name.clone()),
             Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),

@@ -60,12 +60,23 @@ impl Chat {
 
     /// A session the caller may read; 404 otherwise.
     pub async fn readable_session(&self, who: &Identity, id: SessionId) -> ApiResult<Session> {
+        self.session_where(who, id, permissions::can_read_session)
+            .await
+    }
+
+    /// Loads a session and applies one permission rule to it.
+    async fn session_where(
+        &self,
+        who: &Identity,
+        id: SessionId,
+        rule: fn(&Identity, &Session) -> permissions::Access,
+    ) -> ApiResult<Session> {
         let session = self
             .store
             .session(id)
             .await?
             .ok_or_else(|| ApiError::not_found("session"))?;
-        permissions::can_read_session(who, &session).or_deny("session")?;
+        rule(who, &session).or_deny("session")?;
         Ok(session)
     }
 

@@ -29,7 +29,8 @@ pub struct SocketUser {
     pub limiter: DefaultDirectRateLimiter,
     /// Whether this socket is counted in presence. The connect follow-up and the disconnect
     /// handler run as separate tasks; this lock keeps a socket that left early from being
-    /// counted afterwards (an agent online forever).
+    /// counted afterwards (an agent online forever). It is an async lock held across the
+    /// presence update on purpose: it guards only this one socket.
     presence: tokio::sync::Mutex<PresenceState>,
 }
 

@@ -1164,3 +1164,28 @@ async fn a_password_change_closes_the_agents_open_sockets() {
         .await;
     assert_eq!(ack["ok"], true);
 }
+
+#[tokio::test]
+async fn without_a_trusted_proxy_x_forwarded_for_cannot_dodge_the_limit() {
+    let app = spawn_app_with(|a| a.auth_rate_per_minute = 2).await;
+    for ip in ["10.9.0.1", "10.9.0.2"] {
+        let res = login_raw(
+            &app,
+            json!({ "email": format!("a{ip}@x.example.com"), "password": "guess guess" }),
+            Some(ip),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 401);
+    }
+    let res = login_raw(
+        &app,
+        json!({ "email": "fresh@x.example.com", "password": "guess guess" }),
+        Some("10.9.0.3"),
+    )
+    .await;
+    assert_eq!(
+        res.status().as_u16(),
+        429,
+        "the header was trusted without --trust-proxy"
+    );
+}

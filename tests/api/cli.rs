@@ -67,6 +67,9 @@ async fn admin_commands_create_an_organization_and_agents_that_can_log_in() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // stdout is the command's answer alone; logs go to stderr.
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(answer.starts_with("agent bob@acme.com"), "{answer}");
     let bad = raasel(
         &[
             "create-agent",
@@ -167,4 +170,28 @@ async fn the_demo_seeds_sample_com_with_two_agents_and_a_customer() {
         )
         .await;
     assert_eq!(john["agent"]["role"], "admin");
+}
+
+#[test]
+fn serve_refuses_cluster_settings_this_build_cannot_honour() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value, name) in [
+        ("--redis-url", "redis://127.0.0.1:6379", "REDIS_URL"),
+        (
+            "--database-url",
+            "postgres://postgres@127.0.0.1/raasel",
+            "DATABASE_URL",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_raasel"))
+            .args(["serve", "--listen", "127.0.0.1:0", flag, value])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{flag} was silently ignored");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(name));
+    }
 }

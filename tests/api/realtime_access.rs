@@ -72,12 +72,20 @@ async fn agents_clients_and_visitors_connect_with_their_tokens() {
     let org = app.signup_org("Connect").await;
     let client = app.register_client().await;
     let visitor = app.visitor(&org, "Vera").await;
-    for token in [&org.admin_token, &client.token, &visitor.token] {
+    let agent = app.socket(&org.admin_token).await;
+    let ack = agent
+        .call("join_organization", json!({ "organization_id": org.id }))
+        .await;
+    assert_eq!(ack["ok"], true, "{ack}");
+    assert_eq!(ack["organization_id"], org.id.as_str());
+    // Customers and visitors are authenticated too: they are told what they may join.
+    for token in [&client.token, &visitor.token] {
         let s = app.socket(token).await;
         let ack = s
             .call("join_organization", json!({ "organization_id": org.id }))
             .await;
-        assert!(ack["ok"].is_boolean(), "{ack}");
+        assert_eq!(ack["error"], "validation_failed", "{ack}");
+        assert!(ack["fields"]["session_id"].is_string(), "{ack}");
     }
 }
 
