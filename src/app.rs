@@ -33,6 +33,7 @@ pub struct AppState {
     pub tokens: Tokens,
     pub limits: Arc<Limits>,
     pub metrics: PrometheusHandle,
+    pub web: http::web::WebFiles,
 }
 
 #[derive(Clone)]
@@ -117,6 +118,10 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         limits.clone(),
     ));
     let typing = Typing::new(Duration::from_secs(config.typing_ttl_secs), fanout);
+    let web = match &config.web_dir {
+        Some(dir) => http::web::WebFiles::Dir(dir.clone()),
+        None => http::web::WebFiles::Built,
+    };
     let app = App(Arc::new(AppState {
         config,
         store,
@@ -125,6 +130,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         tokens,
         limits,
         metrics: metrics_handle(),
+        web,
     }));
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;

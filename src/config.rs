@@ -82,9 +82,10 @@ pub struct ServeArgs {
     /// Seconds a typing indicator lasts without a new `typing_start`.
     #[arg(long, env = "RAASEL_TYPING_TTL_SECS", default_value_t = 6)]
     pub typing_ttl_secs: u64,
-    /// Directory of the built web surfaces (console, customer app, widget).
-    #[arg(long, env = "RAASEL_WEB_DIR", default_value = "./web/dist")]
-    pub web_dir: PathBuf,
+    /// Serve the web pages (customer app, console, widget) from this directory instead of the
+    /// copy built into the binary; for front-end development (`web/dist`).
+    #[arg(long, env = "RAASEL_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
 }
 
 impl ServeArgs {

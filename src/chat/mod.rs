@@ -23,7 +23,7 @@ use crate::presence::Presence;
 use crate::store::{MessageStore, Store};
 
 pub use messages::HistoryPage;
-pub use sessions::ClientSessionView;
+pub use sessions::{AgentRef, ClientSessionView, SessionView};
 
 pub struct Chat {
     pub store: Arc<dyn Store>,

@@ -22,6 +22,22 @@ pub struct ClientSessionView {
     pub organization: PublicOrganization,
     pub last_message: Option<Message>,
     pub unread_count: i64,
+    pub assigned_agent: Option<AgentRef>,
+}
+
+/// Who answers a conversation, as its customer sees them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgentRef {
+    pub id: AgentId,
+    pub name: String,
+}
+
+/// A conversation with the name of the agent who answers it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    pub assigned_agent: Option<AgentRef>,
 }
 
 impl Chat {
@@ -82,6 +98,7 @@ impl Chat {
             }
             let read = self.messages.read_state(session.id, Side::Client).await?;
             views.push(ClientSessionView {
+                assigned_agent: self.assigned_agent(&session).await?,
                 organization: profiles[&session.organization_id].clone(),
                 last_message: self.messages.last_message(session.id).await?,
                 unread_count: self
@@ -92,6 +109,31 @@ impl Chat {
             });
         }
         Ok(views)
+    }
+
+    /// The agent a session is assigned to, by name.
+    pub async fn assigned_agent(&self, session: &Session) -> ApiResult<Option<AgentRef>> {
+        let Some(id) = session.agent_id else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .agent(id)
+            .await?
+            .filter(|a| a.organization_id == session.organization_id)
+            .map(|a| AgentRef {
+                id: a.id,
+                name: a.name,
+            }))
+    }
+
+    /// A readable session with its assigned agent's name.
+    pub async fn session_view(&self, who: &Identity, id: SessionId) -> ApiResult<SessionView> {
+        let session = self.readable_session(who, id).await?;
+        Ok(SessionView {
+            assigned_agent: self.assigned_agent(&session).await?,
+            session,
+        })
     }
 
     /// Sessions of the agent's organization that the agent may see in lists.

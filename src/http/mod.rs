@@ -8,6 +8,7 @@ mod openapi;
 mod ops;
 mod organizations;
 mod sessions;
+pub mod web;
 mod widget;
 
 use axum::Router;
@@ -97,6 +98,7 @@ pub fn router(app: App) -> Router {
         .route("/health", get(ops::health))
         .route("/ready", get(ops::ready))
         .route("/metrics", get(ops::metrics))
+        .fallback(web::serve)
         .layer(axum::middleware::from_fn(ops::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::agents::{SessionsBody, StatusQuery};
 use super::extract::{AgentCaller, Caller, ClientCaller, Json, PathId, Query};
 use crate::app::App;
-use crate::chat::{ClientSessionView, HistoryPage};
+use crate::chat::{ClientSessionView, HistoryPage, SessionView};
 use crate::domain::input;
 use crate::domain::model::{Message, Session, SessionStatus};
 use crate::domain::{AgentId, OrgId, SessionId};
@@ -60,6 +60,11 @@ pub struct SessionBody {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct SessionViewBody {
+    session: SessionView,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct ClientSessionsBody {
     sessions: Vec<ClientSessionView>,
 }
@@ -104,13 +109,15 @@ pub async fn mine(
 }
 
 #[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", security(("bearer" = [])),
-    responses((status = 200, body = SessionBody), (status = 404)))]
+    responses((status = 200, body = SessionViewBody), (status = 404)))]
 pub async fn get_one(
     State(app): State<App>,
     Caller(who): Caller,
     PathId(id): PathId<SessionId>,
-) -> ApiResult<axum::Json<SessionBody>> {
-    Ok(session_body(app.chat.readable_session(&who, id).await?))
+) -> ApiResult<axum::Json<SessionViewBody>> {
+    Ok(axum::Json(SessionViewBody {
+        session: app.chat.session_view(&who, id).await?,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/sessions/{id}/messages", tag = "sessions", params(HistoryQuery), security(("bearer" = [])),

@@ -1167,3 +1167,25 @@ async fn a_conversation_whose_client_never_wrote_is_in_no_agent_list() {
     let (_, mine) = app.get("/api/sessions", Some(&client.token)).await;
     assert_eq!(mine["sessions"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_client_sees_the_name_of_the_agent_who_answers() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Named").await;
+    let client = app.register_client().await;
+    let session = id_of(&app.open_session(&client, &org, Some("hello")).await);
+    let path = format!("/api/sessions/{session}");
+    let (_, before) = app.get(&path, Some(&client.token)).await;
+    assert_eq!(before["session"]["assigned_agent"], Value::Null);
+    assert_eq!(before["session"]["id"], session.as_str());
+
+    let (status, _) = app.assign(&org.admin_token, &session, &org.admin_id).await;
+    assert_eq!(status, 200);
+    let expected = json!({ "id": org.admin_id, "name": "Named Admin" });
+    let (status, after) = app.get(&path, Some(&client.token)).await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["session"]["assigned_agent"], expected);
+    assert_eq!(after["session"]["status"], "active");
+    let (_, list) = app.get("/api/sessions", Some(&client.token)).await;
+    assert_eq!(list["sessions"][0]["assigned_agent"], expected);
+}
