@@ -1,0 +1,31 @@
+// Multi-page build of the three surfaces (and the demo shop page) into dist/, laid out the way
+// the server serves them. The widget loader is built apart (vite.loader.config.ts) so it keeps
+// a stable name and no shared chunk.
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  base: '/',
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2020',
+    manifest: true,
+    modulePreload: { polyfill: false },
+    rollupOptions: {
+      input: {
+        app: resolve(root, 'index.html'),
+        console: resolve(root, 'console/index.html'),
+        widget: resolve(root, 'widget/index.html'),
+        demo: resolve(root, 'demo/index.html'),
+      },
+    },
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    environment: 'node',
+  },
+});
