@@ -13,7 +13,6 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2020',
-    manifest: true,
     modulePreload: { polyfill: false },
     rollupOptions: {
       input: {

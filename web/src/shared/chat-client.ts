@@ -29,8 +29,15 @@ export interface ChatClientOptions {
   pageSize?: number;
   /** My own id, so my typing seen from another tab is not shown to me. */
   selfId?: string;
+  /** Keeps the other side's marks between page loads (the API does not return them). */
+  markStore?: MarkStore;
   /** Agents join a conversation's room to get its typing and marks; customers need not. */
   joinRoom?: (sessionId: string) => Promise<void> | void;
+}
+
+export interface MarkStore {
+  load(sessionId: string): { delivered: number; read: number } | null;
+  save(sessionId: string, marks: { delivered: number; read: number }): void;
 }
 
 /** Refusals after which a resend may succeed. */
@@ -46,9 +53,11 @@ export class ChatClient extends Observable {
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly typingSentAt = new Map<string, number>();
   private readonly messageListeners = new Set<MessageListener>();
-  private readonly opts: Required<Omit<ChatClientOptions, 'joinRoom' | 'selfId'>> &
-    Pick<ChatClientOptions, 'joinRoom' | 'selfId'>;
+  private readonly opts: Required<Omit<ChatClientOptions, 'joinRoom' | 'selfId' | 'markStore'>> &
+    Pick<ChatClientOptions, 'joinRoom' | 'selfId' | 'markStore'>;
   private disposed = false;
+  /** The socket connected at least once (a later disconnect is a lost connection). */
+  everConnected = false;
 
   constructor(
     private readonly socket: SocketPort,
@@ -93,6 +102,8 @@ export class ChatClient extends Observable {
     let conv = this.conversations.get(sessionId);
     if (!conv) {
       conv = new Conversation(sessionId, this.opts.side);
+      const known = this.opts.markStore?.load(sessionId);
+      if (known) Object.assign(conv.peer, known);
       this.conversations.set(sessionId, conv);
     }
     return conv;
@@ -257,6 +268,7 @@ export class ChatClient extends Observable {
   }
 
   private onConnect = (): void => {
+    this.everConnected = true;
     this.notify();
     for (const conv of this.conversations.values()) {
       // The server may have lost our marks with the connection; they never move back, so
@@ -285,13 +297,15 @@ export class ChatClient extends Observable {
     for (const listener of [...this.messageListeners]) listener(message, isNew);
   };
 
-  private onDelivered = (e: MarksEvent): void => {
-    this.conversations.get(e.session_id)?.applyMarks(e.side, 'delivered', e.seq);
-  };
+  private onDelivered = (e: MarksEvent): void => this.onMarks(e, 'delivered');
+  private onRead = (e: MarksEvent): void => this.onMarks(e, 'read');
 
-  private onRead = (e: MarksEvent): void => {
-    this.conversations.get(e.session_id)?.applyMarks(e.side, 'read', e.seq);
-  };
+  private onMarks(e: MarksEvent, kind: 'delivered' | 'read'): void {
+    const conv = this.conversations.get(e.session_id);
+    if (!conv) return;
+    conv.applyMarks(e.side, kind, e.seq);
+    if (e.side !== this.opts.side) this.opts.markStore?.save(e.session_id, { ...conv.peer });
+  }
 
   private onTypingStart = (e: TypingEvent): void => {
     if (e.user_id !== this.opts.selfId) this.conversations.get(e.session_id)?.setTyping(e.user_id, e.name, true);

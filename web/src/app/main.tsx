@@ -1,0 +1,6 @@
+import { render } from 'preact';
+import '../shared/ui/base.css';
+import './app.css';
+import { App } from './App';
+
+render(<App />, document.getElementById('root')!);

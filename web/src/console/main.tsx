@@ -1,0 +1,6 @@
+import { render } from 'preact';
+import '../shared/ui/base.css';
+import './console.css';
+import { ConsoleApp } from './ConsoleApp';
+
+render(<ConsoleApp />, document.getElementById('root')!);

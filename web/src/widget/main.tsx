@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import '../shared/ui/base.css';
+import './widget.css';
+import { WidgetApp } from './WidgetApp';
+import { readParams } from './params';
+
+render(<WidgetApp params={readParams(location.search)} />, document.getElementById('root')!);
