@@ -47,6 +47,7 @@ export async function launchActor(name: string, viewport = DESKTOP): Promise<Act
     args: ARGS,
     viewport,
   });
+  context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const actor: Actor = { name, context, page, userDataDir, log: [], errors: [] };
   const watch = (page: Page) => {

@@ -71,3 +71,41 @@ export async function widgetFrame(page: Page): Promise<Frame> {
 export function launcher(page: Page): Locator {
   return page.locator('[data-raasel-widget] button');
 }
+
+/** Registers a new customer in the app; returns their e-mail. */
+export async function registerInApp(page: Page, url: string, username: string): Promise<string> {
+  const email = `${username}@example.com`;
+  await page.goto(`${url}/`);
+  await page.getByRole('tab', { name: 'Register' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('customer-password-1');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Your conversations' }).waitFor();
+  return email;
+}
+
+export async function loginInApp(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Your conversations' }).waitFor();
+}
+
+/** Searches the app's directory and opens the organization with this domain. */
+export async function openFromDirectory(page: Page, query: string, domain: string): Promise<void> {
+  await page.getByRole('searchbox', { name: /Search organizations/ }).fill(query);
+  const result = page.locator(`.org-result[data-domain="${domain}"]`);
+  await result.waitFor();
+  await result.click();
+  await page.locator('[data-welcome]').waitFor();
+}
+
+/** A fresh organization (with its admin) created through the API. */
+export async function createOrganization(api: Api, name: string, settings: Record<string, unknown> = {}) {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const admin = { name: `${name} Admin`, email: `admin@${slug}.test`, password: 'admin-password-1' };
+  const out = await api('POST', '/api/organizations', { body: { name, domain: `${slug}.test`, settings, admin } });
+  return { organization: out.organization, token: out.token as string, admin, domain: `${slug}.test` };
+}

@@ -36,7 +36,7 @@ export function SettingsAdmin({ api, workspace }: { api: Api; workspace: Workspa
   return (
     <div class="admin">
       <h1>Organization settings</h1>
-      <SettingsForm key={org.updated_at} api={api} workspace={workspace} org={org} />
+      <SettingsForm key={org.id} api={api} workspace={workspace} org={org} />
       <EmbedSnippet domain={org.domain} />
     </div>
   );
