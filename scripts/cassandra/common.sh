@@ -11,7 +11,7 @@
 #   RAASEL_CASSANDRA_JVM_OPTS extra JVM options for the nodes (split on spaces)
 
 CASS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CASS_HOME="${RAASEL_CASSANDRA_HOME:-$HOME/.cache/raasel-cassandra}"
+CASS_HOME="${RAASEL_CASSANDRA_HOME:-${HOME:-/tmp}/.cache/raasel-cassandra}"
 CASS_RUN="$CASS_HOME/run"           # one symlink per node: ADDRESS -> node dir
 CASS_HEAP="${RAASEL_CASSANDRA_HEAP:-512m}"
 CASS_TIMEOUT="${RAASEL_CASSANDRA_TIMEOUT:-240}"
