@@ -15,10 +15,10 @@ const STATUSES: { value: AgentStatus; label: string }[] = [
 export function StatusSwitch({ workspace }: { workspace: Workspace }) {
   const [error, setError] = useState('');
   return (
-    <label class="status-switch">
+    <span class="status-switch">
       <span class={`dot status-${workspace.me.status}`} aria-hidden="true" />
-      <span class="sr-only">My status</span>
       <select
+        aria-label="My status"
         value={workspace.me.status}
         onChange={(e) => {
           setError('');
@@ -32,7 +32,7 @@ export function StatusSwitch({ workspace }: { workspace: Workspace }) {
           </option>
         ))}
       </select>
-    </label>
+    </span>
   );
 }
 

@@ -116,18 +116,15 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: S
             if (target) act(() => workspace.transfer(session.id, target));
           }}
         >
-          <label>
-            <span class="sr-only">Transfer to</span>
-            <select value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
-              <option value="">Transfer to…</option>
-              {others.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                  {a.online ? '' : ' (offline)'}
-                </option>
-              ))}
-            </select>
-          </label>
+          <select aria-label="Transfer to" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+            <option value="">Transfer to…</option>
+            {others.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.online ? '' : ' (offline)'}
+              </option>
+            ))}
+          </select>
           <button type="submit" class="btn" disabled={!target}>
             {session.agent_id ? 'Transfer' : 'Assign'}
           </button>

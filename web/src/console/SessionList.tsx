@@ -26,18 +26,16 @@ export function SessionList({ workspace, view, selectedId }: { workspace: Worksp
           {TITLES[view]}
         </h1>
         {view === 'all' && (
-          <label>
-            <span class="sr-only">Status</span>
-            <select
-              value={workspace.allFilter}
-              onChange={(e) => void workspace.loadAll(e.currentTarget.value as StatusFilter)}
-            >
-              <option value="">Every status</option>
-              <option value="waiting">Waiting</option>
-              <option value="active">Active</option>
-              <option value="closed">Closed</option>
-            </select>
-          </label>
+          <select
+            aria-label="Status"
+            value={workspace.allFilter}
+            onChange={(e) => void workspace.loadAll(e.currentTarget.value as StatusFilter)}
+          >
+            <option value="">Every status</option>
+            <option value="waiting">Waiting</option>
+            <option value="active">Active</option>
+            <option value="closed">Closed</option>
+          </select>
         )}
       </div>
       {workspace.loaded && sessions.length === 0 && <p class="empty small">{emptyText(view)}</p>}
