@@ -2,6 +2,7 @@
 // answers in the console: typing and check marks on both sides, the assigned agent's name,
 // history and an unread badge across page loads.
 
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { expectAccessible } from './support/a11y';
 import { launchActor } from './support/browser';
@@ -94,5 +95,39 @@ test(
     const again = await widgetFrame(visitor.page);
     await waitForMessage(again, 'Anything else?', 'the visitor after the reload');
     expect(await shownMessages(again)).toEqual(await shownMessages(agent.page));
+  }),
+);
+
+test(
+  'a verified visitor keeps one history on another device',
+  scenario(async () => {
+    const { email, password } = DEMO.admin;
+    const { token, agent } = await server.api('POST', '/api/agents/login', { body: { email, password } });
+    await server.api('PUT', `/api/organizations/${agent.organization_id}`, {
+      token,
+      body: { settings: { widget_identity_secret: 'shop-secret-1' } },
+    });
+    const hash = createHmac('sha256', 'shop-secret-1').update('user-42').digest('hex');
+    const site = await startHostSite(server.url, {
+      'data-organization': DEMO.domain,
+      'data-external-id': 'user-42',
+      'data-identity-hash': hash,
+    });
+    try {
+      const laptop = await launchActor('laptop');
+      await laptop.page.goto(site.url);
+      await launcher(laptop.page).click();
+      const first = await widgetFrame(laptop.page);
+      await send(first, 'Written on my laptop');
+      await waitForMark(first, 'Written on my laptop', 'sent', 'the visitor on the laptop');
+
+      const phone = await launchActor('phone');
+      await phone.page.goto(site.url);
+      await launcher(phone.page).click();
+      const second = await widgetFrame(phone.page);
+      await waitForMessage(second, 'Written on my laptop', 'the same visitor on another device');
+    } finally {
+      await site.close();
+    }
   }),
 );

@@ -11,7 +11,8 @@ export const DEMO = {
   customer: { email: 'alice@example.com', password: 'password123' },
 };
 
-type Scope = Page | FrameLocator | Locator;
+/** Where a surface is: a page, or the widget's frame. */
+type Scope = Pick<Page | Frame | FrameLocator | Locator, 'locator'>;
 
 /** Logs an agent into the console and waits until its socket counts them online. */
 export async function loginConsole(page: Page, url: string, email: string, password: string, api: Api): Promise<void> {
@@ -65,7 +66,10 @@ export async function send(scope: Scope, text: string): Promise<void> {
 
 /** The widget's iframe on a host page, once the loader created it. */
 export async function widgetFrame(page: Page): Promise<Frame> {
-  return waitUntil(() => page.frames().find((f) => f.url().includes('/widget/')), { message: 'the widget frame exists' });
+  const frame = await waitUntil(() => page.frames().find((f) => f.url().includes('/widget/')), {
+    message: 'the widget frame exists',
+  });
+  return frame!;
 }
 
 export function launcher(page: Page): Locator {

@@ -72,10 +72,10 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
     return () => chat.setVisible(seen, false);
   }, [sessionId, view, pageVisible]);
 
-  const nav: { view: View; label: string; count?: number; show: boolean }[] = [
+  const nav: { view: View; label: string; short?: string; count?: number; show: boolean }[] = [
     { view: 'queue', label: 'Queue', count: workspace.queue().length, show: true },
-    { view: 'mine', label: 'My conversations', count: workspace.mine().length, show: true },
-    { view: 'all', label: 'All conversations', show: workspace.canSeeAll },
+    { view: 'mine', label: 'My conversations', short: 'Mine', count: workspace.mine().length, show: true },
+    { view: 'all', label: 'All conversations', short: 'All', show: workspace.canSeeAll },
     { view: 'team', label: workspace.isAdmin ? 'Agents' : 'Team', show: true },
     { view: 'settings', label: 'Settings', show: workspace.isAdmin },
   ];
@@ -109,7 +109,7 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
               .map((n) => (
                 <li key={n.view}>
                   <a href={href(n.view)} class={view === n.view ? 'nav-link active' : 'nav-link'} aria-current={view === n.view ? 'page' : undefined}>
-                    <span>{n.label}</span>
+                    <span>{narrow && n.short ? n.short : n.label}</span>
                     {n.count !== undefined && n.count > 0 && (
                       <span class="badge" data-count={n.view}>
                         {n.count}
