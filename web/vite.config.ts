@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 const root = import.meta.dirname;
+/** `npm run dev` forwards the API and sockets to a running server (default: the demo's port). */
+const server = process.env.RAASEL_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   base: '/',
@@ -21,6 +23,12 @@ export default defineConfig({
         widget: resolve(root, 'widget/index.html'),
         demo: resolve(root, 'demo/index.html'),
       },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': server,
+      '/socket.io': { target: server, ws: true },
     },
   },
   test: {

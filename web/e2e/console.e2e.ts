@@ -1,5 +1,6 @@
 // The console's everyday tools: older history loads on scroll up, the status switch, who of the
-// team is online, all conversations filtered by status for supervisors, and the title badge.
+// team is online, all conversations filtered by status for supervisors, the title badge, take
+// and transfer.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchActor } from './support/browser';
@@ -33,7 +34,7 @@ async function longConversation(count: number): Promise<string> {
 }
 
 test(
-  'an agent pages through history, switches status and sees the team and all conversations',
+  'an agent pages through history, switches status, sees the team and all conversations, takes and transfers',
   scenario(async () => {
     const sessionId = await longConversation(80);
     const john = await launchActor('john');
@@ -84,5 +85,14 @@ test(
     await john.page.getByRole('link', { name: /Queue/ }).click();
     await john.page.locator(`.session-item[data-session="${session.id}"]`).click();
     await waitUntil(async () => (await john.page.title()) === 'Raasel console', { message: 'the title badge clears' });
+
+    // John takes it from the queue, then transfers it to Jane, who sees it among hers.
+    await john.page.getByRole('button', { name: 'Take' }).click();
+    await john.page.locator('[data-status="active"]', { hasText: 'Assigned to you' }).waitFor();
+    await john.page.getByLabel('Transfer to').selectOption({ label: 'Jane Doe' });
+    await john.page.getByRole('button', { name: 'Transfer' }).click();
+    await john.page.locator('[data-status="active"]', { hasText: 'Assigned to Jane Doe' }).waitFor();
+    await jane.page.getByRole('link', { name: /My conversations/ }).click();
+    await jane.page.locator(`.session-item[data-session="${session.id}"]`).waitFor();
   }),
 );

@@ -112,5 +112,14 @@ test(
     await shoot(visitor.page, 'widget-phone');
     await frame.getByRole('button', { name: 'Close chat' }).click();
     await launcher(visitor.page).waitFor({ state: 'visible' });
+
+    // The dark theme follows the system's preference and stays readable.
+    for (const actor of [customer, agent, visitor]) await actor.page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await customer.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(dark).toBe('rgb(17, 19, 24)');
+    await expectAccessible(customer.page, 'the customer app in the dark theme');
+    await expectAccessible(agent.page, 'the console in the dark theme');
+    await launcher(visitor.page).click();
+    await expectAccessible(await widgetFrame(visitor.page), 'the widget in the dark theme');
   }),
 );
