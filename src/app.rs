@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
-use axum::serve::ListenerExt;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
@@ -22,7 +21,7 @@ use crate::presence::LocalPresence;
 use crate::realtime::{self, SocketFanout, Typing};
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
-use crate::{demo, http, tls};
+use crate::{demo, http, server, tls};
 
 /// Everything a request or socket handler needs.
 pub struct AppState {
@@ -34,6 +33,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub metrics: PrometheusHandle,
     pub web: http::web::WebFiles,
+    /// Set when shutdown begins; `/ready` then answers 503.
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone)]
@@ -131,12 +132,16 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         limits,
         metrics: metrics_handle(),
         web,
+        draining: Default::default(),
     }));
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;
     }
     realtime::register(&io, app.clone());
-    let router = http::router(app.clone()).layer(socket_layer);
+    let router = http::guard_bodies(
+        http::router(app.clone()).layer(socket_layer),
+        app.config.connections.body_timeout,
+    );
     Ok((router, app, io))
 }
 
@@ -153,7 +158,8 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, closes sockets, and waits for in-flight requests.
+    /// Stops as on SIGTERM: stops accepting, answers requests in flight, closes sockets,
+    /// finishes writes.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -162,21 +168,26 @@ impl Running {
     }
 }
 
+/// Binds the configured address (`host:port`; a name is resolved).
+async fn bind(listen: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))
+}
+
 /// Binds `config.listen` and serves in the background.
 pub async fn spawn(config: ServeArgs) -> anyhow::Result<Running> {
-    let listener = TcpListener::bind(config.listen).await?;
+    let listener = bind(&config.listen).await?;
     let addr = listener.local_addr()?;
     let tls = tls_acceptor(&config)?;
     let (router, app, io) = build(config).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let flush = app.clone();
+    let serving = app.clone();
     let task = tokio::spawn(async move {
-        let served = serve_on(listener, router, io, tls, async {
+        serve_until(listener, router, &serving, io, tls, async {
             let _ = rx.await;
         })
-        .await;
-        finish_writes(&flush).await;
-        served
+        .await
     });
     Ok(Running {
         addr,
@@ -186,36 +197,52 @@ pub async fn spawn(config: ServeArgs) -> anyhow::Result<Running> {
     })
 }
 
-/// Serves until `shutdown` resolves, then closes every socket and drains requests. With TLS
-/// configured, connections are TLS streams.
-pub async fn serve_on(
+/// Serves until `shutdown` resolves, then drains: `/ready` answers 503 for the configured
+/// delay while requests are still served, then the listener stops accepting, requests in
+/// flight are answered, sockets are closed (clients reconnect elsewhere) and accepted writes
+/// are committed; all within the grace period.
+pub async fn serve_until(
     listener: TcpListener,
     router: Router,
+    app: &App,
     io: SocketIo,
     tls: Option<tokio_rustls::TlsAcceptor>,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let shutdown = async move {
-        shutdown.await;
-        tracing::info!("shutting down: closing sockets");
-        io.close().await;
+    let c = &app.config.connections;
+    let listener_rules = server::ConnectionRules {
+        max_connections: server::connection_cap(c.max_connections),
+        header_timeout: c.header_timeout,
+        write_timeout: c.write_timeout,
+        handshake_timeout: c.header_timeout,
     };
-    match tls {
-        None => {
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }
-        Some(acceptor) => {
-            // `tap_io` gives the TLS listener the peer-address connect info.
-            let listener = tls::TlsListener::new(listener, acceptor)?.tap_io(|_| {});
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }
+    tracing::info!(
+        max_connections = listener_rules.max_connections,
+        "accepting connections"
+    );
+    let http = Arc::new(server::Listener::new(listener_rules));
+    let accepting = {
+        let http = http.clone();
+        tokio::spawn(async move { http.accept_loop(listener, router, tls).await })
+    };
+    shutdown.await;
+    app.draining
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let delay = app.config.shutdown_delay;
+    if !delay.is_zero() {
+        tracing::info!(?delay, "shutting down: not ready, still serving");
+        tokio::time::sleep(delay).await;
     }
-    .context("serving HTTP")
+    tracing::info!("shutting down: answering requests in flight, closing sockets");
+    http.stop();
+    let _ = accepting.await;
+    let grace = app.config.shutdown_grace;
+    let (answered, ()) = tokio::join!(http.drained(grace), io.close());
+    if !answered {
+        tracing::warn!(?grace, "requests still in flight after the grace period");
+    }
+    finish_writes(app).await;
+    Ok(())
 }
 
 /// The TLS acceptor when `--tls-cert` and `--tls-key` are given.
@@ -228,21 +255,39 @@ fn tls_acceptor(config: &ServeArgs) -> anyhow::Result<Option<tokio_rustls::TlsAc
 
 /// Runs the server in the foreground until SIGINT or SIGTERM.
 pub async fn run(config: ServeArgs) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("binding {}", config.listen))?;
-    let demo = config.demo;
+    let listener = bind(&config.listen).await?;
     let tls = tls_acceptor(&config)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let (router, app, io) = build(config).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, scheme, "raasel listening");
-    if demo {
-        tracing::info!("demo: organization sample.com, admin john@sample.com / password123");
+    announce(&app, scheme, addr);
+    serve_until(listener, router, &app, io, tls, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Logs where the server is and what to open.
+fn announce(app: &App, scheme: &str, addr: SocketAddr) {
+    let host = if addr.ip().is_unspecified() {
+        "localhost".to_string()
+    } else {
+        addr.to_string()
+            .rsplit_once(':')
+            .map(|(h, _)| h.to_string())
+            .unwrap_or_default()
+    };
+    let base = format!("{scheme}://{host}:{}", addr.port());
+    let data_dir = std::path::absolute(&app.config.store.data_dir)
+        .unwrap_or_else(|_| app.config.store.data_dir.clone());
+    tracing::info!(%addr, data_dir = %data_dir.display(), "raasel listening");
+    tracing::info!("agent console:   {base}/console/");
+    tracing::info!("customer app:    {base}/");
+    if app.config.demo {
+        tracing::info!("demo page:       {base}/demo  (widget of sample.com)");
+        tracing::info!(
+            "demo sign-in:    john@sample.com / password123 (console), alice@example.com / password123 (app)"
+        );
     }
-    let served = serve_on(listener, router, io, tls, shutdown_signal()).await;
-    finish_writes(&app).await;
-    served
 }
 
 /// Waits for messages already handed to the store to be committed.

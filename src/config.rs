@@ -1,10 +1,11 @@
 //! Command line and environment. Every setting has a flag and a `RAASEL_*` (or conventional)
 //! environment variable; `raasel serve --help` lists them.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,9 +44,10 @@ pub struct StoreArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Address and port to listen on.
-    #[arg(long, env = "RAASEL_LISTEN", default_value = "0.0.0.0:8080")]
-    pub listen: SocketAddr,
+    /// Address to listen on: `host:port` (a name or an IP address) or a bare port (all
+    /// interfaces).
+    #[arg(long, env = "RAASEL_LISTEN", default_value = "0.0.0.0:8080", value_parser = parse_listen)]
+    pub listen: String,
     /// Redis URL for cross-node fan-out, presence and rate limits (cluster mode).
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
@@ -55,8 +57,9 @@ pub struct ServeArgs {
     /// Token of the platform operator (lists and deletes organizations); unset disables it.
     #[arg(long, env = "RAASEL_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
-    /// Seed the demo organization `sample.com` and serve the demo page.
-    #[arg(long, env = "RAASEL_DEMO")]
+    /// Seed the demo organization `sample.com` and serve the demo page at `/demo`.
+    /// (Environment: true/false, 1/0, yes/no, on/off.)
+    #[arg(long, env = "RAASEL_DEMO", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub demo: bool,
     /// PEM certificate chain for built-in TLS (with --tls-key).
     #[arg(long, env = "RAASEL_TLS_CERT", requires = "tls_key")]
@@ -65,7 +68,7 @@ pub struct ServeArgs {
     #[arg(long, env = "RAASEL_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
-    #[arg(long, env = "RAASEL_TRUST_PROXY")]
+    #[arg(long, env = "RAASEL_TRUST_PROXY", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub trust_proxy: bool,
     /// Origins allowed by CORS on the API, comma separated (widget routes allow any origin).
     #[arg(long, env = "RAASEL_CORS_ORIGINS", value_delimiter = ',')]
@@ -86,21 +89,66 @@ pub struct ServeArgs {
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
+    /// On SIGTERM/SIGINT, keep serving this long with `/ready` answering 503, so a load
+    /// balancer stops sending new clients before the listener closes.
+    #[arg(long, env = "RAASEL_SHUTDOWN_DELAY", default_value = "0s", value_parser = humantime::parse_duration)]
+    pub shutdown_delay: Duration,
+    /// Longest wait for requests in flight to be answered during shutdown.
+    #[arg(long, env = "RAASEL_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_grace: Duration,
+}
+
+/// Bounds on connections: how many, and how long a client may take.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Connections served at once (HTTP and WebSocket); more are refused with 503. Lowered
+    /// automatically to fit the process's file descriptor limit.
+    #[arg(long, env = "RAASEL_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Time a client has to send a request's headers; also the longest an idle kept-alive
+    /// connection stays open (e.g. `10s`, `500ms`).
+    #[arg(long, env = "RAASEL_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body.
+    #[arg(long, env = "RAASEL_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub body_timeout: Duration,
+    /// A connection whose client accepts no data for this long is closed (a client that
+    /// stopped reading).
+    #[arg(long, env = "RAASEL_WRITE_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub write_timeout: Duration,
+}
+
+/// `host:port`, or a bare port meaning every interface.
+fn parse_listen(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.parse::<u16>().is_ok() {
+        return Ok(format!("0.0.0.0:{s}"));
+    }
+    match s.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(s.to_string()),
+        _ => Err("expected host:port (e.g. 0.0.0.0:8080, localhost:9000) or a port (9000)".into()),
+    }
 }
 
 impl ServeArgs {
-    /// The settings a test server uses: loopback, port 0, everything else default.
+    /// The settings a test server uses: loopback, port 0, everything else default. The
+    /// environment is not read, so a developer's own `RAASEL_*` settings cannot leak in.
     pub fn for_data_dir(data_dir: PathBuf) -> Self {
-        let mut args = Cli::parse_from(["raasel", "serve", "--listen", "127.0.0.1:0"]);
-        let Command::Serve(ref mut serve) = args.command else {
+        let command = Cli::command()
+            .mut_subcommand("serve", |serve| serve.mut_args(|arg| arg.env(None::<&str>)));
+        let matches = command
+            .try_get_matches_from(["raasel", "serve", "--listen", "127.0.0.1:0"])
+            .expect("default settings parse");
+        let Command::Serve(mut serve) = Cli::from_arg_matches(&matches)
+            .expect("default settings")
+            .command
+        else {
             unreachable!()
         };
         serve.store.data_dir = data_dir;
-        serve.store.database_url = None;
-        serve.redis_url = None;
-        serve.jwt_secret = None;
-        serve.operator_token = None;
-        serve.clone()
+        serve
     }
 }
 

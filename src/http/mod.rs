@@ -112,6 +112,31 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
+/// Request bodies everywhere (the API and Socket.IO long-polling): a declared length over the
+/// limit is refused before any of it is read, and a body must arrive within the body timeout.
+pub fn guard_bodies(router: Router, body_timeout: std::time::Duration) -> Router {
+    router
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ))
+        .layer(axum::middleware::from_fn(refuse_oversized))
+}
+
+async fn refuse_oversized(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return axum::response::IntoResponse::into_response(ApiError::PayloadTooLarge);
+    }
+    next.run(req).await
+}
+
 /// CORS for the API from the configured allow-list; none when the list is empty (the console
 /// and customer app are served from the same origin).
 fn api_cors(origins: &[String]) -> CorsLayer {

@@ -12,6 +12,7 @@ mod sessions;
 mod widget;
 
 mod cli;
+mod connections;
 mod realtime_access;
 mod realtime_chat;
 mod realtime_queue;

@@ -297,3 +297,22 @@ pub fn assert_error(res: &(u16, Value), status: u16, code: &str) {
         res.1
     );
 }
+
+/// Polls `check` until it holds; panics naming `what` when `timeout` passes first. The one way
+/// tests wait for a condition.
+pub async fn wait_until<F, Fut>(what: &str, timeout: std::time::Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if check().await {
+            return;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting until {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
