@@ -89,6 +89,10 @@ pub struct ServeArgs {
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
+    /// Password hashes computed at once (each takes ~19 MiB for a moment); more wait their
+    /// turn. Default: the number of CPUs.
+    #[arg(long, env = "RAASEL_PASSWORD_HASHES", default_value_t = default_hashes())]
+    pub password_hashes: usize,
     #[command(flatten)]
     pub connections: ConnectionArgs,
     /// On SIGTERM/SIGINT, keep serving this long with `/ready` answering 503, so a load
@@ -118,6 +122,10 @@ pub struct ConnectionArgs {
     /// stopped reading).
     #[arg(long, env = "RAASEL_WRITE_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
     pub write_timeout: Duration,
+}
+
+fn default_hashes() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// `host:port`, or a bare port meaning every interface.

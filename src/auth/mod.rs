@@ -6,5 +6,7 @@ mod passwords;
 mod tokens;
 
 pub use identity::{agent_token, authenticate, client_token};
-pub use passwords::{hash_password, verify_password, verify_password_or_dummy};
+pub use passwords::{
+    hash_password, set_hash_concurrency, verify_password, verify_password_or_dummy,
+};
 pub use tokens::{Claims, Kind, TOKEN_TTL_SECS, Tokens};

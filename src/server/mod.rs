@@ -21,7 +21,7 @@ use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 pub use guard::Guarded;
-pub use limits::connection_cap;
+pub use limits::{connection_cap, return_large_allocations};
 
 /// How connections are bounded in number and time.
 #[derive(Debug, Clone)]

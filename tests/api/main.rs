@@ -1,6 +1,7 @@
 //! Black-box behaviour tests: a real server on port 0 with a fresh store, driven over HTTP and
 //! Socket.IO like its users drive it.
 
+mod process;
 mod socket;
 mod support;
 
@@ -16,4 +17,5 @@ mod connections;
 mod realtime_access;
 mod realtime_chat;
 mod realtime_queue;
+mod resources;
 mod tls;
