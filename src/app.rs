@@ -35,6 +35,7 @@ pub struct AppState {
     pub web: http::web::WebFiles,
     /// Set when shutdown begins; `/ready` then answers 503.
     pub draining: std::sync::atomic::AtomicBool,
+    pub account_sockets: realtime::AccountSockets,
 }
 
 #[derive(Clone)]
@@ -102,10 +103,14 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
     }
     let store = open_store(&config.store).await?;
     let tokens = Tokens::new(&token_secret(&config)?);
+    let sockets = &config.sockets;
     let (socket_layer, io) = SocketIo::builder()
         .max_payload(http::MAX_BODY_BYTES as u64)
-        .max_buffer_size(256)
+        .max_buffer_size(sockets.buffer)
+        .ping_interval(sockets.ping_interval)
+        .ping_timeout(sockets.ping_timeout)
         .build_layer();
+    let account_sockets = realtime::AccountSockets::new(sockets.max_sockets_per_account);
     let fanout = Arc::new(SocketFanout::new(io.clone()));
     let limits = Arc::new(Limits::new(
         config.auth_rate_per_minute,
@@ -133,6 +138,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         metrics: metrics_handle(),
         web,
         draining: Default::default(),
+        account_sockets,
     }));
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;

@@ -95,6 +95,8 @@ pub struct ServeArgs {
     pub password_hashes: usize,
     #[command(flatten)]
     pub connections: ConnectionArgs,
+    #[command(flatten)]
+    pub sockets: SocketArgs,
     /// On SIGTERM/SIGINT, keep serving this long with `/ready` answering 503, so a load
     /// balancer stops sending new clients before the listener closes.
     #[arg(long, env = "RAASEL_SHUTDOWN_DELAY", default_value = "0s", value_parser = humantime::parse_duration)]
@@ -126,6 +128,24 @@ pub struct ConnectionArgs {
 
 fn default_hashes() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Bounds on Socket.IO connections.
+#[derive(Debug, Clone, Args)]
+pub struct SocketArgs {
+    /// Sockets one account (agent, customer or visitor) may have open at once.
+    #[arg(long, env = "RAASEL_MAX_SOCKETS_PER_ACCOUNT", default_value_t = 20)]
+    pub max_sockets_per_account: usize,
+    /// Packets waiting to be sent to one socket; a socket whose queue is full has stopped
+    /// reading and is dropped. With the 64 KiB event limit this bounds what one socket pins.
+    #[arg(long, env = "RAASEL_SOCKET_BUFFER", default_value_t = 128)]
+    pub buffer: usize,
+    /// How often the server pings each socket.
+    #[arg(long = "socket-ping-interval", env = "RAASEL_SOCKET_PING_INTERVAL", default_value = "25s", value_parser = humantime::parse_duration)]
+    pub ping_interval: Duration,
+    /// How long a socket has to answer a ping before it is closed.
+    #[arg(long = "socket-ping-timeout", env = "RAASEL_SOCKET_PING_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub ping_timeout: Duration,
 }
 
 /// `host:port`, or a bare port meaning every interface.

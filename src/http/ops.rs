@@ -14,8 +14,15 @@ pub async fn health() -> axum::Json<serde_json::Value> {
     axum::Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the store answers.
+/// Readiness: the store answers, and the server is not shutting down.
 pub async fn ready(State(app): State<App>) -> Response {
+    if app.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "status": "draining" })),
+        )
+            .into_response();
+    }
     match app.store.ping().await {
         Ok(()) => axum::Json(json!({ "status": "ready", "store": "ok" })).into_response(),
         Err(e) => {

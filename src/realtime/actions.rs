@@ -28,13 +28,27 @@ pub struct Job<A: Adapter> {
     pub reply: Reply<A>,
 }
 
+/// Runs the socket's events in order until it disconnects, its token expires, or it stops
+/// reading what it is sent.
 pub async fn run_worker<A: Adapter>(
     app: App,
     s: SocketRef<A>,
     user: Arc<SocketUser>,
     mut jobs: mpsc::Receiver<Job<A>>,
 ) {
-    while let Some(job) = jobs.recv().await {
+    let expiry = super::lifecycle::expiry(user.expires_at);
+    tokio::pin!(expiry);
+    loop {
+        let job = tokio::select! {
+            job = jobs.recv() => match job {
+                Some(job) => job,
+                None => return,
+            },
+            () = &mut expiry => return super::lifecycle::expire(&s),
+            () = user.lagging.notified() => {
+                return super::lifecycle::drop_lagging(&app, &s, &user).await;
+            }
+        };
         let result = match job.data {
             Some(data) => dispatch(&app, &s, &user, job.event, data).await,
             None => Err(ApiError::bad_request(

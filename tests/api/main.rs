@@ -16,6 +16,7 @@ mod cli;
 mod connections;
 mod realtime_access;
 mod realtime_chat;
+mod realtime_limits;
 mod realtime_queue;
 mod resources;
 mod tls;
