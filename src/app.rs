@@ -4,12 +4,12 @@
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::PrometheusHandle;
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 
@@ -81,19 +81,6 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(content.as_bytes())
 }
 
-/// One Prometheus recorder per process.
-fn metrics_handle() -> PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
-            let handle = recorder.handle();
-            let _ = metrics::set_global_recorder(recorder);
-            handle
-        })
-        .clone()
-}
-
 /// Builds the router (REST, Socket.IO) and the shared state.
 pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)> {
     if config.redis_url.is_some() {
@@ -135,7 +122,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         typing,
         tokens,
         limits,
-        metrics: metrics_handle(),
+        metrics: crate::telemetry::metrics::handle(),
         web,
         draining: Default::default(),
         account_sockets,
@@ -226,12 +213,19 @@ pub async fn serve_until(
         max_connections = listener_rules.max_connections,
         "accepting connections"
     );
+    let metrics = match &app.config.metrics_listen {
+        Some(addr) => Some(serve_metrics(app, addr, listener_rules.clone()).await?),
+        None => None,
+    };
     let http = Arc::new(server::Listener::new(listener_rules));
     let accepting = {
         let http = http.clone();
         tokio::spawn(async move { http.accept_loop(listener, router, tls).await })
     };
     shutdown.await;
+    if let Some(metrics) = metrics {
+        metrics.stop();
+    }
     app.draining
         .store(true, std::sync::atomic::Ordering::SeqCst);
     let delay = app.config.shutdown_delay;
@@ -249,6 +243,22 @@ pub async fn serve_until(
     }
     finish_writes(app).await;
     Ok(())
+}
+
+/// Serves `/metrics` on its own address until stopped.
+async fn serve_metrics(
+    app: &App,
+    addr: &str,
+    mut rules: server::ConnectionRules,
+) -> anyhow::Result<Arc<server::Listener>> {
+    let listener = bind(addr).await.context("the metrics address")?;
+    tracing::info!(addr = %listener.local_addr()?, "metrics listening");
+    rules.max_connections = 64;
+    let metrics = Arc::new(server::Listener::new(rules));
+    let serving = metrics.clone();
+    let router = http::metrics_router(app.clone());
+    tokio::spawn(async move { serving.accept_loop(listener, router, None).await });
+    Ok(metrics)
 }
 
 /// The TLS acceptor when `--tls-cert` and `--tls-key` are given.

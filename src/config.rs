@@ -14,6 +14,15 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
     about = "Self-hosted, multi-tenant customer-support chat"
 )]
 pub struct Cli {
+    /// Log line format on stderr: `text`, or `json` (one object per line).
+    #[arg(
+        long,
+        global = true,
+        env = "RAASEL_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: crate::telemetry::logs::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -89,6 +98,13 @@ pub struct ServeArgs {
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
+    /// Require `Authorization: Bearer <token>` on `/metrics`.
+    #[arg(long, env = "RAASEL_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` on this address (`host:port` or a port) instead of the main one, e.g. a
+    /// port reachable only from the monitoring network.
+    #[arg(long, env = "RAASEL_METRICS_LISTEN", value_parser = parse_listen)]
+    pub metrics_listen: Option<String>,
     /// Password hashes computed at once (each takes ~19 MiB for a moment); more wait their
     /// turn. Default: the number of CPUs.
     #[arg(long, env = "RAASEL_PASSWORD_HASHES", default_value_t = default_hashes())]

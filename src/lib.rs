@@ -16,4 +16,5 @@ pub mod presence;
 pub mod realtime;
 pub mod server;
 pub mod store;
+pub mod telemetry;
 pub mod tls;

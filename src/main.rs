@@ -2,19 +2,14 @@
 
 use clap::Parser;
 use raasel::config::{Cli, Command};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     raasel::server::return_large_allocations();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        // Logs to stderr; stdout carries the admin commands' answers.
-        .with_writer(std::io::stderr)
-        .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    // Logs go to stderr; stdout carries the admin commands' answers.
+    raasel::telemetry::logs::init(cli.log_format);
+    match cli.command {
         Command::Serve(args) => {
             raasel::auth::set_hash_concurrency(args.password_hashes);
             raasel::app::run(args).await

@@ -97,7 +97,6 @@ impl Chat {
     /// Sends every waiting client its place in the queue (1 = next).
     pub async fn announce_queue_positions(&self, org: OrgId) -> ApiResult<()> {
         let queue = self.store.queue(org).await?;
-        metrics::gauge!("raasel_queue_length").set(queue.len() as f64);
         for (i, s) in queue.iter().enumerate() {
             self.emit(
                 vec![Target::Client(s.client_id)],
@@ -145,6 +144,13 @@ impl Chat {
         previous: Option<&Agent>,
     ) -> ApiResult<()> {
         metrics::counter!("raasel_assignments_total").increment(1);
+        tracing::info!(
+            session = %session.id,
+            org = %session.organization_id,
+            agent = %agent.id,
+            previous = ?previous.map(|p| p.id),
+            "conversation assigned"
+        );
         let text = match previous {
             None => format!("{} joined the conversation", agent.name),
             Some(p) => format!("Conversation transferred from {} to {}", p.name, agent.name),

@@ -27,7 +27,29 @@ fn bearer(parts: &Parts) -> Option<&str> {
 
 async fn identity(parts: &Parts, app: &App) -> ApiResult<Identity> {
     let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-    auth::authenticate(&app.tokens, app.store.as_ref(), token).await
+    let who = auth::authenticate(&app.tokens, app.store.as_ref(), token).await;
+    match &who {
+        Ok(who) => record_caller(who),
+        Err(_) => tracing::info!("request with an invalid or revoked token"),
+    }
+    who
+}
+
+/// Names the caller in the request's span.
+fn record_caller(who: &Identity) {
+    let span = tracing::Span::current();
+    match who {
+        Identity::Agent(a) => {
+            span.record("org", tracing::field::display(a.organization_id));
+            span.record("user", tracing::field::display(a.id));
+        }
+        Identity::Client(c) => {
+            if let Some(org) = c.organization_id {
+                span.record("org", tracing::field::display(org));
+            }
+            span.record("user", tracing::field::display(c.id));
+        }
+    }
 }
 
 /// Any signed-in agent or client.
@@ -103,15 +125,7 @@ impl FromRequestParts<App> for ClientCaller {
 
 fn is_operator(parts: &Parts, app: &App) -> bool {
     match (bearer(parts), app.config.operator_token.as_deref()) {
-        (Some(given), Some(expected)) if !expected.is_empty() => {
-            // Compare in constant time.
-            given.len() == expected.len()
-                && given
-                    .bytes()
-                    .zip(expected.bytes())
-                    .fold(0, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        }
+        (Some(given), Some(expected)) if !expected.is_empty() => auth::same_secret(given, expected),
         _ => false,
     }
 }

@@ -93,12 +93,14 @@ pub fn router(app: App) -> Router {
         .layer(api_cors(&app.config.cors_origins))
         .merge(widget_routes)
         .fallback(|| async { ApiError::not_found("route") });
-    Router::new()
+    let mut root = Router::new()
         .nest("/api", api)
         .route("/health", get(ops::health))
-        .route("/ready", get(ops::ready))
-        .route("/metrics", get(ops::metrics))
-        .fallback(web::serve)
+        .route("/ready", get(ops::ready));
+    if app.config.metrics_listen.is_none() {
+        root = root.route("/metrics", get(ops::metrics));
+    }
+    root.fallback(web::serve)
         .layer(axum::middleware::from_fn(ops::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -109,6 +111,14 @@ pub fn router(app: App) -> Router {
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("no-referrer"),
         ))
+        .with_state(app)
+}
+
+/// The router of the separate metrics address (`--metrics-listen`).
+pub fn metrics_router(app: App) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .route("/health", get(ops::health))
         .with_state(app)
 }
 

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use super::connect::SocketUser;
 use super::payloads::*;
@@ -49,12 +50,25 @@ pub async fn run_worker<A: Adapter>(
                 return super::lifecycle::drop_lagging(&app, &s, &user).await;
             }
         };
+        let span = tracing::info_span!("socket_event", event = job.event, socket = %s.id);
+        let started = std::time::Instant::now();
         let result = match job.data {
-            Some(data) => dispatch(&app, &s, &user, job.event, data).await,
+            Some(data) => {
+                dispatch(&app, &s, &user, job.event, data)
+                    .instrument(span.clone())
+                    .await
+            }
             None => Err(ApiError::bad_request(
                 "the event needs a JSON object payload",
             )),
         };
+        metrics::histogram!("raasel_socket_event_duration_seconds", "event" => job.event)
+            .record(started.elapsed().as_secs_f64());
+        metrics::counter!("raasel_socket_events_total", "event" => job.event).increment(1);
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("socket event handled"),
+            Err(e) => tracing::info!(error = e.code(), "socket event refused"),
+        });
         // A revoked identity is told why, then cut off.
         let revoked = matches!(result, Err(ApiError::Unauthorized(_)));
         job.reply.send(&s, result);

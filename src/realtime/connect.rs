@@ -8,6 +8,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
+use socketioxide::socket::DisconnectReason;
 use tokio::sync::mpsc;
 
 use super::actions::{self, Job};
@@ -70,6 +71,15 @@ impl std::fmt::Display for Refused {
     }
 }
 
+/// The kind of account behind a socket, as a metric label.
+fn kind(identity: &Identity) -> &'static str {
+    match identity {
+        Identity::Agent(_) => "agent",
+        Identity::Client(c) if c.organization_id.is_some() => "visitor",
+        Identity::Client(_) => "customer",
+    }
+}
+
 /// The account a socket counts against.
 fn account(identity: &Identity) -> uuid::Uuid {
     match identity {
@@ -123,7 +133,13 @@ pub async fn authenticate<A: Adapter>(
 /// connect packet goes out, because the client may send events (and rooms may receive
 /// broadcasts) the moment it is connected.
 fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
-    metrics::gauge!("raasel_socket_connections").increment(1.0);
+    metrics::gauge!("raasel_socket_connections", "kind" => kind(&user.identity)).increment(1.0);
+    tracing::info!(
+        socket = %s.id,
+        kind = kind(&user.identity),
+        account = %account(&user.identity),
+        "socket connected"
+    );
     match &user.identity {
         Identity::Agent(a) => {
             s.join([
@@ -150,9 +166,9 @@ fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
             },
         );
     }
-    s.on_disconnect(move |s: SocketRef<A>| {
+    s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
         let app = app.clone();
-        async move { on_disconnect(app, s).await }
+        async move { on_disconnect(app, s, reason).await }
     });
 }
 
@@ -240,12 +256,13 @@ fn approx_size(v: &Value) -> usize {
     }
 }
 
-async fn on_disconnect<A: Adapter>(app: App, s: SocketRef<A>) {
-    metrics::gauge!("raasel_socket_connections").decrement(1.0);
+async fn on_disconnect<A: Adapter>(app: App, s: SocketRef<A>, reason: DisconnectReason) {
     s.extensions.remove::<EventQueue<A>>();
     let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
         return;
     };
+    metrics::gauge!("raasel_socket_connections", "kind" => kind(&user.identity)).decrement(1.0);
+    tracing::info!(socket = %s.id, account = %account(&user.identity), ?reason, "socket disconnected");
     app.account_sockets.close(account(&user.identity));
     leave_presence(&app, &user).await;
 }

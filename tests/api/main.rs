@@ -7,6 +7,8 @@ mod support;
 
 mod agents;
 mod clients;
+mod logs;
+mod metrics;
 mod ops;
 mod organizations;
 mod sessions;

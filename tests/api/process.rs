@@ -147,15 +147,29 @@ impl ServerProcess {
 
     /// Waits until a log line contains `needle`.
     pub async fn wait_for_log(&self, needle: &str) {
+        self.wait_for_log_line(&[needle]).await;
+    }
+
+    /// Waits until one log line contains every one of `parts`; returns that line.
+    pub async fn wait_for_log_line(&self, parts: &[&str]) -> String {
         let logs = self.logs.clone();
+        let found = Mutex::new(None);
         wait_until(
-            &format!("the log says {needle:?}"),
+            &format!("a log line has {parts:?}"),
             Duration::from_secs(10),
             || {
-                let found = logs.lock().unwrap().contains(needle);
-                async move { found }
+                let line = logs
+                    .lock()
+                    .unwrap()
+                    .lines()
+                    .find(|l| parts.iter().all(|p| l.contains(p)))
+                    .map(String::from);
+                let hit = line.is_some();
+                *found.lock().unwrap() = line;
+                async move { hit }
             },
         )
         .await;
+        found.into_inner().unwrap().unwrap()
     }
 }

@@ -433,6 +433,16 @@ impl Store for SqliteStore {
         Ok(rows::all(found, rows::session)?)
     }
 
+    async fn waiting_sessions(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions WHERE status = 'waiting'
+             AND agent_id IS NULL AND queued_at IS NOT NULL",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(n as u64)
+    }
+
     async fn assign_session(
         &self,
         id: SessionId,
