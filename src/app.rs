@@ -20,7 +20,7 @@ use crate::limits::Limits;
 use crate::presence::LocalPresence;
 use crate::realtime::{self, SocketFanout, Typing};
 use crate::store::Store;
-use crate::store::sqlite::SqliteStore;
+use crate::store::sqlite::{DataDirLock, SqliteStore};
 use crate::{demo, http, server, tls};
 
 /// Everything a request or socket handler needs.
@@ -36,6 +36,8 @@ pub struct AppState {
     /// Set when shutdown begins; `/ready` then answers 503.
     pub draining: std::sync::atomic::AtomicBool,
     pub account_sockets: realtime::AccountSockets,
+    /// The embedded store's directory, held by this server alone.
+    _data_dir_lock: Option<DataDirLock>,
 }
 
 #[derive(Clone)]
@@ -56,6 +58,16 @@ pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<SqliteStore>> {
         );
     }
     Ok(Arc::new(SqliteStore::open(&args.data_dir).await?))
+}
+
+/// Takes the embedded store's data directory for this server.
+fn lock_data_dir(args: &StoreArgs) -> anyhow::Result<Option<DataDirLock>> {
+    if args.database_url.is_some() {
+        return Ok(None);
+    }
+    crate::store::sqlite::create_private_dir(&args.data_dir)
+        .with_context(|| format!("creating data directory {}", args.data_dir.display()))?;
+    DataDirLock::acquire(&args.data_dir).map(Some)
 }
 
 /// The configured token secret, or one generated once and kept in the data directory.
@@ -88,7 +100,12 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
             "REDIS_URL is set, but this build runs only in-process fan-out and presence; unset it"
         );
     }
+    let lock = lock_data_dir(&config.store)?;
     let store = open_store(&config.store).await?;
+    store
+        .ping()
+        .await
+        .context("the store does not accept writes")?;
     let tokens = Tokens::new(&token_secret(&config)?);
     let sockets = &config.sockets;
     let (socket_layer, io) = SocketIo::builder()
@@ -103,6 +120,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         config.auth_rate_per_minute,
         config.message_rate_per_minute,
     ));
+    crate::limits::prune_periodically(&limits, Duration::from_secs(30));
     let chat = Arc::new(Chat::new(
         store.clone(),
         store.clone(),
@@ -126,6 +144,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         web,
         draining: Default::default(),
         account_sockets,
+        _data_dir_lock: lock,
     }));
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;

@@ -76,11 +76,15 @@ pub struct ServeArgs {
     /// PEM private key for built-in TLS (with --tls-cert).
     #[arg(long, env = "RAASEL_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
-    #[arg(long, env = "RAASEL_TRUST_PROXY", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
-    pub trust_proxy: bool,
-    /// Origins allowed by CORS on the API, comma separated (widget routes allow any origin).
-    #[arg(long, env = "RAASEL_CORS_ORIGINS", value_delimiter = ',')]
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as addresses or CIDR ranges, comma
+    /// separated (e.g. `127.0.0.1,10.0.0.0/8`). The client address is then the right-most
+    /// forwarded address that is not one of these proxies. Empty: the peer address is used.
+    #[arg(long, env = "RAASEL_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Origins allowed by CORS on the API, comma separated, each `scheme://host[:port]` (e.g.
+    /// `https://shop.example`, `http://localhost:3000`); a trailing slash is dropped. `*` is
+    /// not accepted (tokens would be usable from any site).
+    #[arg(long, env = "RAASEL_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
     /// Logins, signups and registrations allowed per minute per IP address and per account.
     #[arg(long, env = "RAASEL_AUTH_RATE_PER_MINUTE", default_value_t = 30)]
@@ -164,6 +168,33 @@ pub struct SocketArgs {
     pub ping_timeout: Duration,
 }
 
+/// An address (a single-host network) or a CIDR range.
+fn parse_network(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is not an IP address or CIDR range (e.g. 10.0.0.0/8)"))
+}
+
+/// A browser origin, normalised: lower-case scheme and host, no trailing slash, no path.
+fn parse_origin(s: &str) -> Result<String, String> {
+    let s = s.trim().trim_end_matches('/');
+    let invalid = || {
+        format!("{s:?} is not an origin: expected scheme://host[:port], e.g. https://shop.example")
+    };
+    let (scheme, rest) = s.split_once("://").ok_or_else(invalid)?;
+    let scheme = scheme.to_ascii_lowercase();
+    let valid_host = !rest.is_empty()
+        && !rest.contains(['/', '?', '#', '@', '*', ' '])
+        && rest
+            .rsplit_once(':')
+            .is_none_or(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok());
+    if !matches!(scheme.as_str(), "http" | "https") || !valid_host {
+        return Err(invalid());
+    }
+    Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
+}
+
 /// `host:port`, or a bare port meaning every interface.
 fn parse_listen(s: &str) -> Result<String, String> {
     let s = s.trim();
@@ -230,4 +261,51 @@ pub struct CreateAgentArgs {
     /// agent, supervisor or admin.
     #[arg(long, default_value = "agent")]
     pub role: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_validated_and_normalised() {
+        assert_eq!(
+            parse_origin("https://Shop.example/").unwrap(),
+            "https://shop.example"
+        );
+        assert_eq!(
+            parse_origin(" http://localhost:3000 ").unwrap(),
+            "http://localhost:3000"
+        );
+        for bad in [
+            "*",
+            "shop.example",
+            "https://shop.example/path",
+            "ftp://x",
+            "https://",
+            "https://a:b",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn listen_takes_a_port_or_host_and_port() {
+        assert_eq!(parse_listen("9000").unwrap(), "0.0.0.0:9000");
+        assert_eq!(parse_listen("localhost:9000").unwrap(), "localhost:9000");
+        assert_eq!(parse_listen("[::1]:9000").unwrap(), "[::1]:9000");
+        assert!(parse_listen("localhost").is_err());
+        assert!(parse_listen(":9000").is_err());
+    }
+
+    #[test]
+    fn proxies_are_addresses_or_ranges() {
+        assert!(
+            parse_network("10.0.0.0/8")
+                .unwrap()
+                .contains(&"10.2.3.4".parse::<std::net::IpAddr>().unwrap())
+        );
+        assert_eq!(parse_network("127.0.0.1").unwrap().prefix_len(), 32);
+        assert!(parse_network("proxy.local").is_err());
+    }
 }

@@ -125,6 +125,7 @@ pub struct AgentChanges {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Proves the store answers and accepts writes.
     async fn ping(&self) -> StoreResult<()>;
 
     async fn create_organization(

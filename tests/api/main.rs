@@ -16,6 +16,7 @@ mod widget;
 
 mod cli;
 mod connections;
+mod data_dir;
 mod realtime_access;
 mod realtime_chat;
 mod realtime_limits;

@@ -100,3 +100,36 @@ async fn guessing_the_current_password_is_throttled_like_logins() {
         "rate_limited",
     );
 }
+
+#[tokio::test]
+async fn rate_limit_keys_and_drain_locks_are_forgotten_when_idle() {
+    // At 60,000 per minute a key's budget refills within a millisecond.
+    let app = spawn_app_with(|a| a.auth_rate_per_minute = 60_000).await;
+    for i in 0..200 {
+        let body = json!({ "email": format!("nobody{i}@example.com"), "password": "x" });
+        let (status, _) = app.post("/api/clients/login", None, body).await;
+        assert_eq!(status, 401);
+    }
+    let limits = &app.server.app.limits;
+    assert!(
+        limits.keys() >= 200,
+        "attacker-chosen keys are tracked while active"
+    );
+    wait_until(
+        "pruning forgets refilled keys",
+        Duration::from_secs(5),
+        || async {
+            limits.prune();
+            limits.keys() == 0
+        },
+    )
+    .await;
+
+    for i in 0..20 {
+        let org = app.signup_org(&format!("Drained{i}")).await;
+        let _admin = app.socket(&org.admin_token).await;
+        let client = app.register_client().await;
+        app.open_session(&client, &org, Some("hello")).await;
+    }
+    assert_eq!(app.server.app.chat.drains_in_progress(), 0);
+}
