@@ -36,8 +36,8 @@ pub struct AppState {
     /// Set when shutdown begins; `/ready` then answers 503.
     pub draining: std::sync::atomic::AtomicBool,
     pub account_sockets: realtime::AccountSockets,
-    /// The embedded store's directory, held by this server alone.
-    _data_dir_lock: Option<DataDirLock>,
+    /// The embedded store's directory, held by this server alone until it has stopped.
+    data_dir_lock: std::sync::Mutex<Option<DataDirLock>>,
 }
 
 #[derive(Clone)]
@@ -144,7 +144,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         web,
         draining: Default::default(),
         account_sockets,
-        _data_dir_lock: lock,
+        data_dir_lock: std::sync::Mutex::new(lock),
     }));
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;
@@ -261,6 +261,13 @@ pub async fn serve_until(
         tracing::warn!(?grace, "requests still in flight after the grace period");
     }
     finish_writes(app).await;
+    // Another server may use the directory from now on.
+    drop(
+        app.data_dir_lock
+            .lock()
+            .expect("data directory lock")
+            .take(),
+    );
     Ok(())
 }
 

@@ -81,6 +81,5 @@ async fn a_data_directory_that_cannot_be_created_stops_the_start_with_the_reason
     let mut server = ServerProcess::launch(&blocker.join("data"), &[]);
     let status = server.exit_status(Duration::from_secs(20)).await;
     assert!(!status.success());
-    let logs = server.logs();
-    assert!(logs.contains("creating data directory"), "{logs}");
+    server.wait_for_log("creating data directory").await;
 }
