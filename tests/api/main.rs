@@ -12,6 +12,7 @@ mod metrics;
 mod ops;
 mod organizations;
 mod sessions;
+mod shutdown;
 mod widget;
 
 mod cli;
