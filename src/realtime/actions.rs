@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use super::connect::SocketUser;
 use super::payloads::*;
@@ -28,19 +29,46 @@ pub struct Job<A: Adapter> {
     pub reply: Reply<A>,
 }
 
+/// Runs the socket's events in order until it disconnects, its token expires, or it stops
+/// reading what it is sent.
 pub async fn run_worker<A: Adapter>(
     app: App,
     s: SocketRef<A>,
     user: Arc<SocketUser>,
     mut jobs: mpsc::Receiver<Job<A>>,
 ) {
-    while let Some(job) = jobs.recv().await {
+    let expiry = super::lifecycle::expiry(user.expires_at);
+    tokio::pin!(expiry);
+    loop {
+        let job = tokio::select! {
+            job = jobs.recv() => match job {
+                Some(job) => job,
+                None => return,
+            },
+            () = &mut expiry => return super::lifecycle::expire(&s),
+            () = user.lagging.notified() => {
+                return super::lifecycle::drop_lagging(&app, &s, &user).await;
+            }
+        };
+        let span = tracing::info_span!("socket_event", event = job.event, socket = %s.id);
+        let started = std::time::Instant::now();
         let result = match job.data {
-            Some(data) => dispatch(&app, &s, &user, job.event, data).await,
+            Some(data) => {
+                dispatch(&app, &s, &user, job.event, data)
+                    .instrument(span.clone())
+                    .await
+            }
             None => Err(ApiError::bad_request(
                 "the event needs a JSON object payload",
             )),
         };
+        metrics::histogram!("raasel_socket_event_duration_seconds", "event" => job.event)
+            .record(started.elapsed().as_secs_f64());
+        metrics::counter!("raasel_socket_events_total", "event" => job.event).increment(1);
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("socket event handled"),
+            Err(e) => tracing::info!(error = e.code(), "socket event refused"),
+        });
         // A revoked identity is told why, then cut off.
         let revoked = matches!(result, Err(ApiError::Unauthorized(_)));
         job.reply.send(&s, result);

@@ -4,14 +4,16 @@
 //! told apart: it is disconnected (and counted) rather than silently missing the event; on
 //! reconnect it fills the gap from history.
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
+use socketioxide::operators::BroadcastOperators;
 use socketioxide::{SendError, SocketError, SocketIo};
 
+use super::connect::SocketUser;
 use super::rooms::{room, rooms};
 use crate::fanout::{Fanout, Target};
 
@@ -23,18 +25,26 @@ impl<A: Adapter> SocketFanout<A> {
     pub fn new(io: SocketIo<A>) -> Self {
         SocketFanout { io }
     }
+
+    /// The default namespace; gone once shutdown has closed every socket, when there is nobody
+    /// left to tell.
+    fn namespace(&self) -> Option<BroadcastOperators<A>> {
+        self.io.of("/")
+    }
 }
 
 #[async_trait]
 impl<A: Adapter> Fanout for SocketFanout<A> {
     async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value) {
-        for socket in self.io.to(rooms(&targets)).sockets() {
+        let Some(ns) = self.namespace() else { return };
+        for socket in ns.to(rooms(&targets)).sockets() {
             send_or_drop_slow(&socket, event, &payload);
         }
     }
 
     async fn disconnect(&self, target: Target) {
-        if let Err(e) = self.io.to(room(target)).disconnect().await {
+        let Some(ns) = self.namespace() else { return };
+        if let Err(e) = ns.to(room(target)).disconnect().await {
             tracing::warn!(error = %e, "disconnecting revoked sockets");
         }
     }
@@ -46,7 +56,8 @@ impl<A: Adapter> Fanout for SocketFanout<A> {
         event: &'static str,
         payload: Value,
     ) {
-        for socket in self.io.to(rooms(&targets)).except(room(except)).sockets() {
+        let Some(ns) = self.namespace() else { return };
+        for socket in ns.to(rooms(&targets)).except(room(except)).sockets() {
             send_or_drop_slow(&socket, event, &payload);
         }
     }
@@ -65,21 +76,13 @@ pub fn send_or_drop_slow<A: Adapter>(socket: &SocketRef<A>, event: &'static str,
 #[derive(Clone)]
 struct Lagging;
 
-/// Disconnects a socket that cannot keep up. The disconnect packet itself needs buffer room,
-/// so it is retried briefly; after that the heartbeat, which cannot queue its ping either,
-/// closes the transport.
+/// Hands a socket that cannot keep up to its worker, once, which drops it.
 fn disconnect_slow<A: Adapter>(socket: SocketRef<A>) {
     if socket.extensions.insert(Lagging).is_some() {
         return;
     }
     metrics::counter!("raasel_socket_slow_consumers_total").increment(1);
-    tracing::warn!(socket = %socket.id, "slow consumer: disconnecting");
-    tokio::spawn(async move {
-        for _ in 0..50 {
-            if !socket.connected() || socket.clone().disconnect().is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    });
+    if let Some(user) = socket.extensions.get::<Arc<SocketUser>>() {
+        user.lagging.notify_one();
+    }
 }

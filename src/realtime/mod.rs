@@ -1,9 +1,11 @@
 //! The Socket.IO protocol (SPEC §5): authentication at connect, rooms, and one ordered event
 //! queue per socket whose worker runs the same actions as the REST API.
 
+mod accounts;
 mod actions;
 mod connect;
 pub mod fanout;
+mod lifecycle;
 mod payloads;
 mod reply;
 pub mod rooms;
@@ -16,6 +18,7 @@ use socketioxide_core::adapter::DefinedAdapter;
 
 use crate::app::App;
 
+pub use accounts::AccountSockets;
 pub use fanout::SocketFanout;
 pub use typing::Typing;
 
