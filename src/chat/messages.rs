@@ -32,9 +32,23 @@ impl Chat {
         client_msg_id: Option<String>,
     ) -> ApiResult<Message> {
         let received = std::time::Instant::now();
-        let session = self
+        let mut session = self
             .session_where(who, session_id, permissions::can_post_in_session)
             .await?;
+        if let Identity::Agent(agent) = who
+            && permissions::takes_by_writing(who, &session)
+        {
+            // A plain agent answering a waiting conversation takes it, as from the queue.
+            session = self
+                .assign(agent, session_id, agent.id)
+                .await
+                .map_err(|e| match e {
+                    ApiError::Conflict(_) => {
+                        ApiError::Forbidden("another agent took this conversation just now".into())
+                    }
+                    other => other,
+                })?;
+        }
         let (sender_type, sender_id, sender_name) = match who {
             Identity::Agent(a) => (SenderType::Agent, a.id.0, a.name.clone()),
             Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),
