@@ -34,6 +34,9 @@ pub struct Chat {
     /// Serializes queue draining per organization within this node; across nodes the
     /// conditional update in the store keeps a session from being assigned twice.
     drain_locks: Mutex<HashMap<OrgId, Arc<tokio::sync::Mutex<()>>>>,
+    /// The queue position last sent for each waiting session, so a client hears only changes.
+    /// Entries leave with their session's place in the queue.
+    queue_positions: Mutex<HashMap<(OrgId, crate::domain::SessionId), usize>>,
 }
 
 impl Chat {
@@ -51,6 +54,7 @@ impl Chat {
             fanout,
             limits,
             drain_locks: Mutex::default(),
+            queue_positions: Mutex::default(),
         }
     }
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::{Chat, events};
-use crate::domain::OrgId;
 use crate::domain::assignment::{Candidate, pick_next};
 use crate::domain::model::{Agent, Client, Organization, Session, SessionStatus};
+use crate::domain::{ClientId, OrgId, SessionId};
 use crate::error::ApiResult;
 use crate::fanout::{Target, participants_and_agents};
 use crate::store::AssignMode;
@@ -117,22 +117,34 @@ impl Chat {
         self.announce_queue_positions(org_id).await
     }
 
-    /// Sends every waiting client its place in the queue (1 = next).
+    /// Sends each waiting client its place in the queue (1 = next) when it changed since the
+    /// last time it was sent.
     pub async fn announce_queue_positions(&self, org: OrgId) -> ApiResult<()> {
         let queue = self.store.queue(org).await?;
-        for (i, s) in queue.iter().enumerate() {
+        let waiting: HashSet<SessionId> = queue.iter().map(|s| s.id).collect();
+        let changed: Vec<(ClientId, SessionId, usize)> = {
+            let mut sent = self.queue_positions.lock().expect("queue positions");
+            sent.retain(|(o, s), _| *o != org || waiting.contains(s));
+            queue
+                .iter()
+                .enumerate()
+                .filter(|(i, s)| sent.insert((org, s.id), i + 1) != Some(i + 1))
+                .map(|(i, s)| (s.client_id, s.id, i + 1))
+                .collect()
+        };
+        for (client, session, position) in changed {
             self.emit(
-                vec![Target::Client(s.client_id)],
+                vec![Target::Client(client)],
                 events::QUEUE_POSITION,
-                events::queue_position(s.id, i + 1),
+                events::queue_position(session, position),
             )
             .await;
         }
         Ok(())
     }
 
-    /// Tells one client where their waiting conversations stand (when they connect).
-    pub async fn tell_queue_positions(&self, client: &Client) -> ApiResult<()> {
+    /// Where one client's waiting conversations stand (told to a socket when it connects).
+    pub async fn queue_positions_of(&self, client: &Client) -> ApiResult<Vec<serde_json::Value>> {
         let orgs: HashSet<OrgId> = self
             .store
             .client_sessions(client.id)
@@ -141,22 +153,18 @@ impl Chat {
             .filter(|s| s.status == SessionStatus::Waiting && s.queued_at.is_some())
             .map(|s| s.organization_id)
             .collect();
+        let mut positions = vec![];
         for org in orgs {
             let queue = self.store.queue(org).await?;
-            for (i, s) in queue
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.client_id == client.id)
-            {
-                self.emit(
-                    vec![Target::Client(client.id)],
-                    events::QUEUE_POSITION,
-                    events::queue_position(s.id, i + 1),
-                )
-                .await;
-            }
+            positions.extend(
+                queue
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.client_id == client.id)
+                    .map(|(i, s)| events::queue_position(s.id, i + 1)),
+            );
         }
-        Ok(())
+        Ok(positions)
     }
 
     /// Records and announces that `session` now belongs to `agent`.

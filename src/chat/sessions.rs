@@ -103,7 +103,13 @@ impl Chat {
                 last_message: self.messages.last_message(session.id).await?,
                 unread_count: self
                     .messages
-                    .count_unread(session.id, Side::Client, read.read_seq)
+                    // A closed conversation's own notes (who closed it) are not news.
+                    .count_unread(
+                        session.id,
+                        Side::Client,
+                        read.read_seq,
+                        session.status != SessionStatus::Closed,
+                    )
                     .await?,
                 session,
             });

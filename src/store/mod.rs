@@ -225,8 +225,15 @@ pub trait MessageStore: Send + Sync + 'static {
     /// Messages of the window and whether more exist beyond it.
     async fn messages(&self, session: SessionId, page: Page) -> StoreResult<(Vec<Message>, bool)>;
     async fn last_message(&self, session: SessionId) -> StoreResult<Option<Message>>;
-    /// Messages after `seq` written by the other side (system messages count as the other side).
-    async fn count_unread(&self, session: SessionId, side: Side, seq: i64) -> StoreResult<i64>;
+    /// Messages after `seq` written by the other side; system notes count as the other side's
+    /// when `with_notes`.
+    async fn count_unread(
+        &self,
+        session: SessionId,
+        side: Side,
+        seq: i64,
+        with_notes: bool,
+    ) -> StoreResult<i64>;
     /// Moves a mark forward (never back); reading implies delivery.
     async fn mark(
         &self,

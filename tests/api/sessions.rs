@@ -1262,3 +1262,23 @@ async fn only_the_assigned_agent_supervisors_and_admins_write_in_an_assigned_con
         "the refused message was stored"
     );
 }
+
+#[tokio::test]
+async fn a_closed_conversation_counts_no_unread_notes() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Notes").await;
+    let client = app.register_client().await;
+    let session = id_of(&app.open_session(&client, &org, Some("hello")).await);
+    app.send(&org.admin_token, &session, "one answer").await;
+    let unread = |body: &Value| body["sessions"][0]["unread_count"].as_i64().unwrap();
+    let (_, before) = app.get("/api/sessions", Some(&client.token)).await;
+    assert_eq!(unread(&before), 1);
+    assert_eq!(app.close(&org.admin_token, &session).await.0, 200);
+    let (_, after) = app.get("/api/sessions", Some(&client.token)).await;
+    assert_eq!(after["sessions"][0]["status"], "closed");
+    assert_eq!(
+        unread(&after),
+        1,
+        "the closing note is not unread, the answer still is"
+    );
+}

@@ -235,13 +235,21 @@ impl MessageStore for SqliteStore {
         Ok(row.as_ref().map(rows::message).transpose()?)
     }
 
-    async fn count_unread(&self, session: SessionId, side: Side, seq: i64) -> StoreResult<i64> {
+    async fn count_unread(
+        &self,
+        session: SessionId,
+        side: Side,
+        seq: i64,
+        with_notes: bool,
+    ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM messages WHERE session_id = $1 AND seq > $2 AND sender_type <> $3",
+            "SELECT COUNT(*) FROM messages WHERE session_id = $1 AND seq > $2 AND sender_type <> $3
+             AND ($4 OR sender_type <> 'system')",
         )
         .bind(session.0)
         .bind(seq)
         .bind(side.as_str())
+        .bind(with_notes)
         .fetch_one(&self.reader)
         .await?)
     }
