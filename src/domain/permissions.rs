@@ -124,6 +124,41 @@ pub fn can_open_session(client: &Client, org: OrgId) -> Access {
     }
 }
 
+/// Who may sign up new organizations on this installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signups {
+    /// Anyone (rate limited per address).
+    Open,
+    /// Only the platform operator, with the operator token.
+    Operator,
+    /// Nobody through the API; `raasel create-organization` still works.
+    Closed,
+}
+
+impl std::str::FromStr for Signups {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "open" => Ok(Signups::Open),
+            "operator" => Ok(Signups::Operator),
+            "closed" => Ok(Signups::Closed),
+            _ => Err("must be one of: open, operator, closed".into()),
+        }
+    }
+}
+
+/// Create an organization through the API.
+pub fn can_sign_up(policy: Signups, is_operator: bool) -> Access {
+    allow_if(
+        match policy {
+            Signups::Open => true,
+            Signups::Operator => is_operator,
+            Signups::Closed => false,
+        },
+        Denied::Forbidden,
+    )
+}
+
 /// Change the organization's settings, create and delete agents, change roles.
 pub fn can_administer(agent: &Agent, org: OrgId) -> Access {
     same_org(agent, org)?;
@@ -194,6 +229,17 @@ mod tests {
             can_read_session(&Identity::Client(client(None)), &s),
             Err(Denied::NotFound)
         );
+    }
+
+    #[test]
+    fn signups_follow_the_installation_policy() {
+        assert_eq!(can_sign_up(Signups::Open, false), Ok(()));
+        assert_eq!(can_sign_up(Signups::Operator, true), Ok(()));
+        assert_eq!(
+            can_sign_up(Signups::Operator, false),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(can_sign_up(Signups::Closed, true), Err(Denied::Forbidden));
     }
 
     #[test]

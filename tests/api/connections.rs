@@ -35,7 +35,11 @@ async fn health_answers(app: &TestApp) {
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
-    let res = http.get(format!("{}/health", app.base)).send().await.unwrap();
+    let res = http
+        .get(format!("{}/health", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
 }
 
