@@ -55,15 +55,18 @@ impl Chat {
         };
         self.limits.message(sender_id)?;
         let appended = self
-            .messages
-            .append(NewMessage {
-                session_id,
-                sender_type,
-                sender_id: Some(sender_id),
-                sender_name,
-                content,
-                client_msg_id,
-            })
+            .conversations
+            .append(
+                session.organization_id,
+                NewMessage {
+                    session_id,
+                    sender_type,
+                    sender_id: Some(sender_id),
+                    sender_name,
+                    content,
+                    client_msg_id,
+                },
+            )
             .await?;
         metrics::histogram!("raasel_message_ack_duration_seconds")
             .record(received.elapsed().as_secs_f64());
@@ -85,25 +88,18 @@ impl Chat {
         Ok(appended.message)
     }
 
-    /// Records assignment, transfer and closing in the conversation itself.
-    pub(super) async fn append_system(&self, session: &Session, text: String) -> ApiResult<()> {
+    /// Records a note in the conversation itself and announces it.
+    pub(super) async fn append_note(&self, session: &Session, text: String) -> ApiResult<()> {
         let appended = self
-            .messages
-            .append(NewMessage {
-                session_id: session.id,
-                sender_type: SenderType::System,
-                sender_id: None,
-                sender_name: "System".into(),
-                content: text,
-                client_msg_id: None,
-            })
+            .conversations
+            .append(session.organization_id, NewMessage::note(session.id, text))
             .await?;
         self.announce_message(&appended.session, &appended.message)
             .await;
         Ok(())
     }
 
-    async fn announce_message(&self, session: &Session, message: &Message) {
+    pub(super) async fn announce_message(&self, session: &Session, message: &Message) {
         self.emit(
             participants_and_agents(session),
             events::NEW_MESSAGE,
@@ -138,8 +134,9 @@ impl Chat {
         }
         let session = self.readable_session(who, session_id).await?;
         let (messages, has_more) = self
-            .messages
-            .messages(
+            .log
+            .range(
+                session.organization_id,
                 session.id,
                 Page {
                     before,
@@ -170,7 +167,10 @@ impl Chat {
             ));
         }
         let side = who.side();
-        let state = self.messages.mark(session.id, side, mark, seq).await?;
+        let state = self
+            .store
+            .mark(session.organization_id, session.id, side, mark, seq)
+            .await?;
         let (event, value) = match mark {
             Mark::Delivered => (events::MESSAGES_DELIVERED, state.delivered_seq),
             Mark::Read => (events::MESSAGES_READ, state.read_seq),

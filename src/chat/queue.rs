@@ -7,11 +7,11 @@ use chrono::Utc;
 
 use super::{Chat, events};
 use crate::domain::assignment::{Candidate, pick_next};
-use crate::domain::model::{Agent, Client, Organization, Session, SessionStatus};
+use crate::domain::model::{Agent, Client, Organization, SessionStatus};
 use crate::domain::{ClientId, OrgId, SessionId};
 use crate::error::ApiResult;
 use crate::fanout::{Target, participants_and_agents};
-use crate::store::AssignMode;
+use crate::store::{AssignMode, Assigned, StoreError};
 
 /// Lost races in a row after which draining stops (the next trigger resumes it).
 const MAX_MISSES: u32 = 8;
@@ -102,16 +102,18 @@ impl Chat {
                 capacity: Some(cand.capacity),
             };
             match self
-                .store
-                .assign_session(head.id, agent.id, mode, Utc::now())
-                .await?
+                .conversations
+                .assign(org_id, head.id, agent.id, mode, Utc::now())
+                .await
             {
-                Some(assigned) => self.announce_assignment(&assigned, &agent, None).await?,
-                // Another node took the session, or the agent filled up meanwhile: look again.
-                None => {
+                Ok(Some(assigned)) => self.announce_assignment(&assigned).await,
+                // Another node took the session, or the agent filled up or left meanwhile:
+                // look again.
+                Ok(None) | Err(StoreError::AgentNotFound | StoreError::SessionNotFound) => {
                     misses += 1;
                     tokio::task::yield_now().await;
                 }
+                Err(e) => return Err(e.into()),
             }
         }
         self.announce_queue_positions(org_id).await
@@ -167,26 +169,18 @@ impl Chat {
         Ok(positions)
     }
 
-    /// Records and announces that `session` now belongs to `agent`.
-    pub(super) async fn announce_assignment(
-        &self,
-        session: &Session,
-        agent: &Agent,
-        previous: Option<&Agent>,
-    ) -> ApiResult<()> {
+    /// Announces an assignment (its note is already in the conversation).
+    pub(super) async fn announce_assignment(&self, assigned: &Assigned) {
+        let (session, agent) = (&assigned.session, &assigned.agent);
         metrics::counter!("raasel_assignments_total").increment(1);
         tracing::info!(
             session = %session.id,
             org = %session.organization_id,
             agent = %agent.id,
-            previous = ?previous.map(|p| p.id),
+            previous = ?assigned.previous,
             "conversation assigned"
         );
-        let text = match previous {
-            None => format!("{} joined the conversation", agent.name),
-            Some(p) => format!("Conversation transferred from {} to {}", p.name, agent.name),
-        };
-        self.append_system(session, text).await?;
+        self.announce_message(session, &assigned.note).await;
         let everyone = participants_and_agents(session);
         self.emit(
             everyone.clone(),
@@ -200,7 +194,7 @@ impl Chat {
             events::new_session_assigned(session, agent.id),
         )
         .await;
-        if previous.is_none() {
+        if assigned.previous.is_none() {
             self.emit(
                 everyone,
                 events::SESSION_STATUS_UPDATED,
@@ -208,6 +202,5 @@ impl Chat {
             )
             .await;
         }
-        Ok(())
     }
 }

@@ -768,8 +768,9 @@ async fn assert_gone(app: &TestApp, p: &Populated) {
             .server
             .app
             .chat
-            .messages
-            .messages(
+            .log
+            .range(
+                p.org.id.parse().unwrap(),
                 id.parse().unwrap(),
                 Page {
                     before: None,
