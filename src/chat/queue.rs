@@ -3,8 +3,6 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::Utc;
-
 use super::{Chat, events};
 use crate::domain::assignment::{Candidate, pick_next};
 use crate::domain::model::{Agent, Client, Organization, SessionStatus};
@@ -103,7 +101,7 @@ impl Chat {
             };
             match self
                 .conversations
-                .assign(org_id, head.id, agent.id, mode, Utc::now())
+                .assign(org_id, head.id, agent.id, mode)
                 .await
             {
                 Ok(Some(assigned)) => self.announce_assignment(&assigned).await,

@@ -204,7 +204,7 @@ impl Chat {
         let org = session.organization_id;
         let assigned = match self
             .conversations
-            .assign(org, session.id, target.id, mode, Utc::now())
+            .assign(org, session.id, target.id, mode)
             .await
         {
             Ok(Some(assigned)) => assigned,
@@ -254,7 +254,7 @@ impl Chat {
         };
         let closed = self
             .conversations
-            .close(session.organization_id, session.id, &by, Utc::now())
+            .close(session.organization_id, session.id, &by)
             .await?;
         let Some(closed) = closed else {
             return self.readable_session(who, session_id).await;

@@ -176,18 +176,12 @@ pub trait Conversations: Send + Sync + 'static {
         session: SessionId,
         agent: AgentId,
         mode: AssignMode,
-        now: Timestamp,
     ) -> StoreResult<Option<Assigned>>;
     /// Closes the session with its note (`domain::notes::closed`, naming `by`) in one
     /// transaction. `None` when it was already closed: of concurrent closes exactly one writes
-    /// the note.
-    async fn close(
-        &self,
-        org: OrgId,
-        session: SessionId,
-        by: &str,
-        now: Timestamp,
-    ) -> StoreResult<Option<Closed>>;
+    /// the note. Changes are stamped with the time they are applied, so `closed_at` is never
+    /// earlier than a message before it.
+    async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>>;
     /// Waits until every change accepted so far is durable (for shutdown).
     async fn flush(&self) -> StoreResult<()>;
 }

@@ -11,6 +11,7 @@ mod logs;
 mod metrics;
 mod ops;
 mod organizations;
+mod races;
 mod sessions;
 mod shutdown;
 mod widget;

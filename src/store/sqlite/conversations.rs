@@ -33,10 +33,9 @@ pub enum Change {
         SessionId,
         AgentId,
         AssignMode,
-        Timestamp,
         Reply<Option<Assigned>>,
     ),
-    Close(OrgId, SessionId, String, Timestamp, Reply<Option<Closed>>),
+    Close(OrgId, SessionId, String, Reply<Option<Closed>>),
     /// Answered once everything queued before it is committed.
     Flush(oneshot::Sender<()>),
 }
@@ -141,11 +140,11 @@ impl Outcome {
 async fn apply(tx: &mut SqliteConnection, change: Change) -> Outcome {
     match change {
         Change::Append(org, msg, reply) => Outcome::Append(append(tx, org, &msg).await, reply),
-        Change::Assign(org, session, agent, mode, now, reply) => {
-            Outcome::Assign(assign(tx, org, session, agent, mode, now).await, reply)
+        Change::Assign(org, session, agent, mode, reply) => {
+            Outcome::Assign(assign(tx, org, session, agent, mode).await, reply)
         }
-        Change::Close(org, session, by, now, reply) => {
-            Outcome::Close(close(tx, org, session, &by, now).await, reply)
+        Change::Close(org, session, by, reply) => {
+            Outcome::Close(close(tx, org, session, &by).await, reply)
         }
         Change::Flush(_) => unreachable!("flushes are taken out of batches"),
     }
@@ -225,8 +224,8 @@ async fn assign(
     session_id: SessionId,
     agent_id: AgentId,
     mode: AssignMode,
-    now: Timestamp,
 ) -> StoreResult<Option<Assigned>> {
+    let now = Utc::now();
     let session = session_of(tx, org, session_id).await?;
     let agent = sqlx::query("SELECT * FROM agents WHERE id = $1 AND organization_id = $2")
         .bind(agent_id.0)
@@ -279,8 +278,8 @@ async fn close(
     org: OrgId,
     session_id: SessionId,
     by: &str,
-    now: Timestamp,
 ) -> StoreResult<Option<Closed>> {
+    let now = Utc::now();
     let session = session_of(tx, org, session_id).await?;
     if session.status == SessionStatus::Closed {
         return Ok(None);
@@ -344,22 +343,14 @@ impl Conversations for SqliteStore {
         session: SessionId,
         agent: AgentId,
         mode: AssignMode,
-        now: Timestamp,
     ) -> StoreResult<Option<Assigned>> {
-        self.change(|r| Change::Assign(org, session, agent, mode, now, r))
+        self.change(|r| Change::Assign(org, session, agent, mode, r))
             .await
     }
 
-    async fn close(
-        &self,
-        org: OrgId,
-        session: SessionId,
-        by: &str,
-        now: Timestamp,
-    ) -> StoreResult<Option<Closed>> {
+    async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>> {
         let by = by.to_string();
-        self.change(|r| Change::Close(org, session, by, now, r))
-            .await
+        self.change(|r| Change::Close(org, session, by, r)).await
     }
 
     async fn flush(&self) -> StoreResult<()> {
