@@ -237,6 +237,23 @@ describe('ChatClient: marks and typing', () => {
     expect(conv.whoIsTyping()).toEqual([]);
   });
 
+  test('messages of conversations not open are marked delivered when the policy says so', async () => {
+    const server = new FakeServer();
+    const socket = new FakeSocket(server);
+    const client = new ChatClient(socket, { side: 'agent', deliveredWhenClosed: (m) => m.session_id === 'mine' });
+    socket.connect();
+    server.append('mine', 'for me', { sender: 'client' });
+    server.append('theirs', 'for a teammate', { sender: 'client' });
+    server.append('mine', 'my own reply', { sender: 'agent' });
+    server.append('mine', 'again for me', { sender: 'client' });
+    await settle(() => server.log.filter((e) => e.event === 'mark_delivered').length === 2, 'two marks');
+    expect(server.log.filter((e) => e.event === 'mark_delivered').map((e) => e.payload)).toEqual([
+      { session_id: 'mine', seq: 1 },
+      { session_id: 'mine', seq: 3 },
+    ]);
+    void client;
+  });
+
   test('list listeners hear messages of conversations not open', async () => {
     const { server, client } = setup();
     const heard: string[] = [];
