@@ -23,7 +23,7 @@ function useCustomerSession(account: Account, onSignOut: () => void) {
     const chat = new ChatClient(connection.port, {
       side: 'client',
       selfId: account.client.id,
-      markStore: localMarks,
+      markStore: localMarks('client'),
       deliveredWhenClosed: () => true,
     });
     const inbox = new Inbox(api, chat, connection.port);

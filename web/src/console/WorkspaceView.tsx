@@ -27,7 +27,7 @@ function useWorkspace(account: AgentAccount, onSignOut: () => void) {
     const chat = new ChatClient(connection.port, {
       side: 'agent',
       selfId: account.agent.id,
-      markStore: localMarks,
+      markStore: localMarks('agent'),
       deliveredWhenClosed: (m) => !!workspace?.isMine(m.session_id),
       joinRoom: async (sessionId) => {
         await connection.port.request('join_organization', { organization_id: orgId, session_id: sessionId }, 10_000);

@@ -213,6 +213,21 @@ describe('ChatClient: marks and typing', () => {
     void server;
   });
 
+  test('marks reported with the session seed the check marks and what is already read', async () => {
+    const { server, client } = setup();
+    server.append(S, 'mine 1', { sender: 'client', silent: true });
+    server.append(S, 'mine 2', { sender: 'client', silent: true });
+    server.append(S, 'theirs', { sender: 'agent', silent: true });
+    client.applyReadState(S, {
+      client: { delivered_seq: 3, read_seq: 3 },
+      agent: { delivered_seq: 2, read_seq: 1 },
+    });
+    const conv = await client.open(S);
+    expect(conv.messages().map((m) => conv.delivery(m))).toEqual(['read', 'delivered', null]);
+    expect(conv.unreadCount()).toBe(0);
+    expect(server.log.filter((e) => e.event.startsWith('mark_'))).toEqual([]);
+  });
+
   test('typing_start is throttled and typing_stop follows a send', async () => {
     const { server, client } = setup();
     await client.open(S);

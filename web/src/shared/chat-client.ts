@@ -6,7 +6,7 @@
 
 import { Conversation } from './conversation';
 import { Observable } from './observable';
-import type { Ack, HistoryPage, MarksEvent, Message, Side, TypingEvent } from './types';
+import type { Ack, HistoryPage, MarksEvent, Message, ReadState, Side, TypingEvent } from './types';
 
 /** What the chat client needs of a socket; socket.io-client's Socket fits through `socketPort`. */
 export interface SocketPort {
@@ -120,6 +120,18 @@ export class ChatClient extends Observable {
     const conv = this.conversation(sessionId);
     if (this.connected) await this.resync(conv);
     return conv;
+  }
+
+  /** Applies both sides' marks as the server reported them with the session. */
+  applyReadState(sessionId: string, state: ReadState | null | undefined): void {
+    if (!state) return;
+    const conv = this.conversation(sessionId);
+    for (const side of ['client', 'agent'] as const) {
+      const marks = state[side];
+      if (!marks) continue;
+      conv.applyMarks(side, 'read', marks.read_seq);
+      conv.applyMarks(side, 'delivered', marks.delivered_seq);
+    }
   }
 
   /** The conversation is on screen (and the page visible): incoming messages count as read. */

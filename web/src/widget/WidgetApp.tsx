@@ -96,7 +96,7 @@ function useVisitorSession(visitor: Visitor, onUnauthorized: () => void) {
     const chat = new ChatClient(connection.port, {
       side: 'client',
       selfId: visitor.client.id,
-      markStore: localMarks,
+      markStore: localMarks('client'),
       deliveredWhenClosed: () => true,
     });
     const inbox = new Inbox(api, chat, connection.port);
