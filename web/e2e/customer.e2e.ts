@@ -8,6 +8,7 @@ import {
   DEMO,
   createOrganization,
   loginConsole,
+  markOf,
   openFromDirectory,
   registerInApp,
   send,
@@ -71,6 +72,8 @@ test(
       message: 'one unread message on the Sample conversation',
     });
     expect(await sampleItem.locator('.last-message').textContent()).toContain('Are you still there?');
+    await waitForMark(agent.page, 'Are you still there?', 'delivered', 'the agent');
+    expect(await markOf(agent.page, 'Are you still there?'), 'delivered, not read: the customer looks elsewhere').toBe('delivered');
     await sampleItem.click();
     await waitForMessage(page, 'Are you still there?', 'the customer');
     await waitUntil(async () => (await sampleItem.locator('[data-unread]').count()) === 0, { message: 'the unread count clears' });

@@ -45,8 +45,14 @@ export async function markOf(scope: Scope, text: string): Promise<string | null>
   return bubble.locator('.marks').getAttribute('data-state');
 }
 
+const MARK_ORDER = ['sending', 'sent', 'delivered', 'read'];
+
+/** Waits until my message shows at least `state` (sent < delivered < read). */
 export async function waitForMark(scope: Scope, text: string, state: string, who: string): Promise<void> {
-  await waitUntil(async () => (await markOf(scope, text)) === state, { message: `${who} sees '${text}' as ${state}` });
+  const wanted = MARK_ORDER.indexOf(state);
+  await waitUntil(async () => MARK_ORDER.indexOf((await markOf(scope, text)) ?? '') >= wanted, {
+    message: `${who} sees '${text}' as ${state}`,
+  });
 }
 
 export async function waitForMessage(scope: Scope, text: string, who: string): Promise<void> {

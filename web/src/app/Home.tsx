@@ -20,7 +20,12 @@ function useCustomerSession(account: Account, onSignOut: () => void) {
   const parts = useMemo(() => {
     const api = new Api('', account.token);
     const connection = openConnection('', account.token, onSignOut);
-    const chat = new ChatClient(connection.port, { side: 'client', selfId: account.client.id, markStore: localMarks });
+    const chat = new ChatClient(connection.port, {
+      side: 'client',
+      selfId: account.client.id,
+      markStore: localMarks('client'),
+      deliveredWhenClosed: () => true,
+    });
     const inbox = new Inbox(api, chat, connection.port);
     return { api, connection, chat, inbox };
   }, [account.token]);

@@ -1,3 +1,5 @@
+// The customer app's entry (served at /).
+
 import { render } from 'preact';
 import '../shared/ui/base.css';
 import './app.css';

@@ -24,7 +24,13 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
   const session = workspace.sessions.get(sessionId);
 
   useEffect(() => {
-    workspace.refresh(sessionId).then((s) => setMissing(!s), (e) => setError(errorText(e)));
+    workspace.refresh(sessionId).then(
+      (s) => {
+        setMissing(!s);
+        chat.applyReadState(sessionId, s?.read_state);
+      },
+      (e) => setError(errorText(e)),
+    );
     void chat.open(sessionId);
   }, [sessionId]);
 

@@ -23,16 +23,18 @@ function useWorkspace(account: AgentAccount, onSignOut: () => void) {
     const api = new Api('', account.token);
     const connection = openConnection('', account.token, onSignOut);
     const orgId = account.agent.organization_id;
+    let workspace: Workspace | null = null;
     const chat = new ChatClient(connection.port, {
       side: 'agent',
       selfId: account.agent.id,
-      markStore: localMarks,
+      markStore: localMarks('agent'),
+      deliveredWhenClosed: (m) => !!workspace?.isMine(m.session_id),
       joinRoom: async (sessionId) => {
         await connection.port.request('join_organization', { organization_id: orgId, session_id: sessionId }, 10_000);
       },
     });
     const notifier = new Notifier();
-    const workspace = new Workspace(account.agent, api, chat, connection.port, notifier);
+    workspace = new Workspace(account.agent, api, chat, connection.port, notifier);
     return { api, connection, chat, notifier, workspace };
   }, [account.token]);
   useEffect(

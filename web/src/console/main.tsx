@@ -1,3 +1,5 @@
+// The agent console's entry (served at /console/).
+
 import { render } from 'preact';
 import '../shared/ui/base.css';
 import './console.css';

@@ -97,6 +97,12 @@ export class Workspace extends Observable {
     return (this.allIds ?? []).map((id) => this.sessions.get(id)).filter((s): s is Session => !!s && matches(s));
   }
 
+  /** The conversation is active and assigned to me. */
+  isMine(sessionId: string): boolean {
+    const s = this.sessions.get(sessionId);
+    return !!s && s.status === 'active' && s.agent_id === this.me.id;
+  }
+
   agentName(id: string | null | undefined): string | null {
     return (id && this.agents.find((a) => a.id === id)?.name) || null;
   }

@@ -213,6 +213,21 @@ describe('ChatClient: marks and typing', () => {
     void server;
   });
 
+  test('marks reported with the session seed the check marks and what is already read', async () => {
+    const { server, client } = setup();
+    server.append(S, 'mine 1', { sender: 'client', silent: true });
+    server.append(S, 'mine 2', { sender: 'client', silent: true });
+    server.append(S, 'theirs', { sender: 'agent', silent: true });
+    client.applyReadState(S, {
+      client: { delivered_seq: 3, read_seq: 3 },
+      agent: { delivered_seq: 2, read_seq: 1 },
+    });
+    const conv = await client.open(S);
+    expect(conv.messages().map((m) => conv.delivery(m))).toEqual(['read', 'delivered', null]);
+    expect(conv.unreadCount()).toBe(0);
+    expect(server.log.filter((e) => e.event.startsWith('mark_'))).toEqual([]);
+  });
+
   test('typing_start is throttled and typing_stop follows a send', async () => {
     const { server, client } = setup();
     await client.open(S);
@@ -235,6 +250,23 @@ describe('ChatClient: marks and typing', () => {
     await settle(() => conv.whoIsTyping().length === 1, 'typing again');
     socket.drop();
     expect(conv.whoIsTyping()).toEqual([]);
+  });
+
+  test('messages of conversations not open are marked delivered when the policy says so', async () => {
+    const server = new FakeServer();
+    const socket = new FakeSocket(server);
+    const client = new ChatClient(socket, { side: 'agent', deliveredWhenClosed: (m) => m.session_id === 'mine' });
+    socket.connect();
+    server.append('mine', 'for me', { sender: 'client' });
+    server.append('theirs', 'for a teammate', { sender: 'client' });
+    server.append('mine', 'my own reply', { sender: 'agent' });
+    server.append('mine', 'again for me', { sender: 'client' });
+    await settle(() => server.log.filter((e) => e.event === 'mark_delivered').length === 2, 'two marks');
+    expect(server.log.filter((e) => e.event === 'mark_delivered').map((e) => e.payload)).toEqual([
+      { session_id: 'mine', seq: 1 },
+      { session_id: 'mine', seq: 3 },
+    ]);
+    void client;
   });
 
   test('list listeners hear messages of conversations not open', async () => {

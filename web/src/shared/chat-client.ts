@@ -6,7 +6,7 @@
 
 import { Conversation } from './conversation';
 import { Observable } from './observable';
-import type { Ack, HistoryPage, MarksEvent, Message, Side, TypingEvent } from './types';
+import type { Ack, HistoryPage, MarksEvent, Message, ReadState, Side, TypingEvent } from './types';
 
 /** What the chat client needs of a socket; socket.io-client's Socket fits through `socketPort`. */
 export interface SocketPort {
@@ -31,6 +31,11 @@ export interface ChatClientOptions {
   selfId?: string;
   /** Keeps the other side's marks between page loads (the API does not return them). */
   markStore?: MarkStore;
+  /**
+   * Whether a message of a conversation not open here was still delivered to this person (a
+   * customer: always; an agent: when the conversation is theirs). Default: never.
+   */
+  deliveredWhenClosed?: (message: Message) => boolean;
   /** Agents join a conversation's room to get its typing and marks; customers need not. */
   joinRoom?: (sessionId: string) => Promise<void> | void;
 }
@@ -39,6 +44,8 @@ export interface MarkStore {
   load(sessionId: string): { delivered: number; read: number } | null;
   save(sessionId: string, marks: { delivered: number; read: number }): void;
 }
+
+type OptionalHooks = 'joinRoom' | 'selfId' | 'markStore' | 'deliveredWhenClosed';
 
 /** Refusals after which a resend may succeed. */
 const TRANSIENT = new Set(['rate_limited', 'internal', 'timeout']);
@@ -53,8 +60,7 @@ export class ChatClient extends Observable {
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly typingSentAt = new Map<string, number>();
   private readonly messageListeners = new Set<MessageListener>();
-  private readonly opts: Required<Omit<ChatClientOptions, 'joinRoom' | 'selfId' | 'markStore'>> &
-    Pick<ChatClientOptions, 'joinRoom' | 'selfId' | 'markStore'>;
+  private readonly opts: Required<Omit<ChatClientOptions, OptionalHooks>> & Pick<ChatClientOptions, OptionalHooks>;
   private disposed = false;
   /** The socket connected at least once (a later disconnect is a lost connection). */
   everConnected = false;
@@ -114,6 +120,18 @@ export class ChatClient extends Observable {
     const conv = this.conversation(sessionId);
     if (this.connected) await this.resync(conv);
     return conv;
+  }
+
+  /** Applies both sides' marks as the server reported them with the session. */
+  applyReadState(sessionId: string, state: ReadState | null | undefined): void {
+    if (!state) return;
+    const conv = this.conversation(sessionId);
+    for (const side of ['client', 'agent'] as const) {
+      const marks = state[side];
+      if (!marks) continue;
+      conv.applyMarks(side, 'read', marks.read_seq);
+      conv.applyMarks(side, 'delivered', marks.delivered_seq);
+    }
   }
 
   /** The conversation is on screen (and the page visible): incoming messages count as read. */
@@ -293,6 +311,8 @@ export class ChatClient extends Observable {
       if (message.sender_type !== this.opts.side) conv.setTyping(message.sender_id ?? '', '', false);
       if (conv.hasGap()) void this.fill(conv);
       else this.sendMarks(conv);
+    } else if (message.sender_type !== this.opts.side && this.opts.deliveredWhenClosed?.(message)) {
+      this.socket.emit('mark_delivered', { session_id: message.session_id, seq: message.seq });
     }
     for (const listener of [...this.messageListeners]) listener(message, isNew);
   };

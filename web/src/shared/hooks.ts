@@ -9,7 +9,6 @@ export function useObservable(...observables: (Observable | null | undefined)[])
   useEffect(() => {
     const offs = observables.map((o) => o?.subscribe(() => bump(undefined)));
     return () => offs.forEach((off) => off?.());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, observables);
 }
 

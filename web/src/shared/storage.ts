@@ -27,9 +27,14 @@ export function loadJson<T>(key: string): T | null {
   }
 }
 
-/** The other side's marks per conversation, kept in this browser. */
-export const localMarks = {
-  load: (sessionId: string) => loadJson<{ delivered: number; read: number }>(`raasel.marks.${sessionId}`),
-  save: (sessionId: string, marks: { delivered: number; read: number }) =>
-    save(`raasel.marks.${sessionId}`, JSON.stringify(marks)),
-};
+/**
+ * The other side's marks per conversation, kept in this browser for one side (the console and
+ * the widget may share an origin, and each keeps the other's marks).
+ */
+export function localMarks(side: 'client' | 'agent') {
+  const key = (sessionId: string) => `raasel.marks.${side}.${sessionId}`;
+  return {
+    load: (sessionId: string) => loadJson<{ delivered: number; read: number }>(key(sessionId)),
+    save: (sessionId: string, marks: { delivered: number; read: number }) => save(key(sessionId), JSON.stringify(marks)),
+  };
+}

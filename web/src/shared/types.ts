@@ -44,6 +44,13 @@ export interface OrganizationDetail extends PublicOrganization {
   updated_at: string;
 }
 
+export interface SideMarks {
+  delivered_seq: number;
+  read_seq: number;
+}
+
+export type ReadState = Record<Side, SideMarks>;
+
 export interface AgentRef {
   id: string;
   name: string;
@@ -59,6 +66,8 @@ export interface Session {
   /** Present once the server includes it; older servers leave it out. */
   assigned_agent?: AgentRef | null;
   status: SessionStatus;
+  /** Both sides' marks, when the server includes them (see docs/web.md). */
+  read_state?: ReadState | null;
   subject?: string | null;
   last_seq: number;
   last_message_at?: string | null;

@@ -190,5 +190,6 @@ function start(script: HTMLScriptElement): void {
     });
 }
 
-const current = document.currentScript;
+// currentScript is null when a tag manager runs the loader differently; the tag still says who.
+const current = document.currentScript ?? document.querySelector('script[data-organization][src*="widget.js"]');
 if (current instanceof HTMLScriptElement && current.src) start(current);

@@ -93,7 +93,12 @@ function useVisitorSession(visitor: Visitor, onUnauthorized: () => void) {
   const parts = useMemo(() => {
     const api = new Api('', visitor.token);
     const connection = openConnection('', visitor.token, onUnauthorized);
-    const chat = new ChatClient(connection.port, { side: 'client', selfId: visitor.client.id, markStore: localMarks });
+    const chat = new ChatClient(connection.port, {
+      side: 'client',
+      selfId: visitor.client.id,
+      markStore: localMarks('client'),
+      deliveredWhenClosed: () => true,
+    });
     const inbox = new Inbox(api, chat, connection.port);
     return { api, connection, chat, inbox };
   }, [visitor.token]);

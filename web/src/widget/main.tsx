@@ -1,3 +1,5 @@
+// The widget chat window's entry (the page inside the widget's iframe, /widget/).
+
 import { render } from 'preact';
 import '../shared/ui/base.css';
 import './widget.css';

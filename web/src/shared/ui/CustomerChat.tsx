@@ -28,7 +28,9 @@ export function CustomerChat({ inbox, session, organization, visible, onStarted 
   const conversation = sessionId ? chat.conversation(sessionId) : null;
 
   useEffect(() => {
-    if (sessionId) void chat.open(sessionId);
+    if (!sessionId) return;
+    chat.applyReadState(sessionId, session?.read_state);
+    void chat.open(sessionId);
   }, [sessionId]);
 
   useEffect(() => {
