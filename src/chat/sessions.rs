@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 
 use super::{Chat, events};
 use crate::domain::model::{
-    Agent, Client, Message, Organization, PublicOrganization, Role, Session, SessionStatus, Side,
+    Agent, Client, Message, Organization, PublicOrganization, ReadState, Role, Session,
+    SessionStatus, Side,
 };
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{AgentId, OrgId, SessionId};
@@ -23,6 +24,14 @@ pub struct ClientSessionView {
     pub last_message: Option<Message>,
     pub unread_count: i64,
     pub assigned_agent: Option<AgentRef>,
+    pub read_state: ReadStates,
+}
+
+/// How far each side of a conversation has received and read it (drives check marks).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReadStates {
+    pub client: ReadState,
+    pub agent: ReadState,
 }
 
 /// Who answers a conversation, as its customer sees them.
@@ -38,6 +47,7 @@ pub struct SessionView {
     #[serde(flatten)]
     pub session: Session,
     pub assigned_agent: Option<AgentRef>,
+    pub read_state: ReadStates,
 }
 
 impl Chat {
@@ -97,8 +107,10 @@ impl Chat {
                 profiles.insert(org.id, org.public(online));
             }
             let org = session.organization_id;
-            let read = self.store.read_state(org, session.id, Side::Client).await?;
+            let read_state = self.read_states(&session).await?;
+            let read = read_state.client;
             views.push(ClientSessionView {
+                read_state,
                 assigned_agent: self.assigned_agent(&session).await?,
                 organization: profiles[&org].clone(),
                 last_message: self.log.last(org, session.id).await?,
@@ -139,7 +151,17 @@ impl Chat {
         let session = self.readable_session(who, id).await?;
         Ok(SessionView {
             assigned_agent: self.assigned_agent(&session).await?,
+            read_state: self.read_states(&session).await?,
             session,
+        })
+    }
+
+    /// Both sides' marks of a session.
+    async fn read_states(&self, session: &Session) -> ApiResult<ReadStates> {
+        let (org, id) = (session.organization_id, session.id);
+        Ok(ReadStates {
+            client: self.store.read_state(org, id, Side::Client).await?,
+            agent: self.store.read_state(org, id, Side::Agent).await?,
         })
     }
 

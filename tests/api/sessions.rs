@@ -1282,3 +1282,37 @@ async fn a_closed_conversation_counts_no_unread_notes() {
         "the closing note is not unread, the answer still is"
     );
 }
+
+#[tokio::test]
+async fn a_session_tells_how_far_each_side_has_received_and_read() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Marks").await;
+    let client = app.register_client().await;
+    let session = id_of(&app.open_session(&client, &org, Some("one")).await);
+    app.send(&org.admin_token, &session, "two").await;
+    let agent_socket = app.socket(&org.admin_token).await;
+    let ack = agent_socket
+        .call("mark_read", json!({ "session_id": session, "seq": 1 }))
+        .await;
+    assert_eq!(ack["ok"], true, "{ack}");
+    let client_socket = app.socket(&client.token).await;
+    let ack = client_socket
+        .call("mark_delivered", json!({ "session_id": session, "seq": 2 }))
+        .await;
+    assert_eq!(ack["ok"], true, "{ack}");
+
+    let expected = json!({
+        "client": { "delivered_seq": 2, "read_seq": 0 },
+        "agent": { "delivered_seq": 1, "read_seq": 1 },
+    });
+    let (_, one) = app
+        .get(&format!("/api/sessions/{session}"), Some(&client.token))
+        .await;
+    assert_eq!(one["session"]["read_state"], expected);
+    let (_, list) = app.get("/api/sessions", Some(&client.token)).await;
+    assert_eq!(list["sessions"][0]["read_state"], expected);
+    let (_, for_agent) = app
+        .get(&format!("/api/sessions/{session}"), Some(&org.admin_token))
+        .await;
+    assert_eq!(for_agent["session"]["read_state"], expected);
+}
