@@ -54,9 +54,35 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// The PostgreSQL database the suite runs against when the test command sets
+/// `RAASEL_TEST_POSTGRES` (a URL); without it, the embedded store.
+pub fn test_postgres() -> Option<String> {
+    std::env::var("RAASEL_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A fresh, empty schema in the test database, as a URL a server can use; `None` when the
+/// suite runs on the embedded store.
+pub async fn fresh_database_url() -> Option<String> {
+    let base = test_postgres()?;
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("RAASEL_TEST_POSTGRES={base} is not reachable: {e}"));
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .expect("a fresh schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{sep}options[search_path]={schema}"))
+}
+
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut args = ServeArgs::for_data_dir(dir.path().to_path_buf());
+    args.store.database_url = fresh_database_url().await;
+    args.store.database_pool_size = 4;
     args.auth_rate_per_minute = 10_000;
     args.message_rate_per_minute = 10_000;
     args.socket_events_per_second = 1_000;
