@@ -64,15 +64,17 @@ pub async fn run_sqlite(conn: &mut SqliteConnection) -> anyhow::Result<usize> {
     record_checksums_of_older_databases(conn).await?;
     let mut ran = 0;
     for m in SQLITE {
+        // Checked and applied under the write lock: another process opening the same file
+        // at the same moment waits, then finds it applied.
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
         let recorded: Option<String> =
             sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
                 .bind(m.version)
-                .fetch_optional(&mut *conn)
+                .fetch_optional(&mut *tx)
                 .await?;
         if check(m, recorded)? {
             continue;
         }
-        let mut tx = conn.begin().await?;
         sqlx::raw_sql(m.sql)
             .execute(&mut *tx)
             .await

@@ -9,7 +9,6 @@
 //! transactions. Deadlocks and serialization failures are retried.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use sqlx::{Acquire, PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
@@ -231,7 +230,7 @@ async fn append(tx: &mut PgConnection, org: OrgId, m: &NewMessage) -> StoreResul
     if session.status == SessionStatus::Closed {
         return Err(StoreError::SessionClosed);
     }
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     let queued = m.sender_type == SenderType::Client
         && session.status == SessionStatus::Waiting
         && session.queued_at.is_none();
@@ -253,7 +252,7 @@ async fn assign(
     agent_id: AgentId,
     mode: AssignMode,
 ) -> StoreResult<Option<Assigned>> {
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     let session = session_of(tx, org, session_id).await?;
     // Locking the agent serializes assignments to them, so the count below is exact.
     let agent =
@@ -309,7 +308,7 @@ async fn close(
     session_id: SessionId,
     by: &str,
 ) -> StoreResult<Option<Closed>> {
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     let session = session_of(tx, org, session_id).await?;
     if session.status == SessionStatus::Closed {
         return Ok(None);
