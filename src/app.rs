@@ -37,6 +37,8 @@ pub struct AppState {
     /// Set when shutdown begins; `/ready` then answers 503.
     pub draining: std::sync::atomic::AtomicBool,
     pub account_sockets: realtime::AccountSockets,
+    /// The configured store's name, as `/ready` reports it.
+    pub store_name: &'static str,
     /// The embedded store's directory, held by this server alone until it has stopped.
     data_dir_lock: std::sync::Mutex<Option<DataDirLock>>,
 }
@@ -147,6 +149,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         web,
         draining: Default::default(),
         account_sockets,
+        store_name: stores.name,
         data_dir_lock: std::sync::Mutex::new(lock),
     }));
     if app.config.demo {

@@ -37,6 +37,18 @@ pub enum Command {
     CreateOrganization(CreateOrganizationArgs),
     /// Create an agent in an existing organization.
     CreateAgent(CreateAgentArgs),
+    /// Move the installation from the embedded store to an empty PostgreSQL database.
+    Move(MoveArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MoveArgs {
+    /// The data directory of the embedded store to move (the server must be stopped).
+    #[arg(long, value_name = "DATA_DIR")]
+    pub from: PathBuf,
+    /// The PostgreSQL URL to move to; its database must hold no organizations yet.
+    #[arg(long, value_name = "DATABASE_URL")]
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -25,7 +25,7 @@ pub async fn ready(State(app): State<App>) -> Response {
             .into_response();
     }
     match app.store.ping().await {
-        Ok(()) => axum::Json(json!({ "status": "ready", "store": "ok" })).into_response(),
+        Ok(()) => axum::Json(json!({ "status": "ready", "store": app.store_name })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "store not ready");
             (

@@ -9,6 +9,7 @@ mod open;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+pub mod transfer;
 
 use uuid::Uuid;
 
