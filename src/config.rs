@@ -73,9 +73,14 @@ pub struct ServeArgs {
     /// interfaces).
     #[arg(long, env = "RAASEL_LISTEN", default_value = "0.0.0.0:8080", value_parser = parse_listen)]
     pub listen: String,
-    /// Redis URL for cross-node fan-out, presence and rate limits (cluster mode).
-    #[arg(long, env = "REDIS_URL")]
+    /// Redis URL (e.g. redis://127.0.0.1:6379): cluster mode, for several servers on one
+    /// PostgreSQL database; Redis carries fan-out between them, presence and rate limits.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
+    /// In cluster mode, how long an agent stays online after their server stops renewing it
+    /// (a server that died).
+    #[arg(long, env = "RAASEL_PRESENCE_TTL", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub presence_ttl: Duration,
     /// Secret for signing tokens; generated and kept in the data directory when absent.
     #[arg(long, env = "RAASEL_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
