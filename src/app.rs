@@ -147,18 +147,19 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
     let cluster = Cluster::connect(&url).await?;
     let adapter = RedisAdapterCtr::new_with_driver(
         cluster.pubsub.clone(),
-        RedisAdapterConfig::new().with_prefix("raasel"),
+        RedisAdapterConfig::new().with_prefix(config.cluster_name.clone()),
     );
     let (layer, io) = socket_io(&config)
         .with_adapter::<CustomRedisAdapter<_, PubSub>>(adapter)
         .build_layer();
-    let presence = RedisPresence::new(cluster.node, cluster.redis.clone(), config.presence_ttl);
+    let name = &config.cluster_name;
+    let presence = RedisPresence::new(cluster.node, name, cluster.redis.clone(), config.presence_ttl);
     let mode = Mode {
         presence: presence.clone(),
         limits: Limits::shared(
             auth_rate,
             message_rate,
-            SharedRate::new(cluster.redis.clone()),
+            SharedRate::new(name, cluster.redis.clone()),
         ),
         cluster: Some(cluster),
     };

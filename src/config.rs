@@ -77,6 +77,10 @@ pub struct ServeArgs {
     /// PostgreSQL database; Redis carries fan-out between them, presence and rate limits.
     #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
+    /// In cluster mode, the name the nodes of one installation share in Redis (a prefix of its
+    /// keys and channels), so several installations can use one Redis.
+    #[arg(long, env = "RAASEL_CLUSTER_NAME", default_value = "raasel")]
+    pub cluster_name: String,
     /// In cluster mode, how long an agent stays online after their server stops renewing it
     /// (a server that died).
     #[arg(long, env = "RAASEL_PRESENCE_TTL", default_value = "15s", value_parser = humantime::parse_duration)]

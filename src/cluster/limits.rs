@@ -7,10 +7,12 @@ use redis::aio::ConnectionManager;
 pub struct SharedRate {
     redis: ConnectionManager,
     script: Script,
+    /// `<cluster name>:limit:`
+    prefix: String,
 }
 
 impl SharedRate {
-    pub fn new(redis: ConnectionManager) -> Self {
+    pub fn new(cluster: &str, redis: ConnectionManager) -> Self {
         // KEYS[1]: the bucket. ARGV: ms per token, burst. Returns 0 when allowed, else the
         // milliseconds until the next token.
         let script = Script::new(
@@ -25,7 +27,11 @@ impl SharedRate {
             redis.call('SET', KEYS[1], next_tat, 'PX', math.max(1, next_tat - now))
             return 0",
         );
-        SharedRate { redis, script }
+        SharedRate {
+            redis,
+            script,
+            prefix: format!("{cluster}:limit:"),
+        }
     }
 
     /// Takes a token from `key`'s bucket of `per_minute`; `Some(seconds)` to wait when empty.
@@ -33,7 +39,7 @@ impl SharedRate {
         let per_minute = per_minute.max(1);
         let wait_ms: u64 = self
             .script
-            .key(format!("raasel:limit:{key}"))
+            .key(format!("{}{key}", self.prefix))
             .arg(60_000.0 / f64::from(per_minute))
             .arg(per_minute)
             .invoke_async(&mut self.redis.clone())

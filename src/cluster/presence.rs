@@ -6,8 +6,9 @@
 //! node dies its agents go offline within `ttl` at most, and the first node to sweep them
 //! announces it. Expiry is measured on Redis's clock, so the nodes' clocks need not agree.
 //!
-//! Keys: `raasel:presence:agent:<agent>` (node → lease end), `raasel:presence:org:<org>`
-//! (agent → latest lease end), `raasel:presence:orgs` (organization → latest lease end).
+//! Keys, under the cluster's name: `<name>:presence:agent:<agent>` (node → lease end),
+//! `<name>:presence:org:<org>` (agent → latest lease end), `<name>:presence:orgs`
+//! (organization → latest lease end).
 //!
 //! When Redis cannot be reached, answers come from this node's own sockets, and the next
 //! refresh puts everything back once it returns.
@@ -24,15 +25,6 @@ use uuid::Uuid;
 use crate::domain::{AgentId, OrgId};
 use crate::presence::{LocalPresence, Presence};
 
-const ORGS: &str = "raasel:presence:orgs";
-
-fn agent_key(agent: AgentId) -> String {
-    format!("raasel:presence:agent:{agent}")
-}
-
-fn org_key(org: OrgId) -> String {
-    format!("raasel:presence:org:{org}")
-}
 
 /// Redis's clock in milliseconds, for every script.
 const NOW: &str = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)";
@@ -88,28 +80,28 @@ fn orgs_script() -> Script {
     ))
 }
 
-/// Agents with a live lease, in all organizations. KEYS: orgs.
+/// Agents with a live lease, in all organizations. KEYS: orgs. ARGV: key prefix.
 fn count_script() -> Script {
     Script::new(&format!(
         "{NOW}
         local n = 0
         for _, org in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')) do
-            n = n + redis.call('ZCOUNT', 'raasel:presence:org:' .. org, now, '+inf')
+            n = n + redis.call('ZCOUNT', ARGV[1] .. 'org:' .. org, now, '+inf')
         end
         return n"
     ))
 }
 
 /// Removes the agents whose every lease ended and returns them as `org:agent` (each removed
-/// by exactly one sweeping node, which announces it). KEYS: orgs.
+/// by exactly one sweeping node, which announces it). KEYS: orgs. ARGV: key prefix.
 fn sweep_script() -> Script {
     Script::new(&format!(
         "{NOW}
         local gone = {{}}
         for _, org in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-            local org_key = 'raasel:presence:org:' .. org
+            local org_key = ARGV[1] .. 'org:' .. org
             for _, agent in ipairs(redis.call('ZRANGEBYSCORE', org_key, '-inf', '(' .. now)) do
-                local agent_key = 'raasel:presence:agent:' .. agent
+                local agent_key = ARGV[1] .. 'agent:' .. agent
                 redis.call('ZREMRANGEBYSCORE', agent_key, '-inf', '(' .. now)
                 if redis.call('ZCARD', agent_key) == 0 and redis.call('ZREM', org_key, agent) == 1 then
                     table.insert(gone, org .. ':' .. agent)
@@ -123,6 +115,8 @@ fn sweep_script() -> Script {
 
 pub struct RedisPresence {
     node: Uuid,
+    /// `<cluster name>:presence:`
+    prefix: String,
     redis: ConnectionManager,
     local: LocalPresence,
     ttl: Duration,
@@ -135,9 +129,10 @@ pub struct RedisPresence {
 }
 
 impl RedisPresence {
-    pub fn new(node: Uuid, redis: ConnectionManager, ttl: Duration) -> Arc<Self> {
+    pub fn new(node: Uuid, cluster: &str, redis: ConnectionManager, ttl: Duration) -> Arc<Self> {
         Arc::new(RedisPresence {
             node,
+            prefix: format!("{cluster}:presence:"),
             redis,
             local: LocalPresence::default(),
             ttl,
@@ -150,6 +145,18 @@ impl RedisPresence {
         })
     }
 
+    fn agent_key(&self, agent: AgentId) -> String {
+        format!("{}agent:{agent}", self.prefix)
+    }
+
+    fn org_key(&self, org: OrgId) -> String {
+        format!("{}org:{org}", self.prefix)
+    }
+
+    fn orgs_key(&self) -> String {
+        format!("{}orgs", self.prefix)
+    }
+
     fn ttl_ms(&self) -> u64 {
         self.ttl.as_millis() as u64
     }
@@ -157,9 +164,9 @@ impl RedisPresence {
     /// Takes or renews the lease on one agent; how many other nodes have them online.
     async fn renew(&self, agent: AgentId, org: OrgId) -> redis::RedisResult<i64> {
         self.lease
-            .key(agent_key(agent))
-            .key(org_key(org))
-            .key(ORGS)
+            .key(self.agent_key(agent))
+            .key(self.org_key(org))
+            .key(self.orgs_key())
             .arg(self.node.to_string())
             .arg(agent.to_string())
             .arg(org.to_string())
@@ -180,12 +187,9 @@ impl RedisPresence {
 
     /// Agents whose every lease ended (their node died), each reported to one node only.
     pub async fn sweep(&self) -> Vec<(OrgId, AgentId)> {
-        let gone: Vec<String> = match self
-            .sweep
-            .key(ORGS)
-            .invoke_async(&mut self.redis.clone())
-            .await
-        {
+        let mut swept = self.sweep.prepare_invoke();
+        swept.key(self.orgs_key()).arg(&self.prefix);
+        let gone: Vec<String> = match swept.invoke_async(&mut self.redis.clone()).await {
             Ok(gone) => gone,
             Err(e) => {
                 tracing::warn!(error = %e, "presence: sweeping ended leases (Redis)");
@@ -235,8 +239,8 @@ impl Presence for RedisPresence {
         }
         let released: redis::RedisResult<i64> = self
             .release
-            .key(agent_key(agent))
-            .key(org_key(org))
+            .key(self.agent_key(agent))
+            .key(self.org_key(org))
             .arg(self.node.to_string())
             .arg(agent.to_string())
             .invoke_async(&mut self.redis.clone())
@@ -253,7 +257,7 @@ impl Presence for RedisPresence {
         }
         let mut call = self.live.prepare_invoke();
         for a in agents {
-            call.key(agent_key(*a));
+            call.key(self.agent_key(*a));
         }
         match call.invoke_async::<Vec<i64>>(&mut self.redis.clone()).await {
             Ok(live) => Ok(agents
@@ -267,24 +271,17 @@ impl Presence for RedisPresence {
     }
 
     async fn online_orgs(&self) -> anyhow::Result<HashSet<OrgId>> {
-        match self
-            .orgs
-            .key(ORGS)
-            .invoke_async::<Vec<String>>(&mut self.redis.clone())
-            .await
-        {
+        let orgs = self.orgs.key(self.orgs_key());
+        match orgs.invoke_async::<Vec<String>>(&mut self.redis.clone()).await {
             Ok(orgs) => Ok(orgs.iter().filter_map(|o| o.parse().ok()).collect()),
             Err(e) => fallback("organizations online", e, self.local.online_orgs().await?),
         }
     }
 
     async fn online_count(&self) -> anyhow::Result<u64> {
-        match self
-            .count
-            .key(ORGS)
-            .invoke_async::<u64>(&mut self.redis.clone())
-            .await
-        {
+        let mut count = self.count.prepare_invoke();
+        count.key(self.orgs_key()).arg(&self.prefix);
+        match count.invoke_async::<u64>(&mut self.redis.clone()).await {
             Ok(n) => Ok(n),
             Err(e) => fallback("agents online", e, self.local.online_count().await?),
         }

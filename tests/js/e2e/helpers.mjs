@@ -48,25 +48,31 @@ async function freePort() {
  */
 function storeArgs() {
   if (process.env.RAASEL_TEST_STORE !== 'postgres') return [];
+  return ['--database-url', freshPostgresUrl(), '--database-pool-size', '16'];
+}
+
+/** A fresh, empty schema in the PostgreSQL test database, as a URL. */
+export function freshPostgresUrl() {
   const base = process.env.RAASEL_TEST_POSTGRES;
-  if (!base) throw new Error('RAASEL_TEST_STORE=postgres needs RAASEL_TEST_POSTGRES (./scripts/test sets both)');
-  const schema = `e2e_${uniq()}`;
+  if (!base) throw new Error('RAASEL_TEST_POSTGRES is not set: these tests need PostgreSQL (./scripts/test starts one)');
+  const schema = `js_${uniq()}`;
   execFileSync('psql', [base, '-q', '-c', `CREATE SCHEMA ${schema}`], { stdio: 'pipe' });
   const sep = base.includes('?') ? '&' : '?';
-  return ['--database-url', `${base}${sep}options[search_path]=${schema}`, '--database-pool-size', '16'];
+  return `${base}${sep}options[search_path]=${schema}`;
 }
 
 /**
- * Starts a server on a free port with a fresh store and waits until `/health` answers.
- * Returns `{url, api, stop, logs}`; call `stop()` in an `after` hook.
+ * Starts a server on a free port with a fresh store (or `store`: its flags) and `args`, and waits
+ * until `/health` answers. Returns `{url, api, stop, kill, logs}`; call `stop()` in an `after`
+ * hook (`kill()` is SIGKILL).
  */
-export async function startServer({ env = {}, startTimeout = 30000 } = {}) {
+export async function startServer({ env = {}, args = [], store, startTimeout = 30000 } = {}) {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'raasel-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     RAASEL_BIN,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...storeArgs()],
+    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(store ?? storeArgs()), ...args],
     {
       // Only what the server needs: never the developer's own RAASEL_* settings.
       env: {
@@ -124,6 +130,12 @@ export async function startServer({ env = {}, startTimeout = 30000 } = {}) {
   }
 
   const api = makeApi(url);
+  async function kill() {
+    if (!exited) {
+      child.kill('SIGKILL');
+      await exitPromise;
+    }
+  }
   async function stop() {
     if (!exited) {
       child.kill('SIGTERM');
@@ -133,11 +145,11 @@ export async function startServer({ env = {}, startTimeout = 30000 } = {}) {
     }
     await rm(dataDir, { recursive: true, force: true });
   }
-  return { url, api, stop, logs: () => logs };
+  return { url, api, stop, kill, logs: () => logs };
 }
 
 /** `api(method, path, {token, body})` → `{status, body, headers}`. */
-function makeApi(base) {
+export function makeApi(base) {
   return async function api(method, p, { token, body } = {}) {
     const headers = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
