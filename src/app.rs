@@ -153,13 +153,14 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
         .with_adapter::<CustomRedisAdapter<_, PubSub>>(adapter)
         .build_layer();
     let name = &config.cluster_name;
-    let presence = RedisPresence::new(cluster.node, name, cluster.redis.clone(), config.presence_ttl);
+    let (redis, health) = (cluster.redis.clone(), cluster.health.clone());
+    let presence = RedisPresence::new(cluster.node, name, redis, health, config.presence_ttl);
     let mode = Mode {
         presence: presence.clone(),
         limits: Limits::shared(
             auth_rate,
             message_rate,
-            SharedRate::new(name, cluster.redis.clone()),
+            SharedRate::new(name, cluster.redis.clone(), cluster.health.clone()),
         ),
         cluster: Some(cluster),
     };

@@ -12,28 +12,42 @@ use redis::{AsyncCommands, PushInfo, PushKind, Value};
 use socketioxide_redis::drivers::{ChanItem, Driver, MessageStream};
 use tokio::sync::mpsc;
 
+use super::Health;
+
 type Handlers = Arc<RwLock<HashMap<String, mpsc::Sender<ChanItem>>>>;
 
 #[derive(Clone)]
 pub struct PubSub {
     conn: ConnectionManager,
     handlers: Handlers,
+    health: Health,
 }
 
 impl PubSub {
-    pub async fn connect(client: &redis::Client) -> redis::RedisResult<PubSub> {
+    pub async fn connect(client: &redis::Client, health: Health) -> redis::RedisResult<PubSub> {
         let handlers: Handlers = Arc::default();
         let sink = handlers.clone();
         let config = ConnectionManagerConfig::new()
             .set_automatic_resubscription()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_secs(1))
             .set_push_sender(move |msg: PushInfo| {
                 deliver(msg, &sink);
                 Ok::<(), std::convert::Infallible>(())
             });
         let conn = ConnectionManager::new_with_config(client.clone(), config).await?;
-        Ok(PubSub { conn, handlers })
+        Ok(PubSub {
+            conn,
+            handlers,
+            health,
+        })
+    }
+
+    /// The connection, for the health monitor's pings (which also bring it back).
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
     }
 }
 
@@ -76,7 +90,12 @@ impl Driver for PubSub {
     async fn publish(&self, chan: String, val: Vec<u8>) -> Result<(), Self::Error> {
         // A failed publish must not stop this node's own delivery: the adapter only delivers
         // locally after the publish succeeds.
-        if let Err(e) = self.conn.clone().publish::<_, _, Value>(chan, val).await {
+        let mut conn = self.conn.clone();
+        if let Err(e) = self
+            .health
+            .call(conn.publish::<_, _, Value>(chan, val))
+            .await
+        {
             metrics::counter!("raasel_cluster_publish_failures_total").increment(1);
             tracing::warn!(error = %e, "cross-node fan-out unavailable (Redis)");
         }

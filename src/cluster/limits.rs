@@ -4,15 +4,18 @@
 use redis::Script;
 use redis::aio::ConnectionManager;
 
+use super::Health;
+
 pub struct SharedRate {
     redis: ConnectionManager,
+    health: Health,
     script: Script,
     /// `<cluster name>:limit:`
     prefix: String,
 }
 
 impl SharedRate {
-    pub fn new(cluster: &str, redis: ConnectionManager) -> Self {
+    pub fn new(cluster: &str, redis: ConnectionManager, health: Health) -> Self {
         // KEYS[1]: the bucket. ARGV: ms per token, burst. Returns 0 when allowed, else the
         // milliseconds until the next token.
         let script = Script::new(
@@ -29,6 +32,7 @@ impl SharedRate {
         );
         SharedRate {
             redis,
+            health,
             script,
             prefix: format!("{cluster}:limit:"),
         }
@@ -37,12 +41,13 @@ impl SharedRate {
     /// Takes a token from `key`'s bucket of `per_minute`; `Some(seconds)` to wait when empty.
     pub async fn take(&self, key: &str, per_minute: u32) -> redis::RedisResult<Option<u64>> {
         let per_minute = per_minute.max(1);
-        let wait_ms: u64 = self
-            .script
-            .key(format!("{}{key}", self.prefix))
+        let mut take = self.script.prepare_invoke();
+        take.key(format!("{}{key}", self.prefix))
             .arg(60_000.0 / f64::from(per_minute))
-            .arg(per_minute)
-            .invoke_async(&mut self.redis.clone())
+            .arg(per_minute);
+        let wait_ms: u64 = self
+            .health
+            .call(take.invoke_async(&mut self.redis.clone()))
             .await?;
         Ok((wait_ms > 0).then(|| wait_ms.div_ceil(1000).max(1)))
     }

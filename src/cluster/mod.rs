@@ -8,6 +8,7 @@
 //! update anyway, so a session is assigned once and an agent never goes over capacity.
 
 mod driver;
+mod health;
 mod limits;
 mod presence;
 
@@ -19,6 +20,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use uuid::Uuid;
 
 pub use driver::PubSub;
+pub use health::Health;
 pub use limits::SharedRate;
 pub use presence::RedisPresence;
 
@@ -29,6 +31,7 @@ pub struct Cluster {
     pub node: Uuid,
     pub redis: ConnectionManager,
     pub pubsub: PubSub,
+    pub health: Health,
 }
 
 impl Cluster {
@@ -39,24 +42,30 @@ impl Cluster {
         let client = redis::Client::open(url.as_str()).context("reading the Redis URL")?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)));
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_secs(1));
         let redis = ConnectionManager::new_with_config(client.clone(), config)
             .await
             .context("connecting to Redis")?;
-        let pubsub = PubSub::connect(&client)
+        let health = Health::new();
+        let pubsub = PubSub::connect(&client, health.clone())
             .await
             .context("subscribing to Redis")?;
+        health.monitor(vec![redis.clone(), pubsub.connection()]);
         Ok(Cluster {
             node: Uuid::now_v7(),
             redis,
             pubsub,
+            health,
         })
     }
 
     /// Whether Redis answers now.
     pub async fn ping(&self) -> bool {
-        redis::cmd("PING")
-            .query_async::<String>(&mut self.redis.clone())
+        let (mut conn, ping) = (self.redis.clone(), redis::cmd("PING"));
+        self.health
+            .call(ping.query_async::<String>(&mut conn))
             .await
             .is_ok()
     }

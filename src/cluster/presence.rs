@@ -22,9 +22,9 @@ use redis::Script;
 use redis::aio::ConnectionManager;
 use uuid::Uuid;
 
+use super::Health;
 use crate::domain::{AgentId, OrgId};
 use crate::presence::{LocalPresence, Presence};
-
 
 /// Redis's clock in milliseconds, for every script.
 const NOW: &str = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)";
@@ -115,6 +115,7 @@ fn sweep_script() -> Script {
 
 pub struct RedisPresence {
     node: Uuid,
+    health: Health,
     /// `<cluster name>:presence:`
     prefix: String,
     redis: ConnectionManager,
@@ -129,9 +130,16 @@ pub struct RedisPresence {
 }
 
 impl RedisPresence {
-    pub fn new(node: Uuid, cluster: &str, redis: ConnectionManager, ttl: Duration) -> Arc<Self> {
+    pub fn new(
+        node: Uuid,
+        cluster: &str,
+        redis: ConnectionManager,
+        health: Health,
+        ttl: Duration,
+    ) -> Arc<Self> {
         Arc::new(RedisPresence {
             node,
+            health,
             prefix: format!("{cluster}:presence:"),
             redis,
             local: LocalPresence::default(),
@@ -163,15 +171,17 @@ impl RedisPresence {
 
     /// Takes or renews the lease on one agent; how many other nodes have them online.
     async fn renew(&self, agent: AgentId, org: OrgId) -> redis::RedisResult<i64> {
-        self.lease
+        let mut lease = self.lease.prepare_invoke();
+        lease
             .key(self.agent_key(agent))
             .key(self.org_key(org))
             .key(self.orgs_key())
             .arg(self.node.to_string())
             .arg(agent.to_string())
             .arg(org.to_string())
-            .arg(self.ttl_ms())
-            .invoke_async(&mut self.redis.clone())
+            .arg(self.ttl_ms());
+        self.health
+            .call(lease.invoke_async(&mut self.redis.clone()))
             .await
     }
 
@@ -189,7 +199,11 @@ impl RedisPresence {
     pub async fn sweep(&self) -> Vec<(OrgId, AgentId)> {
         let mut swept = self.sweep.prepare_invoke();
         swept.key(self.orgs_key()).arg(&self.prefix);
-        let gone: Vec<String> = match swept.invoke_async(&mut self.redis.clone()).await {
+        let gone: Vec<String> = match self
+            .health
+            .call(swept.invoke_async(&mut self.redis.clone()))
+            .await
+        {
             Ok(gone) => gone,
             Err(e) => {
                 tracing::warn!(error = %e, "presence: sweeping ended leases (Redis)");
@@ -237,13 +251,15 @@ impl Presence for RedisPresence {
         if !self.local.disconnect(agent).await? {
             return Ok(false);
         }
-        let released: redis::RedisResult<i64> = self
-            .release
+        let mut release = self.release.prepare_invoke();
+        release
             .key(self.agent_key(agent))
             .key(self.org_key(org))
             .arg(self.node.to_string())
-            .arg(agent.to_string())
-            .invoke_async(&mut self.redis.clone())
+            .arg(agent.to_string());
+        let released: redis::RedisResult<i64> = self
+            .health
+            .call(release.invoke_async(&mut self.redis.clone()))
             .await;
         match released {
             Ok(live) => Ok(live == 0),
@@ -259,7 +275,12 @@ impl Presence for RedisPresence {
         for a in agents {
             call.key(self.agent_key(*a));
         }
-        match call.invoke_async::<Vec<i64>>(&mut self.redis.clone()).await {
+        let mut conn = self.redis.clone();
+        match self
+            .health
+            .call(call.invoke_async::<Vec<i64>>(&mut conn))
+            .await
+        {
             Ok(live) => Ok(agents
                 .iter()
                 .zip(live)
@@ -271,8 +292,14 @@ impl Presence for RedisPresence {
     }
 
     async fn online_orgs(&self) -> anyhow::Result<HashSet<OrgId>> {
-        let orgs = self.orgs.key(self.orgs_key());
-        match orgs.invoke_async::<Vec<String>>(&mut self.redis.clone()).await {
+        let mut orgs = self.orgs.prepare_invoke();
+        orgs.key(self.orgs_key());
+        let mut conn = self.redis.clone();
+        match self
+            .health
+            .call(orgs.invoke_async::<Vec<String>>(&mut conn))
+            .await
+        {
             Ok(orgs) => Ok(orgs.iter().filter_map(|o| o.parse().ok()).collect()),
             Err(e) => fallback("organizations online", e, self.local.online_orgs().await?),
         }
@@ -281,7 +308,11 @@ impl Presence for RedisPresence {
     async fn online_count(&self) -> anyhow::Result<u64> {
         let mut count = self.count.prepare_invoke();
         count.key(self.orgs_key()).arg(&self.prefix);
-        match count.invoke_async::<u64>(&mut self.redis.clone()).await {
+        match self
+            .health
+            .call(count.invoke_async::<u64>(&mut self.redis.clone()))
+            .await
+        {
             Ok(n) => Ok(n),
             Err(e) => fallback("agents online", e, self.local.online_count().await?),
         }
