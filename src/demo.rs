@@ -19,7 +19,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         welcome_message: "Hi! Welcome to Sample. How can we help?".into(),
         ..OrgSettings::default()
     };
-    let (org, _) = accounts::create_organization(
+    let created = accounts::create_organization(
         store,
         "Sample Inc.".into(),
         DEMO_DOMAIN.into(),
@@ -28,8 +28,12 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         "john@sample.com".into(),
         DEMO_PASSWORD.into(),
     )
-    .await
-    .context("seeding demo data")?;
+    .await;
+    let (org, _) = match created {
+        // Another node of a cluster seeded it at the same moment.
+        Err(crate::error::ApiError::Conflict(_)) => return Ok(()),
+        other => other.context("seeding demo data")?,
+    };
     accounts::create_agent(
         store,
         org.id,
