@@ -16,6 +16,7 @@ mod races;
 mod sessions;
 mod shutdown;
 mod store_contract;
+mod store_failures;
 mod widget;
 
 mod cli;
