@@ -63,6 +63,27 @@ pub struct StoreArgs {
     /// Connections each server keeps to PostgreSQL.
     #[arg(long, env = "RAASEL_DATABASE_POOL_SIZE", default_value_t = 16)]
     pub database_pool_size: u32,
+    /// Apache Cassandra nodes (host or host:port, comma separated): messages are kept there,
+    /// everything else in PostgreSQL (needs --database-url).
+    #[arg(long, env = "RAASEL_CASSANDRA_CONTACT_POINTS", value_delimiter = ',')]
+    pub cassandra_contact_points: Vec<String>,
+    /// The Cassandra keyspace of the messages.
+    #[arg(long, env = "RAASEL_CASSANDRA_KEYSPACE", default_value = "raasel")]
+    pub cassandra_keyspace: String,
+    /// Replication of the keyspace when it is created: SimpleStrategy:<factor> (one data
+    /// centre) or NetworkTopologyStrategy:<dc>=<factor>,…
+    #[arg(
+        long,
+        env = "RAASEL_CASSANDRA_REPLICATION",
+        default_value = "SimpleStrategy:1"
+    )]
+    pub cassandra_replication: crate::store::cassandra::Replication,
+    /// Consistency of Cassandra reads and writes: quorum (a majority of all replicas) or
+    /// local-quorum (a majority in this data centre).
+    #[arg(long, env = "RAASEL_CASSANDRA_CONSISTENCY", default_value = "local-quorum",
+        value_parser = clap::builder::PossibleValuesParser::new(["quorum", "local-quorum"])
+            .map(|s| if s == "quorum" { scylla::statement::Consistency::Quorum } else { scylla::statement::Consistency::LocalQuorum }))]
+    pub cassandra_consistency: scylla::statement::Consistency,
 }
 
 #[derive(Debug, Clone, Args)]

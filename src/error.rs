@@ -115,6 +115,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(msg) => ApiError::Conflict(msg.into()),
             StoreError::SessionNotFound => ApiError::not_found("session"),
             StoreError::AgentNotFound => ApiError::not_found("agent"),
+            e @ StoreError::StoredElsewhere { .. } => ApiError::Internal(anyhow::Error::new(e)),
             StoreError::SessionClosed => ApiError::SessionClosed,
             StoreError::Other(e) => ApiError::Internal(e),
         }

@@ -32,11 +32,18 @@ pub const SQLITE: &[Migration] = &[
     },
 ];
 
-pub const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial schema",
-    sql: include_str!("migrations/postgres/0001_init.sql"),
-}];
+pub const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial schema",
+        sql: include_str!("migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "outbox for a message log elsewhere",
+        sql: include_str!("migrations/postgres/0002_outbox.sql"),
+    },
+];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,

@@ -3,6 +3,7 @@
 //! `MessageLog` (the messages, keyed by organization and session). `sqlite/` implements all three
 //! for the embedded mode, `postgres/` for installations that outgrow one machine.
 
+pub mod cassandra;
 mod contract;
 mod migrate;
 mod open;
@@ -32,6 +33,10 @@ pub enum StoreError {
     AgentNotFound,
     #[error("session closed")]
     SessionClosed,
+    /// Between a store and its message log elsewhere: a resend whose first send already left the
+    /// outbox for the log, at this seq (the log has it).
+    #[error("the message is in the log at seq {seq}")]
+    StoredElsewhere { seq: i64 },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::postgres::PgStore;
+use super::cassandra::{CassandraLog, CassandraSettings, Split};
+use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
 use super::{Conversations, MessageLog, Store};
 use crate::config::StoreArgs;
@@ -24,10 +25,13 @@ pub struct Stores {
 
 /// Opens the store the arguments name and applies its migrations.
 pub async fn open(args: &StoreArgs) -> anyhow::Result<Stores> {
+    if !args.cassandra_contact_points.is_empty() {
+        return open_split(args).await;
+    }
     match &args.database_url {
         Some(url) => {
             let pg = Arc::new(
-                PgStore::open(url, args.database_pool_size)
+                PgStore::open(url, args.database_pool_size, LogTarget::Here)
                     .await
                     .context("opening the PostgreSQL store")?,
             );
@@ -50,4 +54,35 @@ pub async fn open(args: &StoreArgs) -> anyhow::Result<Stores> {
             })
         }
     }
+}
+
+/// PostgreSQL for everything but the messages, which go to Cassandra.
+async fn open_split(args: &StoreArgs) -> anyhow::Result<Stores> {
+    let Some(url) = &args.database_url else {
+        anyhow::bail!(
+            "--cassandra-contact-points keeps only messages in Cassandra: it needs --database-url (PostgreSQL) for the rest"
+        );
+    };
+    let settings = CassandraSettings {
+        contact_points: args.cassandra_contact_points.clone(),
+        keyspace: args.cassandra_keyspace.clone(),
+        consistency: args.cassandra_consistency,
+    };
+    crate::store::cassandra::migrate(&settings, &args.cassandra_replication)
+        .await
+        .context("creating the Cassandra keyspace")?;
+    let pg = Arc::new(
+        PgStore::open(url, args.database_pool_size, LogTarget::Outbox)
+            .await
+            .context("opening the PostgreSQL store")?,
+    );
+    let log = Arc::new(CassandraLog::open(&settings).await?);
+    let split = Split::new(pg.clone(), log);
+    Ok(Stores {
+        store: pg.clone(),
+        conversations: split.clone(),
+        log: split,
+        shared: Some(pg),
+        name: "postgres+cassandra",
+    })
 }

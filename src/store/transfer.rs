@@ -39,7 +39,7 @@ pub async fn embedded_to_postgres(
         data_dir.display()
     );
     let from = SqliteStore::open(data_dir).await?;
-    let to = PgStore::open(url, 4).await?;
+    let to = PgStore::open(url, 4, crate::store::postgres::LogTarget::Here).await?;
     if !to.organizations().await?.is_empty() {
         bail!("the target database already holds organizations; moving needs an empty one");
     }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use raasel::config::StoreArgs;
+
 use raasel::domain::fixtures;
 use raasel::domain::ids::*;
 use raasel::domain::model::*;
@@ -18,13 +19,14 @@ struct Nodes {
     _dir: tempfile::TempDir,
 }
 
+/// The store settings of a server with its data directory in `dir`.
+fn args_in(dir: &tempfile::TempDir) -> StoreArgs {
+    raasel::config::ServeArgs::for_data_dir(dir.path().to_path_buf()).store
+}
+
 async fn sqlite() -> Nodes {
     let dir = tempfile::tempdir().unwrap();
-    let args = StoreArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-        database_pool_size: 4,
-    };
+    let args = args_in(&dir);
     Nodes {
         a: raasel::store::open(&args).await.unwrap(),
         b: raasel::store::open(&args).await.unwrap(),
@@ -34,11 +36,24 @@ async fn sqlite() -> Nodes {
 
 async fn postgres() -> Nodes {
     let dir = tempfile::tempdir().unwrap();
-    let args = StoreArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: Some(crate::support::fresh_postgres_schema().await),
-        database_pool_size: 8,
-    };
+    let mut args = args_in(&dir);
+    args.database_url = Some(crate::support::fresh_postgres_schema().await);
+    args.database_pool_size = 8;
+    Nodes {
+        a: raasel::store::open(&args).await.unwrap(),
+        b: raasel::store::open(&args).await.unwrap(),
+        _dir: dir,
+    }
+}
+
+/// PostgreSQL for the rest, the messages in Cassandra (`RAASEL_TEST_CASSANDRA`).
+async fn cassandra() -> Nodes {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = args_in(&dir);
+    args.database_url = Some(crate::support::fresh_postgres_schema().await);
+    args.database_pool_size = 8;
+    args.cassandra_contact_points = vec![crate::support::test_cassandra()];
+    args.cassandra_keyspace = crate::support::TEST_KEYSPACE.into();
     Nodes {
         a: raasel::store::open(&args).await.unwrap(),
         b: raasel::store::open(&args).await.unwrap(),
@@ -604,6 +619,14 @@ macro_rules! contract {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $test() {
                     super::$test(super::postgres().await).await;
+                }
+            )+
+        }
+        mod cassandra {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    super::$test(super::cassandra().await).await;
                 }
             )+
         }

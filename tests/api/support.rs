@@ -61,6 +61,16 @@ pub fn test_postgres() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// The Cassandra node the tests use (`RAASEL_TEST_CASSANDRA`, set by the test command).
+pub fn test_cassandra() -> String {
+    std::env::var("RAASEL_TEST_CASSANDRA").ok().filter(|c| !c.is_empty()).expect(
+        "RAASEL_TEST_CASSANDRA is not set: these tests need Apache Cassandra (./scripts/test starts one)",
+    )
+}
+
+/// The keyspace of every test (conversations of different tests are different partitions).
+pub const TEST_KEYSPACE: &str = "raasel_test";
+
 /// Whether this run of the black-box suite is on PostgreSQL (`RAASEL_TEST_STORE=postgres`, set
 /// by the test command for its second pass) rather than the embedded store.
 pub fn suite_on_postgres() -> bool {

@@ -7,9 +7,12 @@
 //! own savepoint, the changes sorted by session so that batches on different nodes take their
 //! row locks in the same order. Assignments lock an agent too, so they run in their own short
 //! transactions. Deadlocks and serialization failures are retried.
+//!
+//! Messages go to the `messages` table, or, when the message log lives elsewhere (Cassandra),
+//! to the outbox with their idempotency key: see `LogTarget`.
 
 use async_trait::async_trait;
-use sqlx::{Acquire, PgConnection, PgPool};
+use sqlx::{Acquire, PgConnection, PgPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{PgStore, rows};
@@ -78,8 +81,18 @@ fn is_retryable(e: &StoreError) -> bool {
         .is_some_and(|code| code == "40P01" || code == "40001")
 }
 
+/// Where the messages a change writes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogTarget {
+    /// The `messages` table: PostgreSQL is the message log.
+    Here,
+    /// `message_outbox` and `message_keys`: another store is the log, and takes them from the
+    /// outbox once they are committed here.
+    Outbox,
+}
+
 /// Starts the task that commits messages and closes in batches for the life of the pool.
-pub fn spawn_writer(pool: PgPool) -> mpsc::Sender<Change> {
+pub fn spawn_writer(pool: PgPool, target: LogTarget) -> mpsc::Sender<Change> {
     let (tx, mut rx) = mpsc::channel::<Change>(4096);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -98,7 +111,7 @@ pub fn spawn_writer(pool: PgPool) -> mpsc::Sender<Change> {
             // Stable: a session's changes keep their arrival order.
             changes.sort_by_key(Change::session);
             if !changes.is_empty() {
-                write_batch(&pool, changes).await;
+                write_batch(&pool, target, changes).await;
             }
             for done in flushes {
                 let _ = done.send(());
@@ -108,12 +121,12 @@ pub fn spawn_writer(pool: PgPool) -> mpsc::Sender<Change> {
     tx
 }
 
-async fn write_batch(pool: &PgPool, changes: Vec<Change>) {
+async fn write_batch(pool: &PgPool, target: LogTarget, changes: Vec<Change>) {
     metrics::histogram!("raasel_message_batch_size").record(changes.len() as f64);
     let mut attempt = 0;
     let outcome = loop {
         attempt += 1;
-        match try_batch(pool, &changes).await {
+        match try_batch(pool, target, &changes).await {
             Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
             other => break other,
         }
@@ -144,15 +157,21 @@ async fn write_batch(pool: &PgPool, changes: Vec<Change>) {
 }
 
 /// One attempt at the batch: every change in its savepoint, then one commit.
-async fn try_batch(pool: &PgPool, changes: &[Change]) -> StoreResult<Vec<Outcome>> {
+async fn try_batch(
+    pool: &PgPool,
+    target: LogTarget,
+    changes: &[Change],
+) -> StoreResult<Vec<Outcome>> {
     let mut outcomes = Vec::with_capacity(changes.len());
     let mut tx = pool.begin().await?;
     for change in changes {
         let mut savepoint = Acquire::begin(&mut *tx).await?;
         let outcome = match change {
-            Change::Append(org, msg, _) => Outcome::Append(append(&mut savepoint, *org, msg).await),
+            Change::Append(org, msg, _) => {
+                Outcome::Append(append(&mut savepoint, target, *org, msg).await)
+            }
             Change::Close(org, session, by, _) => {
-                Outcome::Close(close(&mut savepoint, *org, *session, by).await)
+                Outcome::Close(close(&mut savepoint, target, *org, *session, by).await)
             }
             Change::Flush(_) => unreachable!("flushes are taken out of batches"),
         };
@@ -207,25 +226,61 @@ async fn advance(
     Ok(rows::session(&row)?)
 }
 
-async fn append(tx: &mut PgConnection, org: OrgId, m: &NewMessage) -> StoreResult<Appended> {
-    let session = session_of(tx, org, m.session_id).await?;
-    if let Some(key) = &m.client_msg_id {
-        let existing = sqlx::query(
-            "SELECT * FROM messages WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3",
-        )
+/// The message a sender already sent with this key, if any. From the outbox, a message that
+/// already left for the log is reported as `StoredElsewhere` with its seq.
+async fn sent_before(
+    tx: &mut PgConnection,
+    target: LogTarget,
+    m: &NewMessage,
+    key: &str,
+) -> StoreResult<Option<Message>> {
+    let sql = match target {
+        LogTarget::Here => {
+            "SELECT * FROM messages WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3"
+        }
+        LogTarget::Outbox => {
+            "SELECT o.* FROM message_keys k LEFT JOIN message_outbox o
+             ON o.session_id = k.session_id AND o.seq = k.seq
+             WHERE k.session_id = $1 AND k.sender_id = $2 AND k.client_msg_id = $3"
+        }
+    };
+    let row = sqlx::query(sql)
         .bind(m.session_id.0)
         .bind(m.sender_id)
         .bind(key)
         .fetch_optional(&mut *tx)
         .await?;
-        if let Some(row) = existing {
-            return Ok(Appended {
-                message: rows::message(&row)?,
-                created: false,
-                queued: false,
-                session,
-            });
-        }
+    let Some(row) = row else { return Ok(None) };
+    if target == LogTarget::Outbox && row.try_get::<Option<uuid::Uuid>, _>("id")?.is_none() {
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT seq FROM message_keys WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3",
+        )
+        .bind(m.session_id.0)
+        .bind(m.sender_id)
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        return Err(StoreError::StoredElsewhere { seq });
+    }
+    Ok(Some(rows::message(&row)?))
+}
+
+async fn append(
+    tx: &mut PgConnection,
+    target: LogTarget,
+    org: OrgId,
+    m: &NewMessage,
+) -> StoreResult<Appended> {
+    let session = session_of(tx, org, m.session_id).await?;
+    if let Some(key) = &m.client_msg_id
+        && let Some(message) = sent_before(tx, target, m, key).await?
+    {
+        return Ok(Appended {
+            message,
+            created: false,
+            queued: false,
+            session,
+        });
     }
     if session.status == SessionStatus::Closed {
         return Err(StoreError::SessionClosed);
@@ -236,7 +291,7 @@ async fn append(tx: &mut PgConnection, org: OrgId, m: &NewMessage) -> StoreResul
         && session.queued_at.is_none();
     let session = advance(tx, session.id, now, queued).await?;
     let message = m.at(&session, now);
-    insert_message(tx, &message).await?;
+    insert_message(tx, target, &message).await?;
     Ok(Appended {
         message,
         created: true,
@@ -247,6 +302,7 @@ async fn append(tx: &mut PgConnection, org: OrgId, m: &NewMessage) -> StoreResul
 
 async fn assign(
     tx: &mut PgConnection,
+    target: LogTarget,
     org: OrgId,
     session_id: SessionId,
     agent_id: AgentId,
@@ -293,7 +349,7 @@ async fn assign(
     let text = notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name);
     let session = advance(tx, session_id, now, false).await?;
     let note = NewMessage::note(session_id, text).at(&session, now);
-    insert_message(tx, &note).await?;
+    insert_message(tx, target, &note).await?;
     Ok(Some(Assigned {
         session,
         agent,
@@ -304,6 +360,7 @@ async fn assign(
 
 async fn close(
     tx: &mut PgConnection,
+    target: LogTarget,
     org: OrgId,
     session_id: SessionId,
     by: &str,
@@ -320,18 +377,41 @@ async fn close(
         .await?;
     let session = advance(tx, session_id, now, false).await?;
     let note = NewMessage::note(session_id, notes::closed(by)).at(&session, now);
-    insert_message(tx, &note).await?;
+    insert_message(tx, target, &note).await?;
     Ok(Some(Closed { session, note }))
 }
 
-/// Writes one message at its seq; the same key written again is left as it is.
-pub async fn insert_message(tx: &mut PgConnection, m: &Message) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO messages (id, organization_id, session_id, seq, sender_type, sender_id,
+/// Writes one message at its seq where the target keeps messages; the same key written again
+/// is left as it is.
+pub async fn insert_message(
+    tx: &mut PgConnection,
+    target: LogTarget,
+    m: &Message,
+) -> StoreResult<()> {
+    let table = match target {
+        LogTarget::Here => "messages",
+        LogTarget::Outbox => {
+            if let (Some(key), Some(sender)) = (&m.client_msg_id, m.sender_id) {
+                sqlx::query(
+                    "INSERT INTO message_keys (session_id, sender_id, client_msg_id, seq)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(m.session_id.0)
+                .bind(sender)
+                .bind(key)
+                .bind(m.seq)
+                .execute(&mut *tx)
+                .await?;
+            }
+            "message_outbox"
+        }
+    };
+    sqlx::query(&format!(
+        "INSERT INTO {table} (id, organization_id, session_id, seq, sender_type, sender_id,
          sender_name, content, client_msg_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (session_id, seq) DO NOTHING",
-    )
+         ON CONFLICT (session_id, seq) DO NOTHING"
+    ))
     .bind(m.id.0)
     .bind(m.organization_id.0)
     .bind(m.session_id.0)
@@ -377,7 +457,7 @@ impl Conversations for PgStore {
         loop {
             attempt += 1;
             let mut tx = self.pool.begin().await?;
-            let result = assign(&mut tx, org, session, agent, mode).await;
+            let result = assign(&mut tx, self.log, org, session, agent, mode).await;
             let result = match result {
                 Ok(assigned) => tx.commit().await.map(|()| assigned).map_err(Into::into),
                 Err(e) => Err(e),

@@ -14,7 +14,7 @@ impl MessageLog for PgStore {
     async fn write(&self, messages: &[Message]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         for m in messages {
-            insert_message(&mut tx, m).await?;
+            insert_message(&mut tx, super::LogTarget::Here, m).await?;
         }
         tx.commit().await?;
         Ok(())

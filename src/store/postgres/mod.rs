@@ -7,9 +7,10 @@
 //! closes are committed in batches by one writer task per node (group commit: one WAL flush per
 //! batch); assignments run in their own transactions because they lock an agent as well.
 
-mod conversations;
+pub(crate) mod conversations;
 mod log;
 mod meta;
+mod outbox;
 mod rows;
 
 use std::str::FromStr;
@@ -22,14 +23,18 @@ use tokio::sync::mpsc;
 
 use super::migrate;
 
+pub use conversations::LogTarget;
+
 pub struct PgStore {
     pool: PgPool,
     changes: mpsc::Sender<conversations::Change>,
+    /// Where messages are written.
+    log: LogTarget,
 }
 
 impl PgStore {
     /// Connects with a pool of `connections` and applies migrations (once across nodes).
-    pub async fn open(url: &str, connections: u32) -> anyhow::Result<PgStore> {
+    pub async fn open(url: &str, connections: u32, log: LogTarget) -> anyhow::Result<PgStore> {
         let options = PgConnectOptions::from_str(url)
             .context("reading the PostgreSQL URL")?
             .application_name("raasel");
@@ -43,8 +48,8 @@ impl PgStore {
             let mut conn = pool.acquire().await?;
             migrate::run_postgres(&mut conn).await?;
         }
-        let changes = conversations::spawn_writer(pool.clone());
-        Ok(PgStore { pool, changes })
+        let changes = conversations::spawn_writer(pool.clone(), log);
+        Ok(PgStore { pool, changes, log })
     }
 
     /// The pool (moving an installation writes to it in bulk).
