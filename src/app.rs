@@ -136,7 +136,10 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         demo::seed(&app).await.context("seeding demo data")?;
     }
     realtime::register(&io, app.clone());
-    let router = http::router(app.clone()).layer(socket_layer);
+    let router = http::edge(
+        http::router(app.clone()).layer(socket_layer),
+        &app.config.cors_origins,
+    );
     Ok((router, app, io))
 }
 

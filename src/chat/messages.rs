@@ -59,7 +59,6 @@ impl Chat {
         if appended.queued {
             self.emit(
                 vec![Target::OrgAgents(session.organization_id)],
-                events::NEW_SESSION,
                 events::new_session(&appended.session),
             )
             .await;
@@ -89,7 +88,6 @@ impl Chat {
     async fn announce_message(&self, session: &Session, message: &Message) {
         self.emit(
             participants_and_agents(session),
-            events::NEW_MESSAGE,
             events::new_message(message),
         )
         .await;
@@ -154,14 +152,13 @@ impl Chat {
         }
         let side = who.side();
         let state = self.messages.mark(session.id, side, mark, seq).await?;
-        let (event, value) = match mark {
-            Mark::Delivered => (events::MESSAGES_DELIVERED, state.delivered_seq),
-            Mark::Read => (events::MESSAGES_READ, state.read_seq),
+        let value = match mark {
+            Mark::Delivered => state.delivered_seq,
+            Mark::Read => state.read_seq,
         };
         self.emit(
             participants(&session),
-            event,
-            events::marks(session.id, side, value),
+            events::marks(mark, session.id, side, value),
         )
         .await;
         Ok(value)

@@ -101,7 +101,6 @@ impl Chat {
         for (i, s) in queue.iter().enumerate() {
             self.emit(
                 vec![Target::Client(s.client_id)],
-                events::QUEUE_POSITION,
                 events::queue_position(s.id, i + 1),
             )
             .await;
@@ -128,7 +127,6 @@ impl Chat {
             {
                 self.emit(
                     vec![Target::Client(client.id)],
-                    events::QUEUE_POSITION,
                     events::queue_position(s.id, i + 1),
                 )
                 .await;
@@ -151,22 +149,16 @@ impl Chat {
         };
         self.append_system(session, text).await?;
         let everyone = participants_and_agents(session);
-        self.emit(
-            everyone.clone(),
-            events::AGENT_ASSIGNED,
-            events::agent_assigned(session.id, agent),
-        )
-        .await;
+        self.emit(everyone.clone(), events::agent_assigned(session.id, agent))
+            .await;
         self.emit(
             vec![Target::Agent(agent.id)],
-            events::NEW_SESSION_ASSIGNED,
             events::new_session_assigned(session, agent.id),
         )
         .await;
         if previous.is_none() {
             self.emit(
                 everyone,
-                events::SESSION_STATUS_UPDATED,
                 events::session_status_updated(session.id, SessionStatus::Active),
             )
             .await;

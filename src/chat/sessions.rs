@@ -238,7 +238,6 @@ impl Chat {
         metrics::counter!("raasel_sessions_closed_total").increment(1);
         self.emit(
             participants_and_agents(&closed),
-            events::SESSION_STATUS_UPDATED,
             events::session_status_updated(closed.id, SessionStatus::Closed),
         )
         .await;

@@ -1,6 +1,11 @@
-//! `ApiError` as an HTTP response: one exhaustive mapping from code to status.
+//! `ApiError` as an HTTP response: one exhaustive mapping from code to status, and the
+//! middleware that gives the answers the API does not write itself (the router's 405, the
+//! Socket.IO transport's refusals) the same JSON shape.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
@@ -8,10 +13,11 @@ use crate::error::ApiError;
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Validation { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Validation { .. } | ApiError::UnknownEvent => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::SessionClosed => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -32,4 +38,66 @@ impl IntoResponse for ApiError {
         }
         res
     }
+}
+
+/// Paths whose every answer is JSON: the API and the Socket.IO endpoint.
+fn speaks_json(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/") || path.starts_with("/socket.io")
+}
+
+/// Rewrites error answers that were not written as `ApiError` (an empty 405 of the router, the
+/// Socket.IO transport's own error bodies) into `{error, message}` with the matching code.
+/// Headers are kept; the router adds `Allow` to a 405 after this layer.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let json_path = speaks_json(req.uri().path());
+    let socket_io = req.uri().path().starts_with("/socket.io");
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    // The API writes its own errors as JSON already; the transport's JSON is its own format.
+    if !json_path || status.as_u16() < 400 || (is_json && !socket_io) {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let error = from_status(status, &method, body).await;
+    let mut rewritten = error.into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_LENGTH && !rewritten.headers().contains_key(name) {
+            rewritten.headers_mut().append(name, value.clone());
+        }
+    }
+    rewritten
+}
+
+/// The `ApiError` of an answer given by status only, keeping the transport's sentence if any.
+async fn from_status(status: StatusCode, method: &Method, body: Body) -> ApiError {
+    let message = transport_message(body).await;
+    match status {
+        StatusCode::UNAUTHORIZED => ApiError::unauthorized(),
+        StatusCode::FORBIDDEN => ApiError::forbidden(),
+        StatusCode::NOT_FOUND => ApiError::not_found("route"),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(method.to_string()),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
+            retry_after_secs: 1,
+        },
+        s if s.is_client_error() => ApiError::bad_request(
+            message.unwrap_or_else(|| "this request is not valid here".into()),
+        ),
+        _ => ApiError::Internal(anyhow::anyhow!(
+            "{status} without a body from the transport: {}",
+            message.unwrap_or_default()
+        )),
+    }
+}
+
+/// The sentence of an Engine.IO error body (`{"code": "1", "message": "Session ID unknown"}`).
+async fn transport_message(body: Body) -> Option<String> {
+    let bytes = axum::body::to_bytes(body, 4096).await.ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("message")?.as_str().map(str::to_owned)
 }

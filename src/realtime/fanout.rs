@@ -13,6 +13,7 @@ use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError, SocketIo};
 
 use super::rooms::{room, rooms};
+use crate::chat::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 
 pub struct SocketFanout<A: Adapter> {
@@ -27,9 +28,10 @@ impl<A: Adapter> SocketFanout<A> {
 
 #[async_trait]
 impl<A: Adapter> Fanout for SocketFanout<A> {
-    async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value) {
+    async fn emit(&self, targets: Vec<Target>, event: ServerEvent) {
+        let payload = event.payload();
         for socket in self.io.to(rooms(&targets)).sockets() {
-            send_or_drop_slow(&socket, event, &payload);
+            send_or_drop_slow(&socket, event.name(), &payload);
         }
     }
 
@@ -39,21 +41,21 @@ impl<A: Adapter> Fanout for SocketFanout<A> {
         }
     }
 
-    async fn emit_except(
-        &self,
-        targets: Vec<Target>,
-        except: Target,
-        event: &'static str,
-        payload: Value,
-    ) {
+    async fn emit_except(&self, targets: Vec<Target>, except: Target, event: ServerEvent) {
+        let payload = event.payload();
         for socket in self.io.to(rooms(&targets)).except(room(except)).sockets() {
-            send_or_drop_slow(&socket, event, &payload);
+            send_or_drop_slow(&socket, event.name(), &payload);
         }
     }
 }
 
+/// Emits one event to one socket; a full buffer disconnects the socket.
+pub fn emit_to<A: Adapter>(socket: &SocketRef<A>, event: &ServerEvent) {
+    send_or_drop_slow(socket, event.name(), &event.payload());
+}
+
 /// Emits to one socket; a full buffer disconnects the socket.
-pub fn send_or_drop_slow<A: Adapter>(socket: &SocketRef<A>, event: &'static str, payload: &Value) {
+fn send_or_drop_slow<A: Adapter>(socket: &SocketRef<A>, event: &'static str, payload: &Value) {
     match socket.emit(event, payload) {
         Ok(()) => metrics::counter!("raasel_socket_events_sent_total").increment(1),
         Err(SendError::Socket(SocketError::InternalChannelFull)) => disconnect_slow(socket.clone()),

@@ -2,9 +2,10 @@
 //! queue per socket whose worker runs the same actions as the REST API.
 
 mod actions;
+pub mod asyncapi;
 mod connect;
 pub mod fanout;
-mod payloads;
+pub mod payloads;
 mod reply;
 pub mod rooms;
 mod typing;
@@ -18,20 +19,6 @@ use crate::app::App;
 
 pub use fanout::SocketFanout;
 pub use typing::Typing;
-
-/// Client→server events; each is answered by an ack or an `error` event.
-pub const EVENTS: &[&str] = &[
-    "join_organization",
-    "send_message",
-    "typing_start",
-    "typing_stop",
-    "get_session_history",
-    "mark_delivered",
-    "mark_read",
-    "assign_agent",
-    "update_session_status",
-    "update_agent_status",
-];
 
 /// Installs the default namespace: authentication middleware, then the connect handler.
 pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, app: App) {

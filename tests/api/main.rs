@@ -12,7 +12,10 @@ mod sessions;
 mod widget;
 
 mod cli;
+mod cors;
 mod realtime_access;
 mod realtime_chat;
+mod realtime_fuzz;
+mod realtime_protocol;
 mod realtime_queue;
 mod tls;
