@@ -33,7 +33,10 @@ fn main() {
 }
 
 fn npm(dir: &Path, args: &[&str]) {
-    println!("cargo:warning=building the web front end: npm {}", args.join(" "));
+    println!(
+        "cargo:warning=building the web front end: npm {}",
+        args.join(" ")
+    );
     let status = Command::new("npm").args(args).current_dir(dir).status();
     match status {
         Ok(s) if s.success() => {}

@@ -4,13 +4,12 @@
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
-use axum::serve::ListenerExt;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::PrometheusHandle;
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 
@@ -21,8 +20,8 @@ use crate::limits::Limits;
 use crate::presence::LocalPresence;
 use crate::realtime::{self, SocketFanout, Typing};
 use crate::store::Store;
-use crate::store::sqlite::SqliteStore;
-use crate::{demo, http, tls};
+use crate::store::sqlite::{DataDirLock, SqliteStore};
+use crate::{demo, http, server, tls};
 
 /// Everything a request or socket handler needs.
 pub struct AppState {
@@ -34,6 +33,11 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub metrics: PrometheusHandle,
     pub web: http::web::WebFiles,
+    /// Set when shutdown begins; `/ready` then answers 503.
+    pub draining: std::sync::atomic::AtomicBool,
+    pub account_sockets: realtime::AccountSockets,
+    /// The embedded store's directory, held by this server alone until it has stopped.
+    data_dir_lock: std::sync::Mutex<Option<DataDirLock>>,
 }
 
 #[derive(Clone)]
@@ -54,6 +58,16 @@ pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<SqliteStore>> {
         );
     }
     Ok(Arc::new(SqliteStore::open(&args.data_dir).await?))
+}
+
+/// Takes the embedded store's data directory for this server.
+fn lock_data_dir(args: &StoreArgs) -> anyhow::Result<Option<DataDirLock>> {
+    if args.database_url.is_some() {
+        return Ok(None);
+    }
+    crate::store::sqlite::create_private_dir(&args.data_dir)
+        .with_context(|| format!("creating data directory {}", args.data_dir.display()))?;
+    DataDirLock::acquire(&args.data_dir).map(Some)
 }
 
 /// The configured token secret, or one generated once and kept in the data directory.
@@ -79,19 +93,6 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(content.as_bytes())
 }
 
-/// One Prometheus recorder per process.
-fn metrics_handle() -> PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
-            let handle = recorder.handle();
-            let _ = metrics::set_global_recorder(recorder);
-            handle
-        })
-        .clone()
-}
-
 /// Builds the router (REST, Socket.IO) and the shared state.
 pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)> {
     if config.redis_url.is_some() {
@@ -99,17 +100,27 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
             "REDIS_URL is set, but this build runs only in-process fan-out and presence; unset it"
         );
     }
+    let lock = lock_data_dir(&config.store)?;
     let store = open_store(&config.store).await?;
+    store
+        .ping()
+        .await
+        .context("the store does not accept writes")?;
     let tokens = Tokens::new(&token_secret(&config)?);
+    let sockets = &config.sockets;
     let (socket_layer, io) = SocketIo::builder()
         .max_payload(http::MAX_BODY_BYTES as u64)
-        .max_buffer_size(256)
+        .max_buffer_size(sockets.buffer)
+        .ping_interval(sockets.ping_interval)
+        .ping_timeout(sockets.ping_timeout)
         .build_layer();
+    let account_sockets = realtime::AccountSockets::new(sockets.max_sockets_per_account);
     let fanout = Arc::new(SocketFanout::new(io.clone()));
     let limits = Arc::new(Limits::new(
         config.auth_rate_per_minute,
         config.message_rate_per_minute,
     ));
+    crate::limits::prune_periodically(&limits, Duration::from_secs(30));
     let chat = Arc::new(Chat::new(
         store.clone(),
         store.clone(),
@@ -129,15 +140,21 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         typing,
         tokens,
         limits,
-        metrics: metrics_handle(),
+        metrics: crate::telemetry::metrics::handle(),
         web,
+        draining: Default::default(),
+        account_sockets,
+        data_dir_lock: std::sync::Mutex::new(lock),
     }));
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;
     }
     realtime::register(&io, app.clone());
     let router = http::edge(
-        http::router(app.clone()).layer(socket_layer),
+        http::guard_bodies(
+            http::router(app.clone()).layer(socket_layer),
+            app.config.connections.body_timeout,
+        ),
         &app.config.cors_origins,
     );
     Ok((router, app, io))
@@ -156,7 +173,8 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, closes sockets, and waits for in-flight requests.
+    /// Stops as on SIGTERM: stops accepting, answers requests in flight, closes sockets,
+    /// finishes writes.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -165,21 +183,26 @@ impl Running {
     }
 }
 
+/// Binds the configured address (`host:port`; a name is resolved).
+async fn bind(listen: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))
+}
+
 /// Binds `config.listen` and serves in the background.
 pub async fn spawn(config: ServeArgs) -> anyhow::Result<Running> {
-    let listener = TcpListener::bind(config.listen).await?;
+    let listener = bind(&config.listen).await?;
     let addr = listener.local_addr()?;
     let tls = tls_acceptor(&config)?;
     let (router, app, io) = build(config).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let flush = app.clone();
+    let serving = app.clone();
     let task = tokio::spawn(async move {
-        let served = serve_on(listener, router, io, tls, async {
+        serve_until(listener, router, &serving, io, tls, async {
             let _ = rx.await;
         })
-        .await;
-        finish_writes(&flush).await;
-        served
+        .await
     });
     Ok(Running {
         addr,
@@ -189,36 +212,82 @@ pub async fn spawn(config: ServeArgs) -> anyhow::Result<Running> {
     })
 }
 
-/// Serves until `shutdown` resolves, then closes every socket and drains requests. With TLS
-/// configured, connections are TLS streams.
-pub async fn serve_on(
+/// Serves until `shutdown` resolves, then drains: `/ready` answers 503 for the configured
+/// delay while requests are still served, then the listener stops accepting, requests in
+/// flight are answered, sockets are closed (clients reconnect elsewhere) and accepted writes
+/// are committed; all within the grace period.
+pub async fn serve_until(
     listener: TcpListener,
     router: Router,
+    app: &App,
     io: SocketIo,
     tls: Option<tokio_rustls::TlsAcceptor>,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let shutdown = async move {
-        shutdown.await;
-        tracing::info!("shutting down: closing sockets");
-        io.close().await;
+    let c = &app.config.connections;
+    let listener_rules = server::ConnectionRules {
+        max_connections: server::connection_cap(c.max_connections),
+        header_timeout: c.header_timeout,
+        write_timeout: c.write_timeout,
+        handshake_timeout: c.header_timeout,
     };
-    match tls {
-        None => {
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }
-        Some(acceptor) => {
-            // `tap_io` gives the TLS listener the peer-address connect info.
-            let listener = tls::TlsListener::new(listener, acceptor)?.tap_io(|_| {});
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }
+    tracing::info!(
+        max_connections = listener_rules.max_connections,
+        "accepting connections"
+    );
+    let metrics = match &app.config.metrics_listen {
+        Some(addr) => Some(serve_metrics(app, addr, listener_rules.clone()).await?),
+        None => None,
+    };
+    let http = Arc::new(server::Listener::new(listener_rules));
+    let accepting = {
+        let http = http.clone();
+        tokio::spawn(async move { http.accept_loop(listener, router, tls).await })
+    };
+    shutdown.await;
+    if let Some(metrics) = metrics {
+        metrics.stop();
     }
-    .context("serving HTTP")
+    app.draining
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let delay = app.config.shutdown_delay;
+    if !delay.is_zero() {
+        tracing::info!(?delay, "shutting down: not ready, still serving");
+        tokio::time::sleep(delay).await;
+    }
+    tracing::info!("shutting down: answering requests in flight, closing sockets");
+    http.stop();
+    let _ = accepting.await;
+    let grace = app.config.shutdown_grace;
+    let (answered, ()) = tokio::join!(http.drained(grace), io.close());
+    if !answered {
+        tracing::warn!(?grace, "requests still in flight after the grace period");
+    }
+    finish_writes(app).await;
+    // Another server may use the directory from now on.
+    drop(
+        app.data_dir_lock
+            .lock()
+            .expect("data directory lock")
+            .take(),
+    );
+    Ok(())
+}
+
+/// Serves `/metrics` on its own address until stopped.
+async fn serve_metrics(
+    app: &App,
+    addr: &str,
+    mut rules: server::ConnectionRules,
+) -> anyhow::Result<Arc<server::Listener>> {
+    let listener = bind(addr).await.context("the metrics address")?;
+    tracing::info!(addr = %listener.local_addr()?, "metrics listening");
+    rules.max_connections = 64;
+    let metrics = Arc::new(server::Listener::new(rules));
+    let serving = metrics.clone();
+    let router = http::metrics_router(app.clone());
+    tokio::spawn(async move { serving.accept_loop(listener, router, None).await });
+    Ok(metrics)
 }
 
 /// The TLS acceptor when `--tls-cert` and `--tls-key` are given.
@@ -231,21 +300,39 @@ fn tls_acceptor(config: &ServeArgs) -> anyhow::Result<Option<tokio_rustls::TlsAc
 
 /// Runs the server in the foreground until SIGINT or SIGTERM.
 pub async fn run(config: ServeArgs) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("binding {}", config.listen))?;
-    let demo = config.demo;
+    let listener = bind(&config.listen).await?;
     let tls = tls_acceptor(&config)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let (router, app, io) = build(config).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, scheme, "raasel listening");
-    if demo {
-        tracing::info!("demo: organization sample.com, admin john@sample.com / password123");
+    announce(&app, scheme, addr);
+    serve_until(listener, router, &app, io, tls, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Logs where the server is and what to open.
+fn announce(app: &App, scheme: &str, addr: SocketAddr) {
+    let host = if addr.ip().is_unspecified() {
+        "localhost".to_string()
+    } else {
+        addr.to_string()
+            .rsplit_once(':')
+            .map(|(h, _)| h.to_string())
+            .unwrap_or_default()
+    };
+    let base = format!("{scheme}://{host}:{}", addr.port());
+    let data_dir = std::path::absolute(&app.config.store.data_dir)
+        .unwrap_or_else(|_| app.config.store.data_dir.clone());
+    tracing::info!(%addr, data_dir = %data_dir.display(), "raasel listening");
+    tracing::info!("agent console:   {base}/console/");
+    tracing::info!("customer app:    {base}/");
+    if app.config.demo {
+        tracing::info!("demo page:       {base}/demo  (widget of sample.com)");
+        tracing::info!(
+            "demo sign-in:    john@sample.com / password123 (console), alice@example.com / password123 (app)"
+        );
     }
-    let served = serve_on(listener, router, io, tls, shutdown_signal()).await;
-    finish_writes(&app).await;
-    served
 }
 
 /// Waits for messages already handed to the store to be committed.

@@ -33,8 +33,7 @@ pub async fn create_organization(args: CreateOrganizationArgs) -> anyhow::Result
             input::password(Some(&args.admin_password)),
         )?,
     )
-    .await
-    .map_err(|e| anyhow!("{e}"))?;
+    .await?;
     println!(
         "organization {} ({}) created; admin {} ({})",
         org.domain, org.id, admin.email, admin.id
@@ -59,8 +58,7 @@ pub async fn create_agent(args: CreateAgentArgs) -> anyhow::Result<()> {
         role,
         None,
     )
-    .await
-    .map_err(|e| anyhow!("{e}"))?;
+    .await?;
     println!(
         "agent {} ({}) created in {} as {}",
         agent.email, agent.id, org.domain, agent.role

@@ -1,10 +1,11 @@
 //! Command line and environment. Every setting has a flag and a `RAASEL_*` (or conventional)
 //! environment variable; `raasel serve --help` lists them.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -13,6 +14,15 @@ use clap::{Args, Parser, Subcommand};
     about = "Self-hosted, multi-tenant customer-support chat"
 )]
 pub struct Cli {
+    /// Log line format on stderr: `text`, or `json` (one object per line).
+    #[arg(
+        long,
+        global = true,
+        env = "RAASEL_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: crate::telemetry::logs::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,9 +53,10 @@ pub struct StoreArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Address and port to listen on.
-    #[arg(long, env = "RAASEL_LISTEN", default_value = "0.0.0.0:8080")]
-    pub listen: SocketAddr,
+    /// Address to listen on: `host:port` (a name or an IP address) or a bare port (all
+    /// interfaces).
+    #[arg(long, env = "RAASEL_LISTEN", default_value = "0.0.0.0:8080", value_parser = parse_listen)]
+    pub listen: String,
     /// Redis URL for cross-node fan-out, presence and rate limits (cluster mode).
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
@@ -55,8 +66,9 @@ pub struct ServeArgs {
     /// Token of the platform operator (lists and deletes organizations); unset disables it.
     #[arg(long, env = "RAASEL_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
-    /// Seed the demo organization `sample.com` and serve the demo page.
-    #[arg(long, env = "RAASEL_DEMO")]
+    /// Seed the demo organization `sample.com` and serve the demo page at `/demo`.
+    /// (Environment: true/false, 1/0, yes/no, on/off.)
+    #[arg(long, env = "RAASEL_DEMO", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub demo: bool,
     /// PEM certificate chain for built-in TLS (with --tls-key).
     #[arg(long, env = "RAASEL_TLS_CERT", requires = "tls_key")]
@@ -64,11 +76,15 @@ pub struct ServeArgs {
     /// PEM private key for built-in TLS (with --tls-cert).
     #[arg(long, env = "RAASEL_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
-    #[arg(long, env = "RAASEL_TRUST_PROXY")]
-    pub trust_proxy: bool,
-    /// Origins allowed by CORS on the API, comma separated (widget routes allow any origin).
-    #[arg(long, env = "RAASEL_CORS_ORIGINS", value_delimiter = ',')]
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as addresses or CIDR ranges, comma
+    /// separated (e.g. `127.0.0.1,10.0.0.0/8`). The client address is then the right-most
+    /// forwarded address that is not one of these proxies. Empty: the peer address is used.
+    #[arg(long, env = "RAASEL_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Origins allowed by CORS on the API, comma separated, each `scheme://host[:port]` (e.g.
+    /// `https://shop.example`, `http://localhost:3000`); a trailing slash is dropped. `*` is
+    /// not accepted (tokens would be usable from any site).
+    #[arg(long, env = "RAASEL_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
     /// Logins, signups and registrations allowed per minute per IP address and per account.
     #[arg(long, env = "RAASEL_AUTH_RATE_PER_MINUTE", default_value_t = 30)]
@@ -86,21 +102,128 @@ pub struct ServeArgs {
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
+    /// Require `Authorization: Bearer <token>` on `/metrics`.
+    #[arg(long, env = "RAASEL_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` on this address (`host:port` or a port) instead of the main one, e.g. a
+    /// port reachable only from the monitoring network.
+    #[arg(long, env = "RAASEL_METRICS_LISTEN", value_parser = parse_listen)]
+    pub metrics_listen: Option<String>,
+    /// Password hashes computed at once (each takes ~19 MiB for a moment); more wait their
+    /// turn. Default: the number of CPUs.
+    #[arg(long, env = "RAASEL_PASSWORD_HASHES", default_value_t = default_hashes())]
+    pub password_hashes: usize,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
+    #[command(flatten)]
+    pub sockets: SocketArgs,
+    /// On SIGTERM/SIGINT, keep serving this long with `/ready` answering 503, so a load
+    /// balancer stops sending new clients before the listener closes.
+    #[arg(long, env = "RAASEL_SHUTDOWN_DELAY", default_value = "0s", value_parser = humantime::parse_duration)]
+    pub shutdown_delay: Duration,
+    /// Longest wait for requests in flight to be answered during shutdown.
+    #[arg(long, env = "RAASEL_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_grace: Duration,
+}
+
+/// Bounds on connections: how many, and how long a client may take.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Connections served at once (HTTP and WebSocket); more are refused with 503. Lowered
+    /// automatically to fit the process's file descriptor limit.
+    #[arg(long, env = "RAASEL_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Time a client has to send a request's headers; also the longest an idle kept-alive
+    /// connection stays open (e.g. `10s`, `500ms`).
+    #[arg(long, env = "RAASEL_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body.
+    #[arg(long, env = "RAASEL_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub body_timeout: Duration,
+    /// A connection whose client accepts no data for this long is closed (a client that
+    /// stopped reading).
+    #[arg(long, env = "RAASEL_WRITE_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub write_timeout: Duration,
+}
+
+fn default_hashes() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Bounds on Socket.IO connections.
+#[derive(Debug, Clone, Args)]
+pub struct SocketArgs {
+    /// Sockets one account (agent, customer or visitor) may have open at once.
+    #[arg(long, env = "RAASEL_MAX_SOCKETS_PER_ACCOUNT", default_value_t = 20)]
+    pub max_sockets_per_account: usize,
+    /// Packets waiting to be sent to one socket; a socket whose queue is full has stopped
+    /// reading and is dropped. With the 64 KiB event limit this bounds what one socket pins.
+    #[arg(long, env = "RAASEL_SOCKET_BUFFER", default_value_t = 128)]
+    pub buffer: usize,
+    /// How often the server pings each socket.
+    #[arg(long = "socket-ping-interval", env = "RAASEL_SOCKET_PING_INTERVAL", default_value = "25s", value_parser = humantime::parse_duration)]
+    pub ping_interval: Duration,
+    /// How long a socket has to answer a ping before it is closed.
+    #[arg(long = "socket-ping-timeout", env = "RAASEL_SOCKET_PING_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub ping_timeout: Duration,
+}
+
+/// An address (a single-host network) or a CIDR range.
+fn parse_network(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is not an IP address or CIDR range (e.g. 10.0.0.0/8)"))
+}
+
+/// A browser origin, normalised: lower-case scheme and host, no trailing slash, no path.
+fn parse_origin(s: &str) -> Result<String, String> {
+    let s = s.trim().trim_end_matches('/');
+    let invalid = || {
+        format!("{s:?} is not an origin: expected scheme://host[:port], e.g. https://shop.example")
+    };
+    let (scheme, rest) = s.split_once("://").ok_or_else(invalid)?;
+    let scheme = scheme.to_ascii_lowercase();
+    let valid_host = !rest.is_empty()
+        && !rest.contains(['/', '?', '#', '@', '*', ' '])
+        && rest
+            .rsplit_once(':')
+            .is_none_or(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok());
+    if !matches!(scheme.as_str(), "http" | "https") || !valid_host {
+        return Err(invalid());
+    }
+    Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
+}
+
+/// `host:port`, or a bare port meaning every interface.
+fn parse_listen(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.parse::<u16>().is_ok() {
+        return Ok(format!("0.0.0.0:{s}"));
+    }
+    match s.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(s.to_string()),
+        _ => Err("expected host:port (e.g. 0.0.0.0:8080, localhost:9000) or a port (9000)".into()),
+    }
 }
 
 impl ServeArgs {
-    /// The settings a test server uses: loopback, port 0, everything else default.
+    /// The settings a test server uses: loopback, port 0, everything else default. The
+    /// environment is not read, so a developer's own `RAASEL_*` settings cannot leak in.
     pub fn for_data_dir(data_dir: PathBuf) -> Self {
-        let mut args = Cli::parse_from(["raasel", "serve", "--listen", "127.0.0.1:0"]);
-        let Command::Serve(ref mut serve) = args.command else {
+        let command = Cli::command()
+            .mut_subcommand("serve", |serve| serve.mut_args(|arg| arg.env(None::<&str>)));
+        let matches = command
+            .try_get_matches_from(["raasel", "serve", "--listen", "127.0.0.1:0"])
+            .expect("default settings parse");
+        let Command::Serve(mut serve) = Cli::from_arg_matches(&matches)
+            .expect("default settings")
+            .command
+        else {
             unreachable!()
         };
         serve.store.data_dir = data_dir;
-        serve.store.database_url = None;
-        serve.redis_url = None;
-        serve.jwt_secret = None;
-        serve.operator_token = None;
-        serve.clone()
+        serve
     }
 }
 
@@ -138,4 +261,51 @@ pub struct CreateAgentArgs {
     /// agent, supervisor or admin.
     #[arg(long, default_value = "agent")]
     pub role: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_validated_and_normalised() {
+        assert_eq!(
+            parse_origin("https://Shop.example/").unwrap(),
+            "https://shop.example"
+        );
+        assert_eq!(
+            parse_origin(" http://localhost:3000 ").unwrap(),
+            "http://localhost:3000"
+        );
+        for bad in [
+            "*",
+            "shop.example",
+            "https://shop.example/path",
+            "ftp://x",
+            "https://",
+            "https://a:b",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn listen_takes_a_port_or_host_and_port() {
+        assert_eq!(parse_listen("9000").unwrap(), "0.0.0.0:9000");
+        assert_eq!(parse_listen("localhost:9000").unwrap(), "localhost:9000");
+        assert_eq!(parse_listen("[::1]:9000").unwrap(), "[::1]:9000");
+        assert!(parse_listen("localhost").is_err());
+        assert!(parse_listen(":9000").is_err());
+    }
+
+    #[test]
+    fn proxies_are_addresses_or_ranges() {
+        assert!(
+            parse_network("10.0.0.0/8")
+                .unwrap()
+                .contains(&"10.2.3.4".parse::<std::net::IpAddr>().unwrap())
+        );
+        assert_eq!(parse_network("127.0.0.1").unwrap().prefix_len(), 32);
+        assert!(parse_network("proxy.local").is_err());
+    }
 }

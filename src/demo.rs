@@ -1,6 +1,8 @@
 //! Demo data for `raasel serve --demo`: the organization `sample.com` with two agents and a
 //! customer account. Seeding is skipped when `sample.com` already exists.
 
+use anyhow::Context;
+
 use crate::accounts;
 use crate::app::App;
 use crate::domain::model::{OrgSettings, Role};
@@ -27,7 +29,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         DEMO_PASSWORD.into(),
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .context("seeding demo data")?;
     accounts::create_agent(
         store,
         org.id,
@@ -38,7 +40,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         None,
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .context("seeding demo data")?;
     accounts::register_client(
         store,
         "alice".into(),
@@ -46,7 +48,7 @@ pub async fn seed(app: &App) -> anyhow::Result<()> {
         DEMO_PASSWORD.into(),
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .context("seeding demo data")?;
     tracing::info!("demo data seeded");
     Ok(())
 }

@@ -70,6 +70,25 @@ pub struct ErrorBody {
     pub fields: Option<BTreeMap<String, String>>,
 }
 
+impl ErrorCode {
+    /// The code as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::SessionClosed => "session_closed",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::UnknownEvent => "unknown_event",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
 impl ApiError {
     /// The stable code clients switch on.
     pub fn code(&self) -> ErrorCode {
@@ -173,5 +192,17 @@ pub trait AccessExt {
 impl AccessExt for Result<(), Denied> {
     fn or_deny(self, what: &str) -> ApiResult<()> {
         self.map_err(|d| ApiError::denied(d, what))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn codes_are_sent_as_their_text() {
+        for code in [ErrorCode::MethodNotAllowed, ErrorCode::UnknownEvent, ErrorCode::Internal] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

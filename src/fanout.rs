@@ -16,6 +16,8 @@ pub enum Target {
     Agent(AgentId),
     /// Every socket of one client.
     Client(ClientId),
+    /// Every socket of the organization's widget visitors.
+    OrgVisitors(OrgId),
     /// Sockets that joined the session's room (watchers).
     SessionRoom(SessionId),
 }

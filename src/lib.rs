@@ -14,5 +14,7 @@ pub mod http;
 pub mod limits;
 pub mod presence;
 pub mod realtime;
+pub mod server;
 pub mod store;
+pub mod telemetry;
 pub mod tls;

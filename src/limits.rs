@@ -55,4 +55,36 @@ impl Limits {
     pub fn message(&self, sender: Uuid) -> ApiResult<()> {
         check(&self.messages_per_sender, &sender)
     }
+
+    /// Forgets every key whose budget is full again (it would behave as new anyway), so the
+    /// maps hold only the keys active within the last minute. Run periodically.
+    pub fn prune(&self) {
+        self.auth_per_ip.retain_recent();
+        self.auth_per_ip.shrink_to_fit();
+        self.auth_per_account.retain_recent();
+        self.auth_per_account.shrink_to_fit();
+        self.messages_per_sender.retain_recent();
+        self.messages_per_sender.shrink_to_fit();
+    }
+
+    /// Keys held across all limiters.
+    pub fn keys(&self) -> usize {
+        self.auth_per_ip.len() + self.auth_per_account.len() + self.messages_per_sender.len()
+    }
+}
+
+/// Prunes the limiters every `period` for as long as they exist.
+pub fn prune_periodically(limits: &std::sync::Arc<Limits>, period: std::time::Duration) {
+    let limits = std::sync::Arc::downgrade(limits);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(limits) = limits.upgrade() else {
+                return;
+            };
+            limits.prune();
+        }
+    });
 }

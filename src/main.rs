@@ -2,19 +2,18 @@
 
 use clap::Parser;
 use raasel::config::{Cli, Command};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        // Logs to stderr; stdout carries the admin commands' answers.
-        .with_writer(std::io::stderr)
-        .init();
-    match Cli::parse().command {
-        Command::Serve(args) => raasel::app::run(args).await,
+    raasel::server::return_large_allocations();
+    let cli = Cli::parse();
+    // Logs go to stderr; stdout carries the admin commands' answers.
+    raasel::telemetry::logs::init(cli.log_format);
+    match cli.command {
+        Command::Serve(args) => {
+            raasel::auth::set_hash_concurrency(args.password_hashes);
+            raasel::app::run(args).await
+        }
         Command::Migrate(args) => raasel::cli::migrate(args).await,
         Command::CreateOrganization(args) => raasel::cli::create_organization(args).await,
         Command::CreateAgent(args) => raasel::cli::create_agent(args).await,

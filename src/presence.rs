@@ -18,6 +18,8 @@ pub trait Presence: Send + Sync + 'static {
     async fn online(&self, agents: &[AgentId]) -> anyhow::Result<HashSet<AgentId>>;
     /// Organizations with at least one online agent.
     async fn online_orgs(&self) -> anyhow::Result<HashSet<OrgId>>;
+    /// How many agents are online (for metrics).
+    async fn online_count(&self) -> anyhow::Result<u64>;
 }
 
 /// Presence of this process's sockets.
@@ -63,6 +65,10 @@ impl Presence for LocalPresence {
     async fn online_orgs(&self) -> anyhow::Result<HashSet<OrgId>> {
         let sockets = self.sockets.lock().expect("presence lock");
         Ok(sockets.values().map(|(org, _)| *org).collect())
+    }
+
+    async fn online_count(&self) -> anyhow::Result<u64> {
+        Ok(self.sockets.lock().expect("presence lock").len() as u64)
     }
 }
 

@@ -10,8 +10,19 @@ use crate::store::Store;
 /// Verifies the token and loads the account it names; a revoked token (older version, deleted
 /// account, moved organization) is refused like an invalid one.
 pub async fn authenticate(tokens: &Tokens, store: &dyn Store, token: &str) -> ApiResult<Identity> {
+    authenticate_until(tokens, store, token)
+        .await
+        .map(|(who, _)| who)
+}
+
+/// Like `authenticate`, also telling when the token expires (Unix seconds).
+pub async fn authenticate_until(
+    tokens: &Tokens,
+    store: &dyn Store,
+    token: &str,
+) -> ApiResult<(Identity, i64)> {
     let claims = tokens.verify(token).ok_or_else(ApiError::unauthorized)?;
-    match claims.kind {
+    let identity = match claims.kind {
         Kind::Agent => store
             .agent(AgentId(claims.sub))
             .await?
@@ -25,7 +36,8 @@ pub async fn authenticate(tokens: &Tokens, store: &dyn Store, token: &str) -> Ap
             })
             .map(Identity::Client),
     }
-    .ok_or_else(ApiError::unauthorized)
+    .ok_or_else(ApiError::unauthorized)?;
+    Ok((identity, claims.exp))
 }
 
 pub fn agent_token(tokens: &Tokens, a: &Agent) -> String {

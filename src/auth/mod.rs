@@ -5,6 +5,18 @@ mod identity;
 mod passwords;
 mod tokens;
 
-pub use identity::{agent_token, authenticate, client_token};
-pub use passwords::{hash_password, verify_password, verify_password_or_dummy};
+pub use identity::{agent_token, authenticate, authenticate_until, client_token};
+pub use passwords::{
+    hash_password, set_hash_concurrency, verify_password, verify_password_or_dummy,
+};
 pub use tokens::{Claims, Kind, TOKEN_TTL_SECS, Tokens};
+
+/// Compares two secrets in constant time (for their common length).
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}

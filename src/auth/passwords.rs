@@ -1,13 +1,45 @@
-//! Argon2id hashing. Hashing is deliberately slow, so it runs on the blocking pool.
+//! Argon2id hashing. Hashing is deliberately slow and takes ~19 MiB of memory each, so it runs
+//! on the blocking pool, at most a fixed number at a time (the rest wait their turn): a burst of
+//! logins costs time, never unbounded memory.
+
+use std::sync::OnceLock;
 
 use anyhow::{Context, anyhow};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::rngs::OsRng;
+use tokio::sync::Semaphore;
+
+static HASHING: OnceLock<Semaphore> = OnceLock::new();
+
+/// Sets how many hashes may run at once in this process (first call wins; the default is the
+/// number of CPUs).
+pub fn set_hash_concurrency(n: usize) {
+    let _ = HASHING.set(Semaphore::new(n.max(1)));
+}
+
+fn hashing() -> &'static Semaphore {
+    HASHING
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
+
+/// Runs one hash computation when a slot is free.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    let _slot = hashing()
+        .acquire()
+        .await
+        .context("password hashing slots")?;
+    metrics::gauge!("raasel_password_hashes_running").increment(1.0);
+    let result = tokio::task::spawn_blocking(work).await;
+    metrics::gauge!("raasel_password_hashes_running").decrement(1.0);
+    result.context("password hashing task")?
+}
 
 /// Hashes a password into a PHC string.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -15,19 +47,17 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
             .map_err(|e| anyhow!("hashing password: {e}"))
     })
     .await
-    .context("password hashing task")?
 }
 
 /// Whether `password` matches the stored PHC string.
 pub async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| anyhow!("stored hash: {e}"))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .context("password verification task")?
 }
 
 /// Verifies against `hash`, or against a throw-away hash when there is none, so that an unknown

@@ -38,6 +38,7 @@ impl Chat {
         self.store
             .set_agent_password(agent.id, hash, Utc::now())
             .await?;
+        tracing::info!(agent = %agent.id, org = %agent.organization_id, "password changed; earlier tokens revoked");
         self.fanout.disconnect(Target::Agent(agent.id)).await;
         Ok(())
     }
@@ -61,6 +62,7 @@ impl Chat {
             .await?
             .ok_or_else(|| ApiError::not_found("agent"))?;
         let updated = self.with_online(updated).await?;
+        tracing::info!(agent = %updated.id, %status, by = %actor.id, "agent status changed");
         self.announce_agent_status(&updated).await;
         if status == AgentStatus::Active {
             self.drain_queue(updated.organization_id).await?;
@@ -114,6 +116,7 @@ impl Chat {
             .delete_agent(target.organization_id, target.id, Utc::now())
             .await?;
         self.fanout.disconnect(Target::Agent(target.id)).await;
+        tracing::info!(agent = %target.id, org = %target.organization_id, by = %actor.id, requeued = requeued.len(), "agent deleted");
         for id in requeued {
             let Some(s) = self.store.session(id).await? else {
                 continue;

@@ -31,6 +31,7 @@ impl Chat {
         content: String,
         client_msg_id: Option<String>,
     ) -> ApiResult<Message> {
+        let received = std::time::Instant::now();
         let session = self
             .session_where(who, session_id, permissions::can_post_in_session)
             .await?;
@@ -50,6 +51,8 @@ impl Chat {
                 client_msg_id,
             })
             .await?;
+        metrics::histogram!("raasel_message_ack_duration_seconds")
+            .record(received.elapsed().as_secs_f64());
         if appended.created {
             metrics::counter!("raasel_messages_total", "sender" => sender_type.as_str())
                 .increment(1);

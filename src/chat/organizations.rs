@@ -16,12 +16,13 @@ fn matches(org: &Organization, q: &str) -> bool {
 }
 
 impl Chat {
-    /// Deletes the organization with everything it owns and closes its agents' sockets.
+    /// Deletes the organization with everything it owns and closes its agents' and visitors' sockets.
     pub async fn delete_organization(&self, id: OrgId) -> ApiResult<()> {
         if !self.store.delete_organization(id).await? {
             return Err(ApiError::not_found("organization"));
         }
         self.fanout.disconnect(Target::OrgAgents(id)).await;
+        self.fanout.disconnect(Target::OrgVisitors(id)).await;
         tracing::info!(org = %id, "organization deleted");
         Ok(())
     }

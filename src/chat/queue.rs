@@ -54,11 +54,34 @@ impl Chat {
             .any(|(_, c)| c.can_take()))
     }
 
+    /// Forgets the organization's drain lock when nobody else holds or waits for it, so the
+    /// table only has organizations being drained right now.
+    fn release_drain_lock(&self, org: OrgId, lock: Arc<tokio::sync::Mutex<()>>) {
+        let mut locks = self.drain_locks.lock().expect("drain lock table");
+        drop(lock);
+        if locks.get(&org).is_some_and(|l| Arc::strong_count(l) == 1) {
+            locks.remove(&org);
+        }
+    }
+
+    /// Organizations with a drain in progress (their lock entries).
+    pub fn drains_in_progress(&self) -> usize {
+        self.drain_locks.lock().expect("drain lock table").len()
+    }
+
     /// Assigns the oldest waiting sessions while someone can take them, then tells the clients
     /// still waiting where they stand.
     pub async fn drain_queue(&self, org_id: OrgId) -> ApiResult<()> {
         let lock = self.drain_lock(org_id);
-        let _guard = lock.lock().await;
+        let result = {
+            let _guard = lock.lock().await;
+            self.drain_locked(org_id).await
+        };
+        self.release_drain_lock(org_id, lock);
+        result
+    }
+
+    async fn drain_locked(&self, org_id: OrgId) -> ApiResult<()> {
         let Some(org) = self.store.organization(org_id).await? else {
             return Ok(());
         };
@@ -97,7 +120,6 @@ impl Chat {
     /// Sends every waiting client its place in the queue (1 = next).
     pub async fn announce_queue_positions(&self, org: OrgId) -> ApiResult<()> {
         let queue = self.store.queue(org).await?;
-        metrics::gauge!("raasel_queue_length").set(queue.len() as f64);
         for (i, s) in queue.iter().enumerate() {
             self.emit(
                 vec![Target::Client(s.client_id)],
@@ -143,6 +165,13 @@ impl Chat {
         previous: Option<&Agent>,
     ) -> ApiResult<()> {
         metrics::counter!("raasel_assignments_total").increment(1);
+        tracing::info!(
+            session = %session.id,
+            org = %session.organization_id,
+            agent = %agent.id,
+            previous = ?previous.map(|p| p.id),
+            "conversation assigned"
+        );
         let text = match previous {
             None => format!("{} joined the conversation", agent.name),
             Some(p) => format!("Conversation transferred from {} to {}", p.name, agent.name),

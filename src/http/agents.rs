@@ -155,6 +155,7 @@ pub async fn login(
             None => {
                 // No account can match; refuse after the same work as a wrong password.
                 auth::verify_password_or_dummy(password, None).await?;
+                tracing::info!(%email, %ip, "agent login failed: unknown organization");
                 return Err(ApiError::wrong_credentials());
             }
         },
@@ -177,9 +178,13 @@ pub async fn login(
         }
     }
     match matching.len() {
-        0 => Err(ApiError::wrong_credentials()),
+        0 => {
+            tracing::info!(%email, %ip, "agent login failed");
+            Err(ApiError::wrong_credentials())
+        }
         1 => {
             let agent = app.chat.with_online(matching.remove(0)).await?;
+            tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
             let token = auth::agent_token(&app.tokens, &agent);
             Ok(axum::Json(LoginBody { token, agent }))
         }
@@ -315,8 +320,11 @@ pub async fn change_password(
         let current = body
             .current_password
             .ok_or_else(|| ApiError::field("current_password", "is required"))?;
+        // Guessing the current password with a stolen token is throttled like logins.
+        app.limits.auth_account(&me.email)?;
         let hash = app.store.agent_password_hash(me.id).await?;
         if !auth::verify_password_or_dummy(current, hash).await? {
+            tracing::info!(agent = %me.id, "password change refused: wrong current password");
             return Err(ApiError::field("current_password", "is incorrect"));
         }
     }

@@ -88,10 +88,14 @@ pub async fn login(
     let ok = auth::verify_password_or_dummy(password, hash).await?;
     match found {
         Some((client, _)) if ok => {
+            tracing::info!(client = %client.id, %ip, "customer logged in");
             let token = auth::client_token(&app.tokens, &client);
             Ok(axum::Json(ClientAuthBody { token, client }))
         }
-        _ => Err(ApiError::wrong_credentials()),
+        _ => {
+            tracing::info!(%email, %ip, "customer login failed");
+            Err(ApiError::wrong_credentials())
+        }
     }
 }
 

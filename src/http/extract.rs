@@ -27,7 +27,29 @@ fn bearer(parts: &Parts) -> Option<&str> {
 
 async fn identity(parts: &Parts, app: &App) -> ApiResult<Identity> {
     let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-    auth::authenticate(&app.tokens, app.store.as_ref(), token).await
+    let who = auth::authenticate(&app.tokens, app.store.as_ref(), token).await;
+    match &who {
+        Ok(who) => record_caller(who),
+        Err(_) => tracing::info!("request with an invalid or revoked token"),
+    }
+    who
+}
+
+/// Names the caller in the request's span.
+fn record_caller(who: &Identity) {
+    let span = tracing::Span::current();
+    match who {
+        Identity::Agent(a) => {
+            span.record("org", tracing::field::display(a.organization_id));
+            span.record("user", tracing::field::display(a.id));
+        }
+        Identity::Client(c) => {
+            if let Some(org) = c.organization_id {
+                span.record("org", tracing::field::display(org));
+            }
+            span.record("user", tracing::field::display(c.id));
+        }
+    }
 }
 
 /// Any signed-in agent or client.
@@ -103,15 +125,7 @@ impl FromRequestParts<App> for ClientCaller {
 
 fn is_operator(parts: &Parts, app: &App) -> bool {
     match (bearer(parts), app.config.operator_token.as_deref()) {
-        (Some(given), Some(expected)) if !expected.is_empty() => {
-            // Compare in constant time.
-            given.len() == expected.len()
-                && given
-                    .bytes()
-                    .zip(expected.bytes())
-                    .fold(0, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        }
+        (Some(given), Some(expected)) if !expected.is_empty() => auth::same_secret(given, expected),
         _ => false,
     }
 }
@@ -142,28 +156,90 @@ impl FromRequestParts<App> for AgentOrOperator {
     }
 }
 
-/// The caller's address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+/// The caller's address: the peer's, or, when the peer is a trusted proxy, the right-most
+/// `X-Forwarded-For` entry that is not itself a trusted proxy (entries to its left were
+/// written by the client and prove nothing).
 pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<App> for ClientIp {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
-        if app.config.trust_proxy
-            && let Some(ip) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse().ok())
-        {
-            return Ok(ClientIp(ip));
-        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        Ok(ClientIp(peer))
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(ClientIp(client_address(
+            peer,
+            &forwarded,
+            &app.config.trusted_proxies,
+        )))
+    }
+}
+
+/// Walks the forwarding chain from the peer backwards while each hop is a trusted proxy.
+fn client_address(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer;
+    let hops = forwarded
+        .iter()
+        .flat_map(|h| h.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in hops.iter().rev() {
+        if !is_trusted(&client) {
+            break;
+        }
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_trusted_proxies() {
+        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        // No trusted proxy in front: the header is the client's own writing.
+        assert_eq!(
+            client_address(ip("203.0.113.9"), &["1.2.3.4"], &proxies),
+            ip("203.0.113.9")
+        );
+        // One proxy: the entry it appended is the client.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["1.2.3.4"], &proxies),
+            ip("1.2.3.4")
+        );
+        // A forged left-most entry is ignored: the proxy appended the real address last.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["6.6.6.6, 198.51.100.7"], &proxies),
+            ip("198.51.100.7")
+        );
+        // Two proxies in a row, the header split across lines.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.7", "10.1.1.1"], &proxies),
+            ip("198.51.100.7")
+        );
+        // Garbage stops the walk at the last trusted hop.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["nonsense"], &proxies),
+            ip("10.0.0.2")
+        );
     }
 }
 

@@ -88,12 +88,14 @@ pub fn router(app: App) -> Router {
         .route("/openapi.json", get(ops::openapi))
         .route("/asyncapi.json", get(ops::asyncapi))
         .fallback(|| async { ApiError::not_found("route") });
-    Router::new()
+    let mut root = Router::new()
         .nest("/api", api)
         .route("/health", get(ops::health))
-        .route("/ready", get(ops::ready))
-        .route("/metrics", get(ops::metrics))
-        .fallback(web::serve)
+        .route("/ready", get(ops::ready));
+    if app.config.metrics_listen.is_none() {
+        root = root.route("/metrics", get(ops::metrics));
+    }
+    root.fallback(web::serve)
         .layer(axum::middleware::from_fn(ops::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -105,6 +107,39 @@ pub fn router(app: App) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .with_state(app)
+}
+
+/// The router of the separate metrics address (`--metrics-listen`).
+pub fn metrics_router(app: App) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .route("/health", get(ops::health))
+        .with_state(app)
+}
+
+/// Request bodies everywhere (the API and Socket.IO long-polling): a declared length over the
+/// limit is refused before any of it is read, and a body must arrive within the body timeout.
+pub fn guard_bodies(router: Router, body_timeout: std::time::Duration) -> Router {
+    router
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ))
+        .layer(axum::middleware::from_fn(refuse_oversized))
+}
+
+async fn refuse_oversized(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return axum::response::IntoResponse::into_response(ApiError::PayloadTooLarge);
+    }
+    next.run(req).await
 }
 
 /// The layers around everything, the Socket.IO endpoint included: error answers in the API's

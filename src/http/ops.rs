@@ -5,6 +5,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use tracing::Instrument;
 use utoipa::OpenApi;
 
 use crate::app::App;
@@ -14,8 +15,15 @@ pub async fn health() -> axum::Json<serde_json::Value> {
     axum::Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the store answers.
+/// Readiness: the store answers, and the server is not shutting down.
 pub async fn ready(State(app): State<App>) -> Response {
+    if app.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "status": "draining" })),
+        )
+            .into_response();
+    }
     match app.store.ping().await {
         Ok(()) => axum::Json(json!({ "status": "ready", "store": "ok" })).into_response(),
         Err(e) => {
@@ -29,11 +37,35 @@ pub async fn ready(State(app): State<App>) -> Response {
     }
 }
 
-pub async fn metrics(State(app): State<App>) -> impl IntoResponse {
+/// Prometheus metrics; behind `--metrics-token` when one is set.
+pub async fn metrics(State(app): State<App>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(expected) = app
+        .config
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if !given.is_some_and(|g| crate::auth::same_secret(g, expected)) {
+            return crate::error::ApiError::unauthorized().into_response();
+        }
+    }
+    let queue = app.store.waiting_sessions().await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "counting waiting sessions for metrics");
+        0
+    });
+    let online = app.chat.presence.online_count().await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "counting online agents for metrics");
+        0
+    });
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        app.metrics.render(),
+        crate::telemetry::metrics::render(&app.metrics, queue, online),
     )
+        .into_response()
 }
 
 pub async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
@@ -49,19 +81,57 @@ pub async fn asyncapi(headers: axum::http::HeaderMap) -> axum::Json<serde_json::
     axum::Json(crate::realtime::asyncapi::document(host))
 }
 
-/// Counts requests and their latency by route template and status.
+/// Routes probed by machines, logged at debug so they do not drown the log.
+const QUIET_ROUTES: &[&str] = &["/health", "/ready", "/metrics"];
+
+/// One span per request (method, route, status, latency, and who: organization and user, filled
+/// in by the identity extractors), a log line when it is answered, and the HTTP metrics with
+/// labels from fixed sets.
 pub async fn track(req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
+    let route = route_label(&req);
+    let method = crate::telemetry::metrics::method_label(req.method());
+    let span = tracing::info_span!(
+        "request",
+        method,
+        route = %route,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        org = tracing::field::Empty,
+        user = tracing::field::Empty,
+    );
     let started = std::time::Instant::now();
-    let res = next.run(req).await;
-    let status = res.status().as_u16().to_string();
-    metrics::histogram!("raasel_http_request_duration_seconds", "method" => method.clone(), "route" => route.clone(), "status" => status.clone())
-        .record(started.elapsed().as_secs_f64());
-    metrics::counter!("raasel_http_requests_total", "method" => method, "route" => route, "status" => status).increment(1);
+    let res = next.run(req).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    let status = res.status().as_u16();
+    span.record("status", status);
+    span.record("latency_ms", (elapsed.as_secs_f64() * 1e6).round() / 1e3);
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!("request failed");
+        } else if QUIET_ROUTES.contains(&route.as_str()) {
+            tracing::debug!("request");
+        } else {
+            tracing::info!("request");
+        }
+    });
+    metrics::histogram!("raasel_http_request_duration_seconds", "method" => method, "route" => route.clone())
+        .record(elapsed.as_secs_f64());
+    metrics::counter!("raasel_http_requests_total", "method" => method, "route" => route, "status" => status.to_string()).increment(1);
     res
+}
+
+/// The matched route template; otherwise one of a few fixed names, never the raw path.
+fn route_label(req: &Request) -> String {
+    if let Some(p) = req.extensions().get::<MatchedPath>() {
+        return p.as_str().to_owned();
+    }
+    let path = req.uri().path();
+    let name = if path.starts_with("/api/") {
+        "unmatched"
+    } else if path.starts_with("/socket.io") {
+        "/socket.io/"
+    } else {
+        "web"
+    };
+    name.to_owned()
 }

@@ -84,7 +84,7 @@ fn resolve(path: &str, demo: bool) -> Target {
     let Some(relative) = safe_relative(path) else {
         return Target::NotFound;
     };
-    if relative.starts_with("demo/") && !demo {
+    if !demo && (relative == "demo" || relative.starts_with("demo/")) {
         return Target::NotFound;
     }
     if relative.is_empty() || relative.ends_with('/') {
@@ -272,7 +272,10 @@ mod tests {
     #[test]
     fn the_demo_page_exists_only_in_demo_mode() {
         assert!(matches!(resolve("/demo", false), Target::NotFound));
-        assert!(matches!(resolve("/demo/index.html", false), Target::NotFound));
+        assert!(matches!(
+            resolve("/demo/index.html", false),
+            Target::NotFound
+        ));
         assert_eq!(
             file(resolve("/demo", true)).as_deref(),
             Some("demo/index.html")
@@ -281,7 +284,13 @@ mod tests {
 
     #[test]
     fn nothing_outside_the_build_is_reachable() {
-        for path in ["/../Cargo.toml", "/assets/../../x", "/%2e%2e/x", "/a\\b", "//etc"] {
+        for path in [
+            "/../Cargo.toml",
+            "/assets/../../x",
+            "/%2e%2e/x",
+            "/a\\b",
+            "//etc",
+        ] {
             assert!(matches!(resolve(path, true), Target::NotFound), "{path}");
         }
     }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use super::connect::SocketUser;
 use super::payloads::*;
@@ -29,17 +30,46 @@ pub struct Job<A: Adapter> {
     pub reply: Reply<A>,
 }
 
+/// Runs the socket's events in order until it disconnects, its token expires, or it stops
+/// reading what it is sent.
 pub async fn run_worker<A: Adapter>(
     app: App,
     s: SocketRef<A>,
     user: Arc<SocketUser>,
     mut jobs: mpsc::Receiver<Job<A>>,
 ) {
-    while let Some(job) = jobs.recv().await {
+    let expiry = super::lifecycle::expiry(user.expires_at);
+    tokio::pin!(expiry);
+    loop {
+        let job = tokio::select! {
+            job = jobs.recv() => match job {
+                Some(job) => job,
+                None => return,
+            },
+            () = &mut expiry => return super::lifecycle::expire(&s),
+            () = user.lagging.notified() => {
+                return super::lifecycle::drop_lagging(&app, &s, &user).await;
+            }
+        };
+        // Events that could not be parsed share one label: their names come from the client.
+        let name = job.event.as_ref().map_or("unparsed", ClientEvent::name);
+        let span = tracing::info_span!("socket_event", event = name, socket = %s.id);
+        let started = std::time::Instant::now();
         let result = match job.event {
-            Ok(event) => dispatch(&app, &s, &user, event).await,
+            Ok(event) => {
+                dispatch(&app, &s, &user, event)
+                    .instrument(span.clone())
+                    .await
+            }
             Err(e) => Err(e),
         };
+        metrics::histogram!("raasel_socket_event_duration_seconds", "event" => name)
+            .record(started.elapsed().as_secs_f64());
+        metrics::counter!("raasel_socket_events_total", "event" => name).increment(1);
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("socket event handled"),
+            Err(e) => tracing::info!(error = e.code().as_str(), "socket event refused"),
+        });
         // A revoked identity is told why, then cut off.
         let revoked = matches!(result, Err(ApiError::Unauthorized(_)));
         job.reply.send(&s, result);

@@ -8,6 +8,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{Event, SocketRef, TryData};
+use socketioxide::socket::DisconnectReason;
 use tokio::sync::mpsc;
 
 use super::actions::{self, Job};
@@ -27,7 +28,11 @@ const QUEUE_DEPTH: usize = 64;
 pub struct SocketUser {
     pub identity: Identity,
     pub token_version: i64,
+    /// When the token expires (Unix seconds); the socket is closed then.
+    pub expires_at: i64,
     pub limiter: DefaultDirectRateLimiter,
+    /// Signalled when the socket's outgoing buffer overflowed (it stopped reading).
+    pub lagging: tokio::sync::Notify,
     /// Whether this socket is counted in presence. The connect follow-up and the disconnect
     /// handler run as separate tasks; this lock keeps a socket that left early from being
     /// counted afterwards (an agent online forever). It is an async lock held across the
@@ -51,29 +56,60 @@ impl<A: Adapter> Clone for EventQueue<A> {
     }
 }
 
+/// Why a connection was refused; the text is the client's `connect_error` message.
 #[derive(Debug)]
-pub struct Unauthorized;
+pub enum Refused {
+    Unauthorized,
+    TooManySockets,
+}
 
-impl std::fmt::Display for Unauthorized {
+impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("unauthorized")
+        f.write_str(match self {
+            Refused::Unauthorized => "unauthorized",
+            Refused::TooManySockets => "too_many_connections",
+        })
     }
 }
 
-/// Connect middleware: a missing, invalid, expired or revoked token is refused.
+/// The kind of account behind a socket, as a metric label.
+fn kind(identity: &Identity) -> &'static str {
+    match identity {
+        Identity::Agent(_) => "agent",
+        Identity::Client(c) if c.organization_id.is_some() => "visitor",
+        Identity::Client(_) => "customer",
+    }
+}
+
+/// The account a socket counts against.
+fn account(identity: &Identity) -> uuid::Uuid {
+    match identity {
+        Identity::Agent(a) => a.id.0,
+        Identity::Client(c) => c.id.0,
+    }
+}
+
+/// Connect middleware: a missing, invalid, expired or revoked token is refused, and so is a
+/// socket beyond the account's cap.
 pub async fn authenticate<A: Adapter>(
     app: App,
     s: SocketRef<A>,
     auth: Option<Value>,
-) -> Result<(), Unauthorized> {
+) -> Result<(), Refused> {
     let token = auth
         .as_ref()
         .and_then(|a| a.get("token"))
         .and_then(Value::as_str)
-        .ok_or(Unauthorized)?;
-    let identity = auth::authenticate(&app.tokens, app.store.as_ref(), token)
+        .ok_or(Refused::Unauthorized)?;
+    let (identity, expires_at) = auth::authenticate_until(&app.tokens, app.store.as_ref(), token)
         .await
-        .map_err(|_| Unauthorized)?;
+        .map_err(|_| Refused::Unauthorized)?;
+    if !app.account_sockets.try_open(account(&identity)) {
+        metrics::counter!("raasel_socket_connections_refused_total", "reason" => "account_cap")
+            .increment(1);
+        tracing::info!(account = %account(&identity), "socket refused: too many for one account");
+        return Err(Refused::TooManySockets);
+    }
     let token_version = match &identity {
         Identity::Agent(a) => a.token_version,
         Identity::Client(c) => c.token_version,
@@ -84,7 +120,9 @@ pub async fn authenticate<A: Adapter>(
     let user = Arc::new(SocketUser {
         identity,
         token_version,
+        expires_at,
         limiter: RateLimiter::direct(quota),
+        lagging: tokio::sync::Notify::new(),
         presence: tokio::sync::Mutex::new(PresenceState::Pending),
     });
     s.extensions.insert(user.clone());
@@ -96,7 +134,13 @@ pub async fn authenticate<A: Adapter>(
 /// connect packet goes out, because the client may send events (and rooms may receive
 /// broadcasts) the moment it is connected.
 fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
-    metrics::gauge!("raasel_socket_connections").increment(1.0);
+    metrics::gauge!("raasel_socket_connections", "kind" => kind(&user.identity)).increment(1.0);
+    tracing::info!(
+        socket = %s.id,
+        kind = kind(&user.identity),
+        account = %account(&user.identity),
+        "socket connected"
+    );
     match &user.identity {
         Identity::Agent(a) => {
             s.join([
@@ -104,7 +148,12 @@ fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
                 room(Target::Agent(a.id)),
             ]);
         }
-        Identity::Client(c) => s.join(room(Target::Client(c.id))),
+        Identity::Client(c) => {
+            s.join(room(Target::Client(c.id)));
+            if let Some(org) = c.organization_id {
+                s.join(room(Target::OrgVisitors(org)));
+            }
+        }
     }
     let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
     s.extensions.insert(EventQueue(tx));
@@ -116,9 +165,9 @@ fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
             async {}
         },
     );
-    s.on_disconnect(move |s: SocketRef<A>| {
+    s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
         let app = app.clone();
-        async move { on_disconnect(app, s).await }
+        async move { on_disconnect(app, s, reason).await }
     });
 }
 
@@ -202,12 +251,19 @@ fn approx_size(v: &Value) -> usize {
     }
 }
 
-async fn on_disconnect<A: Adapter>(app: App, s: SocketRef<A>) {
-    metrics::gauge!("raasel_socket_connections").decrement(1.0);
+async fn on_disconnect<A: Adapter>(app: App, s: SocketRef<A>, reason: DisconnectReason) {
     s.extensions.remove::<EventQueue<A>>();
     let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
         return;
     };
+    metrics::gauge!("raasel_socket_connections", "kind" => kind(&user.identity)).decrement(1.0);
+    tracing::info!(socket = %s.id, account = %account(&user.identity), ?reason, "socket disconnected");
+    app.account_sockets.close(account(&user.identity));
+    leave_presence(&app, &user).await;
+}
+
+/// Ends the socket's part in its agent's presence, once (a lagging socket ends it early).
+pub async fn leave_presence(app: &App, user: &SocketUser) {
     let Identity::Agent(agent) = &user.identity else {
         return;
     };

@@ -4,7 +4,7 @@
 //! told apart: it is disconnected (and counted) rather than silently missing the event; on
 //! reconnect it fills the gap from history.
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::Value;
@@ -12,6 +12,7 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError, SocketIo};
 
+use super::connect::SocketUser;
 use super::rooms::{room, rooms};
 use crate::chat::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
@@ -67,21 +68,13 @@ fn send_or_drop_slow<A: Adapter>(socket: &SocketRef<A>, event: &'static str, pay
 #[derive(Clone)]
 struct Lagging;
 
-/// Disconnects a socket that cannot keep up. The disconnect packet itself needs buffer room,
-/// so it is retried briefly; after that the heartbeat, which cannot queue its ping either,
-/// closes the transport.
+/// Hands a socket that cannot keep up to its worker, once, which drops it.
 fn disconnect_slow<A: Adapter>(socket: SocketRef<A>) {
     if socket.extensions.insert(Lagging).is_some() {
         return;
     }
     metrics::counter!("raasel_socket_slow_consumers_total").increment(1);
-    tracing::warn!(socket = %socket.id, "slow consumer: disconnecting");
-    tokio::spawn(async move {
-        for _ in 0..50 {
-            if !socket.connected() || socket.clone().disconnect().is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    });
+    if let Some(user) = socket.extensions.get::<Arc<SocketUser>>() {
+        user.lagging.notify_one();
+    }
 }

@@ -1,10 +1,12 @@
 //! The Socket.IO protocol (SPEC §5): authentication at connect, rooms, and one ordered event
 //! queue per socket whose worker runs the same actions as the REST API.
 
+mod accounts;
 mod actions;
 pub mod asyncapi;
 mod connect;
 pub mod fanout;
+mod lifecycle;
 pub mod payloads;
 mod reply;
 pub mod rooms;
@@ -17,6 +19,7 @@ use socketioxide_core::adapter::DefinedAdapter;
 
 use crate::app::App;
 
+pub use accounts::AccountSockets;
 pub use fanout::SocketFanout;
 pub use typing::Typing;
 

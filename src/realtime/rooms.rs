@@ -7,6 +7,7 @@ pub fn room(target: Target) -> String {
         Target::OrgAgents(id) => format!("org:{id}"),
         Target::Agent(id) => format!("agent:{id}"),
         Target::Client(id) => format!("client:{id}"),
+        Target::OrgVisitors(id) => format!("visitors:{id}"),
         Target::SessionRoom(id) => format!("session:{id}"),
     }
 }

@@ -10,11 +10,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial schema",
-    sql: include_str!("migrations/sqlite/0001_init.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial schema",
+        sql: include_str!("migrations/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "write probe",
+        sql: include_str!("migrations/sqlite/0002_probe.sql"),
+    },
+];
 
 /// Applies every migration not yet recorded; returns how many ran.
 pub async fn run_sqlite(conn: &mut SqliteConnection) -> anyhow::Result<usize> {

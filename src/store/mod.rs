@@ -125,6 +125,7 @@ pub struct AgentChanges {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Proves the store answers and accepts writes.
     async fn ping(&self) -> StoreResult<()>;
 
     async fn create_organization(
@@ -200,6 +201,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<Session>>;
     /// Waiting sessions whose client has written, oldest first.
     async fn queue(&self, org: OrgId) -> StoreResult<Vec<Session>>;
+    /// How many sessions wait in the queues of all organizations (for metrics).
+    async fn waiting_sessions(&self) -> StoreResult<u64>;
     /// One atomic conditional update: the session is assigned at most once.
     async fn assign_session(
         &self,

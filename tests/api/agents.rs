@@ -236,7 +236,7 @@ async fn agent_login_is_rate_limited_per_address_with_retry_after() {
 async fn agent_login_is_rate_limited_per_account_from_any_address() {
     let app = spawn_app_with(|a| {
         a.auth_rate_per_minute = 2;
-        a.trust_proxy = true;
+        a.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     let attempt = json!({ "email": "target@victim.example.com", "password": "guess guess" });

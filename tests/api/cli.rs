@@ -11,7 +11,7 @@ fn raasel(args: &[&str], data_dir: &std::path::Path) -> std::process::Output {
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
-        .env_remove("DATABASE_URL")
+        .env_clear()
         .output()
         .expect("raasel runs")
 }
@@ -187,11 +187,59 @@ fn serve_refuses_cluster_settings_this_build_cannot_honour() {
             .args(["serve", "--listen", "127.0.0.1:0", flag, value])
             .arg("--data-dir")
             .arg(dir.path())
-            .env_remove("DATABASE_URL")
-            .env_remove("REDIS_URL")
+            .env_clear()
             .output()
             .unwrap();
         assert!(!out.status.success(), "{flag} was silently ignored");
         assert!(String::from_utf8_lossy(&out.stderr).contains(name));
+    }
+}
+
+#[test]
+fn serve_refuses_origins_that_could_never_match_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    for origin in ["*", "shop.example", "https://shop.example/checkout"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_raasel"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--cors-origins", origin])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_clear()
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{origin} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is not an origin"), "{origin}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn settings_take_the_usual_spellings_a_bare_port_and_a_host_name() {
+    use crate::process::{free_port, raasel_command};
+    for (listen, demo) in [
+        (free_port().to_string(), "1"),
+        (format!("localhost:{}", free_port()), "yes"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let port = listen.rsplit(':').next().unwrap().to_string();
+        let mut child = raasel_command()
+            .args(["serve", "--listen", &listen])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env("RAASEL_DEMO", demo)
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let url = format!("http://127.0.0.1:{port}/api/organizations/discover/sample.com");
+        wait_until(
+            &format!("the demo answers on {listen}"),
+            std::time::Duration::from_secs(20),
+            || {
+                let url = url.clone();
+                async move { matches!(reqwest::get(&url).await, Ok(r) if r.status() == 200) }
+            },
+        )
+        .await;
+        child.kill().await.unwrap();
     }
 }

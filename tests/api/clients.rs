@@ -266,7 +266,7 @@ async fn client_login_is_rate_limited_with_retry_after() {
 async fn registration_is_rate_limited_per_address() {
     let app = spawn_app_with(|a| {
         a.auth_rate_per_minute = 2;
-        a.trust_proxy = true;
+        a.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     let send = |ip: &'static str| {
@@ -357,4 +357,27 @@ async fn a_client_token_is_refused_on_agent_routes_and_an_agent_token_on_client_
         )
         .await;
     assert_error(&res, 403, "forbidden");
+}
+
+#[tokio::test]
+async fn forged_forwarding_entries_do_not_dodge_the_per_address_limit() {
+    let app = spawn_app_with(|a| {
+        a.auth_rate_per_minute = 2;
+        a.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    // The client writes any left-most entries it likes; the proxy appends what it saw.
+    let send = |forged: usize| {
+        app.http
+            .post(format!("{}/api/clients/register", app.base))
+            .header("x-forwarded-for", format!("10.9.{forged}.1, 203.0.113.50"))
+            .json(&json!({}))
+            .send()
+    };
+    for i in 0..2 {
+        assert_eq!(send(i).await.unwrap().status().as_u16(), 400);
+    }
+    for i in 2..10 {
+        assert_rate_limited(send(i).await.unwrap()).await;
+    }
 }

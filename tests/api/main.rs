@@ -1,21 +1,28 @@
 //! Black-box behaviour tests: a real server on port 0 with a fresh store, driven over HTTP and
 //! Socket.IO like its users drive it.
 
+mod process;
 mod socket;
 mod support;
 
 mod agents;
 mod clients;
+mod logs;
+mod metrics;
 mod ops;
 mod organizations;
 mod sessions;
 mod widget;
 
 mod cli;
+mod connections;
 mod cors;
+mod data_dir;
 mod realtime_access;
 mod realtime_chat;
 mod realtime_fuzz;
+mod realtime_limits;
 mod realtime_protocol;
 mod realtime_queue;
+mod resources;
 mod tls;

@@ -473,33 +473,6 @@ async fn a_deleted_agent_is_cut_off_from_their_open_socket() {
     assert!(session["agent_id"].is_null());
 }
 
-/// Connects a socket for `token` and then never reads from it again.
-async fn stalled_socket(app: &TestApp, token: &str) -> impl Sized {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message;
-    let url = format!(
-        "{}/socket.io/?EIO=4&transport=websocket",
-        app.base.replacen("http", "ws", 1)
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    ws.next().await.unwrap().unwrap();
-    ws.send(Message::Text(
-        format!("40{}", json!({ "token": token })).into(),
-    ))
-    .await
-    .unwrap();
-    loop {
-        let frame = ws.next().await.unwrap().unwrap();
-        match frame.to_text().unwrap() {
-            "2" => ws.send(Message::Text("3".into())).await.unwrap(),
-            reply => {
-                assert!(reply.starts_with("40"), "{reply}");
-                return ws;
-            }
-        }
-    }
-}
-
 async fn slow_consumers_counted(app: &TestApp) -> u64 {
     let res = app
         .http

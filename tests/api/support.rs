@@ -297,3 +297,52 @@ pub fn assert_error(res: &(u16, Value), status: u16, code: &str) {
         res.1
     );
 }
+
+/// Polls `check` until it holds; panics naming `what` when `timeout` passes first. The one way
+/// tests wait for a condition.
+pub async fn wait_until<F, Fut>(what: &str, timeout: std::time::Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if check().await {
+            return;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting until {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Connects a socket for `token` and then never reads from it again.
+pub async fn stalled_socket(
+    app: &TestApp,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let url = format!(
+        "{}/socket.io/?EIO=4&transport=websocket",
+        app.base.replacen("http", "ws", 1)
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    ws.next().await.unwrap().unwrap();
+    ws.send(Message::Text(
+        format!("40{}", json!({ "token": token })).into(),
+    ))
+    .await
+    .unwrap();
+    loop {
+        let frame = ws.next().await.unwrap().unwrap();
+        match frame.to_text().unwrap() {
+            "2" => ws.send(Message::Text("3".into())).await.unwrap(),
+            reply => {
+                assert!(reply.starts_with("40"), "{reply}");
+                return ws;
+            }
+        }
+    }
+}

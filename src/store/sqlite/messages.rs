@@ -67,7 +67,10 @@ async fn write_batch(writer: &SqlitePool, jobs: Vec<AppendJob>) {
             }
             results.push(result);
         }
+        let committing = std::time::Instant::now();
         tx.commit().await?;
+        metrics::histogram!("raasel_store_commit_duration_seconds")
+            .record(committing.elapsed().as_secs_f64());
         Ok(())
     }
     .await;

@@ -1,5 +1,6 @@
 //! `Store` on SQLite: organizations, agents, clients and sessions.
 
+use anyhow::Context;
 use async_trait::async_trait;
 use sqlx::Row;
 
@@ -43,7 +44,11 @@ fn like_pattern(q: &str) -> String {
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        sqlx::query("INSERT OR REPLACE INTO store_probe (id, checked_at) VALUES (1, $1)")
+            .bind(chrono::Utc::now())
+            .execute(&self.writer)
+            .await
+            .context("writing the readiness probe")?;
         Ok(())
     }
 
@@ -431,6 +436,16 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await?;
         Ok(rows::all(found, rows::session)?)
+    }
+
+    async fn waiting_sessions(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions WHERE status = 'waiting'
+             AND agent_id IS NULL AND queued_at IS NOT NULL",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(n as u64)
     }
 
     async fn assign_session(

@@ -6,6 +6,7 @@
 //! that arrived while the previous batch was being written, and each sender is answered only
 //! after the commit that contains its message.
 
+mod lock;
 mod messages;
 mod meta;
 mod rows;
@@ -18,6 +19,8 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Acquire, SqlitePool};
 use tokio::sync::mpsc;
+
+pub use lock::DataDirLock;
 
 use super::{StoreError, conflict_for_index, migrate};
 
@@ -33,9 +36,11 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database in `data_dir` and applies migrations.
     pub async fn open(data_dir: &Path) -> anyhow::Result<SqliteStore> {
-        std::fs::create_dir_all(data_dir)
+        create_private_dir(data_dir)
             .with_context(|| format!("creating data directory {}", data_dir.display()))?;
         let file = data_dir.join(DB_FILE);
+        // SQLite gives the -wal and -shm files the database file's permissions.
+        create_private_file(&file).with_context(|| format!("creating {}", file.display()))?;
         let base = SqliteConnectOptions::from_str("sqlite:")?
             .filename(&file)
             .journal_mode(SqliteJournalMode::Wal)
@@ -69,6 +74,29 @@ impl SqliteStore {
     /// Applies migrations and returns how many ran (for `raasel migrate`).
     pub async fn migrate(data_dir: &Path) -> anyhow::Result<()> {
         SqliteStore::open(data_dir).await.map(|_| ())
+    }
+}
+
+/// Creates the directory (and parents) readable by this user only. An existing directory is
+/// left as the operator set it up.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates an empty file readable and writable by this user only, unless it exists.
+fn create_private_file(file: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -1,0 +1,44 @@
+//! How a socket's life ends besides the client leaving: its token expires, or it stops reading
+//! what it is sent.
+
+use std::time::Duration;
+
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::SocketRef;
+
+use super::connect::{SocketUser, leave_presence};
+use crate::app::App;
+use crate::chat::events::ServerEvent;
+use crate::error::ApiError;
+
+/// Resolves when a token expiring at `expires_at` (Unix seconds) has expired.
+pub async fn expiry(expires_at: i64) {
+    let left = expires_at - chrono::Utc::now().timestamp();
+    tokio::time::sleep(Duration::from_secs(left.max(0) as u64)).await;
+}
+
+/// Tells the client its token expired, then closes the socket.
+pub fn expire<A: Adapter>(s: &SocketRef<A>) {
+    tracing::info!(socket = %s.id, "socket closed: its token expired");
+    let body = ApiError::Unauthorized("the token expired; sign in again".into()).body();
+    super::fanout::emit_to(s, &ServerEvent::Error(body));
+    let _ = s.clone().disconnect();
+}
+
+/// A socket whose outgoing buffer overflowed: it gets no more events, its agent stops counting
+/// as online at once, and it is closed as soon as the close can be queued. If the buffer never
+/// drains, the heartbeat (whose ping cannot be queued either) closes the transport, and the
+/// connection's write timeout releases what the socket holds.
+pub async fn drop_lagging<A: Adapter>(app: &App, s: &SocketRef<A>, user: &SocketUser) {
+    tracing::warn!(socket = %s.id, "slow consumer: the socket stopped reading; dropping it");
+    s.leave_all();
+    leave_presence(app, user).await;
+    let sockets = &app.config.sockets;
+    let tries = (sockets.ping_interval + sockets.ping_timeout).as_millis() / 100 + 1;
+    for _ in 0..tries {
+        if !s.connected() || s.clone().disconnect().is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
