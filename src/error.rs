@@ -201,7 +201,11 @@ mod tests {
 
     #[test]
     fn codes_are_sent_as_their_text() {
-        for code in [ErrorCode::MethodNotAllowed, ErrorCode::UnknownEvent, ErrorCode::Internal] {
+        for code in [
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::UnknownEvent,
+            ErrorCode::Internal,
+        ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }
     }

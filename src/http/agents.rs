@@ -26,7 +26,7 @@ fn absent_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
-    #[schema(value_type = String, required = true)]
+    #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
     #[schema(value_type = String, required = true)]
     password: Option<String>,
@@ -38,7 +38,8 @@ pub struct LoginInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgentInput {
-    #[schema(value_type = String, required = true, max_length = 100)]
+    /// 1 to 100 characters after trimming.
+    #[schema(value_type = String, required = true, min_length = 1)]
     name: Option<String>,
     #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
@@ -55,7 +56,8 @@ pub struct CreateAgentInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgentInput {
-    #[schema(max_length = 100)]
+    /// 1 to 100 characters after trimming.
+    #[schema(min_length = 1)]
     name: Option<String>,
     #[schema(format = Email)]
     email: Option<String>,

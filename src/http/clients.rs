@@ -16,8 +16,8 @@ use crate::{accounts, auth};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterInput {
-    /// 3 to 30 letters, digits or underscores.
-    #[schema(value_type = String, required = true, pattern = "^[A-Za-z0-9_]{3,30}$")]
+    /// 3 to 30 letters, digits or underscores (after trimming).
+    #[schema(value_type = String, required = true, min_length = 3)]
     username: Option<String>,
     #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
@@ -28,7 +28,7 @@ pub struct RegisterInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientLoginInput {
-    #[schema(value_type = String, required = true)]
+    #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
     #[schema(value_type = String, required = true)]
     password: Option<String>,

@@ -82,7 +82,8 @@ impl SettingsInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdminInput {
-    #[schema(value_type = String, required = true, max_length = 100)]
+    /// 1 to 100 characters after trimming.
+    #[schema(value_type = String, required = true, min_length = 1)]
     name: Option<String>,
     #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
@@ -94,7 +95,8 @@ pub struct AdminInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupInput {
-    #[schema(value_type = String, required = true, max_length = 100)]
+    /// 1 to 100 characters after trimming.
+    #[schema(value_type = String, required = true, min_length = 1)]
     name: Option<String>,
     /// A host name such as `example.com`, unique among organizations.
     #[schema(value_type = String, required = true)]
@@ -107,7 +109,8 @@ pub struct SignupInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationInput {
-    #[schema(max_length = 100)]
+    /// 1 to 100 characters after trimming.
+    #[schema(min_length = 1)]
     name: Option<String>,
     domain: Option<String>,
     settings: Option<SettingsInput>,

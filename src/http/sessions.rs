@@ -20,10 +20,12 @@ use crate::parse_fields;
 pub struct OpenSessionInput {
     #[schema(value_type = OrgId, required = true)]
     organization_id: Option<OrgId>,
-    #[schema(max_length = 200)]
+    /// 1 to 200 characters after trimming.
+    #[schema(min_length = 1)]
     subject: Option<String>,
-    /// A first message: stored at once, and puts the session in the assignment queue.
-    #[schema(max_length = 4000)]
+    /// A first message (1 to 4,000 characters after trimming): stored at once, and puts the
+    /// session in the assignment queue.
+    #[schema(min_length = 1)]
     message: Option<String>,
 }
 
@@ -31,7 +33,7 @@ pub struct OpenSessionInput {
 #[serde(deny_unknown_fields)]
 pub struct SendInput {
     /// 1 to 4,000 characters after trimming.
-    #[schema(value_type = String, required = true, max_length = 4000)]
+    #[schema(value_type = String, required = true, min_length = 1)]
     content: Option<String>,
     /// Idempotency key: resending it returns the stored message.
     #[schema(min_length = 1, max_length = 64)]

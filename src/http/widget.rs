@@ -25,7 +25,8 @@ pub struct VisitorInput {
     /// This or `domain` is required.
     organization_id: Option<OrgId>,
     domain: Option<String>,
-    #[schema(max_length = 100)]
+    /// 1 to 100 characters after trimming.
+    #[schema(min_length = 1)]
     name: Option<String>,
     #[schema(format = Email)]
     email: Option<String>,

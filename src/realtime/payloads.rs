@@ -111,7 +111,7 @@ pub struct JoinOrganization {
 pub struct SendMessage {
     pub session_id: SessionId,
     /// 1 to 4,000 characters after trimming.
-    #[schema(value_type = String, required = true, max_length = 4000)]
+    #[schema(value_type = String, required = true, min_length = 1)]
     pub content: Option<String>,
     /// Idempotency key: resending it returns the stored message.
     #[schema(min_length = 1, max_length = 64)]
