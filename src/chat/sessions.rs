@@ -20,8 +20,10 @@ pub struct ClientSessionView {
     #[serde(flatten)]
     pub session: Session,
     pub organization: PublicOrganization,
+    #[schema(required = true)]
     pub last_message: Option<Message>,
     pub unread_count: i64,
+    #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
 }
 
@@ -37,6 +39,7 @@ pub struct AgentRef {
 pub struct SessionView {
     #[serde(flatten)]
     pub session: Session,
+    #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
 }
 

@@ -423,3 +423,47 @@ async fn the_socket_io_endpoint_refuses_in_the_api_error_format() {
         );
     }
 }
+
+/// Found by schemathesis: the document bounded names by length before trimming, so the
+/// server rightly accepted what the document called invalid.
+#[tokio::test]
+async fn the_document_refuses_nothing_the_handlers_accept() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Trimmed").await;
+    let padded = format!("   {}", "n".repeat(100));
+    let body = json!({
+        "name": padded, "email": "padded@trimmed.example", "password": PASSWORD,
+    });
+    let (status, created) = app.post("/api/agents", Some(&org.admin_token), body).await;
+    assert_eq!(status, 201, "{created}");
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let name = &doc["components"]["schemas"]["CreateAgentInput"]["properties"]["name"];
+    let max = name["maxLength"].as_u64().unwrap_or(u64::MAX);
+    assert!(max >= padded.chars().count() as u64, "{name}");
+}
+
+#[tokio::test]
+async fn answers_always_carry_their_nullable_fields() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field) in [
+        ("Session", "agent_id"),
+        ("Session", "closed_at"),
+        ("Agent", "max_concurrent_sessions"),
+        ("Client", "email"),
+        ("Message", "client_msg_id"),
+    ] {
+        let required = schemas[schema]["required"].as_array().unwrap();
+        assert!(required.contains(&json!(field)), "{schema}.{field}");
+    }
+    let org = app.signup_org("Nulls").await;
+    let client = app.register_client().await;
+    let session = app.open_session(&client, &org, None).await;
+    for field in ["agent_id", "closed_at", "subject", "queued_at"] {
+        assert!(
+            session.get(field).is_some_and(Value::is_null),
+            "{field}: {session}"
+        );
+    }
+}
