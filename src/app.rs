@@ -124,6 +124,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
     let chat = Arc::new(Chat::new(
         store.clone(),
         store.clone(),
+        store.clone(),
         Arc::new(LocalPresence::default()),
         fanout.clone(),
         limits.clone(),
@@ -337,7 +338,7 @@ fn announce(app: &App, scheme: &str, addr: SocketAddr) {
 
 /// Waits for messages already handed to the store to be committed.
 async fn finish_writes(app: &App) {
-    match app.chat.messages.flush().await {
+    match app.chat.conversations.flush().await {
         Ok(()) => tracing::info!("in-flight writes finished"),
         Err(e) => tracing::error!(error = %e, "finishing in-flight writes"),
     }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::builder::BoolishValueParser;
+use clap::builder::{BoolishValueParser, TypedValueParser};
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -109,6 +109,12 @@ pub struct ServeArgs {
     /// port reachable only from the monitoring network.
     #[arg(long, env = "RAASEL_METRICS_LISTEN", value_parser = parse_listen)]
     pub metrics_listen: Option<String>,
+    /// Who may create organizations through the API: `open` (anyone), `operator` (only with
+    /// the operator token), `closed` (nobody; `raasel create-organization` still works).
+    #[arg(long, env = "RAASEL_SIGNUPS", default_value = "open",
+        value_parser = clap::builder::PossibleValuesParser::new(["open", "operator", "closed"])
+            .map(|s| s.parse::<crate::domain::permissions::Signups>().expect("listed values parse")))]
+    pub signups: crate::domain::permissions::Signups,
     /// Password hashes computed at once (each takes ~19 MiB for a moment); more wait their
     /// turn. Default: the number of CPUs.
     #[arg(long, env = "RAASEL_PASSWORD_HASHES", default_value_t = default_hashes())]

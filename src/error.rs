@@ -172,6 +172,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(msg) => ApiError::Conflict(msg.into()),
             StoreError::SessionNotFound => ApiError::not_found("session"),
+            StoreError::AgentNotFound => ApiError::not_found("agent"),
             StoreError::SessionClosed => ApiError::SessionClosed,
             StoreError::Other(e) => ApiError::Internal(e),
         }

@@ -3,7 +3,7 @@
 use super::{Kind, Tokens};
 use crate::domain::model::{Agent, Client};
 use crate::domain::permissions::Identity;
-use crate::domain::{AgentId, ClientId};
+use crate::domain::{AgentId, ClientId, OrgId};
 use crate::error::{ApiError, ApiResult};
 use crate::store::Store;
 
@@ -23,17 +23,18 @@ pub async fn authenticate_until(
 ) -> ApiResult<(Identity, i64)> {
     let claims = tokens.verify(token).ok_or_else(ApiError::unauthorized)?;
     let identity = match claims.kind {
-        Kind::Agent => store
-            .agent(AgentId(claims.sub))
-            .await?
-            .filter(|a| a.token_version == claims.ver && Some(a.organization_id.0) == claims.org)
-            .map(Identity::Agent),
+        Kind::Agent => match claims.org {
+            Some(org) => store
+                .agent(OrgId(org), AgentId(claims.sub))
+                .await?
+                .filter(|a| a.token_version == claims.ver)
+                .map(Identity::Agent),
+            None => None,
+        },
         Kind::Client => store
-            .client(ClientId(claims.sub))
+            .client(ClientId(claims.sub), claims.org.map(OrgId))
             .await?
-            .filter(|c| {
-                c.token_version == claims.ver && c.organization_id.map(|o| o.0) == claims.org
-            })
+            .filter(|c| c.token_version == claims.ver)
             .map(Identity::Client),
     }
     .ok_or_else(ApiError::unauthorized)?;

@@ -5,6 +5,7 @@ use chrono::Utc;
 use super::{Chat, events};
 use crate::domain::AgentId;
 use crate::domain::model::{Agent, AgentStatus, SessionStatus};
+use crate::domain::notes;
 use crate::domain::permissions;
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::Target;
@@ -24,7 +25,7 @@ impl Chat {
         permissions::can_edit_agent(actor, &target, privileged).or_deny("agent")?;
         let updated = self
             .store
-            .update_agent(target.id, &changes, Utc::now())
+            .update_agent(target.organization_id, target.id, &changes, Utc::now())
             .await?
             .ok_or_else(|| ApiError::not_found("agent"))?;
         if changes.max_concurrent_sessions.is_some() {
@@ -35,9 +36,13 @@ impl Chat {
 
     /// Sets a new password, which revokes the agent's tokens and closes their sockets.
     pub async fn set_agent_password(&self, agent: &Agent, hash: &str) -> ApiResult<()> {
-        self.store
-            .set_agent_password(agent.id, hash, Utc::now())
-            .await?;
+        if !self
+            .store
+            .set_agent_password(agent.organization_id, agent.id, hash, Utc::now())
+            .await?
+        {
+            return Err(ApiError::not_found("agent"));
+        }
         tracing::info!(agent = %agent.id, org = %agent.organization_id, "password changed; earlier tokens revoked");
         self.fanout.disconnect(Target::Agent(agent.id)).await;
         Ok(())
@@ -58,7 +63,7 @@ impl Chat {
         };
         let updated = self
             .store
-            .update_agent(target.id, &changes, Utc::now())
+            .update_agent(target.organization_id, target.id, &changes, Utc::now())
             .await?
             .ok_or_else(|| ApiError::not_found("agent"))?;
         let updated = self.with_online(updated).await?;
@@ -98,7 +103,7 @@ impl Chat {
             // The stored status may have changed since the socket connected.
             let current = self
                 .store
-                .agent(agent.id)
+                .agent(agent.organization_id, agent.id)
                 .await?
                 .unwrap_or_else(|| agent.clone());
             let current = self.with_online(current).await?;
@@ -118,7 +123,7 @@ impl Chat {
         self.fanout.disconnect(Target::Agent(target.id)).await;
         tracing::info!(agent = %target.id, org = %target.organization_id, by = %actor.id, requeued = requeued.len(), "agent deleted");
         for id in requeued {
-            let Some(s) = self.store.session(id).await? else {
+            let Some(s) = self.store.session(target.organization_id, id).await? else {
                 continue;
             };
             self.emit(
@@ -126,11 +131,7 @@ impl Chat {
                 events::session_status_updated(id, SessionStatus::Waiting),
             )
             .await;
-            let note = format!(
-                "{} left; the conversation is back in the queue",
-                target.name
-            );
-            self.append_system(&s, note).await?;
+            self.append_note(&s, notes::requeued(&target.name)).await?;
         }
         self.drain_queue(target.organization_id).await
     }

@@ -32,24 +32,41 @@ impl Chat {
         client_msg_id: Option<String>,
     ) -> ApiResult<Message> {
         let received = std::time::Instant::now();
-        let session = self
+        let mut session = self
             .session_where(who, session_id, permissions::can_post_in_session)
             .await?;
+        if let Identity::Agent(agent) = who
+            && permissions::takes_by_writing(who, &session)
+        {
+            // A plain agent answering a waiting conversation takes it, as from the queue.
+            session = self
+                .assign(agent, session_id, agent.id)
+                .await
+                .map_err(|e| match e {
+                    ApiError::Conflict(_) => {
+                        ApiError::Forbidden("another agent took this conversation just now".into())
+                    }
+                    other => other,
+                })?;
+        }
         let (sender_type, sender_id, sender_name) = match who {
             Identity::Agent(a) => (SenderType::Agent, a.id.0, a.name.clone()),
             Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),
         };
         self.limits.message(sender_id)?;
         let appended = self
-            .messages
-            .append(NewMessage {
-                session_id,
-                sender_type,
-                sender_id: Some(sender_id),
-                sender_name,
-                content,
-                client_msg_id,
-            })
+            .conversations
+            .append(
+                session.organization_id,
+                NewMessage {
+                    session_id,
+                    sender_type,
+                    sender_id: Some(sender_id),
+                    sender_name,
+                    content,
+                    client_msg_id,
+                },
+            )
             .await?;
         metrics::histogram!("raasel_message_ack_duration_seconds")
             .record(received.elapsed().as_secs_f64());
@@ -70,25 +87,18 @@ impl Chat {
         Ok(appended.message)
     }
 
-    /// Records assignment, transfer and closing in the conversation itself.
-    pub(super) async fn append_system(&self, session: &Session, text: String) -> ApiResult<()> {
+    /// Records a note in the conversation itself and announces it.
+    pub(super) async fn append_note(&self, session: &Session, text: String) -> ApiResult<()> {
         let appended = self
-            .messages
-            .append(NewMessage {
-                session_id: session.id,
-                sender_type: SenderType::System,
-                sender_id: None,
-                sender_name: "System".into(),
-                content: text,
-                client_msg_id: None,
-            })
+            .conversations
+            .append(session.organization_id, NewMessage::note(session.id, text))
             .await?;
         self.announce_message(&appended.session, &appended.message)
             .await;
         Ok(())
     }
 
-    async fn announce_message(&self, session: &Session, message: &Message) {
+    pub(super) async fn announce_message(&self, session: &Session, message: &Message) {
         self.emit(
             participants_and_agents(session),
             events::new_message(message),
@@ -122,8 +132,9 @@ impl Chat {
         }
         let session = self.readable_session(who, session_id).await?;
         let (messages, has_more) = self
-            .messages
-            .messages(
+            .log
+            .range(
+                session.organization_id,
                 session.id,
                 Page {
                     before,
@@ -154,7 +165,10 @@ impl Chat {
             ));
         }
         let side = who.side();
-        let state = self.messages.mark(session.id, side, mark, seq).await?;
+        let state = self
+            .store
+            .mark(session.organization_id, session.id, side, mark, seq)
+            .await?;
         let value = match mark {
             Mark::Delivered => state.delivered_seq,
             Mark::Read => state.read_seq,

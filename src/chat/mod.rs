@@ -18,7 +18,7 @@ use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
-use crate::store::{MessageStore, Store};
+use crate::store::{Conversations, MessageLog, Store};
 use events::ServerEvent;
 
 pub use messages::HistoryPage;
@@ -26,30 +26,37 @@ pub use sessions::{AgentRef, ClientSessionView, SessionView};
 
 pub struct Chat {
     pub store: Arc<dyn Store>,
-    pub messages: Arc<dyn MessageStore>,
+    pub conversations: Arc<dyn Conversations>,
+    pub log: Arc<dyn MessageLog>,
     pub presence: Arc<dyn Presence>,
     fanout: Arc<dyn Fanout>,
     limits: Arc<Limits>,
     /// Serializes queue draining per organization within this node; across nodes the
     /// conditional update in the store keeps a session from being assigned twice.
     drain_locks: Mutex<HashMap<OrgId, Arc<tokio::sync::Mutex<()>>>>,
+    /// The queue position last sent for each waiting session, so a client hears only changes.
+    /// Entries leave with their session's place in the queue.
+    queue_positions: Mutex<HashMap<(OrgId, crate::domain::SessionId), usize>>,
 }
 
 impl Chat {
     pub fn new(
         store: Arc<dyn Store>,
-        messages: Arc<dyn MessageStore>,
+        conversations: Arc<dyn Conversations>,
+        log: Arc<dyn MessageLog>,
         presence: Arc<dyn Presence>,
         fanout: Arc<dyn Fanout>,
         limits: Arc<Limits>,
     ) -> Self {
         Chat {
             store,
-            messages,
+            conversations,
+            log,
             presence,
             fanout,
             limits,
             drain_locks: Mutex::default(),
+            queue_positions: Mutex::default(),
         }
     }
 
@@ -63,18 +70,19 @@ impl Chat {
             .await
     }
 
-    /// Loads a session and applies one permission rule to it.
+    /// Loads a session the way the caller reaches it (an agent within their organization, a
+    /// client among their own) and applies one permission rule to it.
     async fn session_where(
         &self,
         who: &Identity,
         id: SessionId,
         rule: fn(&Identity, &Session) -> permissions::Access,
     ) -> ApiResult<Session> {
-        let session = self
-            .store
-            .session(id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("session"))?;
+        let found = match who {
+            Identity::Agent(a) => self.store.session(a.organization_id, id).await?,
+            Identity::Client(c) => self.store.client_session(c.id, id).await?,
+        };
+        let session = found.ok_or_else(|| ApiError::not_found("session"))?;
         rule(who, &session).or_deny("session")?;
         Ok(session)
     }
@@ -87,7 +95,7 @@ impl Chat {
     ) -> ApiResult<Agent> {
         let agent = self
             .store
-            .agent(id)
+            .agent(actor.organization_id, id)
             .await?
             .ok_or_else(|| ApiError::not_found("agent"))?;
         permissions::can_view_agent(actor, &agent).or_deny("agent")?;

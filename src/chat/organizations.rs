@@ -21,6 +21,7 @@ impl Chat {
         if !self.store.delete_organization(id).await? {
             return Err(ApiError::not_found("organization"));
         }
+        self.log.delete_organization(id).await?;
         self.fanout.disconnect(Target::OrgAgents(id)).await;
         self.fanout.disconnect(Target::OrgVisitors(id)).await;
         tracing::info!(org = %id, "organization deleted");

@@ -3,15 +3,14 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::Utc;
-
+use super::events::ServerEvent;
 use super::{Chat, events};
-use crate::domain::OrgId;
 use crate::domain::assignment::{Candidate, pick_next};
-use crate::domain::model::{Agent, Client, Organization, Session, SessionStatus};
+use crate::domain::model::{Agent, Client, Organization, SessionStatus};
+use crate::domain::{ClientId, OrgId, SessionId};
 use crate::error::ApiResult;
 use crate::fanout::{Target, participants_and_agents};
-use crate::store::AssignMode;
+use crate::store::{AssignMode, Assigned, StoreError};
 
 /// Lost races in a row after which draining stops (the next trigger resumes it).
 const MAX_MISSES: u32 = 8;
@@ -102,36 +101,50 @@ impl Chat {
                 capacity: Some(cand.capacity),
             };
             match self
-                .store
-                .assign_session(head.id, agent.id, mode, Utc::now())
-                .await?
+                .conversations
+                .assign(org_id, head.id, agent.id, mode)
+                .await
             {
-                Some(assigned) => self.announce_assignment(&assigned, &agent, None).await?,
-                // Another node took the session, or the agent filled up meanwhile: look again.
-                None => {
+                Ok(Some(assigned)) => self.announce_assignment(&assigned).await,
+                // Another node took the session, or the agent filled up or left meanwhile:
+                // look again.
+                Ok(None) | Err(StoreError::AgentNotFound | StoreError::SessionNotFound) => {
                     misses += 1;
                     tokio::task::yield_now().await;
                 }
+                Err(e) => return Err(e.into()),
             }
         }
         self.announce_queue_positions(org_id).await
     }
 
-    /// Sends every waiting client its place in the queue (1 = next).
+    /// Sends each waiting client its place in the queue (1 = next) when it changed since the
+    /// last time it was sent.
     pub async fn announce_queue_positions(&self, org: OrgId) -> ApiResult<()> {
         let queue = self.store.queue(org).await?;
-        for (i, s) in queue.iter().enumerate() {
+        let waiting: HashSet<SessionId> = queue.iter().map(|s| s.id).collect();
+        let changed: Vec<(ClientId, SessionId, usize)> = {
+            let mut sent = self.queue_positions.lock().expect("queue positions");
+            sent.retain(|(o, s), _| *o != org || waiting.contains(s));
+            queue
+                .iter()
+                .enumerate()
+                .filter(|(i, s)| sent.insert((org, s.id), i + 1) != Some(i + 1))
+                .map(|(i, s)| (s.client_id, s.id, i + 1))
+                .collect()
+        };
+        for (client, session, position) in changed {
             self.emit(
-                vec![Target::Client(s.client_id)],
-                events::queue_position(s.id, i + 1),
+                vec![Target::Client(client)],
+                events::queue_position(session, position),
             )
             .await;
         }
         Ok(())
     }
 
-    /// Tells one client where their waiting conversations stand (when they connect).
-    pub async fn tell_queue_positions(&self, client: &Client) -> ApiResult<()> {
+    /// Where one client's waiting conversations stand (told to a socket when it connects).
+    pub async fn queue_positions_of(&self, client: &Client) -> ApiResult<Vec<ServerEvent>> {
         let orgs: HashSet<OrgId> = self
             .store
             .client_sessions(client.id)
@@ -140,43 +153,32 @@ impl Chat {
             .filter(|s| s.status == SessionStatus::Waiting && s.queued_at.is_some())
             .map(|s| s.organization_id)
             .collect();
+        let mut positions = vec![];
         for org in orgs {
             let queue = self.store.queue(org).await?;
-            for (i, s) in queue
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.client_id == client.id)
-            {
-                self.emit(
-                    vec![Target::Client(client.id)],
-                    events::queue_position(s.id, i + 1),
-                )
-                .await;
-            }
+            positions.extend(
+                queue
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.client_id == client.id)
+                    .map(|(i, s)| events::queue_position(s.id, i + 1)),
+            );
         }
-        Ok(())
+        Ok(positions)
     }
 
-    /// Records and announces that `session` now belongs to `agent`.
-    pub(super) async fn announce_assignment(
-        &self,
-        session: &Session,
-        agent: &Agent,
-        previous: Option<&Agent>,
-    ) -> ApiResult<()> {
+    /// Announces an assignment (its note is already in the conversation).
+    pub(super) async fn announce_assignment(&self, assigned: &Assigned) {
+        let (session, agent) = (&assigned.session, &assigned.agent);
         metrics::counter!("raasel_assignments_total").increment(1);
         tracing::info!(
             session = %session.id,
             org = %session.organization_id,
             agent = %agent.id,
-            previous = ?previous.map(|p| p.id),
+            previous = ?assigned.previous,
             "conversation assigned"
         );
-        let text = match previous {
-            None => format!("{} joined the conversation", agent.name),
-            Some(p) => format!("Conversation transferred from {} to {}", p.name, agent.name),
-        };
-        self.append_system(session, text).await?;
+        self.announce_message(session, &assigned.note).await;
         let everyone = participants_and_agents(session);
         self.emit(everyone.clone(), events::agent_assigned(session.id, agent))
             .await;
@@ -185,13 +187,12 @@ impl Chat {
             events::new_session_assigned(session, agent.id),
         )
         .await;
-        if previous.is_none() {
+        if assigned.previous.is_none() {
             self.emit(
                 everyone,
                 events::session_status_updated(session.id, SessionStatus::Active),
             )
             .await;
         }
-        Ok(())
     }
 }

@@ -6,13 +6,14 @@ use utoipa::ToSchema;
 
 use super::{Chat, events};
 use crate::domain::model::{
-    Agent, Client, Message, Organization, PublicOrganization, Role, Session, SessionStatus, Side,
+    Agent, Client, Message, Organization, PublicOrganization, ReadState, Role, Session,
+    SessionStatus, Side,
 };
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::participants_and_agents;
-use crate::store::AssignMode;
+use crate::store::{AssignMode, StoreError};
 
 /// A client's conversation with what its list shows.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,6 +26,14 @@ pub struct ClientSessionView {
     pub unread_count: i64,
     #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
+    pub read_state: ReadStates,
+}
+
+/// How far each side of a conversation has received and read it (drives check marks).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReadStates {
+    pub client: ReadState,
+    pub agent: ReadState,
 }
 
 /// Who answers a conversation, as its customer sees them.
@@ -41,6 +50,7 @@ pub struct SessionView {
     pub session: Session,
     #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
+    pub read_state: ReadStates,
 }
 
 impl Chat {
@@ -99,14 +109,24 @@ impl Chat {
                 let online = self.org_online(&org).await?;
                 profiles.insert(org.id, org.public(online));
             }
-            let read = self.messages.read_state(session.id, Side::Client).await?;
+            let org = session.organization_id;
+            let read_state = self.read_states(&session).await?;
+            let read = read_state.client;
             views.push(ClientSessionView {
+                read_state,
                 assigned_agent: self.assigned_agent(&session).await?,
-                organization: profiles[&session.organization_id].clone(),
-                last_message: self.messages.last_message(session.id).await?,
+                organization: profiles[&org].clone(),
+                last_message: self.log.last(org, session.id).await?,
                 unread_count: self
-                    .messages
-                    .count_unread(session.id, Side::Client, read.read_seq)
+                    .log
+                    // A closed conversation's own notes (who closed it) are not news.
+                    .count_unread(
+                        org,
+                        session.id,
+                        Side::Client,
+                        read.read_seq,
+                        session.status != SessionStatus::Closed,
+                    )
                     .await?,
                 session,
             });
@@ -121,9 +141,8 @@ impl Chat {
         };
         Ok(self
             .store
-            .agent(id)
+            .agent(session.organization_id, id)
             .await?
-            .filter(|a| a.organization_id == session.organization_id)
             .map(|a| AgentRef {
                 id: a.id,
                 name: a.name,
@@ -135,7 +154,17 @@ impl Chat {
         let session = self.readable_session(who, id).await?;
         Ok(SessionView {
             assigned_agent: self.assigned_agent(&session).await?,
+            read_state: self.read_states(&session).await?,
             session,
+        })
+    }
+
+    /// Both sides' marks of a session.
+    async fn read_states(&self, session: &Session) -> ApiResult<ReadStates> {
+        let (org, id) = (session.organization_id, session.id);
+        Ok(ReadStates {
+            client: self.store.read_state(org, id, Side::Client).await?,
+            agent: self.store.read_state(org, id, Side::Agent).await?,
         })
     }
 
@@ -169,7 +198,10 @@ impl Chat {
     ) -> ApiResult<Vec<Session>> {
         let target = self.agent_of_org(actor, agent_id).await?;
         permissions::can_manage_agent_work(actor, &target).or_deny("agent")?;
-        Ok(self.store.agent_sessions(target.id, status).await?)
+        Ok(self
+            .store
+            .agent_sessions(target.organization_id, target.id, status)
+            .await?)
     }
 
     /// Assigns or transfers a session to an agent of the organization.
@@ -194,30 +226,47 @@ impl Chat {
         } else {
             AssignMode::Unassigned { capacity: None }
         };
-        let assigned = self
-            .store
-            .assign_session(session.id, target.id, mode, Utc::now())
-            .await?
-            .ok_or_else(|| {
-                ApiError::Conflict("the session was just taken by someone else".into())
-            })?;
-        let previous = match session.agent_id {
-            Some(id) => self.store.agent(id).await?,
-            None => None,
+        let org = session.organization_id;
+        let assigned = match self
+            .conversations
+            .assign(org, session.id, target.id, mode)
+            .await
+        {
+            Ok(Some(assigned)) => assigned,
+            Ok(None) => return self.assignment_refused(&who, session_id, target.id).await,
+            Err(StoreError::AgentNotFound) => return Err(ApiError::not_found("agent")),
+            Err(e) => return Err(e.into()),
         };
-        self.announce_assignment(&assigned, &target, previous.as_ref())
-            .await?;
-        if previous.is_some() {
+        self.announce_assignment(&assigned).await;
+        if assigned.previous.is_some() {
             // The previous agent has room again.
-            self.drain_queue(session.organization_id).await?;
+            self.drain_queue(org).await?;
         } else {
-            self.announce_queue_positions(session.organization_id)
-                .await?;
+            self.announce_queue_positions(org).await?;
         }
-        Ok(assigned)
+        Ok(assigned.session)
     }
 
-    /// Closes a session (idempotent: closing a closed session returns it unchanged).
+    /// Why an assignment did not happen, as seen now: it already belongs to that agent (done),
+    /// it closed, or someone else took it.
+    async fn assignment_refused(
+        &self,
+        who: &Identity,
+        session_id: SessionId,
+        target: AgentId,
+    ) -> ApiResult<Session> {
+        let now = self.readable_session(who, session_id).await?;
+        match now.status {
+            _ if now.agent_id == Some(target) => Ok(now),
+            SessionStatus::Closed => Err(ApiError::SessionClosed),
+            _ => Err(ApiError::Conflict(
+                "the session was just taken by someone else".into(),
+            )),
+        }
+    }
+
+    /// Closes a session with its note (idempotent: closing a closed session returns it
+    /// unchanged; of concurrent closes one writes the note).
     pub async fn close(&self, who: &Identity, session_id: SessionId) -> ApiResult<Session> {
         let session = self.readable_session(who, session_id).await?;
         permissions::can_close_session(who, &session).or_deny("session")?;
@@ -228,25 +277,24 @@ impl Chat {
             Identity::Agent(a) => a.name.clone(),
             Identity::Client(c) => c.display_name(),
         };
-        match self
-            .append_system(&session, format!("{by} closed the conversation"))
-            .await
-        {
-            Err(ApiError::SessionClosed) => return self.readable_session(who, session_id).await,
-            other => other?,
-        }
-        let Some(closed) = self.store.close_session(session.id, Utc::now()).await? else {
+        let closed = self
+            .conversations
+            .close(session.organization_id, session.id, &by)
+            .await?;
+        let Some(closed) = closed else {
             return self.readable_session(who, session_id).await;
         };
         metrics::counter!("raasel_sessions_closed_total").increment(1);
+        tracing::info!(session = %session.id, org = %session.organization_id, "conversation closed");
+        self.announce_message(&closed.session, &closed.note).await;
         self.emit(
-            participants_and_agents(&closed),
-            events::session_status_updated(closed.id, SessionStatus::Closed),
+            participants_and_agents(&closed.session),
+            events::session_status_updated(closed.session.id, SessionStatus::Closed),
         )
         .await;
         // A freed seat, or a waiting session leaving the queue: either way the queue moved.
-        self.drain_queue(closed.organization_id).await?;
-        Ok(closed)
+        self.drain_queue(closed.session.organization_id).await?;
+        Ok(closed.session)
     }
 
     /// `PUT /api/sessions/:id/status`: only waiting→active (by assignment to the caller) and

@@ -6,6 +6,7 @@ pub mod fixtures;
 pub mod ids;
 pub mod input;
 pub mod model;
+pub mod notes;
 pub mod permissions;
 
 pub use ids::{AgentId, ClientId, MessageId, OrgId, SessionId};

@@ -53,9 +53,26 @@ pub fn can_read_session(who: &Identity, s: &Session) -> Access {
     }
 }
 
-/// Write a message to a session (whether it is still open is the lifecycle's concern).
+/// Write a message to a session (whether it is still open is the lifecycle's concern): its
+/// client; its assigned agent; supervisors and admins in any session of the organization; a
+/// plain agent in an unassigned session, which they take by writing (`takes_by_writing`).
 pub fn can_post_in_session(who: &Identity, s: &Session) -> Access {
-    can_read_session(who, s)
+    can_read_session(who, s)?;
+    match who {
+        Identity::Client(_) => Ok(()),
+        Identity::Agent(a) => allow_if(
+            at_least(a, Role::Supervisor) || s.agent_id == Some(a.id) || s.agent_id.is_none(),
+            Denied::Forbidden,
+        ),
+    }
+}
+
+/// Whether writing in this session makes a plain agent take it first (as from the queue).
+pub fn takes_by_writing(who: &Identity, s: &Session) -> bool {
+    matches!(who, Identity::Agent(a)
+        if !at_least(a, Role::Supervisor)
+            && s.agent_id.is_none()
+            && s.status == SessionStatus::Waiting)
 }
 
 /// Supervisors and admins see every session of their organization.
@@ -105,6 +122,41 @@ pub fn can_open_session(client: &Client, org: OrgId) -> Access {
         Some(own) => allow_if(own == org, Denied::Forbidden),
         None => Ok(()),
     }
+}
+
+/// Who may sign up new organizations on this installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signups {
+    /// Anyone (rate limited per address).
+    Open,
+    /// Only the platform operator, with the operator token.
+    Operator,
+    /// Nobody through the API; `raasel create-organization` still works.
+    Closed,
+}
+
+impl std::str::FromStr for Signups {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "open" => Ok(Signups::Open),
+            "operator" => Ok(Signups::Operator),
+            "closed" => Ok(Signups::Closed),
+            _ => Err("must be one of: open, operator, closed".into()),
+        }
+    }
+}
+
+/// Create an organization through the API.
+pub fn can_sign_up(policy: Signups, is_operator: bool) -> Access {
+    allow_if(
+        match policy {
+            Signups::Open => true,
+            Signups::Operator => is_operator,
+            Signups::Closed => false,
+        },
+        Denied::Forbidden,
+    )
 }
 
 /// Change the organization's settings, create and delete agents, change roles.
@@ -175,6 +227,43 @@ mod tests {
         assert_eq!(can_read_session(&Identity::Client(c), &s), Ok(()));
         assert_eq!(
             can_read_session(&Identity::Client(client(None)), &s),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn signups_follow_the_installation_policy() {
+        assert_eq!(can_sign_up(Signups::Open, false), Ok(()));
+        assert_eq!(can_sign_up(Signups::Operator, true), Ok(()));
+        assert_eq!(
+            can_sign_up(Signups::Operator, false),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(can_sign_up(Signups::Closed, true), Err(Denied::Forbidden));
+    }
+
+    #[test]
+    fn plain_agents_write_in_their_own_and_unassigned_sessions_only() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let me = Identity::Agent(a.clone());
+        let sup = Identity::Agent(agent(org, Role::Supervisor));
+        let waiting = session(org, ClientId::new(), None);
+        let mine = session(org, ClientId::new(), Some(a.id));
+        let someone_elses = session(org, ClientId::new(), Some(AgentId::new()));
+        assert_eq!(can_post_in_session(&me, &waiting), Ok(()));
+        assert!(takes_by_writing(&me, &waiting));
+        assert_eq!(can_post_in_session(&me, &mine), Ok(()));
+        assert!(!takes_by_writing(&me, &mine));
+        assert_eq!(
+            can_post_in_session(&me, &someone_elses),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(can_post_in_session(&sup, &someone_elses), Ok(()));
+        assert!(!takes_by_writing(&sup, &waiting));
+        let stranger = Identity::Agent(agent(OrgId::new(), Role::Admin));
+        assert_eq!(
+            can_post_in_session(&stranger, &waiting),
             Err(Denied::NotFound)
         );
     }

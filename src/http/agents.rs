@@ -324,7 +324,10 @@ pub async fn change_password(
             .ok_or_else(|| ApiError::field("current_password", "is required"))?;
         // Guessing the current password with a stolen token is throttled like logins.
         app.limits.auth_account(&me.email)?;
-        let hash = app.store.agent_password_hash(me.id).await?;
+        let hash = app
+            .store
+            .agent_password_hash(me.organization_id, me.id)
+            .await?;
         if !auth::verify_password_or_dummy(current, hash).await? {
             tracing::info!(agent = %me.id, "password change refused: wrong current password");
             return Err(ApiError::field("current_password", "is incorrect"));

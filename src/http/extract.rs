@@ -130,6 +130,16 @@ fn is_operator(parts: &Parts, app: &App) -> bool {
     }
 }
 
+/// Whether the caller presents the operator token (anyone may call).
+pub struct IsOperator(pub bool);
+
+impl FromRequestParts<App> for IsOperator {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        Ok(IsOperator(is_operator(parts, app)))
+    }
+}
+
 impl FromRequestParts<App> for Operator {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{
-    AgentCaller, AgentOrOperator, ClientIp, Json, MaybeCaller, Operator, PathId, Query,
+    AgentCaller, AgentOrOperator, ClientIp, IsOperator, Json, MaybeCaller, Operator, PathId, Query,
 };
 use crate::app::App;
 use crate::domain::OrgId;
@@ -248,15 +248,20 @@ pub async fn get_one(
     }))
 }
 
-/// Signs up an organization with its first admin.
+/// Signs up an organization with its first admin (anyone, the operator only, or nobody, as
+/// `--signups` says).
 #[utoipa::path(post, path = "/api/organizations", tag = "organizations",
     operation_id = "sign_up_organization", request_body = SignupInput,
-    responses((status = 201, body = SignupBody), (status = 409), (status = 429)))]
+    security((), ("operator" = [])),
+    responses((status = 201, body = SignupBody), (status = 403), (status = 409), (status = 429)))]
 pub async fn signup(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
+    IsOperator(operator): IsOperator,
     Json(body): Json<SignupInput>,
 ) -> ApiResult<(StatusCode, axum::Json<SignupBody>)> {
+    permissions::can_sign_up(app.config.signups, operator)
+        .map_err(|_| ApiError::Forbidden("this installation does not take sign-ups".into()))?;
     app.limits.auth_ip(ip)?;
     let admin = body.admin.unwrap_or(AdminInput {
         name: None,

@@ -186,11 +186,24 @@ pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
             *presence = PresenceState::Counted;
             app.chat.agent_connected(agent).await
         }
-        Identity::Client(client) => app.chat.tell_queue_positions(client).await,
+        Identity::Client(client) => tell_queue_positions(&app, &s, client).await,
     };
     if let Err(e) = arrived {
         tracing::error!(error = %e, "socket connect follow-up");
     }
+}
+
+/// A newly connected customer's socket learns where their waiting conversations stand (the
+/// client's other sockets already know).
+async fn tell_queue_positions<A: Adapter>(
+    app: &App,
+    s: &SocketRef<A>,
+    client: &crate::domain::model::Client,
+) -> crate::error::ApiResult<()> {
+    for position in app.chat.queue_positions_of(client).await? {
+        super::fanout::emit_to(s, &position);
+    }
+    Ok(())
 }
 
 /// Runs in the socket's read loop, so events enter the queue in the order they arrived.

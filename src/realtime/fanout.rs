@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
+use socketioxide::operators::BroadcastOperators;
 use socketioxide::{SendError, SocketError, SocketIo};
 
 use super::connect::SocketUser;
@@ -25,26 +26,35 @@ impl<A: Adapter> SocketFanout<A> {
     pub fn new(io: SocketIo<A>) -> Self {
         SocketFanout { io }
     }
+
+    /// The default namespace; gone once shutdown has closed every socket, when there is nobody
+    /// left to tell.
+    fn namespace(&self) -> Option<BroadcastOperators<A>> {
+        self.io.of("/")
+    }
 }
 
 #[async_trait]
 impl<A: Adapter> Fanout for SocketFanout<A> {
     async fn emit(&self, targets: Vec<Target>, event: ServerEvent) {
+        let Some(ns) = self.namespace() else { return };
         let payload = event.payload();
-        for socket in self.io.to(rooms(&targets)).sockets() {
+        for socket in ns.to(rooms(&targets)).sockets() {
             send_or_drop_slow(&socket, event.name(), &payload);
         }
     }
 
     async fn disconnect(&self, target: Target) {
-        if let Err(e) = self.io.to(room(target)).disconnect().await {
+        let Some(ns) = self.namespace() else { return };
+        if let Err(e) = ns.to(room(target)).disconnect().await {
             tracing::warn!(error = %e, "disconnecting revoked sockets");
         }
     }
 
     async fn emit_except(&self, targets: Vec<Target>, except: Target, event: ServerEvent) {
+        let Some(ns) = self.namespace() else { return };
         let payload = event.payload();
-        for socket in self.io.to(rooms(&targets)).except(room(except)).sockets() {
+        for socket in ns.to(rooms(&targets)).except(room(except)).sockets() {
             send_or_drop_slow(&socket, event.name(), &payload);
         }
     }

@@ -1,27 +1,31 @@
-//! Persistence behind traits: `Store` for organizations, people and sessions, `MessageStore`
-//! for the message log and read marks (kept apart so a log-structured message store can replace
-//! it without touching the rest). `sqlite.rs` implements both for the embedded mode.
+//! Persistence behind the traits of `contract.rs`: `Store` (organizations, people, sessions),
+//! `Conversations` (what changes a conversation, atomically with what it writes into it) and
+//! `MessageLog` (the messages, keyed by organization and session). `sqlite/` implements all three
+//! for the embedded mode, `postgres/` for installations that outgrow one machine.
 
+mod contract;
 mod migrate;
+mod rows;
 pub mod sqlite;
 
-use async_trait::async_trait;
 use uuid::Uuid;
 
-use crate::domain::model::{
-    Agent, Client, Message, OrgSettings, Organization, ReadState, SenderType, Session,
-    SessionStatus, Side, Timestamp,
-};
-use crate::domain::{AgentId, ClientId, OrgId, SessionId};
+pub use contract::{Conversations, MessageLog, Store};
+
+use crate::domain::model::{Agent, Message, SenderType, Session, SessionStatus, Timestamp};
+use crate::domain::{AgentId, MessageId, SessionId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A uniqueness rule was hit; the text names what already exists.
     #[error("{0}")]
     Conflict(&'static str),
-    /// A message was sent to a session that does not exist.
+    /// The session is not one of the organization's.
     #[error("session not found")]
     SessionNotFound,
+    /// The agent is not one of the organization's (or was just deleted).
+    #[error("agent not found")]
+    AgentNotFound,
     #[error("session closed")]
     SessionClosed,
     #[error(transparent)]
@@ -123,117 +127,70 @@ pub struct AgentChanges {
     pub max_concurrent_sessions: Option<Option<u32>>,
 }
 
-#[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Proves the store answers and accepts writes.
-    async fn ping(&self) -> StoreResult<()>;
+impl NewMessage {
+    /// A system note in a session.
+    pub fn note(session_id: SessionId, content: String) -> NewMessage {
+        NewMessage {
+            session_id,
+            sender_type: SenderType::System,
+            sender_id: None,
+            sender_name: crate::domain::notes::SYSTEM_SENDER.into(),
+            content,
+            client_msg_id: None,
+        }
+    }
 
-    async fn create_organization(
-        &self,
-        org: &Organization,
-        admin: &Agent,
-        admin_password_hash: &str,
-    ) -> StoreResult<()>;
-    async fn organization(&self, id: OrgId) -> StoreResult<Option<Organization>>;
-    async fn organization_by_domain(&self, domain: &str) -> StoreResult<Option<Organization>>;
-    async fn organizations(&self) -> StoreResult<Vec<Organization>>;
-    /// Organizations whose name or domain contains `q`, case-insensitively.
-    async fn search_organizations(&self, q: &str, limit: u32) -> StoreResult<Vec<Organization>>;
-    async fn update_organization(
-        &self,
-        id: OrgId,
-        name: &str,
-        domain: &str,
-        settings: &OrgSettings,
-        now: Timestamp,
-    ) -> StoreResult<Option<Organization>>;
-    /// Deletes the organization and everything it owns, messages included.
-    async fn delete_organization(&self, id: OrgId) -> StoreResult<bool>;
-
-    async fn insert_agent(&self, agent: &Agent, password_hash: &str) -> StoreResult<()>;
-    async fn agent(&self, id: AgentId) -> StoreResult<Option<Agent>>;
-    /// Every agent with this e-mail, in any organization, with their password hash.
-    async fn agent_logins(&self, email: &str) -> StoreResult<Vec<(Agent, String)>>;
-    async fn agent_password_hash(&self, id: AgentId) -> StoreResult<Option<String>>;
-    async fn agents(&self, org: OrgId) -> StoreResult<Vec<Agent>>;
-    async fn agent_loads(&self, org: OrgId) -> StoreResult<Vec<AgentLoad>>;
-    /// Applies the changes; `Conflict` when it would demote the organization's last admin.
-    async fn update_agent(
-        &self,
-        id: AgentId,
-        changes: &AgentChanges,
-        now: Timestamp,
-    ) -> StoreResult<Option<Agent>>;
-    /// Sets the hash and bumps the token version, revoking earlier tokens.
-    async fn set_agent_password(&self, id: AgentId, hash: &str, now: Timestamp) -> StoreResult<()>;
-    /// Deletes the agent unless they are the organization's last admin; their active sessions
-    /// return to the queue. Returns those sessions, or `Conflict` for the last admin.
-    async fn delete_agent(
-        &self,
-        org: OrgId,
-        id: AgentId,
-        now: Timestamp,
-    ) -> StoreResult<Vec<SessionId>>;
-
-    async fn insert_client(&self, client: &Client, password_hash: Option<&str>) -> StoreResult<()>;
-    async fn client(&self, id: ClientId) -> StoreResult<Option<Client>>;
-    /// A registered client by e-mail, with their password hash.
-    async fn client_login(&self, email: &str) -> StoreResult<Option<(Client, String)>>;
-    async fn visitor_by_external_id(
-        &self,
-        org: OrgId,
-        external_id: &str,
-    ) -> StoreResult<Option<Client>>;
-
-    async fn insert_session(&self, session: &Session) -> StoreResult<()>;
-    async fn session(&self, id: SessionId) -> StoreResult<Option<Session>>;
-    async fn client_sessions(&self, client: ClientId) -> StoreResult<Vec<Session>>;
-    /// Sessions of an organization, newest first (`status` filters).
-    async fn org_sessions(
-        &self,
-        org: OrgId,
-        status: Option<SessionStatus>,
-    ) -> StoreResult<Vec<Session>>;
-    async fn agent_sessions(
-        &self,
-        agent: AgentId,
-        status: Option<SessionStatus>,
-    ) -> StoreResult<Vec<Session>>;
-    /// Waiting sessions whose client has written, oldest first.
-    async fn queue(&self, org: OrgId) -> StoreResult<Vec<Session>>;
-    /// How many sessions wait in the queues of all organizations (for metrics).
-    async fn waiting_sessions(&self) -> StoreResult<u64>;
-    /// One atomic conditional update: the session is assigned at most once.
-    async fn assign_session(
-        &self,
-        id: SessionId,
-        agent: AgentId,
-        mode: AssignMode,
-        now: Timestamp,
-    ) -> StoreResult<Option<Session>>;
-    /// Closes an open session; `None` when it was already closed.
-    async fn close_session(&self, id: SessionId, now: Timestamp) -> StoreResult<Option<Session>>;
+    /// The message as stored at the session's current `last_seq`.
+    pub fn at(&self, session: &Session, now: Timestamp) -> Message {
+        Message {
+            id: MessageId::new(),
+            organization_id: session.organization_id,
+            session_id: session.id,
+            seq: session.last_seq,
+            sender_type: self.sender_type,
+            sender_id: self.sender_id,
+            sender_name: self.sender_name.clone(),
+            content: self.content.clone(),
+            client_msg_id: self.client_msg_id.clone(),
+            created_at: now,
+        }
+    }
 }
 
-#[async_trait]
-pub trait MessageStore: Send + Sync + 'static {
-    /// Stores a message with the next gapless `seq`, durably, before returning. A repeated
-    /// `client_msg_id` of the same sender returns the stored message.
-    async fn append(&self, msg: NewMessage) -> StoreResult<Appended>;
-    /// Waits until every append accepted so far is durable (for shutdown).
-    async fn flush(&self) -> StoreResult<()>;
-    /// Messages of the window and whether more exist beyond it.
-    async fn messages(&self, session: SessionId, page: Page) -> StoreResult<(Vec<Message>, bool)>;
-    async fn last_message(&self, session: SessionId) -> StoreResult<Option<Message>>;
-    /// Messages after `seq` written by the other side (system messages count as the other side).
-    async fn count_unread(&self, session: SessionId, side: Side, seq: i64) -> StoreResult<i64>;
-    /// Moves a mark forward (never back); reading implies delivery.
-    async fn mark(
-        &self,
-        session: SessionId,
-        side: Side,
-        mark: Mark,
-        seq: i64,
-    ) -> StoreResult<ReadState>;
-    async fn read_state(&self, session: SessionId, side: Side) -> StoreResult<ReadState>;
+impl AssignMode {
+    /// Whether this assignment may happen to `session` for an agent holding `active` sessions.
+    pub fn allows(self, session: &Session, agent: AgentId, active: i64) -> bool {
+        if session.status == SessionStatus::Closed || session.agent_id == Some(agent) {
+            return false;
+        }
+        match self {
+            AssignMode::Unassigned { capacity } => {
+                session.status == SessionStatus::Waiting
+                    && session.agent_id.is_none()
+                    && capacity.is_none_or(|c| active < i64::from(c))
+            }
+            AssignMode::Any => true,
+        }
+    }
+}
+
+/// What an assignment did.
+#[derive(Debug, Clone)]
+pub struct Assigned {
+    /// The session after the assignment.
+    pub session: Session,
+    /// The agent it now belongs to.
+    pub agent: Agent,
+    /// The agent it was taken from (a transfer), as the update found it.
+    pub previous: Option<AgentId>,
+    /// The note recording it in the conversation.
+    pub note: Message,
+}
+
+/// What closing did.
+#[derive(Debug, Clone)]
+pub struct Closed {
+    pub session: Session,
+    /// The closing note, the conversation's last message.
+    pub note: Message,
 }

@@ -41,12 +41,12 @@ async fn a_second_server_on_the_same_data_directory_refuses_to_start() {
     let mut second = ServerProcess::launch(&first.data_dir, &[]);
     let status = second.exit_status(Duration::from_secs(20)).await;
     assert!(!status.success());
-    let logs = second.logs();
-    assert!(
-        logs.contains("is in use by another raasel server"),
-        "{logs}"
-    );
-    assert!(logs.contains(&first.pid().to_string()), "{logs}");
+    second
+        .wait_for_log_line(&[
+            "is in use by another raasel server",
+            &first.pid().to_string(),
+        ])
+        .await;
     // The first one is unaffected.
     let res = reqwest::get(format!("{}/ready", first.url)).await.unwrap();
     assert_eq!(res.status(), 200);

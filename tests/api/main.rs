@@ -11,7 +11,9 @@ mod logs;
 mod metrics;
 mod ops;
 mod organizations;
+mod races;
 mod sessions;
+mod shutdown;
 mod widget;
 
 mod cli;

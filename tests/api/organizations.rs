@@ -768,8 +768,9 @@ async fn assert_gone(app: &TestApp, p: &Populated) {
             .server
             .app
             .chat
-            .messages
-            .messages(
+            .log
+            .range(
+                p.org.id.parse().unwrap(),
                 id.parse().unwrap(),
                 Page {
                     before: None,
@@ -1040,4 +1041,35 @@ async fn deleting_an_organization_closes_its_agents_sockets() {
             .await,
         "another organization's socket was closed"
     );
+}
+
+#[tokio::test]
+async fn the_installation_decides_who_may_sign_up_organizations() {
+    use raasel::domain::permissions::Signups;
+    let signup = |domain: &str| json!({ "name": "New", "domain": domain, "admin": { "name": "A", "email": format!("a@{domain}"), "password": PASSWORD } });
+    let app = spawn_app_with(|a| a.signups = Signups::Operator).await;
+    let res = app
+        .post("/api/organizations", None, signup("anon.example"))
+        .await;
+    assert_error(&res, 403, "forbidden");
+    let (status, _) = app
+        .get("/api/organizations/discover/anon.example", None)
+        .await;
+    assert_eq!(status, 404, "a refused signup created nothing");
+    let res = app
+        .post(
+            "/api/organizations",
+            Some("operator-secret"),
+            signup("op.example"),
+        )
+        .await;
+    assert_eq!(res.0, 201, "{}", res.1);
+
+    let closed = spawn_app_with(|a| a.signups = Signups::Closed).await;
+    for token in [None, Some("operator-secret")] {
+        let res = closed
+            .post("/api/organizations", token, signup("no.example"))
+            .await;
+        assert_error(&res, 403, "forbidden");
+    }
 }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::socket::WAIT;
 use crate::support::*;
 
 async fn queued_session(app: &TestApp, org: &OrgHandle) -> (ClientHandle, SocketClient, String) {
@@ -451,4 +452,56 @@ async fn sockets_that_leave_at_once_never_leave_a_ghost_online() {
     );
     let (c, _s, id) = queued_session(&app, &org).await;
     assert!(assigned_to(&app, &c.token, &id).await.is_none());
+}
+
+#[tokio::test]
+async fn a_waiting_client_hears_its_position_only_when_it_changes() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Positions").await;
+    let agent = app.create_agent(&org, "Solo", "agent", Some(1)).await;
+    let _agent_socket = app.socket(&agent.token).await;
+    let (first_client, _s1, first) = queued_session(&app, &org).await;
+    let (_b, b_socket, b_session) = queued_session(&app, &org).await;
+    let got = b_socket
+        .wait_for_where("queue_position", WAIT, position_for(&b_session))
+        .await
+        .expect("a position");
+    assert_eq!(got["position"], 1);
+
+    // Things that drain the queue without moving it: the agent sets active again, twice.
+    for _ in 0..2 {
+        let (status, _) = app
+            .put(
+                &format!("/api/agents/{}/status", agent.id),
+                Some(&agent.token),
+                json!({"status": "active"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    // Someone joining behind does not move B either.
+    let (_c, c_socket, c_session) = queued_session(&app, &org).await;
+    let c_pos = c_socket
+        .wait_for_where("queue_position", WAIT, position_for(&c_session))
+        .await
+        .expect("C's position");
+    assert_eq!(c_pos["position"], 2);
+    b_socket
+        .assert_no("queue_position", Duration::from_millis(500))
+        .await;
+
+    // The first conversation closes: B is assigned, C moves up once.
+    assert_eq!(app.close(&first_client.token, &first).await.0, 200);
+    let c_pos = c_socket
+        .wait_for_where("queue_position", WAIT, position_for(&c_session))
+        .await
+        .expect("C moved up");
+    assert_eq!(c_pos["position"], 1);
+    assert_eq!(
+        assigned_to(&app, &agent.token, &b_session).await.as_deref(),
+        Some(agent.id.as_str())
+    );
+    c_socket
+        .assert_no("queue_position", Duration::from_millis(300))
+        .await;
 }

@@ -326,7 +326,8 @@ async fn agents_reach_sessions_of_their_own_organization_only() {
 async fn messages_get_gapless_seqs_and_their_sender_from_the_token() {
     let app = spawn_app().await;
     let org = app.signup_org("Sequence").await;
-    let agent = app.create_agent(&org, "Replier", "agent", None).await;
+    // A supervisor writes without taking the conversation (a plain agent would take it).
+    let agent = app.create_agent(&org, "Replier", "supervisor", None).await;
     let client = app.register_client().await;
     let id = id_of(&app.open_session(&client, &org, Some("one")).await);
     for (token, text) in [
@@ -1188,4 +1189,130 @@ async fn a_client_sees_the_name_of_the_agent_who_answers() {
     assert_eq!(after["session"]["status"], "active");
     let (_, list) = app.get("/api/sessions", Some(&client.token)).await;
     assert_eq!(list["sessions"][0]["assigned_agent"], expected);
+}
+
+#[tokio::test]
+async fn a_plain_agent_who_replies_to_a_waiting_conversation_takes_it_first() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Replies").await;
+    let agent = app.create_agent(&org, "Plain", "agent", None).await;
+    let client = app.register_client().await;
+    let socket = app.socket(&client.token).await;
+    let session = id_of(&app.open_session(&client, &org, Some("anyone?")).await);
+    assert_eq!(
+        app.session(&client.token, &session).await["status"],
+        "waiting"
+    );
+
+    let (status, body) = app.send(&agent.token, &session, "I can help").await;
+    assert_eq!(status, 201, "{body}");
+    let now = app.session(&client.token, &session).await;
+    assert_eq!(now["status"], "active");
+    assert_eq!(now["agent_id"], agent.id.as_str());
+    assert_eq!(now["assigned_agent"]["name"], "Plain");
+    let assigned = socket.wait_for("agent_assigned").await;
+    assert_eq!(assigned["agent"]["id"], agent.id.as_str());
+    // The conversation reads in the order things happened: joined, then the reply.
+    let page = history(&app, &client.token, &session, "").await;
+    let texts: Vec<&str> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        ["anyone?", "Plain joined the conversation", "I can help"]
+    );
+}
+
+#[tokio::test]
+async fn only_the_assigned_agent_supervisors_and_admins_write_in_an_assigned_conversation() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Owned").await;
+    let owner = app.create_agent(&org, "Owner", "agent", None).await;
+    let other = app.create_agent(&org, "Other", "agent", None).await;
+    let sup = app.create_agent(&org, "Sup", "supervisor", None).await;
+    let client = app.register_client().await;
+    let session = id_of(&app.open_session(&client, &org, Some("help")).await);
+    assert_eq!(app.assign(&owner.token, &session, &owner.id).await.0, 200);
+
+    assert_error(
+        &app.send(&other.token, &session, "mine now?").await,
+        403,
+        "forbidden",
+    );
+    assert_eq!(app.send(&owner.token, &session, "on it").await.0, 201);
+    assert_eq!(app.send(&sup.token, &session, "supervising").await.0, 201);
+    assert_eq!(
+        app.send(&org.admin_token, &session, "admin here").await.0,
+        201
+    );
+    assert_eq!(
+        app.session(&client.token, &session).await["agent_id"],
+        owner.id.as_str()
+    );
+    let page = history(&app, &client.token, &session, "").await;
+    assert!(
+        !page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["content"] == "mine now?"),
+        "the refused message was stored"
+    );
+}
+
+#[tokio::test]
+async fn a_closed_conversation_counts_no_unread_notes() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Notes").await;
+    let client = app.register_client().await;
+    let session = id_of(&app.open_session(&client, &org, Some("hello")).await);
+    app.send(&org.admin_token, &session, "one answer").await;
+    let unread = |body: &Value| body["sessions"][0]["unread_count"].as_i64().unwrap();
+    let (_, before) = app.get("/api/sessions", Some(&client.token)).await;
+    assert_eq!(unread(&before), 1);
+    assert_eq!(app.close(&org.admin_token, &session).await.0, 200);
+    let (_, after) = app.get("/api/sessions", Some(&client.token)).await;
+    assert_eq!(after["sessions"][0]["status"], "closed");
+    assert_eq!(
+        unread(&after),
+        1,
+        "the closing note is not unread, the answer still is"
+    );
+}
+
+#[tokio::test]
+async fn a_session_tells_how_far_each_side_has_received_and_read() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Marks").await;
+    let client = app.register_client().await;
+    let session = id_of(&app.open_session(&client, &org, Some("one")).await);
+    app.send(&org.admin_token, &session, "two").await;
+    let agent_socket = app.socket(&org.admin_token).await;
+    let ack = agent_socket
+        .call("mark_read", json!({ "session_id": session, "seq": 1 }))
+        .await;
+    assert_eq!(ack["ok"], true, "{ack}");
+    let client_socket = app.socket(&client.token).await;
+    let ack = client_socket
+        .call("mark_delivered", json!({ "session_id": session, "seq": 2 }))
+        .await;
+    assert_eq!(ack["ok"], true, "{ack}");
+
+    let expected = json!({
+        "client": { "delivered_seq": 2, "read_seq": 0 },
+        "agent": { "delivered_seq": 1, "read_seq": 1 },
+    });
+    let (_, one) = app
+        .get(&format!("/api/sessions/{session}"), Some(&client.token))
+        .await;
+    assert_eq!(one["session"]["read_state"], expected);
+    let (_, list) = app.get("/api/sessions", Some(&client.token)).await;
+    assert_eq!(list["sessions"][0]["read_state"], expected);
+    let (_, for_agent) = app
+        .get(&format!("/api/sessions/{session}"), Some(&org.admin_token))
+        .await;
+    assert_eq!(for_agent["session"]["read_state"], expected);
 }

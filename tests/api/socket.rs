@@ -25,6 +25,9 @@ pub struct SocketClient {
     next_ack: AtomicU64,
     closed: Arc<Notify>,
     is_closed: Arc<std::sync::atomic::AtomicBool>,
+    /// Set when the server ended the Socket.IO session itself (a `41` packet), which a
+    /// socket.io-client takes as "do not reconnect"; a closed transport means "reconnect".
+    told_to_leave: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl SocketClient {
@@ -71,6 +74,7 @@ impl SocketClient {
         let acks: Acks = Arc::default();
         let closed = Arc::new(Notify::new());
         let is_closed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let told_to_leave = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let pong = out.clone();
         tokio::spawn(async move {
             while let Some(frame) = out_rx.recv().await {
@@ -84,6 +88,7 @@ impl SocketClient {
             let (inbox, arrived, acks, closed) =
                 (inbox.clone(), arrived.clone(), acks.clone(), closed.clone());
             let is_closed = is_closed.clone();
+            let told_to_leave = told_to_leave.clone();
             tokio::spawn(async move {
                 while let Some(frame) = next_text(&mut stream).await {
                     if frame == "2" {
@@ -103,7 +108,10 @@ impl SocketClient {
                         if let Some(tx) = acks.lock().await.remove(&id.unwrap_or(0)) {
                             let _ = tx.send(v.get(0).cloned().unwrap_or(Value::Null));
                         }
-                    } else if frame.starts_with("41") || frame.starts_with('1') {
+                    } else if frame.starts_with("41") {
+                        told_to_leave.store(true, Ordering::SeqCst);
+                        break;
+                    } else if frame.starts_with('1') {
                         break;
                     }
                 }
@@ -120,6 +128,7 @@ impl SocketClient {
             next_ack: AtomicU64::new(1),
             closed,
             is_closed,
+            told_to_leave,
         })
     }
 
@@ -157,13 +166,18 @@ impl SocketClient {
         for bytes in attachments {
             let _ = self.out.send(Message::Binary(bytes.to_vec().into()));
         }
+        let mut rx = rx;
         if self.is_closed() {
-            return None;
+            return rx.try_recv().ok();
         }
-        tokio::select! {
-            ack = tokio::time::timeout(WAIT, rx) => ack.ok().and_then(Result::ok),
-            _ = closed => None,
-        }
+        let ack = tokio::select! {
+            biased;
+            ack = &mut rx => ack.ok(),
+            _ = &mut closed => None,
+            _ = tokio::time::sleep(WAIT) => None,
+        };
+        // An acknowledgement read just before the close was delivered before the close was told.
+        ack.or_else(|| rx.try_recv().ok())
     }
 
     /// Whether the server has closed the connection.
@@ -222,6 +236,11 @@ impl SocketClient {
         let notified = self.closed.notified();
         self.is_closed.load(Ordering::SeqCst)
             || tokio::time::timeout(timeout, notified).await.is_ok()
+    }
+
+    /// Whether the server ended the session (rather than closing the transport).
+    pub fn told_to_leave(&self) -> bool {
+        self.told_to_leave.load(Ordering::SeqCst)
     }
 
     pub fn disconnect(self) {

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::{SqliteStore, rows};
 use crate::domain::ids::*;
 use crate::domain::model::*;
-use crate::store::{AgentChanges, AgentLoad, AssignMode, Store, StoreError, StoreResult};
+use crate::store::{AgentChanges, AgentLoad, Mark, Store, StoreError, StoreResult};
 
 const AGENT_INSERT: &str = "INSERT INTO agents (id, organization_id, name, email, password_hash,
     role, status, max_concurrent_sessions, last_assigned_at, token_version, created_at, updated_at)
@@ -154,9 +154,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn agent(&self, id: AgentId) -> StoreResult<Option<Agent>> {
-        let row = sqlx::query("SELECT * FROM agents WHERE id = $1")
+    async fn agent(&self, org: OrgId, id: AgentId) -> StoreResult<Option<Agent>> {
+        let row = sqlx::query("SELECT * FROM agents WHERE id = $1 AND organization_id = $2")
             .bind(id.0)
+            .bind(org.0)
             .fetch_optional(&self.reader)
             .await?;
         Ok(row.as_ref().map(rows::agent).transpose()?)
@@ -173,13 +174,14 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn agent_password_hash(&self, id: AgentId) -> StoreResult<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT password_hash FROM agents WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&self.reader)
-                .await?,
+    async fn agent_password_hash(&self, org: OrgId, id: AgentId) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT password_hash FROM agents WHERE id = $1 AND organization_id = $2",
         )
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
     async fn agents(&self, org: OrgId) -> StoreResult<Vec<Agent>> {
@@ -213,6 +215,7 @@ impl Store for SqliteStore {
 
     async fn update_agent(
         &self,
+        org: OrgId,
         id: AgentId,
         c: &AgentChanges,
         now: Timestamp,
@@ -225,7 +228,7 @@ impl Store for SqliteStore {
                 status = COALESCE($4, status),
                 max_concurrent_sessions = CASE WHEN $5 THEN $6 ELSE max_concurrent_sessions END,
                 updated_at = $7
-             WHERE id = $8
+             WHERE id = $8 AND organization_id = $9
                AND ($3 IS NULL OR $3 = 'admin' OR role <> 'admin'
                     OR (SELECT COUNT(*) FROM agents others WHERE others.role = 'admin'
                         AND others.organization_id = agents.organization_id) > 1)
@@ -239,28 +242,36 @@ impl Store for SqliteStore {
         .bind(c.max_concurrent_sessions.flatten().map(i64::from))
         .bind(now)
         .bind(id.0)
+        .bind(org.0)
         .fetch_optional(&self.writer)
         .await?;
         match row {
             Some(row) => Ok(Some(rows::agent(&row)?)),
-            None if self.agent(id).await?.is_some() => Err(StoreError::Conflict(
+            None if self.agent(org, id).await?.is_some() => Err(StoreError::Conflict(
                 "the last admin of an organization cannot lose the admin role",
             )),
             None => Ok(None),
         }
     }
 
-    async fn set_agent_password(&self, id: AgentId, hash: &str, now: Timestamp) -> StoreResult<()> {
-        sqlx::query(
+    async fn set_agent_password(
+        &self,
+        org: OrgId,
+        id: AgentId,
+        hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
             "UPDATE agents SET password_hash = $1, token_version = token_version + 1,
-             updated_at = $2 WHERE id = $3",
+             updated_at = $2 WHERE id = $3 AND organization_id = $4",
         )
         .bind(hash)
         .bind(now)
         .bind(id.0)
+        .bind(org.0)
         .execute(&self.writer)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     async fn delete_agent(
@@ -270,12 +281,22 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<SessionId>> {
         let mut tx = self.writer.begin().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM agents WHERE id = $1 AND organization_id = $2")
+                .bind(id.0)
+                .bind(org.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::AgentNotFound);
+        }
         let requeued: Vec<uuid::Uuid> = sqlx::query_scalar(
             "UPDATE sessions SET agent_id = NULL, status = 'waiting', updated_at = $1
-             WHERE agent_id = $2 AND status = 'active' RETURNING id",
+             WHERE agent_id = $2 AND organization_id = $3 AND status = 'active' RETURNING id",
         )
         .bind(now)
         .bind(id.0)
+        .bind(org.0)
         .fetch_all(&mut *tx)
         .await?;
         let deleted = sqlx::query(
@@ -316,9 +337,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn client(&self, id: ClientId) -> StoreResult<Option<Client>> {
-        let row = sqlx::query("SELECT * FROM clients WHERE id = $1")
+    async fn client(&self, id: ClientId, org: Option<OrgId>) -> StoreResult<Option<Client>> {
+        let row = sqlx::query("SELECT * FROM clients WHERE id = $1 AND organization_id IS $2")
             .bind(id.0)
+            .bind(org.map(|o| o.0))
             .fetch_optional(&self.reader)
             .await?;
         Ok(row.as_ref().map(rows::client).transpose()?)
@@ -376,9 +398,23 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn session(&self, id: SessionId) -> StoreResult<Option<Session>> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
+    async fn session(&self, org: OrgId, id: SessionId) -> StoreResult<Option<Session>> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1 AND organization_id = $2")
             .bind(id.0)
+            .bind(org.0)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.as_ref().map(rows::session).transpose()?)
+    }
+
+    async fn client_session(
+        &self,
+        client: ClientId,
+        id: SessionId,
+    ) -> StoreResult<Option<Session>> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1 AND client_id = $2")
+            .bind(id.0)
+            .bind(client.0)
             .fetch_optional(&self.reader)
             .await?;
         Ok(row.as_ref().map(rows::session).transpose()?)
@@ -413,14 +449,17 @@ impl Store for SqliteStore {
 
     async fn agent_sessions(
         &self,
+        org: OrgId,
         agent: AgentId,
         status: Option<SessionStatus>,
     ) -> StoreResult<Vec<Session>> {
         let found = sqlx::query(
-            "SELECT * FROM sessions WHERE agent_id = $1 AND ($2 IS NULL OR status = $2)
+            "SELECT * FROM sessions WHERE agent_id = $1 AND organization_id = $2
+             AND ($3 IS NULL OR status = $3)
              ORDER BY created_at DESC, id DESC LIMIT 500",
         )
         .bind(agent.0)
+        .bind(org.0)
         .bind(status.map(SessionStatus::as_str))
         .fetch_all(&self.reader)
         .await?;
@@ -448,51 +487,54 @@ impl Store for SqliteStore {
         Ok(n as u64)
     }
 
-    async fn assign_session(
+    async fn mark(
         &self,
-        id: SessionId,
-        agent: AgentId,
-        mode: AssignMode,
-        now: Timestamp,
-    ) -> StoreResult<Option<Session>> {
-        let (from_queue, capacity) = match mode {
-            AssignMode::Unassigned { capacity } => (true, capacity.map_or(i64::MAX, i64::from)),
-            AssignMode::Any => (false, i64::MAX),
-        };
-        let mut tx = self.writer.begin().await?;
+        org: OrgId,
+        session: SessionId,
+        side: Side,
+        mark: Mark,
+        seq: i64,
+    ) -> StoreResult<ReadState> {
+        let read = if mark == Mark::Read { seq } else { 0 };
         let row = sqlx::query(
-            "UPDATE sessions SET agent_id = $1, status = 'active', updated_at = $2
-             WHERE id = $3 AND status <> 'closed'
-               AND (NOT $4 OR (status = 'waiting' AND agent_id IS NULL))
-               AND (SELECT COUNT(*) FROM sessions WHERE agent_id = $1 AND status = 'active') < $5
-             RETURNING *",
+            "INSERT INTO read_states (session_id, side, delivered_seq, read_seq)
+             SELECT id, $2, $3, $4 FROM sessions WHERE id = $1 AND organization_id = $5
+             ON CONFLICT (session_id, side) DO UPDATE SET
+                delivered_seq = MAX(delivered_seq, excluded.delivered_seq),
+                read_seq = MAX(read_seq, excluded.read_seq)
+             RETURNING delivered_seq, read_seq",
         )
-        .bind(agent.0)
-        .bind(now)
-        .bind(id.0)
-        .bind(from_queue)
-        .bind(capacity)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        sqlx::query("UPDATE agents SET last_assigned_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(agent.0)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(rows::session(&row)?))
+        .bind(session.0)
+        .bind(side.as_str())
+        .bind(seq)
+        .bind(read)
+        .bind(org.0)
+        .fetch_optional(&self.writer)
+        .await?
+        .ok_or(StoreError::SessionNotFound)?;
+        Ok(rows::read_state(&row)?)
     }
 
-    async fn close_session(&self, id: SessionId, now: Timestamp) -> StoreResult<Option<Session>> {
+    async fn read_state(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        side: Side,
+    ) -> StoreResult<ReadState> {
         let row = sqlx::query(
-            "UPDATE sessions SET status = 'closed', closed_at = $1, updated_at = $1
-             WHERE id = $2 AND status <> 'closed' RETURNING *",
+            "SELECT r.delivered_seq, r.read_seq FROM read_states r
+             JOIN sessions s ON s.id = r.session_id
+             WHERE r.session_id = $1 AND r.side = $2 AND s.organization_id = $3",
         )
-        .bind(now)
-        .bind(id.0)
-        .fetch_optional(&self.writer)
+        .bind(session.0)
+        .bind(side.as_str())
+        .bind(org.0)
+        .fetch_optional(&self.reader)
         .await?;
-        Ok(row.as_ref().map(rows::session).transpose()?)
+        Ok(row
+            .as_ref()
+            .map(rows::read_state)
+            .transpose()?
+            .unwrap_or_default())
     }
 }

@@ -6,8 +6,9 @@
 //! that arrived while the previous batch was being written, and each sender is answered only
 //! after the commit that contains its message.
 
+mod conversations;
 mod lock;
-mod messages;
+mod log;
 mod meta;
 mod rows;
 
@@ -30,7 +31,7 @@ const READERS: u32 = 4;
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
-    appends: mpsc::Sender<messages::WriterJob>,
+    changes: mpsc::Sender<conversations::Change>,
 }
 
 impl SqliteStore {
@@ -63,11 +64,11 @@ impl SqliteStore {
             .max_connections(READERS)
             .connect_with(base.read_only(true))
             .await?;
-        let appends = messages::spawn_writer(writer.clone());
+        let changes = conversations::spawn_writer(writer.clone());
         Ok(SqliteStore {
             reader,
             writer,
-            appends,
+            changes,
         })
     }
 
@@ -145,141 +146,5 @@ mod tests {
             Some("organizations_domain_key")
         );
         assert_eq!(super::unique_index("something else"), None);
-    }
-}
-
-#[cfg(test)]
-mod concurrency_tests {
-    use std::sync::Arc;
-
-    use chrono::Utc;
-
-    use super::SqliteStore;
-    use crate::domain::fixtures;
-    use crate::domain::ids::*;
-    use crate::domain::model::*;
-    use crate::store::{AssignMode, MessageStore, NewMessage, Store};
-
-    async fn org_with_agents(store: &SqliteStore, n: usize) -> (Organization, Vec<Agent>) {
-        let org = fixtures::organization();
-        let mut agents = vec![fixtures::agent(org.id, Role::Admin)];
-        agents.extend((1..n).map(|_| fixtures::agent(org.id, Role::Agent)));
-        store
-            .create_organization(&org, &agents[0], "x")
-            .await
-            .unwrap();
-        for a in &agents[1..] {
-            store.insert_agent(a, "x").await.unwrap();
-        }
-        (org, agents)
-    }
-
-    async fn waiting_session(store: &SqliteStore, org: OrgId) -> Session {
-        let client = fixtures::client(Some(org));
-        store.insert_client(&client, None).await.unwrap();
-        let s = fixtures::session(org, client.id, None);
-        store.insert_session(&s).await.unwrap();
-        s
-    }
-
-    #[tokio::test]
-    async fn a_session_is_assigned_once_however_many_try_at_the_same_time() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
-        let (org, agents) = org_with_agents(&store, 8).await;
-        let session = waiting_session(&store, org.id).await;
-        let attempts = agents.iter().map(|a| {
-            let (store, id) = (store.clone(), a.id);
-            tokio::spawn(async move {
-                let mode = AssignMode::Unassigned { capacity: Some(5) };
-                store
-                    .assign_session(session.id, id, mode, Utc::now())
-                    .await
-                    .unwrap()
-            })
-        });
-        let results = futures_util::future::join_all(attempts).await;
-        let winners: Vec<_> = results.into_iter().filter_map(|r| r.unwrap()).collect();
-        assert_eq!(winners.len(), 1);
-        let stored = store.session(session.id).await.unwrap().unwrap();
-        assert_eq!(stored.agent_id, winners[0].agent_id);
-        assert_eq!(stored.status, SessionStatus::Active);
-    }
-
-    #[tokio::test]
-    async fn queue_assignment_never_exceeds_capacity() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
-        let (org, agents) = org_with_agents(&store, 1).await;
-        let mut sessions = vec![];
-        for _ in 0..6 {
-            sessions.push(waiting_session(&store, org.id).await);
-        }
-        let agent = agents[0].id;
-        let attempts = sessions.iter().map(|s| {
-            let (store, id) = (store.clone(), s.id);
-            tokio::spawn(async move {
-                let mode = AssignMode::Unassigned { capacity: Some(2) };
-                store
-                    .assign_session(id, agent, mode, Utc::now())
-                    .await
-                    .unwrap()
-            })
-        });
-        let assigned = futures_util::future::join_all(attempts)
-            .await
-            .into_iter()
-            .filter(|r| r.as_ref().unwrap().is_some())
-            .count();
-        assert_eq!(assigned, 2);
-    }
-
-    #[tokio::test]
-    async fn concurrent_appends_get_gapless_sequence_numbers() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
-        let (org, _) = org_with_agents(&store, 1).await;
-        let session = waiting_session(&store, org.id).await;
-        let appends = (0..200).map(|i| {
-            let store = store.clone();
-            tokio::spawn(async move {
-                store
-                    .append(NewMessage {
-                        session_id: session.id,
-                        sender_type: SenderType::Client,
-                        sender_id: Some(session.client_id.0),
-                        sender_name: "c".into(),
-                        content: format!("m{i}"),
-                        client_msg_id: Some(format!("k{}", i % 150)),
-                    })
-                    .await
-                    .unwrap()
-            })
-        });
-        let results: Vec<_> = futures_util::future::join_all(appends)
-            .await
-            .into_iter()
-            .map(|r| r.unwrap())
-            .collect();
-        assert_eq!(results.iter().filter(|a| a.created).count(), 150);
-        let mut seqs: Vec<i64> = results
-            .iter()
-            .filter(|a| a.created)
-            .map(|a| a.message.seq)
-            .collect();
-        seqs.sort();
-        assert_eq!(seqs, (1..=150).collect::<Vec<_>>());
-        assert_eq!(
-            results.iter().filter(|a| a.queued).count(),
-            1,
-            "queued exactly once"
-        );
-        let page = crate::store::Page {
-            before: None,
-            after: None,
-            limit: 200,
-        };
-        let (stored, more) = store.messages(session.id, page).await.unwrap();
-        assert_eq!((stored.len(), more), (150, false));
     }
 }

@@ -53,13 +53,14 @@ export async function startServer({ env = {}, startTimeout = 30000 } = {}) {
     RAASEL_BIN,
     ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir],
     {
+      // Only what the server needs: never the developer's own RAASEL_* settings.
       env: {
-        ...process.env,
+        PATH: process.env.PATH,
         RAASEL_AUTH_RATE_PER_MINUTE: '100000',
         RAASEL_MESSAGE_RATE_PER_MINUTE: '100000',
         RAASEL_SOCKET_EVENTS_PER_SECOND: '1000',
         RAASEL_OPERATOR_TOKEN: 'op',
-        RUST_LOG: process.env.RUST_LOG || 'warn',
+        RUST_LOG: 'warn',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,216 @@
+//! The store contract: three traits, each method documented with what it guarantees when it is
+//! called concurrently from many connections, tasks, or server processes sharing one database.
+//! Every backend keeps it; the behaviour suite in `tests/api/store_contract.rs` proves it for
+//! each backend.
+//!
+//! - [`Store`]: organizations, agents, clients, sessions and read marks.
+//! - [`Conversations`]: everything that changes a conversation's course together with what it
+//!   writes into it: a message with its effects on the session (next gapless `seq`, the closed
+//!   check, entering the queue, idempotent resends), an assignment with its note, a close with
+//!   its note. Each is atomic and durable before it returns.
+//! - [`MessageLog`]: the messages themselves, keyed `((organization, session), seq)`, so that a
+//!   partitioned store can hold them.
+//!
+//! Tenancy is part of every query: a method that reads or changes an organization's object takes
+//! the organization and finds nothing for an id of another organization.
+
+use async_trait::async_trait;
+
+use super::{
+    AgentChanges, AgentLoad, Appended, AssignMode, Assigned, Closed, Mark, NewMessage, Page,
+    StoreResult,
+};
+use crate::domain::model::{
+    Agent, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus, Side,
+    Timestamp,
+};
+use crate::domain::{AgentId, ClientId, OrgId, SessionId};
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Proves the store answers and accepts writes.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Creates the organization with its first admin, together or not at all. Concurrent
+    /// creations with one domain: one succeeds, the others get `Conflict`.
+    async fn create_organization(
+        &self,
+        org: &Organization,
+        admin: &Agent,
+        admin_password_hash: &str,
+    ) -> StoreResult<()>;
+    async fn organization(&self, id: OrgId) -> StoreResult<Option<Organization>>;
+    async fn organization_by_domain(&self, domain: &str) -> StoreResult<Option<Organization>>;
+    /// Every organization (the platform operator's list).
+    async fn organizations(&self) -> StoreResult<Vec<Organization>>;
+    /// Organizations whose name or domain contains `q`, case-insensitively, by name.
+    async fn search_organizations(&self, q: &str, limit: u32) -> StoreResult<Vec<Organization>>;
+    /// `None` when the organization does not exist; `Conflict` for a taken domain.
+    async fn update_organization(
+        &self,
+        id: OrgId,
+        name: &str,
+        domain: &str,
+        settings: &OrgSettings,
+        now: Timestamp,
+    ) -> StoreResult<Option<Organization>>;
+    /// Deletes the organization and everything it owns in this store (the message log is the
+    /// caller's to clear). False when it did not exist.
+    async fn delete_organization(&self, id: OrgId) -> StoreResult<bool>;
+
+    /// `Conflict` when the e-mail is taken within the organization.
+    async fn insert_agent(&self, agent: &Agent, password_hash: &str) -> StoreResult<()>;
+    async fn agent(&self, org: OrgId, id: AgentId) -> StoreResult<Option<Agent>>;
+    /// Every agent with this e-mail, in any organization, with their password hash (login).
+    async fn agent_logins(&self, email: &str) -> StoreResult<Vec<(Agent, String)>>;
+    async fn agent_password_hash(&self, org: OrgId, id: AgentId) -> StoreResult<Option<String>>;
+    async fn agents(&self, org: OrgId) -> StoreResult<Vec<Agent>>;
+    /// Agents with how many active sessions each holds, as of one snapshot.
+    async fn agent_loads(&self, org: OrgId) -> StoreResult<Vec<AgentLoad>>;
+    /// Applies the changes. `Conflict` when it would leave the organization without an admin:
+    /// of any number of concurrent demotions and deletions of admins, at least one admin stays.
+    async fn update_agent(
+        &self,
+        org: OrgId,
+        id: AgentId,
+        changes: &AgentChanges,
+        now: Timestamp,
+    ) -> StoreResult<Option<Agent>>;
+    /// Sets the hash and bumps the token version, revoking every earlier token. False when the
+    /// agent does not exist.
+    async fn set_agent_password(
+        &self,
+        org: OrgId,
+        id: AgentId,
+        hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Deletes the agent and returns their active sessions to the queue (waiting, unassigned),
+    /// together. `Conflict` for the organization's last admin (as for `update_agent`);
+    /// `AgentNotFound` when there is no such agent. Returns the requeued sessions.
+    async fn delete_agent(
+        &self,
+        org: OrgId,
+        id: AgentId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<SessionId>>;
+
+    /// `Conflict` for a taken username or e-mail (registered clients) or external id (verified
+    /// visitors of one organization).
+    async fn insert_client(&self, client: &Client, password_hash: Option<&str>) -> StoreResult<()>;
+    /// A client as its token names it: a registered client (`org` None) or a visitor of `org`.
+    async fn client(&self, id: ClientId, org: Option<OrgId>) -> StoreResult<Option<Client>>;
+    /// A registered client by e-mail, with their password hash.
+    async fn client_login(&self, email: &str) -> StoreResult<Option<(Client, String)>>;
+    async fn visitor_by_external_id(
+        &self,
+        org: OrgId,
+        external_id: &str,
+    ) -> StoreResult<Option<Client>>;
+
+    async fn insert_session(&self, session: &Session) -> StoreResult<()>;
+    /// A session of the organization.
+    async fn session(&self, org: OrgId, id: SessionId) -> StoreResult<Option<Session>>;
+    /// A session of the client.
+    async fn client_session(&self, client: ClientId, id: SessionId)
+    -> StoreResult<Option<Session>>;
+    /// The client's sessions across organizations, newest activity first.
+    async fn client_sessions(&self, client: ClientId) -> StoreResult<Vec<Session>>;
+    /// Sessions of an organization, newest first, at most 500 (`status` filters).
+    async fn org_sessions(
+        &self,
+        org: OrgId,
+        status: Option<SessionStatus>,
+    ) -> StoreResult<Vec<Session>>;
+    /// Sessions assigned to one agent of the organization, newest first, at most 500.
+    async fn agent_sessions(
+        &self,
+        org: OrgId,
+        agent: AgentId,
+        status: Option<SessionStatus>,
+    ) -> StoreResult<Vec<Session>>;
+    /// Waiting sessions whose client has written, oldest first (the queue).
+    async fn queue(&self, org: OrgId) -> StoreResult<Vec<Session>>;
+    /// How many sessions wait in the queues of all organizations (for metrics).
+    async fn waiting_sessions(&self) -> StoreResult<u64>;
+
+    /// Moves one side's mark forward, never back, however many marks race; reading implies
+    /// delivery. Returns the marks after the move.
+    async fn mark(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        side: Side,
+        mark: Mark,
+        seq: i64,
+    ) -> StoreResult<ReadState>;
+    async fn read_state(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        side: Side,
+    ) -> StoreResult<ReadState>;
+}
+
+#[async_trait]
+pub trait Conversations: Send + Sync + 'static {
+    /// Stores a message in a session of `org`, durably, before returning:
+    /// - `SessionNotFound` for a session that is not the organization's;
+    /// - the stored message (`created: false`) when the same sender already sent this
+    ///   `client_msg_id` in the session, also when the two sends race on different nodes;
+    /// - `SessionClosed` once the session's close has committed (never a message after the
+    ///   closing note);
+    /// - otherwise the next `seq`: concurrent appends to one session get distinct, gapless,
+    ///   consecutive seqs; the client's first message puts the session in the queue, once.
+    async fn append(&self, org: OrgId, msg: NewMessage) -> StoreResult<Appended>;
+    /// Assigns (or transfers) a session to an agent of `org` and writes the note
+    /// (`domain::notes::assigned`) in the same transaction, so notes follow the real order of
+    /// concurrent assignments and name the owner the update replaced. `None` when `mode` does
+    /// not allow it now (taken meanwhile, closed, or the agent at capacity: at most one of any
+    /// number of concurrent assigners of one session wins, and an agent never goes over the
+    /// capacity given); `AgentNotFound` when the agent is not the organization's (also when it
+    /// is being deleted); `SessionNotFound` likewise.
+    async fn assign(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        agent: AgentId,
+        mode: AssignMode,
+    ) -> StoreResult<Option<Assigned>>;
+    /// Closes the session with its note (`domain::notes::closed`, naming `by`) in one
+    /// transaction. `None` when it was already closed: of concurrent closes exactly one writes
+    /// the note. Changes are stamped with the time they are applied, so `closed_at` is never
+    /// earlier than a message before it.
+    async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>>;
+    /// Waits until every change accepted so far is durable (for shutdown).
+    async fn flush(&self) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait MessageLog: Send + Sync + 'static {
+    /// Writes messages at the seqs they carry, each keyed `((organization, session), seq)`;
+    /// writing the same key again leaves one copy. Durable before returning.
+    async fn write(&self, messages: &[Message]) -> StoreResult<()>;
+    /// A window of a session's messages in ascending `seq`, and whether more exist beyond it
+    /// (before `page.before` when reading backwards from it or the end; after `page.after`).
+    async fn range(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        page: Page,
+    ) -> StoreResult<(Vec<Message>, bool)>;
+    /// The message with this seq.
+    async fn at(&self, org: OrgId, session: SessionId, seq: i64) -> StoreResult<Option<Message>>;
+    async fn last(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Message>>;
+    /// Messages after `seq` not written by `side`; system notes count only when `with_notes`.
+    async fn count_unread(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        side: Side,
+        seq: i64,
+        with_notes: bool,
+    ) -> StoreResult<i64>;
+    async fn delete_session(&self, org: OrgId, session: SessionId) -> StoreResult<()>;
+    async fn delete_organization(&self, org: OrgId) -> StoreResult<()>;
+}

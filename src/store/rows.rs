@@ -1,0 +1,117 @@
+//! Decoding rows into domain entities, the same way for every SQL backend: `row_decoders!`
+//! expands to one set of decoders for a backend's row type.
+
+/// Defines `organization`, `agent`, `client`, `session`, `message`, `read_state` and `all`
+/// for rows of type `$row`.
+macro_rules! row_decoders {
+    ($row:ty) => {
+        use anyhow::{Result, anyhow};
+        use sqlx::Row;
+        use uuid::Uuid;
+
+        use crate::domain::ids::*;
+        use crate::domain::model::*;
+
+        fn parse<T: std::str::FromStr<Err = String>>(row: &$row, col: &str) -> Result<T> {
+            let s: String = row.try_get(col)?;
+            s.parse().map_err(|e| anyhow!("column {col}: {e}"))
+        }
+
+        fn opt_u32(row: &$row, col: &str) -> Result<Option<u32>> {
+            let v: Option<i64> = row.try_get(col)?;
+            Ok(v.map(|v| v as u32))
+        }
+
+        pub fn organization(row: &$row) -> Result<Organization> {
+            let settings: String = row.try_get("settings")?;
+            Ok(Organization {
+                id: OrgId(row.try_get("id")?),
+                name: row.try_get("name")?,
+                domain: row.try_get("domain")?,
+                settings: serde_json::from_str(&settings)?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+            })
+        }
+
+        pub fn agent(row: &$row) -> Result<Agent> {
+            Ok(Agent {
+                id: AgentId(row.try_get("id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                role: parse(row, "role")?,
+                status: parse(row, "status")?,
+                online: false,
+                max_concurrent_sessions: opt_u32(row, "max_concurrent_sessions")?,
+                last_assigned_at: row.try_get("last_assigned_at")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+                token_version: row.try_get("token_version")?,
+            })
+        }
+
+        pub fn client(row: &$row) -> Result<Client> {
+            Ok(Client {
+                id: ClientId(row.try_get("id")?),
+                username: row.try_get("username")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                organization_id: row
+                    .try_get::<Option<Uuid>, _>("organization_id")?
+                    .map(OrgId),
+                external_id: row.try_get("external_id")?,
+                created_at: row.try_get("created_at")?,
+                token_version: row.try_get("token_version")?,
+            })
+        }
+
+        pub fn session(row: &$row) -> Result<Session> {
+            Ok(Session {
+                id: SessionId(row.try_get("id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                client_id: ClientId(row.try_get("client_id")?),
+                client_name: row.try_get("client_name")?,
+                client_email: row.try_get("client_email")?,
+                agent_id: row.try_get::<Option<Uuid>, _>("agent_id")?.map(AgentId),
+                status: parse(row, "status")?,
+                subject: row.try_get("subject")?,
+                last_seq: row.try_get("last_seq")?,
+                last_message_at: row.try_get("last_message_at")?,
+                queued_at: row.try_get("queued_at")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+                closed_at: row.try_get("closed_at")?,
+            })
+        }
+
+        pub fn message(row: &$row) -> Result<Message> {
+            Ok(Message {
+                id: MessageId(row.try_get("id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                session_id: SessionId(row.try_get("session_id")?),
+                seq: row.try_get("seq")?,
+                sender_type: parse(row, "sender_type")?,
+                sender_id: row.try_get("sender_id")?,
+                sender_name: row.try_get("sender_name")?,
+                content: row.try_get("content")?,
+                client_msg_id: row.try_get("client_msg_id")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
+        pub fn read_state(row: &$row) -> Result<ReadState> {
+            Ok(ReadState {
+                delivered_seq: row.try_get("delivered_seq")?,
+                read_seq: row.try_get("read_seq")?,
+            })
+        }
+
+        /// Decodes every row with `f`.
+        pub fn all<T>(rows: Vec<$row>, f: fn(&$row) -> Result<T>) -> Result<Vec<T>> {
+            rows.iter().map(f).collect()
+        }
+    };
+}
+
+pub(crate) use row_decoders;

@@ -1,0 +1,54 @@
+// The central directory: find an organization (online ones first) and start chatting.
+
+import { useEffect, useState } from 'preact/hooks';
+import { type Api, errorText } from '../shared/api';
+import type { PublicOrganization } from '../shared/types';
+
+export function Directory({ api, onPick }: { api: Api; onPick: (org: PublicOrganization) => void }) {
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<PublicOrganization[] | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      api
+        .directory(query.trim(), 8)
+        .then(({ organizations }) => !cancelled && (setResults(organizations), setError('')))
+        .catch((e) => !cancelled && setError(errorText(e)));
+    }, 200);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [query]);
+
+  return (
+    <section class="directory" aria-labelledby="directory-title">
+      <h2 id="directory-title" class="section-title">
+        Find an organization
+      </h2>
+      <input
+        type="search"
+        aria-label="Search organizations by name or domain"
+        placeholder="Name or domain"
+        value={query}
+        onInput={(e) => setQuery(e.currentTarget.value)}
+      />
+      {error && <p class="error-text">{error}</p>}
+      {results && results.length === 0 && <p class="muted small">No organization matches.</p>}
+      <ul class="org-results">
+        {results?.map((org) => (
+          <li key={org.id}>
+            <button type="button" class="org-result" onClick={() => onPick(org)} data-domain={org.domain}>
+              <span class={org.online ? 'dot dot-online' : 'dot'} aria-hidden="true" />
+              <span class="org-name">{org.name}</span>
+              <span class="muted small">{org.domain}</span>
+              <span class="sr-only">{org.online ? 'online' : 'offline'}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,146 @@
+// One conversation in the console: who the customer is, its state, take / transfer / close,
+// and the chat itself (history with older pages on scroll up, live messages, typing, marks).
+
+import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../shared/api';
+import { duration } from '../shared/format';
+import { useNow, useObservable } from '../shared/hooks';
+import type { Session } from '../shared/types';
+import { ChatView } from '../shared/ui/ChatView';
+import type { Workspace } from './workspace';
+
+interface Props {
+  workspace: Workspace;
+  sessionId: string;
+  /** On a phone: the link back to the list. */
+  backHref: string | null;
+}
+
+export function ConversationPane({ workspace, sessionId, backHref }: Props) {
+  useObservable(workspace);
+  const chat = workspace.chat;
+  const [missing, setMissing] = useState(false);
+  const [error, setError] = useState('');
+  const session = workspace.sessions.get(sessionId);
+
+  useEffect(() => {
+    workspace.refresh(sessionId).then(
+      (s) => {
+        setMissing(!s);
+        chat.applyReadState(sessionId, s?.read_state);
+      },
+      (e) => setError(errorText(e)),
+    );
+    void chat.open(sessionId);
+  }, [sessionId]);
+
+  if (missing) return <main class="pane empty-pane"><p class="empty">This conversation does not exist.</p></main>;
+  if (!session) return <main class="pane empty-pane" aria-busy="true" />;
+
+  async function act(action: () => Promise<void>) {
+    setError('');
+    try {
+      await action();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  const mine = session.agent_id === workspace.me.id;
+  const lockedForMe = session.status === 'active' && !mine && !workspace.canSeeAll;
+  return (
+    <main class="pane" aria-labelledby="pane-title">
+      <div class="pane-header">
+        {backHref && (
+          <a class="btn" href={backHref} aria-label="Back to the list">
+            ←
+          </a>
+        )}
+        <div class="pane-who">
+          <h2 id="pane-title" class="pane-title">
+            {session.client_name}
+          </h2>
+          <p class="muted small">
+            {session.client_email && <span>{session.client_email} · </span>}
+            <SessionState workspace={workspace} session={session} />
+          </p>
+        </div>
+        <Actions workspace={workspace} session={session} act={act} />
+      </div>
+      {error && (
+        <p class="error-text banner" role="alert">
+          {error}
+        </p>
+      )}
+      <ChatView
+        chat={chat}
+        conversation={chat.conversation(sessionId)}
+        onSend={(text) => chat.send(sessionId, text)}
+        composerDisabled={session.status === 'closed' || lockedForMe}
+        placeholder={
+          session.status === 'closed'
+            ? 'This conversation is closed.'
+            : lockedForMe
+              ? 'Assigned to a teammate.'
+              : session.status === 'waiting'
+                ? `Reply to ${session.client_name} (this takes the conversation)…`
+                : `Reply to ${session.client_name}…`
+        }
+        showOwnNames
+      />
+    </main>
+  );
+}
+
+function SessionState({ workspace, session }: { workspace: Workspace; session: Session }) {
+  const now = useNow(15_000);
+  if (session.status === 'closed') return <span data-status="closed">Closed</span>;
+  if (session.status === 'waiting') {
+    return <span data-status="waiting">{session.queued_at ? `Waiting for ${duration(session.queued_at, now)}` : 'Not started yet'}</span>;
+  }
+  const agent = session.assigned_agent?.name ?? workspace.agentName(session.agent_id) ?? 'an agent';
+  return <span data-status="active">{session.agent_id === workspace.me.id ? 'Assigned to you' : `Assigned to ${agent}`}</span>;
+}
+
+function Actions({ workspace, session, act }: { workspace: Workspace; session: Session; act: (f: () => Promise<void>) => void }) {
+  const [target, setTarget] = useState('');
+  if (session.status === 'closed') return null;
+  const mine = session.agent_id === workspace.me.id;
+  const others = workspace.agents.filter((a) => a.id !== session.agent_id);
+  return (
+    <div class="pane-actions">
+      {session.status === 'waiting' && (
+        <button type="button" class="btn btn-primary" onClick={() => act(() => workspace.take(session.id))}>
+          Take
+        </button>
+      )}
+      {workspace.canSeeAll && (
+        <form
+          class="transfer"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (target) act(() => workspace.transfer(session.id, target));
+          }}
+        >
+          <select aria-label="Transfer to" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+            <option value="">Transfer to…</option>
+            {others.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.online ? '' : ' (offline)'}
+              </option>
+            ))}
+          </select>
+          <button type="submit" class="btn" disabled={!target}>
+            {session.agent_id ? 'Transfer' : 'Assign'}
+          </button>
+        </form>
+      )}
+      {(mine || workspace.canSeeAll) && (
+        <button type="button" class="btn btn-danger" onClick={() => act(() => workspace.close(session.id))}>
+          Close
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// A list of conversations: the queue (with how long each has waited), mine, or all of them
+// (supervisors and admins, filtered by status).
+
+import { useEffect } from 'preact/hooks';
+import { duration, preview, shortWhen } from '../shared/format';
+import { useNow, useObservable } from '../shared/hooks';
+import type { Session } from '../shared/types';
+import { type View, href } from './route';
+import type { StatusFilter, Workspace } from './workspace';
+
+const TITLES: Record<string, string> = { queue: 'Queue', mine: 'My conversations', all: 'All conversations' };
+
+export function SessionList({ workspace, view, selectedId }: { workspace: Workspace; view: View; selectedId: string | null }) {
+  useObservable(workspace);
+  const now = useNow(15_000);
+
+  useEffect(() => {
+    if (view === 'all' && workspace.canSeeAll && !workspace.allIds) void workspace.loadAll(workspace.allFilter);
+  }, [view]);
+
+  const sessions = view === 'queue' ? workspace.queue() : view === 'mine' ? workspace.mine() : workspace.all();
+  return (
+    <section class="session-list" aria-labelledby="list-title">
+      <div class="list-header">
+        <h1 id="list-title" class="section-title">
+          {TITLES[view]}
+        </h1>
+        {view === 'all' && (
+          <select
+            aria-label="Status"
+            value={workspace.allFilter}
+            onChange={(e) => void workspace.loadAll(e.currentTarget.value as StatusFilter)}
+          >
+            <option value="">Every status</option>
+            <option value="waiting">Waiting</option>
+            <option value="active">Active</option>
+            <option value="closed">Closed</option>
+          </select>
+        )}
+      </div>
+      {workspace.loaded && sessions.length === 0 && <p class="empty small">{emptyText(view)}</p>}
+      <ul>
+        {sessions.map((s) => (
+          <li key={s.id}>
+            <a
+              href={href(view, s.id)}
+              class={s.id === selectedId ? 'session-item selected' : 'session-item'}
+              aria-current={s.id === selectedId ? 'true' : undefined}
+              data-session={s.id}
+            >
+              <span class="row">
+                <span class="client-name">{s.client_name}</span>
+                {(workspace.unseen.get(s.id) ?? 0) > 0 && (
+                  <span class="badge" aria-label={`${workspace.unseen.get(s.id)} new`}>
+                    {workspace.unseen.get(s.id)}
+                  </span>
+                )}
+              </span>
+              <span class="muted small last-message">{lastLine(workspace, s)}</span>
+              <span class="muted small">{detailLine(workspace, s, view, now)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function emptyText(view: View): string {
+  if (view === 'queue') return 'Nobody is waiting.';
+  if (view === 'mine') return 'No conversation is assigned to you.';
+  return 'No conversation matches.';
+}
+
+function lastLine(workspace: Workspace, s: Session): string {
+  const m = workspace.lastMessages.get(s.id);
+  if (m) return preview(m.content, 60);
+  return s.subject ? preview(s.subject, 60) : s.client_email ?? '';
+}
+
+function detailLine(workspace: Workspace, s: Session, view: View, now: number): string {
+  if (s.status === 'waiting') return s.queued_at ? `Waiting ${duration(s.queued_at, now)}` : 'Not started';
+  if (s.status === 'closed') return `Closed ${shortWhen(s.closed_at ?? s.updated_at, now)}`;
+  const agent = s.assigned_agent?.name ?? workspace.agentName(s.agent_id);
+  const when = shortWhen(s.last_message_at ?? s.created_at, now);
+  return view === 'mine' || !agent ? when : `${agent} · ${when}`;
+}

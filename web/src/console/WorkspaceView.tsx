@@ -1,0 +1,148 @@
+// The console's frame: top bar (status switch, alerts, sign out), navigation with counts and
+// who of the team is online, and the current view.
+
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api } from '../shared/api';
+import { ChatClient } from '../shared/chat-client';
+import { openConnection } from '../shared/connection';
+import { useNarrow, useObservable, usePageVisible } from '../shared/hooks';
+import { localMarks } from '../shared/storage';
+import { AgentsAdmin } from './AgentsAdmin';
+import { AlertSettings, StatusSwitch } from './Controls';
+import { ConversationPane } from './ConversationPane';
+import { SessionList } from './SessionList';
+import { SettingsAdmin } from './SettingsAdmin';
+import { TeamOnline } from './TeamOnline';
+import type { AgentAccount } from './account';
+import { Notifier } from './notifier';
+import { type Route, type View, href, isListView, parseRoute } from './route';
+import { Workspace } from './workspace';
+
+function useWorkspace(account: AgentAccount, onSignOut: () => void) {
+  const parts = useMemo(() => {
+    const api = new Api('', account.token);
+    const connection = openConnection('', account.token, onSignOut);
+    const orgId = account.agent.organization_id;
+    let workspace: Workspace | null = null;
+    const chat = new ChatClient(connection.port, {
+      side: 'agent',
+      selfId: account.agent.id,
+      markStore: localMarks('agent'),
+      deliveredWhenClosed: (m) => !!workspace?.isMine(m.session_id),
+      joinRoom: async (sessionId) => {
+        await connection.port.request('join_organization', { organization_id: orgId, session_id: sessionId }, 10_000);
+      },
+    });
+    const notifier = new Notifier();
+    workspace = new Workspace(account.agent, api, chat, connection.port, notifier);
+    return { api, connection, chat, notifier, workspace };
+  }, [account.token]);
+  useEffect(
+    () => () => {
+      parts.chat.dispose();
+      parts.connection.close();
+      parts.notifier.setCount(0);
+    },
+    [parts],
+  );
+  return parts;
+}
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}
+
+export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; onSignOut: () => void }) {
+  const { api, chat, notifier, workspace } = useWorkspace(account, onSignOut);
+  useObservable(workspace, chat);
+  const route = useRoute();
+  const narrow = useNarrow(900);
+  const pageVisible = usePageVisible();
+  const { view, sessionId } = route;
+
+  useEffect(() => {
+    const seen = pageVisible && isListView(view) ? sessionId : null;
+    workspace.setViewing(seen);
+    if (!seen) return;
+    chat.setVisible(seen, true);
+    return () => chat.setVisible(seen, false);
+  }, [sessionId, view, pageVisible]);
+
+  const nav: { view: View; label: string; short?: string; count?: number; show: boolean }[] = [
+    { view: 'queue', label: 'Queue', count: workspace.queue().length, show: true },
+    { view: 'mine', label: 'My conversations', short: 'Mine', count: workspace.mine().length, show: true },
+    { view: 'all', label: 'All conversations', short: 'All', show: workspace.canSeeAll },
+    { view: 'team', label: workspace.isAdmin ? 'Agents' : 'Team', show: true },
+    { view: 'settings', label: 'Settings', show: workspace.isAdmin },
+  ];
+  const listView = isListView(view);
+  const showList = listView && (!narrow || !sessionId);
+  const showPane = listView && (!narrow || !!sessionId);
+
+  return (
+    <div class="console">
+      <header class="topbar">
+        <span class="brand">Raasel</span>
+        <span class="org-label muted">{workspace.org?.name ?? ''}</span>
+        <span class="spacer" />
+        {!chat.connected && chat.everConnected && (
+          <span class="conn-lost" role="status">
+            Reconnecting…
+          </span>
+        )}
+        <StatusSwitch workspace={workspace} />
+        <AlertSettings notifier={notifier} />
+        <span class="me muted">{workspace.me.name}</span>
+        <button type="button" class="btn" onClick={onSignOut}>
+          Log out
+        </button>
+      </header>
+      <div class="console-body">
+        <nav class="console-nav" aria-label="Console">
+          <ul>
+            {nav
+              .filter((n) => n.show)
+              .map((n) => (
+                <li key={n.view}>
+                  <a href={href(n.view)} class={view === n.view ? 'nav-link active' : 'nav-link'} aria-current={view === n.view ? 'page' : undefined}>
+                    <span>{narrow && n.short ? n.short : n.label}</span>
+                    {n.count !== undefined && n.count > 0 && (
+                      <span class="badge" data-count={n.view}>
+                        {n.count}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              ))}
+          </ul>
+          {!narrow && <TeamOnline workspace={workspace} />}
+        </nav>
+        {showList && <SessionList workspace={workspace} view={view} selectedId={sessionId} />}
+        {showPane &&
+          (sessionId ? (
+            <ConversationPane key={sessionId} workspace={workspace} sessionId={sessionId} backHref={narrow ? href(view) : null} />
+          ) : (
+            <main class="pane empty-pane">
+              <p class="empty">Choose a conversation.</p>
+            </main>
+          ))}
+        {view === 'team' && (
+          <main class="page">
+            {workspace.isAdmin ? <AgentsAdmin api={api} workspace={workspace} /> : <TeamOnline workspace={workspace} wide />}
+          </main>
+        )}
+        {view === 'settings' && workspace.isAdmin && (
+          <main class="page">
+            <SettingsAdmin api={api} workspace={workspace} />
+          </main>
+        )}
+      </div>
+    </div>
+  );
+}

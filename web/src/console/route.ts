@@ -1,0 +1,28 @@
+// The console's location: a view and maybe an open conversation, kept in the URL hash
+// (#/queue, #/mine/<session id>, #/settings) so reloads and the back button work.
+
+export type View = 'queue' | 'mine' | 'all' | 'team' | 'settings';
+
+export interface Route {
+  view: View;
+  sessionId: string | null;
+}
+
+const VIEWS: View[] = ['queue', 'mine', 'all', 'team', 'settings'];
+
+export function parseRoute(hash: string): Route {
+  const [view, sessionId] = hash.replace(/^#\/?/, '').split('/');
+  return {
+    view: VIEWS.includes(view as View) ? (view as View) : 'queue',
+    sessionId: sessionId || null,
+  };
+}
+
+export function href(view: View, sessionId?: string | null): string {
+  return sessionId ? `#/${view}/${sessionId}` : `#/${view}`;
+}
+
+/** Views that list conversations beside the open one. */
+export function isListView(view: View): boolean {
+  return view === 'queue' || view === 'mine' || view === 'all';
+}

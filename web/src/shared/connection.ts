@@ -1,0 +1,60 @@
+// The one socket of a page: socket.io-client with the token in the handshake, reconnecting by
+// itself. When the browser says it is offline the socket is closed at once (instead of waiting
+// for heartbeats to time out) and reopened when the browser is back online; the chat client
+// then fills the gap from history.
+
+import { io, type Socket } from 'socket.io-client';
+import type { SocketPort } from './chat-client';
+
+export interface Connection {
+  socket: Socket;
+  port: SocketPort;
+  close(): void;
+}
+
+/** `origin` '' means the page's own. `onUnauthorized` runs when the server refuses the token. */
+export function openConnection(origin: string, token: string, onUnauthorized: () => void): Connection {
+  const socket = io(origin || undefined, {
+    auth: { token },
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    timeout: 10_000,
+  });
+  socket.on('connect_error', (err: Error) => {
+    // A refused handshake is final for socket.io (no automatic retry): the token is bad.
+    if (err.message === 'unauthorized') onUnauthorized();
+  });
+  const goOffline = () => socket.disconnect();
+  const goOnline = () => {
+    if (!socket.connected) socket.connect();
+  };
+  window.addEventListener('offline', goOffline);
+  window.addEventListener('online', goOnline);
+  return {
+    socket,
+    port: socketPort(socket),
+    close() {
+      window.removeEventListener('offline', goOffline);
+      window.removeEventListener('online', goOnline);
+      socket.disconnect();
+    },
+  };
+}
+
+export function socketPort(socket: Socket): SocketPort {
+  return {
+    get connected() {
+      return socket.connected;
+    },
+    on: (event, handler) => {
+      socket.on(event, handler);
+    },
+    off: (event, handler) => {
+      socket.off(event, handler);
+    },
+    emit: (event, payload) => {
+      socket.emit(event, payload);
+    },
+    request: (event, payload, timeoutMs) => socket.timeout(timeoutMs).emitWithAck(event, payload),
+  };
+}

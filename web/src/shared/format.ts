@@ -1,0 +1,30 @@
+// Human-readable times and durations.
+
+export function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** "14:05" today, "Mon 14:05" this week, else a date. */
+export function shortWhen(iso: string, now = Date.now()): string {
+  const d = new Date(iso);
+  const days = (now - d.getTime()) / 86_400_000;
+  if (new Date(now).toDateString() === d.toDateString()) return clockTime(iso);
+  if (days < 6) return d.toLocaleDateString([], { weekday: 'short' }) + ' ' + clockTime(iso);
+  return d.toLocaleDateString();
+}
+
+/** "<1 min", "4 min", "2 h 5 min", "3 d". */
+export function duration(fromIso: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.floor((now - new Date(fromIso).getTime()) / 60_000));
+  if (minutes < 1) return '<1 min';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+/** The first line of a message, shortened for lists. */
+export function preview(content: string, max = 80): string {
+  const line = content.split('\n')[0];
+  return line.length > max ? line.slice(0, max - 1) + '…' : line;
+}

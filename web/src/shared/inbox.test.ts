@@ -1,0 +1,115 @@
+import { describe, expect, test } from 'vitest';
+import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
+import type { Api } from './api';
+import { ChatClient } from './chat-client';
+import { Inbox } from './inbox';
+import type { ClientSession, PublicOrganization } from './types';
+
+const ORG: PublicOrganization = {
+  id: 'org',
+  name: 'Sample Inc.',
+  domain: 'sample.com',
+  welcome_message: 'Hi!',
+  offline_message: 'Offline',
+  widget_color: '#2563eb',
+  online: true,
+};
+
+function session(id: string, extra: Partial<ClientSession> = {}): ClientSession {
+  return {
+    id,
+    organization_id: 'org',
+    client_id: 'client-1',
+    client_name: 'Alice',
+    status: 'waiting',
+    last_seq: 0,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    organization: ORG,
+    last_message: null,
+    unread_count: 0,
+    ...extra,
+  };
+}
+
+function setup(sessions: ClientSession[]) {
+  const server = new FakeServer();
+  const socket = new FakeSocket(server);
+  const chat = new ChatClient(socket, { side: 'client', ackTimeoutMs: 200, retryDelayMs: 5 });
+  let loads = 0;
+  const api = {
+    clientSessions: async () => {
+      loads += 1;
+      return { sessions: sessions.map((s) => ({ ...s })) };
+    },
+    openSession: async () => ({ session: session('new') }),
+  } as unknown as Api;
+  const inbox = new Inbox(api, chat, socket);
+  return { server, socket, chat, inbox, loads: () => loads };
+}
+
+describe('Inbox', () => {
+  test('loads the list on every connect', async () => {
+    const { socket, inbox, loads } = setup([session('a')]);
+    socket.connect();
+    await settle(() => inbox.loaded, 'the first load');
+    socket.drop();
+    socket.connect();
+    await settle(() => loads() === 2, 'a reload after the reconnect');
+    expect(inbox.sessions.map((s) => s.id)).toEqual(['a']);
+  });
+
+  test('counts unread messages of the other side unless the conversation is on screen', async () => {
+    const { server, socket, inbox } = setup([session('a'), session('b')]);
+    socket.connect();
+    await settle(() => inbox.loaded, 'the load');
+    server.append('a', 'from the agent');
+    server.append('a', 'mine', { sender: 'client' });
+    await settle(() => inbox.get('a')?.last_seq === 2, 'both messages');
+    expect(inbox.get('a')?.unread_count).toBe(1);
+    expect(inbox.get('a')?.last_message?.content).toBe('mine');
+    inbox.setVisible('a');
+    expect(inbox.get('a')?.unread_count).toBe(0);
+    server.append('a', 'seen at once');
+    await settle(() => inbox.get('a')?.last_seq === 3, 'the third message');
+    expect(inbox.get('a')?.unread_count).toBe(0);
+    expect(inbox.totalUnread()).toBe(0);
+    expect(inbox.sessions[0].id).toBe('a');
+  });
+
+  test('a repeated message does not count twice', async () => {
+    const { server, socket, inbox } = setup([session('a')]);
+    socket.connect();
+    await settle(() => inbox.loaded, 'the load');
+    const m = server.append('a', 'once');
+    server.broadcast('new_message', { message: m });
+    server.append('a', 'twice'); // delivered after the repeat
+    await settle(() => inbox.get('a')?.last_seq === 2, 'the next message');
+    expect(inbox.get('a')?.unread_count).toBe(2);
+  });
+
+  test('the queue position shows while waiting and goes with the assignment', async () => {
+    const { server, socket, inbox } = setup([session('a')]);
+    socket.connect();
+    await settle(() => inbox.loaded, 'the load');
+    server.broadcast('queue_position', { session_id: 'a', position: 2 });
+    await settle(() => inbox.positions.get('a') === 2, 'position 2');
+    server.broadcast('agent_assigned', { session_id: 'a', agent: { id: 'ag', name: 'John' } });
+    await settle(() => !inbox.positions.has('a'), 'position cleared');
+    expect(inbox.get('a')?.assigned_agent?.name).toBe('John');
+    expect(inbox.get('a')?.status).toBe('active');
+    server.broadcast('session_status_updated', { session_id: 'a', status: 'closed' });
+    await settle(() => inbox.get('a')?.status === 'closed', 'closed');
+    expect(inbox.openWith('org')).toBeUndefined();
+  });
+
+  test('starting a conversation sends the first message through the chat client', async () => {
+    const { server, socket, inbox } = setup([]);
+    socket.connect();
+    await settle(() => inbox.loaded, 'the load');
+    const id = await inbox.start(ORG, 'Hello there');
+    expect(id).toBe('new');
+    await settle(() => server.contents('new').length === 1, 'the first message stored');
+    expect(inbox.openWith('org')?.id).toBe('new');
+  });
+});

@@ -1,0 +1,122 @@
+// A customer's (or widget visitor's) conversations: the list with last message and unread
+// count, the queue position of waiting ones, the assigned agent, kept live from socket events
+// and reloaded after every (re)connect. Shared by the customer app and the widget.
+
+import type { Api } from './api';
+import type { ChatClient, SocketPort } from './chat-client';
+import { Observable } from './observable';
+import type { AgentRef, ClientSession, Message, PublicOrganization, SessionStatus } from './types';
+
+export class Inbox extends Observable {
+  sessions: ClientSession[] = [];
+  loaded = false;
+  /** Queue position (1 = next) of waiting conversations, as last announced. */
+  readonly positions = new Map<string, number>();
+  private visibleId: string | null = null;
+  private reloading: Promise<void> | null = null;
+
+  constructor(
+    private readonly api: Api,
+    readonly chat: ChatClient,
+    port: SocketPort,
+  ) {
+    super();
+    port.on('connect', () => void this.load());
+    port.on('queue_position', (e: { session_id: string; position: number }) => {
+      this.positions.set(e.session_id, e.position);
+      this.notify();
+    });
+    port.on('agent_assigned', (e: { session_id: string; agent: AgentRef }) => {
+      this.positions.delete(e.session_id);
+      this.update(e.session_id, { assigned_agent: e.agent, agent_id: e.agent.id, status: 'active' });
+    });
+    port.on('session_status_updated', (e: { session_id: string; status: SessionStatus }) => {
+      if (e.status !== 'waiting') this.positions.delete(e.session_id);
+      this.update(e.session_id, { status: e.status });
+    });
+    chat.onMessage((m) => this.onMessage(m));
+  }
+
+  /** Reloads the list (single flight). */
+  load(): Promise<void> {
+    this.reloading ??= this.api
+      .clientSessions()
+      .then(({ sessions }) => {
+        this.sessions = sortByActivity(sessions);
+        if (this.visibleId) this.update(this.visibleId, { unread_count: 0 });
+        this.loaded = true;
+        this.notify();
+      })
+      .finally(() => {
+        this.reloading = null;
+      });
+    return this.reloading;
+  }
+
+  get(id: string | null): ClientSession | undefined {
+    return id ? this.sessions.find((s) => s.id === id) : undefined;
+  }
+
+  /** The newest conversation with the organization that is not closed. */
+  openWith(organizationId: string): ClientSession | undefined {
+    return this.sessions.find((s) => s.organization_id === organizationId && s.status !== 'closed');
+  }
+
+  /** Starts a conversation whose first message is `content`; resolves with its id. */
+  async start(organization: PublicOrganization, content: string): Promise<string> {
+    const { session } = await this.api.openSession(organization.id);
+    this.sessions = sortByActivity([
+      { ...session, organization, last_message: null, unread_count: 0 },
+      ...this.sessions.filter((s) => s.id !== session.id),
+    ]);
+    this.notify();
+    await this.chat.open(session.id);
+    this.chat.send(session.id, content);
+    return session.id;
+  }
+
+  /** The conversation on screen (null: none); its messages count as read. */
+  setVisible(id: string | null): void {
+    if (this.visibleId && this.visibleId !== id) this.chat.setVisible(this.visibleId, false);
+    this.visibleId = id;
+    if (!id) return;
+    this.chat.setVisible(id, true);
+    this.update(id, { unread_count: 0 });
+  }
+
+  totalUnread(): number {
+    return this.sessions.reduce((n, s) => n + s.unread_count, 0);
+  }
+
+  private onMessage(m: Message): void {
+    const session = this.get(m.session_id);
+    if (!session) {
+      void this.load();
+      return;
+    }
+    if (m.seq <= session.last_seq) return;
+    const fromOtherSide = m.sender_type !== 'client';
+    this.update(m.session_id, {
+      last_message: m,
+      last_seq: m.seq,
+      last_message_at: m.created_at,
+      unread_count: fromOtherSide && m.session_id !== this.visibleId ? session.unread_count + 1 : session.unread_count,
+    });
+    this.sessions = sortByActivity(this.sessions);
+  }
+
+  private update(id: string, patch: Partial<ClientSession>): void {
+    let changed = false;
+    this.sessions = this.sessions.map((s) => {
+      if (s.id !== id) return s;
+      changed = true;
+      return { ...s, ...patch };
+    });
+    if (changed) this.notify();
+  }
+}
+
+function sortByActivity(sessions: ClientSession[]): ClientSession[] {
+  const at = (s: ClientSession) => s.last_message_at ?? s.created_at;
+  return [...sessions].sort((a, b) => at(b).localeCompare(at(a)));
+}

@@ -1,0 +1,71 @@
+// A conversation on screen: history, who is typing, notices and the message box. Used by the
+// customer app, the widget and the console; `conversation` is null for a conversation not yet
+// started (its first message starts it).
+
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import type { ChatClient } from '../chat-client';
+import type { Conversation } from '../conversation';
+import { useObservable } from '../hooks';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+import { Typing } from './Typing';
+
+interface Props {
+  chat: ChatClient;
+  conversation: Conversation | null;
+  intro?: ComponentChildren;
+  notices?: ComponentChildren;
+  onSend: (text: string) => void;
+  composerDisabled?: boolean;
+  placeholder?: string;
+  showOwnNames?: boolean;
+}
+
+export function ChatView({ chat, conversation, intro, notices, onSend, composerDisabled, placeholder, showOwnNames }: Props) {
+  useObservable(chat, conversation);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const sessionId = conversation?.sessionId;
+
+  async function loadOlder() {
+    if (!sessionId || loadingOlder) return;
+    setLoadingOlder(true);
+    try {
+      await chat.loadOlder(sessionId);
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  return (
+    <div class="chat-view">
+      {conversation ? (
+        <MessageList
+          conversation={conversation}
+          intro={intro}
+          onLoadOlder={loadOlder}
+          onRetry={(id) => sessionId && chat.retry(sessionId, id)}
+          showOwnNames={showOwnNames}
+        />
+      ) : (
+        <div class="messages" role="log" aria-label="Messages" tabIndex={0}>
+          {intro}
+        </div>
+      )}
+      <Typing names={conversation?.whoIsTyping() ?? []} />
+      {!chat.connected && chat.everConnected && (
+        <div class="banner banner-warn" role="status">
+          Reconnecting… messages you write are sent when the connection is back.
+        </div>
+      )}
+      {notices}
+      <Composer
+        onSend={onSend}
+        onTyping={() => sessionId && chat.typing(sessionId)}
+        onIdle={() => sessionId && chat.stopTyping(sessionId)}
+        disabled={composerDisabled}
+        placeholder={placeholder}
+      />
+    </div>
+  );
+}

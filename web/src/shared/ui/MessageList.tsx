@@ -1,0 +1,114 @@
+// The scrolling history of a conversation: older pages load when scrolled to the top (keeping
+// the view in place), new messages scroll into view when the reader is at the bottom.
+
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { Conversation, TimelineItem } from '../conversation';
+import { clockTime } from '../format';
+import { Marks } from './Marks';
+
+interface Props {
+  conversation: Conversation;
+  /** Shown before the first message once the beginning is loaded (a welcome message). */
+  intro?: ComponentChildren;
+  onLoadOlder?: () => void;
+  onRetry?: (clientMsgId: string) => void;
+  /** Names are shown on messages not written by this side. */
+  showOwnNames?: boolean;
+}
+
+export function MessageList({ conversation, intro, onLoadOlder, onRetry, showOwnNames }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const items = conversation.timeline();
+  const first = items[0]?.key;
+  const last = items[items.length - 1]?.key;
+  const memory = useRef({ first: undefined as string | undefined, last: undefined as string | undefined, height: 0, atBottom: true });
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const m = memory.current;
+    const prepended = first !== m.first && last === m.last && m.height > 0;
+    if (prepended) {
+      el.scrollTop += el.scrollHeight - m.height;
+    } else if (last !== m.last || m.height === 0) {
+      if (m.atBottom || isMine(items[items.length - 1], conversation)) el.scrollTop = el.scrollHeight;
+    }
+    Object.assign(m, { first, last, height: el.scrollHeight });
+  });
+
+  function onScroll() {
+    const el = box.current;
+    if (!el) return;
+    memory.current.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    memory.current.height = el.scrollHeight;
+    if (el.scrollTop < 60 && conversation.hasOlder) onLoadOlder?.();
+  }
+
+  return (
+    <div class="messages" ref={box} onScroll={onScroll} role="log" aria-label="Messages" aria-live="polite" tabIndex={0}>
+      {conversation.hasOlder && (
+        <button type="button" class="older" onClick={() => onLoadOlder?.()}>
+          Load earlier messages
+        </button>
+      )}
+      {!conversation.hasOlder && intro}
+      {items.map((item) => (
+        <Bubble key={item.key} item={item} conversation={conversation} onRetry={onRetry} showOwnNames={showOwnNames} />
+      ))}
+    </div>
+  );
+}
+
+function isMine(item: TimelineItem | undefined, conv: Conversation): boolean {
+  return !!item && (item.kind === 'pending' || item.message.sender_type === conv.mySide);
+}
+
+function Bubble({ item, conversation, onRetry, showOwnNames }: {
+  item: TimelineItem;
+  conversation: Conversation;
+  onRetry?: (id: string) => void;
+  showOwnNames?: boolean;
+}) {
+  if (item.kind === 'pending') {
+    const { pending } = item;
+    return (
+      <div class="bubble mine pending" data-pending="true">
+        <div class="content">{pending.content}</div>
+        <div class="meta">
+          {pending.failed ? (
+            <>
+              <span class="failed">{pending.failed}</span>
+              <button type="button" class="link" onClick={() => onRetry?.(pending.clientMsgId)}>
+                Retry
+              </button>
+              <Marks state="failed" />
+            </>
+          ) : (
+            <Marks state="sending" />
+          )}
+        </div>
+      </div>
+    );
+  }
+  const { message } = item;
+  if (message.sender_type === 'system') {
+    return (
+      <div class="system-note" data-seq={message.seq}>
+        {message.content}
+      </div>
+    );
+  }
+  const mine = message.sender_type === conversation.mySide;
+  const delivery = conversation.delivery(message);
+  return (
+    <div class={`bubble ${mine ? 'mine' : 'theirs'}`} data-seq={message.seq}>
+      {(!mine || showOwnNames) && <div class="sender">{message.sender_name}</div>}
+      <div class="content">{message.content}</div>
+      <div class="meta">
+        <time dateTime={message.created_at}>{clockTime(message.created_at)}</time>
+        {delivery && <Marks state={delivery} />}
+      </div>
+    </div>
+  );
+}

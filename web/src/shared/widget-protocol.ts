@@ -1,0 +1,35 @@
+// Messages between the widget loader (on the host page) and the chat window (the iframe served
+// from Raasel's origin). Both sides check the sender: the loader only listens to its own frame
+// from Raasel's origin and posts only to that origin, the frame only listens to its parent.
+// The visitor's identity travels only when the browser blocks the frame's own storage (see
+// `keep`); otherwise only counts and flags are exchanged.
+
+export const WIDGET_SOURCE = 'raasel-widget';
+
+/** Frame → loader. */
+export type FrameMessage =
+  | { source: typeof WIDGET_SOURCE; type: 'ready' }
+  | { source: typeof WIDGET_SOURCE; type: 'state'; unread: number; conversation: boolean }
+  | { source: typeof WIDGET_SOURCE; type: 'close' }
+  /** Keep this value (the visitor identity) for me: my own storage is blocked. */
+  | { source: typeof WIDGET_SOURCE; type: 'keep'; value: string | null };
+
+/** Loader → frame. `init` answers `ready` with what the loader kept for the frame. */
+export type LoaderMessage =
+  | { source: typeof WIDGET_SOURCE; type: 'open'; open: boolean }
+  | { source: typeof WIDGET_SOURCE; type: 'init'; open: boolean; kept: string | null };
+
+/** The host page's key remembering that the visitor has an open conversation. */
+export function conversationFlagKey(domain: string): string {
+  return `raasel:${domain}:conversation`;
+}
+
+/** The chat window's key for the visitor token, per organization and site user. */
+export function visitorKey(domain: string, externalId: string): string {
+  return `raasel.visitor.${domain}.${externalId}`;
+}
+
+/** The host page's key for the visitor identity, used only when the frame's storage is blocked. */
+export function keptVisitorKey(domain: string, externalId: string): string {
+  return `raasel:${domain}:visitor:${externalId}`;
+}

@@ -1,0 +1,174 @@
+// The widget's chat window (inside the iframe): finds the organization and the visitor, then
+// shows the visitor's newest conversation, and keeps the loader told about unread messages and
+// whether a conversation is open.
+
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api, ApiError, errorText } from '../shared/api';
+import { ChatClient } from '../shared/chat-client';
+import { safeColor, textOn } from '../shared/color';
+import { openConnection } from '../shared/connection';
+import { useObservable, usePageVisible } from '../shared/hooks';
+import { Inbox } from '../shared/inbox';
+import { localMarks } from '../shared/storage';
+import type { PublicOrganization } from '../shared/types';
+import { CustomerChat, answererLine } from '../shared/ui/CustomerChat';
+import { connectToLoader, tellLoader } from './bridge';
+import type { WidgetParams } from './params';
+import { type Visitor, type VisitorStore, ensureVisitor, frameStore, loaderStore } from './visitor';
+
+function applyBrand(color: string): void {
+  const accent = safeColor(color);
+  const style = document.documentElement.style;
+  style.setProperty('--accent', accent);
+  style.setProperty('--on-accent', textOn(accent));
+}
+
+export function WidgetApp({ params }: { params: WidgetParams }) {
+  const [profile, setProfile] = useState<PublicOrganization | null>(null);
+  const [visitor, setVisitor] = useState<Visitor | null>(null);
+  const [store, setStore] = useState<VisitorStore | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [error, setError] = useState('');
+  const [open, setOpen] = useState(params.open);
+
+  useEffect(() => {
+    const loader = connectToLoader(params.parent, setOpen);
+    const own = frameStore(params);
+    if (own) setStore(own);
+    else void loader.init.then((init) => setStore(loaderStore(params, init?.kept ?? null)));
+    return loader.stop;
+  }, []);
+
+  useEffect(() => {
+    if (!store) return;
+    const api = new Api('');
+    Promise.all([api.discover(params.domain), ensureVisitor(api, params, store)])
+      .then(([{ organization }, v]) => {
+        applyBrand(organization.widget_color);
+        setProfile(organization);
+        setVisitor(v);
+      })
+      .catch((e) => setError(errorText(e)));
+  }, [store, attempt]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') tellLoader(params.parent, { type: 'close' });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  function restart() {
+    store?.save(null);
+    setVisitor(null);
+    setAttempt((n) => n + 1);
+  }
+
+  if (error) {
+    return (
+      <div class="widget">
+        <p class="error-text widget-error" role="alert">
+          The chat is not available right now. {error}
+        </p>
+      </div>
+    );
+  }
+  if (!profile || !visitor) return <div class="widget" aria-busy="true" />;
+  return (
+    <VisitorChat key={visitor.token} params={params} profile={profile} visitor={visitor} open={open} onUnauthorized={restart} onProfile={setProfile} />
+  );
+}
+
+interface ChatProps {
+  params: WidgetParams;
+  profile: PublicOrganization;
+  visitor: Visitor;
+  open: boolean;
+  onUnauthorized: () => void;
+  onProfile: (profile: PublicOrganization) => void;
+}
+
+function useVisitorSession(visitor: Visitor, onUnauthorized: () => void) {
+  const parts = useMemo(() => {
+    const api = new Api('', visitor.token);
+    const connection = openConnection('', visitor.token, onUnauthorized);
+    const chat = new ChatClient(connection.port, {
+      side: 'client',
+      selfId: visitor.client.id,
+      markStore: localMarks('client'),
+      deliveredWhenClosed: () => true,
+    });
+    const inbox = new Inbox(api, chat, connection.port);
+    return { api, connection, chat, inbox };
+  }, [visitor.token]);
+  useEffect(() => {
+    parts.inbox.load().catch((e) => {
+      if (e instanceof ApiError && e.status === 401) onUnauthorized();
+    });
+    return () => {
+      parts.chat.dispose();
+      parts.connection.close();
+    };
+  }, [parts]);
+  return parts;
+}
+
+function VisitorChat({ params, profile, visitor, open, onUnauthorized, onProfile }: ChatProps) {
+  const { api, connection, inbox } = useVisitorSession(visitor, onUnauthorized);
+  useObservable(inbox);
+  const pageVisible = usePageVisible();
+  const [startedId, setStartedId] = useState<string | null>(null);
+  const session = inbox.get(startedId) ?? inbox.sessions[0];
+  const unread = session?.unread_count ?? 0;
+  const hasConversation = !!session && session.status !== 'closed';
+
+  useEffect(() => {
+    tellLoader(params.parent, { type: 'state', unread, conversation: hasConversation });
+  }, [unread, hasConversation]);
+
+  useEffect(() => {
+    const refresh = () => api.discover(params.domain).then(({ organization }) => {
+      applyBrand(organization.widget_color);
+      onProfile(organization);
+    }, () => undefined);
+    connection.socket.on('connect', refresh);
+    return () => {
+      connection.socket.off('connect', refresh);
+    };
+  }, [connection]);
+
+  useEffect(() => {
+    if (open) document.getElementById('composer-text')?.focus();
+  }, [open]);
+
+  return (
+    <div class="widget">
+      <header class="widget-header">
+        <div>
+          <h1 class="widget-title">{profile.name}</h1>
+          <p class="widget-status" data-answerer="true">
+            <span class={profile.online ? 'dot dot-online' : 'dot'} aria-hidden="true" /> {answererLine(session, profile)}
+          </p>
+        </div>
+        <button type="button" class="widget-close" aria-label="Close chat" onClick={() => tellLoader(params.parent, { type: 'close' })}>
+          <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+            <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" fill="none" />
+          </svg>
+        </button>
+      </header>
+      {inbox.loaded ? (
+        <CustomerChat
+          key={session?.id ?? 'new'}
+          inbox={inbox}
+          session={session}
+          organization={profile}
+          visible={open && pageVisible}
+          onStarted={setStartedId}
+        />
+      ) : (
+        <div class="messages" aria-busy="true" />
+      )}
+    </div>
+  );
+}

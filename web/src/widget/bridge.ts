@@ -1,0 +1,40 @@
+// The chat window's side of the postMessage protocol with the loader on the host page.
+
+import { type FrameMessage, type LoaderMessage, WIDGET_SOURCE } from '../shared/widget-protocol';
+
+type Payload = FrameMessage extends infer M ? (M extends unknown ? Omit<M, 'source'> : never) : never;
+
+/** Framed by a host page (the loader), rather than opened on its own. */
+export const framed = window.parent !== window;
+
+export function tellLoader(parentOrigin: string, message: Payload): void {
+  if (framed) window.parent.postMessage({ source: WIDGET_SOURCE, ...message }, parentOrigin || '*');
+}
+
+export interface LoaderInit {
+  open: boolean;
+  kept: string | null;
+}
+
+/**
+ * Listens to the loader: `onOpen` whenever it opens or closes the window. Resolves `init` with
+ * the loader's answer to `ready` (or null when not framed or the loader stays silent).
+ */
+export function connectToLoader(parentOrigin: string, onOpen: (open: boolean) => void): { init: Promise<LoaderInit | null>; stop: () => void } {
+  let resolveInit: (value: LoaderInit | null) => void = () => undefined;
+  const init = new Promise<LoaderInit | null>((resolve) => {
+    resolveInit = resolve;
+    if (!framed) resolve(null);
+    else setTimeout(() => resolve(null), 3000);
+  });
+  const handler = (e: MessageEvent) => {
+    if (e.source !== window.parent) return;
+    const msg = e.data as LoaderMessage;
+    if (!msg || msg.source !== WIDGET_SOURCE) return;
+    onOpen(msg.open);
+    if (msg.type === 'init') resolveInit({ open: msg.open, kept: msg.kept });
+  };
+  window.addEventListener('message', handler);
+  tellLoader(parentOrigin, { type: 'ready' });
+  return { init, stop: () => window.removeEventListener('message', handler) };
+}

@@ -1,0 +1,26 @@
+// The chat window's parameters, from its query string (set by the loader).
+
+export interface WidgetParams {
+  domain: string;
+  externalId: string;
+  identityHash: string;
+  name: string;
+  email: string;
+  /** The host page's origin, for postMessage. */
+  parent: string;
+  /** Opened by a click (rather than preloaded hidden). */
+  open: boolean;
+}
+
+export function readParams(search: string): WidgetParams {
+  const q = new URLSearchParams(search);
+  return {
+    domain: (q.get('org') ?? '').trim().toLowerCase(),
+    externalId: q.get('eid') ?? '',
+    identityHash: q.get('hash') ?? '',
+    name: q.get('name') ?? '',
+    email: q.get('email') ?? '',
+    parent: q.get('parent') ?? '*',
+    open: q.get('open') === '1',
+  };
+}

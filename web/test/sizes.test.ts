@@ -1,0 +1,71 @@
+// Size budgets of the built front end, in gzip bytes as served: the widget loader stays tiny,
+// the widget's chat window light, the console's first load reasonable. Needs `npm run build`.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { DIST, filesLoadedBy, gzipSize, requireBuild, totalGzip } from './build-files';
+
+const KB = 1000;
+const BUDGETS = [
+  { surface: 'widget loader (widget.js)', files: () => ['widget.js'], budget: 5 * KB },
+  { surface: "widget's chat window (/widget/)", files: () => filesLoadedBy('widget/index.html'), budget: 45 * KB },
+  { surface: "console's first load (/console/)", files: () => filesLoadedBy('console/index.html'), budget: 150 * KB },
+  { surface: 'customer app (/)', files: () => filesLoadedBy('index.html'), budget: 150 * KB },
+];
+
+beforeAll(requireBuild);
+
+describe('size budgets (gzip)', () => {
+  for (const { surface, files, budget } of BUDGETS) {
+    test(`${surface} ≤ ${budget / KB} KB`, () => {
+      const list = files();
+      const size = totalGzip(list);
+      console.log(`${surface}: ${(size / KB).toFixed(1)} KB gzip in ${list.length} files`);
+      expect(size).toBeLessThanOrEqual(budget);
+    });
+  }
+
+  test('the chat window does not load the console or the customer app', () => {
+    const files = filesLoadedBy('widget/index.html');
+    expect(files.some((f) => /\/(console|app)-/.test(f))).toBe(false);
+  });
+});
+
+describe('the build', () => {
+  function allFiles(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? allFiles(full) : [path.relative(DIST, full)];
+    });
+  }
+
+  test('every text file has a gzip twin', () => {
+    const text = allFiles(DIST).filter((f) => /\.(html|js|css|svg)$/.test(f));
+    expect(text.length).toBeGreaterThan(8);
+    for (const file of text) expect(gzipSize(file), file).toBeGreaterThan(0);
+  });
+
+  test('the layout the server serves', () => {
+    const files = new Set(allFiles(DIST));
+    for (const f of ['index.html', 'console/index.html', 'widget/index.html', 'widget.js', 'demo/index.html']) {
+      expect(files.has(f), f).toBe(true);
+    }
+    const outside = [...files].filter((f) => f.endsWith('.js') && f !== 'widget.js' && !f.startsWith('assets/'));
+    expect(outside).toEqual([]);
+  });
+
+  test('the demo page embeds the widget the way a customer site does', () => {
+    const html = readFileSync(path.join(DIST, 'demo/index.html'), 'utf8');
+    expect(html).toContain('<script src="/widget.js" data-organization="sample.com" async></script>');
+  });
+
+  test('no page has an inline script (the CSP allows none)', () => {
+    for (const page of allFiles(DIST).filter((f) => f.endsWith('.html'))) {
+      const html = readFileSync(path.join(DIST, page), 'utf8');
+      const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+      const inline = scripts.filter(([, attrs, body]) => !/\bsrc=/.test(attrs) || body.trim());
+      expect(inline, page).toEqual([]);
+    }
+  });
+});
