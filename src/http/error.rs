@@ -49,33 +49,43 @@ fn speaks_json(path: &str) -> bool {
 /// Socket.IO transport's own error bodies) into `{error, message}` with the matching code.
 /// Headers are kept; the router adds `Allow` to a 405 after this layer.
 pub async fn json_errors(req: Request, next: Next) -> Response {
-    let json_path = speaks_json(req.uri().path());
-    let socket_io = req.uri().path().starts_with("/socket.io");
+    if !speaks_json(req.uri().path()) {
+        return next.run(req).await;
+    }
     let method = req.method().clone();
     let res = next.run(req).await;
-    let status = res.status();
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    // The API writes its own errors as JSON already; the transport's JSON is its own format.
-    if !json_path || status.as_u16() < 400 || (is_json && !socket_io) {
+    if res.status().as_u16() < 400 {
         return res;
     }
+    // Error bodies are small; anything unreadable is replaced.
     let (parts, body) = res.into_parts();
-    let error = from_status(status, &method, body).await;
-    let mut rewritten = error.into_response();
+    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
+        .await
+        .unwrap_or_default();
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+    if parsed
+        .as_ref()
+        .is_some_and(|v| v["error"].is_string() && v["message"].is_string())
+    {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let message = parsed.and_then(|v| v["message"].as_str().map(str::to_owned));
+    let mut rewritten = from_status(parts.status, &method, message).into_response();
     for (name, value) in &parts.headers {
-        if name != header::CONTENT_LENGTH && !rewritten.headers().contains_key(name) {
+        let ours = name == header::CONTENT_LENGTH || name == header::CONTENT_TYPE;
+        if !ours && !rewritten.headers().contains_key(name) {
             rewritten.headers_mut().append(name, value.clone());
         }
     }
     rewritten
 }
 
-/// The `ApiError` of an answer given by status only, keeping the transport's sentence if any.
-async fn from_status(status: StatusCode, method: &Method, body: Body) -> ApiError {
-    let message = transport_message(body).await;
+/// Largest error body read back; ours and the transport's are far smaller.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The `ApiError` of an answer given by status only, keeping the transport's sentence (an
+/// Engine.IO body is `{"code": "1", "message": "Session ID unknown"}`) if any.
+fn from_status(status: StatusCode, method: &Method, message: Option<String>) -> ApiError {
     match status {
         StatusCode::UNAUTHORIZED => ApiError::unauthorized(),
         StatusCode::FORBIDDEN => ApiError::forbidden(),
@@ -89,15 +99,8 @@ async fn from_status(status: StatusCode, method: &Method, body: Body) -> ApiErro
             message.unwrap_or_else(|| "this request is not valid here".into()),
         ),
         _ => ApiError::Internal(anyhow::anyhow!(
-            "{status} without a body from the transport: {}",
+            "{status} from a layer below the API: {}",
             message.unwrap_or_default()
         )),
     }
-}
-
-/// The sentence of an Engine.IO error body (`{"code": "1", "message": "Session ID unknown"}`).
-async fn transport_message(body: Body) -> Option<String> {
-    let bytes = axum::body::to_bytes(body, 4096).await.ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("message")?.as_str().map(str::to_owned)
 }
