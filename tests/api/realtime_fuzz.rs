@@ -157,6 +157,20 @@ impl Fuzz<'_> {
         }
     }
 
+    /// Sends a payload that may be valid (boundary numbers): it must be answered either way.
+    async fn survive(&mut self, name: &str, payload: &Value) {
+        self.cases += 1;
+        let frame = json!([name, payload]);
+        let ack = self
+            .socket
+            .call_raw(|id| format!("2{id}{frame}"), &[])
+            .await;
+        assert!(
+            ack.is_some_and(|a| a["ok"].is_boolean()),
+            "{frame} got no answer"
+        );
+    }
+
     async fn event(&mut self, name: &str, payload: &Value) {
         let frame = json!([name, payload]);
         self.send(&format!("{frame}"), |id| format!("2{id}{frame}"), &[])
@@ -202,6 +216,14 @@ async fn fuzz_event(f: &mut Fuzz<'_>, doc: &Value, case: &EventCase) {
                 let mut bad = case.valid.clone();
                 bad[field] = value;
                 f.event(name, &bad).await;
+            }
+        }
+        // Numbers at the edges of what integers can hold.
+        if admitted_types(doc, schema).iter().any(|t| t == "integer") {
+            for edge in [json!(i64::MAX), json!(i64::MIN), json!(u64::MAX)] {
+                let mut payload = case.valid.clone();
+                payload[field] = edge;
+                f.survive(name, &payload).await;
             }
         }
         // A binary attachment where JSON is expected.
