@@ -1,8 +1,6 @@
 //! Creating organizations, agents and customers from already-validated input; shared by the
 //! API, the admin commands and the demo seed.
 
-use chrono::Utc;
-
 use crate::auth;
 use crate::domain::model::{Agent, AgentStatus, Client, OrgSettings, Organization, Role};
 use crate::domain::{AgentId, ClientId, OrgId};
@@ -19,7 +17,7 @@ pub async fn create_organization(
     admin_email: String,
     password: String,
 ) -> ApiResult<(Organization, Agent)> {
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     let org = Organization {
         id: OrgId::new(),
         name,
@@ -36,7 +34,7 @@ pub async fn create_organization(
 }
 
 fn new_agent(org: OrgId, name: String, email: String, role: Role, capacity: Option<u32>) -> Agent {
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     Agent {
         id: AgentId::new(),
         organization_id: org,
@@ -83,7 +81,7 @@ pub async fn register_client(
         name: None,
         organization_id: None,
         external_id: None,
-        created_at: Utc::now(),
+        created_at: crate::domain::model::now(),
         token_version: 0,
     };
     let hash = auth::hash_password(password).await?;

@@ -20,7 +20,8 @@ use crate::limits::Limits;
 use crate::presence::LocalPresence;
 use crate::realtime::{self, SocketFanout, Typing};
 use crate::store::Store;
-use crate::store::sqlite::{DataDirLock, SqliteStore};
+use crate::store::Stores;
+use crate::store::sqlite::DataDirLock;
 use crate::{demo, http, server, tls};
 
 /// Everything a request or socket handler needs.
@@ -50,16 +51,6 @@ impl Deref for App {
     }
 }
 
-/// Opens the configured store, applying migrations.
-pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<SqliteStore>> {
-    if args.database_url.is_some() {
-        bail!(
-            "DATABASE_URL is set, but this build runs only the embedded SQLite store; unset it to use --data-dir"
-        );
-    }
-    Ok(Arc::new(SqliteStore::open(&args.data_dir).await?))
-}
-
 /// Takes the embedded store's data directory for this server.
 fn lock_data_dir(args: &StoreArgs) -> anyhow::Result<Option<DataDirLock>> {
     if args.database_url.is_some() {
@@ -70,10 +61,19 @@ fn lock_data_dir(args: &StoreArgs) -> anyhow::Result<Option<DataDirLock>> {
     DataDirLock::acquire(&args.data_dir).map(Some)
 }
 
-/// The configured token secret, or one generated once and kept in the data directory.
-fn token_secret(config: &ServeArgs) -> anyhow::Result<Vec<u8>> {
+/// The configured token secret, or one generated once and kept where every node finds it: the
+/// data directory of the embedded store, or the PostgreSQL database.
+async fn token_secret(config: &ServeArgs, stores: &Stores) -> anyhow::Result<Vec<u8>> {
     if let Some(s) = config.jwt_secret.as_deref().filter(|s| !s.is_empty()) {
         return Ok(s.as_bytes().to_vec());
+    }
+    if let Some(shared) = &stores.shared {
+        let fresh = hex::encode(rand::random::<[u8; 32]>());
+        let secret = shared
+            .shared_value("token_secret", &fresh)
+            .await
+            .context("the shared token secret")?;
+        return Ok(secret.into_bytes());
     }
     let path = config.store.data_dir.join("jwt-secret");
     if let Ok(existing) = std::fs::read_to_string(&path) {
@@ -101,12 +101,13 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         );
     }
     let lock = lock_data_dir(&config.store)?;
-    let store = open_store(&config.store).await?;
-    store
+    let stores = crate::store::open(&config.store).await?;
+    stores
+        .store
         .ping()
         .await
         .context("the store does not accept writes")?;
-    let tokens = Tokens::new(&token_secret(&config)?);
+    let tokens = Tokens::new(&token_secret(&config, &stores).await?);
     let sockets = &config.sockets;
     let (socket_layer, io) = SocketIo::builder()
         .max_payload(http::MAX_BODY_BYTES as u64)
@@ -121,10 +122,11 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         config.message_rate_per_minute,
     ));
     crate::limits::prune_periodically(&limits, Duration::from_secs(30));
+    let store = stores.store.clone();
     let chat = Arc::new(Chat::new(
-        store.clone(),
-        store.clone(),
-        store.clone(),
+        stores.store.clone(),
+        stores.conversations.clone(),
+        stores.log.clone(),
         Arc::new(LocalPresence::default()),
         fanout.clone(),
         limits.clone(),
@@ -323,9 +325,19 @@ fn announce(app: &App, scheme: &str, addr: SocketAddr) {
             .unwrap_or_default()
     };
     let base = format!("{scheme}://{host}:{}", addr.port());
-    let data_dir = std::path::absolute(&app.config.store.data_dir)
-        .unwrap_or_else(|_| app.config.store.data_dir.clone());
-    tracing::info!(%addr, data_dir = %data_dir.display(), "raasel listening");
+    tracing::info!(%addr, "raasel listening");
+    match &app.config.store.database_url {
+        None => {
+            let data_dir = std::path::absolute(&app.config.store.data_dir)
+                .unwrap_or_else(|_| app.config.store.data_dir.clone());
+            tracing::info!(data_dir = %data_dir.display(), "store: embedded");
+        }
+        // Everything after the credentials: host, database, options.
+        Some(url) => {
+            let place = url.rsplit_once('@').map_or(url.as_str(), |(_, p)| p);
+            tracing::info!(database = %place, "store: PostgreSQL");
+        }
+    }
     tracing::info!("agent console:   {base}/console/");
     tracing::info!("customer app:    {base}/");
     if app.config.demo {

@@ -3,24 +3,22 @@
 use anyhow::{Context, anyhow};
 
 use crate::accounts;
-use crate::app::open_store;
 use crate::config::{CreateAgentArgs, CreateOrganizationArgs, StoreArgs};
 use crate::domain::input;
 use crate::domain::model::{OrgSettings, Role};
-use crate::store::Store;
 
 fn valid<T>(field: &str, parsed: input::Parsed<T>) -> anyhow::Result<T> {
     parsed.map_err(|e| anyhow!("{field} {e}"))
 }
 
 pub async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
-    open_store(&args).await?;
+    crate::store::open(&args).await?;
     println!("migrations applied");
     Ok(())
 }
 
 pub async fn create_organization(args: CreateOrganizationArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.store).await?;
+    let store = crate::store::open(&args.store).await?.store;
     let (org, admin) = accounts::create_organization(
         store.as_ref(),
         valid("name", input::name(Some(&args.name)))?,
@@ -42,7 +40,7 @@ pub async fn create_organization(args: CreateOrganizationArgs) -> anyhow::Result
 }
 
 pub async fn create_agent(args: CreateAgentArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.store).await?;
+    let store = crate::store::open(&args.store).await?.store;
     let domain = valid("domain", input::domain(Some(&args.domain)))?;
     let org = store
         .organization_by_domain(&domain)

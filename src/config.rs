@@ -44,9 +44,13 @@ pub struct StoreArgs {
     /// Directory of the embedded store (SQLite) and the generated token secret.
     #[arg(long, env = "RAASEL_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
-    /// PostgreSQL URL; when set, the embedded store is not used.
-    #[arg(long, env = "DATABASE_URL")]
+    /// PostgreSQL URL (e.g. postgres://user:password@host/raasel); when set, everything is
+    /// kept there instead of the embedded store, and several servers may share it.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// Connections each server keeps to PostgreSQL.
+    #[arg(long, env = "RAASEL_DATABASE_POOL_SIZE", default_value_t = 16)]
+    pub database_pool_size: u32,
 }
 
 #[derive(Debug, Clone, Args)]

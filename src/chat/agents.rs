@@ -1,7 +1,5 @@
 //! Agent availability and membership changes, which move the queue.
 
-use chrono::Utc;
-
 use super::{Chat, events};
 use crate::domain::AgentId;
 use crate::domain::model::{Agent, AgentStatus, SessionStatus};
@@ -25,7 +23,12 @@ impl Chat {
         permissions::can_edit_agent(actor, &target, privileged).or_deny("agent")?;
         let updated = self
             .store
-            .update_agent(target.organization_id, target.id, &changes, Utc::now())
+            .update_agent(
+                target.organization_id,
+                target.id,
+                &changes,
+                crate::domain::model::now(),
+            )
             .await?
             .ok_or_else(|| ApiError::not_found("agent"))?;
         if changes.max_concurrent_sessions.is_some() {
@@ -38,7 +41,12 @@ impl Chat {
     pub async fn set_agent_password(&self, agent: &Agent, hash: &str) -> ApiResult<()> {
         if !self
             .store
-            .set_agent_password(agent.organization_id, agent.id, hash, Utc::now())
+            .set_agent_password(
+                agent.organization_id,
+                agent.id,
+                hash,
+                crate::domain::model::now(),
+            )
             .await?
         {
             return Err(ApiError::not_found("agent"));
@@ -63,7 +71,12 @@ impl Chat {
         };
         let updated = self
             .store
-            .update_agent(target.organization_id, target.id, &changes, Utc::now())
+            .update_agent(
+                target.organization_id,
+                target.id,
+                &changes,
+                crate::domain::model::now(),
+            )
             .await?
             .ok_or_else(|| ApiError::not_found("agent"))?;
         let updated = self.with_online(updated).await?;
@@ -118,7 +131,11 @@ impl Chat {
         permissions::can_administer(actor, target.organization_id).or_deny("agent")?;
         let requeued = self
             .store
-            .delete_agent(target.organization_id, target.id, Utc::now())
+            .delete_agent(
+                target.organization_id,
+                target.id,
+                crate::domain::model::now(),
+            )
             .await?;
         self.fanout.disconnect(Target::Agent(target.id)).await;
         tracing::info!(agent = %target.id, org = %target.organization_id, by = %actor.id, requeued = requeued.len(), "agent deleted");

@@ -1,6 +1,5 @@
 //! Opening, listing, assigning and closing conversations.
 
-use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -71,7 +70,7 @@ impl Chat {
     ) -> ApiResult<Session> {
         let org = self.organization(org_id).await?;
         permissions::can_open_session(client, org.id).or_deny("organization")?;
-        let now = Utc::now();
+        let now = crate::domain::model::now();
         let session = Session {
             id: SessionId::new(),
             organization_id: org.id,

@@ -1,4 +1,4 @@
-//! Entities with plausible defaults, for unit tests.
+//! Entities with plausible defaults, for the test suites (unit, store contract).
 
 use chrono::Utc;
 

@@ -1,7 +1,7 @@
 //! The product's entities and rules, free of HTTP, sockets and SQL.
 
 pub mod assignment;
-#[cfg(test)]
+/// Entities with plausible defaults, for the test suites.
 pub mod fixtures;
 pub mod ids;
 pub mod input;

@@ -9,6 +9,13 @@ use super::ids::{AgentId, ClientId, MessageId, OrgId, SessionId};
 
 pub type Timestamp = DateTime<Utc>;
 
+/// The current time at the precision every store keeps (microseconds), so that what is read
+/// back equals what was broadcast.
+pub fn now() -> Timestamp {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
 /// Default capacity of an agent when neither agent nor organization says otherwise.
 pub const DEFAULT_MAX_CONCURRENT_SESSIONS: u32 = 5;
 

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -323,7 +322,7 @@ pub async fn update(
     };
     let updated = app
         .store
-        .update_organization(id, &name, &domain, &settings, Utc::now())
+        .update_organization(id, &name, &domain, &settings, crate::domain::model::now())
         .await?
         .ok_or_else(|| ApiError::not_found("organization"))?;
     if settings.max_concurrent_sessions > org.settings.max_concurrent_sessions {

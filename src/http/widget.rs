@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
@@ -112,7 +111,7 @@ pub async fn create_visitor(
         name,
         organization_id: Some(org.id),
         external_id: verified_id,
-        created_at: Utc::now(),
+        created_at: crate::domain::model::now(),
         token_version: 0,
     };
     let client = match (

@@ -5,12 +5,15 @@
 
 mod contract;
 mod migrate;
+mod open;
+pub mod postgres;
 mod rows;
 pub mod sqlite;
 
 use uuid::Uuid;
 
 pub use contract::{Conversations, MessageLog, Store};
+pub use open::{Stores, open};
 
 use crate::domain::model::{Agent, Message, SenderType, Session, SessionStatus, Timestamp};
 use crate::domain::{AgentId, MessageId, SessionId};
@@ -61,6 +64,23 @@ pub fn conflict_for_index(index: &str) -> Option<StoreError> {
         .iter()
         .find(|(name, _)| *name == index)
         .map(|(_, msg)| StoreError::Conflict(msg))
+}
+
+/// Maps driver errors: unique violations become `Conflict` by index name (PostgreSQL names the
+/// constraint; SQLite names its columns).
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+            && let Some(conflict) = db
+                .constraint()
+                .or_else(|| sqlite::unique_index(db.message()))
+                .and_then(conflict_for_index)
+        {
+            return conflict;
+        }
+        StoreError::Other(anyhow::Error::new(e))
+    }
 }
 
 /// A message to append; the store gives it its `seq`, id and time.

@@ -92,10 +92,6 @@ async fn the_text_log_records_requests_security_events_sockets_and_assignments()
     some_traffic(&server).await;
     for needle in [
         "agent console:",
-        &format!(
-            "{}",
-            std::path::absolute(&server.data_dir).unwrap().display()
-        ),
         "agent login failed",
         "email=john@sample.com",
         "agent logged in",
@@ -106,6 +102,14 @@ async fn the_text_log_records_requests_security_events_sockets_and_assignments()
     ] {
         server.wait_for_log(needle).await;
     }
+    let store = match &server.database_url {
+        None => format!(
+            "{}",
+            std::path::absolute(&server.data_dir).unwrap().display()
+        ),
+        Some(_) => "store: PostgreSQL".to_string(),
+    };
+    server.wait_for_log(&store).await;
     server
         .wait_for_log_line(&["route=/api/agents/login", "status=401", "latency_ms="])
         .await;

@@ -14,6 +14,7 @@ mod organizations;
 mod races;
 mod sessions;
 mod shutdown;
+mod store_contract;
 mod widget;
 
 mod cli;

@@ -292,6 +292,7 @@ async fn a_graceful_stop_closes_sockets_and_every_acknowledged_message_survives_
         })
         .collect();
 
+    let database_url = app.server.app.config.store.database_url.clone();
     let TestApp { server, dir, .. } = app;
     server.stop().await.expect("graceful stop");
     assert!(
@@ -300,7 +301,11 @@ async fn a_graceful_stop_closes_sockets_and_every_acknowledged_message_survives_
     );
 
     let data = dir.path().to_path_buf();
-    let again = spawn_app_with(move |a| a.store.data_dir = data).await;
+    let again = spawn_app_with(move |a| {
+        a.store.data_dir = data;
+        a.store.database_url = database_url;
+    })
+    .await;
     let (status, page) = again
         .get(
             &format!("/api/sessions/{id}/messages?limit=200"),

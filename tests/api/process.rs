@@ -18,6 +18,8 @@ pub struct ServerProcess {
     pub child: Child,
     pub url: String,
     pub data_dir: PathBuf,
+    /// The PostgreSQL schema it uses when the suite runs on PostgreSQL.
+    pub database_url: Option<String>,
     logs: Arc<Mutex<String>>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -41,19 +43,29 @@ pub fn raasel_command() -> Command {
 }
 
 impl ServerProcess {
-    /// `raasel serve` on a fresh data directory with generous rate limits plus `extra` flags;
-    /// waits until `/health` answers.
+    /// `raasel serve` on a fresh store (the suite's: a data directory, or a PostgreSQL schema)
+    /// with generous rate limits plus `extra` flags; waits until `/health` answers.
     pub async fn start(extra: &[&str]) -> ServerProcess {
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().join("data");
-        let mut server = Self::start_in(&data_dir, extra).await;
+        let database_url = crate::support::fresh_database_url().await;
+        let mut server = Self::start_on(&data_dir, database_url.as_deref(), extra).await;
         server._dir = Some(dir);
         server
     }
 
-    /// Like `start`, on a given data directory (kept by the caller).
-    pub async fn start_in(data_dir: &Path, extra: &[&str]) -> ServerProcess {
-        let mut server = Self::launch(data_dir, extra);
+    /// Another server on the same store as this one.
+    pub async fn start_again(&self, extra: &[&str]) -> ServerProcess {
+        Self::start_on(&self.data_dir, self.database_url.as_deref(), extra).await
+    }
+
+    /// Like `start`, on a given store (kept by the caller).
+    pub async fn start_on(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        extra: &[&str],
+    ) -> ServerProcess {
+        let mut server = Self::launch(data_dir, database_url, extra);
         let url = server.url.clone();
         let http = reqwest::Client::new();
         wait_until(
@@ -70,7 +82,7 @@ impl ServerProcess {
     }
 
     /// Starts the process without waiting for it.
-    pub fn launch(data_dir: &Path, extra: &[&str]) -> ServerProcess {
+    pub fn launch(data_dir: &Path, database_url: Option<&str>, extra: &[&str]) -> ServerProcess {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let mut cmd = raasel_command();
@@ -80,6 +92,12 @@ impl ServerProcess {
             .args(["--message-rate-per-minute", "100000"])
             .args(["--socket-events-per-second", "1000"])
             .args(extra)
+            .args(
+                database_url
+                    .map(|u| ["--database-url", u])
+                    .into_iter()
+                    .flatten(),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
@@ -99,6 +117,7 @@ impl ServerProcess {
             child,
             url: format!("http://{listen}"),
             data_dir: data_dir.to_path_buf(),
+            database_url: database_url.map(String::from),
             logs,
             _dir: None,
         }

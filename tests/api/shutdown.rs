@@ -155,7 +155,7 @@ async fn sigterm_mid_traffic_answers_in_flight_requests_and_keeps_every_acknowle
 
     // Back up on the same data: every acknowledged message is there once, and resending the
     // unanswered ones with their keys does not duplicate anything.
-    let again = ServerProcess::start_in(&server.data_dir, &[]).await;
+    let again = server.start_again(&[]).await;
     let http = reqwest::Client::new();
     for key in &unanswered {
         let res = http

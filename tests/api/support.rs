@@ -54,9 +54,50 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// The PostgreSQL test database (`RAASEL_TEST_POSTGRES`, a URL), set by the test command.
+pub fn test_postgres() -> Option<String> {
+    std::env::var("RAASEL_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Whether this run of the black-box suite is on PostgreSQL (`RAASEL_TEST_STORE=postgres`, set
+/// by the test command for its second pass) rather than the embedded store.
+pub fn suite_on_postgres() -> bool {
+    std::env::var("RAASEL_TEST_STORE").is_ok_and(|s| s == "postgres")
+}
+
+/// A fresh, empty schema in the test database, as a URL a server can use.
+pub async fn fresh_postgres_schema() -> String {
+    let base = test_postgres().expect(
+        "RAASEL_TEST_POSTGRES is not set: these tests need PostgreSQL (./scripts/test starts one)",
+    );
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("RAASEL_TEST_POSTGRES={base} is not reachable: {e}"));
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .expect("a fresh schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options[search_path]={schema}")
+}
+
+/// The database a test server of this run uses: a fresh schema on PostgreSQL, or `None` for
+/// the embedded store.
+pub async fn fresh_database_url() -> Option<String> {
+    match suite_on_postgres() {
+        true => Some(fresh_postgres_schema().await),
+        false => None,
+    }
+}
+
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut args = ServeArgs::for_data_dir(dir.path().to_path_buf());
+    args.store.database_url = fresh_database_url().await;
+    args.store.database_pool_size = 4;
     args.auth_rate_per_minute = 10_000;
     args.message_rate_per_minute = 10_000;
     args.socket_events_per_second = 1_000;

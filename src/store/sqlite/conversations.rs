@@ -8,7 +8,6 @@
 //! assignments.
 
 use async_trait::async_trait;
-use chrono::Utc;
 use sqlx::{Acquire, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
@@ -99,7 +98,7 @@ async fn write_batch(writer: &SqlitePool, changes: Vec<Change>) {
     metrics::histogram!("raasel_message_batch_size").record(changes.len() as f64);
     let mut outcomes = Vec::with_capacity(changes.len());
     let committed: StoreResult<()> = async {
-        let mut tx = writer.begin().await?;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
         for change in changes {
             let mut savepoint = Acquire::begin(&mut *tx).await?;
             let outcome = apply(&mut savepoint, change).await;
@@ -203,7 +202,7 @@ async fn append(tx: &mut SqliteConnection, org: OrgId, m: &NewMessage) -> StoreR
     if session.status == SessionStatus::Closed {
         return Err(StoreError::SessionClosed);
     }
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     let queued = m.sender_type == SenderType::Client
         && session.status == SessionStatus::Waiting
         && session.queued_at.is_none();
@@ -225,7 +224,7 @@ async fn assign(
     agent_id: AgentId,
     mode: AssignMode,
 ) -> StoreResult<Option<Assigned>> {
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     let session = session_of(tx, org, session_id).await?;
     let agent = sqlx::query("SELECT * FROM agents WHERE id = $1 AND organization_id = $2")
         .bind(agent_id.0)
@@ -279,7 +278,7 @@ async fn close(
     session_id: SessionId,
     by: &str,
 ) -> StoreResult<Option<Closed>> {
-    let now = Utc::now();
+    let now = crate::domain::model::now();
     let session = session_of(tx, org, session_id).await?;
     if session.status == SessionStatus::Closed {
         return Ok(None);

@@ -12,7 +12,7 @@ use crate::store::{MessageLog, Page, StoreResult};
 #[async_trait]
 impl MessageLog for SqliteStore {
     async fn write(&self, messages: &[Message]) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         for m in messages {
             insert_message(&mut tx, m).await?;
         }

@@ -58,7 +58,7 @@ impl Store for SqliteStore {
         admin: &Agent,
         hash: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO organizations (id, name, domain, settings, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -137,7 +137,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_organization(&self, id: OrgId) -> StoreResult<bool> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         // Messages carry no foreign key to the organization; they go with their sessions.
         let done = sqlx::query("DELETE FROM organizations WHERE id = $1")
             .bind(id.0)
@@ -280,7 +280,7 @@ impl Store for SqliteStore {
         id: AgentId,
         now: Timestamp,
     ) -> StoreResult<Vec<SessionId>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM agents WHERE id = $1 AND organization_id = $2")
                 .bind(id.0)

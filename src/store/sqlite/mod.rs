@@ -23,7 +23,7 @@ use tokio::sync::mpsc;
 
 pub use lock::DataDirLock;
 
-use super::{StoreError, conflict_for_index, migrate};
+use super::migrate;
 
 const DB_FILE: &str = "raasel.db";
 const READERS: u32 = 4;
@@ -101,22 +101,9 @@ fn create_private_file(file: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Maps driver errors: unique violations become `Conflict` by index name.
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e
-            && db.is_unique_violation()
-            && let Some(conflict) = unique_index(db.message()).and_then(conflict_for_index)
-        {
-            return conflict;
-        }
-        StoreError::Other(anyhow::Error::new(e))
-    }
-}
-
 /// SQLite reports a violated unique index as `UNIQUE constraint failed: <table.col, …>` (or
 /// `index '<name>'` for expression indexes); this turns that into the index name.
-fn unique_index(message: &str) -> Option<&'static str> {
+pub fn unique_index(message: &str) -> Option<&'static str> {
     const BY_COLUMNS: &[(&str, &str)] = &[
         ("organizations.domain", "organizations_domain_key"),
         (

@@ -3,7 +3,7 @@
 // from the moment the socket is created, so no event is missed between an action and the wait
 // for its consequence. Every wait has a timeout.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -42,7 +42,22 @@ async function freePort() {
 }
 
 /**
- * Starts a server on a free port with a fresh data directory and waits until `/health` answers.
+ * The store flags of a test server: a fresh PostgreSQL schema when the test command runs this
+ * suite on PostgreSQL (RAASEL_TEST_STORE=postgres, RAASEL_TEST_POSTGRES=<url>), else nothing
+ * (the embedded store in the data directory).
+ */
+function storeArgs() {
+  if (process.env.RAASEL_TEST_STORE !== 'postgres') return [];
+  const base = process.env.RAASEL_TEST_POSTGRES;
+  if (!base) throw new Error('RAASEL_TEST_STORE=postgres needs RAASEL_TEST_POSTGRES (./scripts/test sets both)');
+  const schema = `e2e_${uniq()}`;
+  execFileSync('psql', [base, '-q', '-c', `CREATE SCHEMA ${schema}`], { stdio: 'pipe' });
+  const sep = base.includes('?') ? '&' : '?';
+  return ['--database-url', `${base}${sep}options[search_path]=${schema}`, '--database-pool-size', '16'];
+}
+
+/**
+ * Starts a server on a free port with a fresh store and waits until `/health` answers.
  * Returns `{url, api, stop, logs}`; call `stop()` in an `after` hook.
  */
 export async function startServer({ env = {}, startTimeout = 30000 } = {}) {
@@ -51,7 +66,7 @@ export async function startServer({ env = {}, startTimeout = 30000 } = {}) {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     RAASEL_BIN,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir],
+    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...storeArgs()],
     {
       // Only what the server needs: never the developer's own RAASEL_* settings.
       env: {
@@ -59,6 +74,7 @@ export async function startServer({ env = {}, startTimeout = 30000 } = {}) {
         RAASEL_AUTH_RATE_PER_MINUTE: '100000',
         RAASEL_MESSAGE_RATE_PER_MINUTE: '100000',
         RAASEL_SOCKET_EVENTS_PER_SECOND: '1000',
+        RAASEL_MAX_SOCKETS_PER_ACCOUNT: '1000',
         RAASEL_OPERATOR_TOKEN: 'op',
         RUST_LOG: 'warn',
         ...env,

@@ -1,0 +1,65 @@
+//! The PostgreSQL store, for installations that outgrow one machine: every node of a cluster
+//! shares it. Rules that count rows lock the rows they count (`SELECT … FOR UPDATE`), so they
+//! hold under READ COMMITTED from any number of connections and nodes.
+//!
+//! Durability: PostgreSQL's defaults (`fsync = on`, `synchronous_commit = on`): a commit is on
+//! disk before it returns, and a change is acknowledged only after its commit. Messages and
+//! closes are committed in batches by one writer task per node (group commit: one WAL flush per
+//! batch); assignments run in their own transactions because they lock an agent as well.
+
+mod conversations;
+mod log;
+mod meta;
+mod rows;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use tokio::sync::mpsc;
+
+use super::migrate;
+
+pub struct PgStore {
+    pool: PgPool,
+    changes: mpsc::Sender<conversations::Change>,
+}
+
+impl PgStore {
+    /// Connects with a pool of `connections` and applies migrations (once across nodes).
+    pub async fn open(url: &str, connections: u32) -> anyhow::Result<PgStore> {
+        let options = PgConnectOptions::from_str(url)
+            .context("reading the PostgreSQL URL")?
+            .application_name("raasel");
+        let pool = PgPoolOptions::new()
+            .max_connections(connections.max(2))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .context("connecting to PostgreSQL")?;
+        {
+            let mut conn = pool.acquire().await?;
+            migrate::run_postgres(&mut conn).await?;
+        }
+        let changes = conversations::spawn_writer(pool.clone());
+        Ok(PgStore { pool, changes })
+    }
+
+    /// The value every node of the installation shares under `key`: the first node to ask
+    /// stores `fresh`, and every node gets what was stored.
+    pub async fn shared_value(&self, key: &str, fresh: &str) -> anyhow::Result<String> {
+        sqlx::query("INSERT INTO installation (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(key)
+            .bind(fresh)
+            .execute(&self.pool)
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM installation WHERE key = $1")
+                .bind(key)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}
