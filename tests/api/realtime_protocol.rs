@@ -68,6 +68,23 @@ fn assert_conforms(doc: &Value, name: &str, payload: &Value) {
     }
 }
 
+/// Asserts that a successful acknowledgement of `event` has what its documented result requires.
+fn assert_ack_conforms(doc: &Value, event: &str, ack: &Value) {
+    assert_eq!(ack["ok"], true, "{event}: {ack}");
+    let message = &doc["components"]["messages"][format!("client_{event}_ack")];
+    let result = resolve(doc, &message["payload"]["allOf"][0]);
+    for field in result["required"].as_array().into_iter().flatten() {
+        let field = field.as_str().unwrap();
+        assert!(ack.get(field).is_some(), "{event} ack lacks {field}: {ack}");
+    }
+    for key in ack.as_object().unwrap().keys().filter(|k| *k != "ok") {
+        assert!(
+            result["properties"].get(key).is_some(),
+            "{event} ack carries the undocumented {key}: {ack}"
+        );
+    }
+}
+
 async fn asyncapi(app: &TestApp) -> Value {
     let (status, doc) = app.get("/api/asyncapi.json", None).await;
     assert_eq!(status, 200, "{doc}");
@@ -83,10 +100,16 @@ async fn every_documented_client_event_is_handled_and_nothing_else() {
     let socket = app.socket(&org.admin_token).await;
     let handled = event_names(&doc, "receive");
     assert_eq!(handled.len(), 10, "{handled:?}");
+    let error_fields = &doc["components"]["schemas"]["ErrorBody"]["properties"];
     for name in &handled {
         let ack = socket.call(name, json!({})).await;
         assert_ne!(ack["error"], "unknown_event", "{name}: {ack}");
         assert!(ack["ok"].is_boolean(), "{name}: {ack}");
+        if ack["ok"] == false {
+            for key in ack.as_object().unwrap().keys().filter(|k| *k != "ok") {
+                assert!(error_fields.get(key).is_some(), "{name}: {ack}");
+            }
+        }
     }
     for name in ["new_message", "send_mesage", "SEND_MESSAGE", "", "error"] {
         let ack = socket.call(name, json!({})).await;
@@ -104,7 +127,7 @@ async fn every_documented_server_event_is_emitted_with_its_documented_payload() 
     let busy = agent
         .call("update_agent_status", json!({ "status": "busy" }))
         .await;
-    assert_eq!(busy["ok"], true, "{busy}");
+    assert_ack_conforms(&doc, "update_agent_status", &busy);
 
     // Nobody can take it: the client waits in the queue.
     let client = app.register_client().await;
@@ -145,8 +168,19 @@ async fn every_documented_server_event_is_emitted_with_its_documented_payload() 
         ),
     ] {
         let ack = socket.call(event, payload).await;
-        assert_eq!(ack["ok"], true, "{event}: {ack}");
+        assert_ack_conforms(&doc, event, &ack);
     }
+    let joined = client_socket
+        .call("join_organization", json!({ "session_id": sid }))
+        .await;
+    assert_ack_conforms(&doc, "join_organization", &joined);
+    let sent = client_socket
+        .call(
+            "send_message",
+            json!({ "session_id": sid, "content": "thanks" }),
+        )
+        .await;
+    assert_ack_conforms(&doc, "send_message", &sent);
     // A failure without an acknowledgement callback arrives as `error`.
     client_socket.emit("mark_read", json!({ "session_id": sid, "seq": 99 }));
     check("error", client_socket.wait_for("error").await);
