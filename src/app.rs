@@ -11,14 +11,18 @@ use anyhow::{Context, bail};
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
+use socketioxide_core::adapter::DefinedAdapter;
+use socketioxide_redis::{CustomRedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 use tokio::net::TcpListener;
 
 use crate::auth::Tokens;
 use crate::chat::Chat;
+use crate::cluster::{Cluster, PubSub, RedisPresence, SharedRate};
 use crate::config::{ServeArgs, StoreArgs};
 use crate::limits::Limits;
-use crate::presence::LocalPresence;
-use crate::realtime::{self, SocketFanout, Typing};
+use crate::presence::{LocalPresence, Presence};
+use crate::realtime::{self, AdapterReady, SocketFanout, Sockets, Typing};
 use crate::store::Store;
 use crate::store::Stores;
 use crate::store::sqlite::DataDirLock;
@@ -37,6 +41,12 @@ pub struct AppState {
     /// Set when shutdown begins; `/ready` then answers 503.
     pub draining: std::sync::atomic::AtomicBool,
     pub account_sockets: realtime::AccountSockets,
+    /// The configured store's name, as `/ready` reports it.
+    pub store_name: &'static str,
+    /// This process among the nodes (its sockets' room; its presence leases in a cluster).
+    pub node: uuid::Uuid,
+    /// Redis, in cluster mode.
+    pub cluster: Option<Cluster>,
     /// The embedded store's directory, held by this server alone until it has stopped.
     data_dir_lock: std::sync::Mutex<Option<DataDirLock>>,
 }
@@ -93,13 +103,26 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(content.as_bytes())
 }
 
-/// Builds the router (REST, Socket.IO) and the shared state.
-pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)> {
-    if config.redis_url.is_some() {
-        bail!(
-            "REDIS_URL is set, but this build runs only in-process fan-out and presence; unset it"
-        );
-    }
+/// The Socket.IO settings every adapter shares.
+fn socket_io(config: &ServeArgs) -> socketioxide::SocketIoBuilder {
+    let sockets = &config.sockets;
+    SocketIo::builder()
+        .max_payload(http::MAX_BODY_BYTES as u64)
+        .max_buffer_size(sockets.buffer)
+        .ping_interval(sockets.ping_interval)
+        .ping_timeout(sockets.ping_timeout)
+}
+
+/// What differs between one node and a cluster of them.
+struct Mode {
+    presence: Arc<dyn Presence>,
+    limits: Limits,
+    cluster: Option<Cluster>,
+}
+
+/// Builds the router (REST, Socket.IO) and the shared state. The one place that decides one
+/// node (in-process adapter, presence and limits) or a cluster (Redis for all three).
+pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn Sockets>)> {
     let lock = lock_data_dir(&config.store)?;
     let stores = crate::store::open(&config.store).await?;
     stores
@@ -108,26 +131,70 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         .await
         .context("the store does not accept writes")?;
     let tokens = Tokens::new(&token_secret(&config, &stores).await?);
-    let sockets = &config.sockets;
-    let (socket_layer, io) = SocketIo::builder()
-        .max_payload(http::MAX_BODY_BYTES as u64)
-        .max_buffer_size(sockets.buffer)
-        .ping_interval(sockets.ping_interval)
-        .ping_timeout(sockets.ping_timeout)
+    let (auth_rate, message_rate) = (config.auth_rate_per_minute, config.message_rate_per_minute);
+    let Some(url) = config.redis_url.clone() else {
+        let (layer, io) = socket_io(&config).build_layer();
+        let mode = Mode {
+            presence: Arc::new(LocalPresence::default()),
+            limits: Limits::new(auth_rate, message_rate),
+            cluster: None,
+        };
+        return assemble(config, stores, tokens, lock, mode, layer, io).await;
+    };
+    if stores.shared.is_none() {
+        bail!("--redis-url makes a cluster, which needs --database-url (PostgreSQL) too");
+    }
+    let cluster = Cluster::connect(&url).await?;
+    let adapter = RedisAdapterCtr::new_with_driver(
+        cluster.pubsub.clone(),
+        RedisAdapterConfig::new().with_prefix("raasel"),
+    );
+    let (layer, io) = socket_io(&config)
+        .with_adapter::<CustomRedisAdapter<_, PubSub>>(adapter)
         .build_layer();
-    let account_sockets = realtime::AccountSockets::new(sockets.max_sockets_per_account);
-    let fanout = Arc::new(SocketFanout::new(io.clone()));
-    let limits = Arc::new(Limits::new(
-        config.auth_rate_per_minute,
-        config.message_rate_per_minute,
-    ));
+    let presence = RedisPresence::new(cluster.node, cluster.redis.clone(), config.presence_ttl);
+    let mode = Mode {
+        presence: presence.clone(),
+        limits: Limits::shared(
+            auth_rate,
+            message_rate,
+            SharedRate::new(cluster.redis.clone()),
+        ),
+        cluster: Some(cluster),
+    };
+    let built = assemble(config, stores, tokens, lock, mode, layer, io).await?;
+    crate::cluster::keep_presence(&presence, &built.1.chat);
+    tracing::info!(node = %built.1.node, "cluster mode: Redis fan-out, presence and limits");
+    Ok(built)
+}
+
+/// The rest of the application, the same for every Socket.IO adapter.
+async fn assemble<A: Adapter + DefinedAdapter>(
+    config: ServeArgs,
+    stores: Stores,
+    tokens: Tokens,
+    lock: Option<DataDirLock>,
+    mode: Mode,
+    socket_layer: socketioxide::layer::SocketIoLayer<A>,
+    io: SocketIo<A>,
+) -> anyhow::Result<(Router, App, Arc<dyn Sockets>)>
+where
+    A::InitRes: AdapterReady,
+{
+    let node = mode
+        .cluster
+        .as_ref()
+        .map_or_else(uuid::Uuid::now_v7, |c| c.node);
+    let account_sockets = realtime::AccountSockets::new(config.sockets.max_sockets_per_account);
+    let fanout = Arc::new(SocketFanout::new(io.clone(), node, mode.cluster.is_some()));
+    let limits = Arc::new(mode.limits);
     crate::limits::prune_periodically(&limits, Duration::from_secs(30));
     let store = stores.store.clone();
     let chat = Arc::new(Chat::new(
         stores.store.clone(),
         stores.conversations.clone(),
         stores.log.clone(),
-        Arc::new(LocalPresence::default()),
+        mode.presence,
         fanout.clone(),
         limits.clone(),
     ));
@@ -147,12 +214,15 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         web,
         draining: Default::default(),
         account_sockets,
+        store_name: stores.name,
+        node,
+        cluster: mode.cluster,
         data_dir_lock: std::sync::Mutex::new(lock),
     }));
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;
     }
-    realtime::register(&io, app.clone());
+    realtime::register(&io, app.clone()).ready().await?;
     let router = http::edge(
         http::guard_bodies(
             http::router(app.clone()).layer(socket_layer),
@@ -160,7 +230,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, SocketIo)>
         ),
         &app.config.cors_origins,
     );
-    Ok((router, app, io))
+    Ok((router, app, Arc::new(io)))
 }
 
 /// A server running in the background (tests and embedding).
@@ -223,7 +293,7 @@ pub async fn serve_until(
     listener: TcpListener,
     router: Router,
     app: &App,
-    io: SocketIo,
+    io: Arc<dyn Sockets>,
     tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {

@@ -1,9 +1,10 @@
-//! The admin subcommands: migrate, create an organization, create an agent.
+//! The admin subcommands: migrate, create an organization, create an agent, move the
+//! installation to PostgreSQL.
 
 use anyhow::{Context, anyhow};
 
 use crate::accounts;
-use crate::config::{CreateAgentArgs, CreateOrganizationArgs, StoreArgs};
+use crate::config::{CreateAgentArgs, CreateOrganizationArgs, MoveArgs, StoreArgs};
 use crate::domain::input;
 use crate::domain::model::{OrgSettings, Role};
 
@@ -60,6 +61,27 @@ pub async fn create_agent(args: CreateAgentArgs) -> anyhow::Result<()> {
     println!(
         "agent {} ({}) created in {} as {}",
         agent.email, agent.id, org.domain, agent.role
+    );
+    Ok(())
+}
+
+/// Moves the embedded store to PostgreSQL, holding the data directory so no server uses it
+/// meanwhile, and reports progress on stderr and the counts on stdout.
+pub async fn move_to_postgres(args: MoveArgs) -> anyhow::Result<()> {
+    let _lock = crate::store::sqlite::DataDirLock::acquire(&args.from)?;
+    let counts = crate::store::transfer::embedded_to_postgres(&args.from, &args.to, |step| {
+        tracing::info!("moving {step}")
+    })
+    .await
+    .context("moving the installation")?;
+    println!(
+        "moved {} organizations, {} agents, {} clients, {} sessions, {} messages, {} read marks; counts checked",
+        counts.organizations,
+        counts.agents,
+        counts.clients,
+        counts.sessions,
+        counts.messages,
+        counts.read_states
     );
     Ok(())
 }

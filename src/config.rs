@@ -37,6 +37,18 @@ pub enum Command {
     CreateOrganization(CreateOrganizationArgs),
     /// Create an agent in an existing organization.
     CreateAgent(CreateAgentArgs),
+    /// Move the installation from the embedded store to an empty PostgreSQL database.
+    Move(MoveArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MoveArgs {
+    /// The data directory of the embedded store to move (the server must be stopped).
+    #[arg(long, value_name = "DATA_DIR")]
+    pub from: PathBuf,
+    /// The PostgreSQL URL to move to; its database must hold no organizations yet.
+    #[arg(long, value_name = "DATABASE_URL")]
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -61,9 +73,14 @@ pub struct ServeArgs {
     /// interfaces).
     #[arg(long, env = "RAASEL_LISTEN", default_value = "0.0.0.0:8080", value_parser = parse_listen)]
     pub listen: String,
-    /// Redis URL for cross-node fan-out, presence and rate limits (cluster mode).
-    #[arg(long, env = "REDIS_URL")]
+    /// Redis URL (e.g. redis://127.0.0.1:6379): cluster mode, for several servers on one
+    /// PostgreSQL database; Redis carries fan-out between them, presence and rate limits.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
+    /// In cluster mode, how long an agent stays online after their server stops renewing it
+    /// (a server that died).
+    #[arg(long, env = "RAASEL_PRESENCE_TTL", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub presence_ttl: Duration,
     /// Secret for signing tokens; generated and kept in the data directory when absent.
     #[arg(long, env = "RAASEL_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,

@@ -1,5 +1,6 @@
 //! Rate limits: per IP for authentication and signup, per account for logins, per sender for
-//! messages. Token buckets from `governor`, kept in memory.
+//! messages. Token buckets from `governor` in memory; in a cluster the buckets live in Redis so
+//! they hold across nodes (with the in-memory ones as the fallback while Redis is away).
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -9,12 +10,16 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
+use crate::cluster::SharedRate;
 use crate::error::{ApiError, ApiResult};
 
 pub struct Limits {
     auth_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     auth_per_account: DefaultKeyedRateLimiter<String>,
     messages_per_sender: DefaultKeyedRateLimiter<Uuid>,
+    auth_per_minute: u32,
+    messages_per_minute: u32,
+    shared: Option<SharedRate>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -33,27 +38,72 @@ fn check<K: Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) ->
 }
 
 impl Limits {
+    /// In-memory limits (one node).
     pub fn new(auth_per_minute: u32, messages_per_minute: u32) -> Self {
         Limits {
             auth_per_ip: RateLimiter::keyed(per_minute(auth_per_minute)),
             auth_per_account: RateLimiter::keyed(per_minute(auth_per_minute)),
             messages_per_sender: RateLimiter::keyed(per_minute(messages_per_minute)),
+            auth_per_minute,
+            messages_per_minute,
+            shared: None,
+        }
+    }
+
+    /// Limits shared by every node through Redis.
+    pub fn shared(auth_per_minute: u32, messages_per_minute: u32, shared: SharedRate) -> Self {
+        Limits {
+            shared: Some(shared),
+            ..Limits::new(auth_per_minute, messages_per_minute)
+        }
+    }
+
+    /// Takes from the shared bucket when there is one; `None` when it cannot answer.
+    async fn take_shared(&self, key: String, per_minute: u32) -> Option<ApiResult<()>> {
+        let shared = self.shared.as_ref()?;
+        match shared.take(&key, per_minute).await {
+            Ok(None) => Some(Ok(())),
+            Ok(Some(retry_after_secs)) => Some(Err(ApiError::RateLimited { retry_after_secs })),
+            Err(e) => {
+                metrics::counter!("raasel_cluster_limit_fallbacks_total").increment(1);
+                tracing::warn!(error = %e, "rate limit answered by this node alone (Redis)");
+                None
+            }
         }
     }
 
     /// Signups, logins, registrations and visitor creation from one address.
-    pub fn auth_ip(&self, ip: IpAddr) -> ApiResult<()> {
-        check(&self.auth_per_ip, &ip)
+    pub async fn auth_ip(&self, ip: IpAddr) -> ApiResult<()> {
+        match self
+            .take_shared(format!("ip:{ip}"), self.auth_per_minute)
+            .await
+        {
+            Some(answer) => answer,
+            None => check(&self.auth_per_ip, &ip),
+        }
     }
 
     /// Login attempts against one account, from anywhere.
-    pub fn auth_account(&self, email: &str) -> ApiResult<()> {
-        check(&self.auth_per_account, &email.to_lowercase())
+    pub async fn auth_account(&self, email: &str) -> ApiResult<()> {
+        let email = email.to_lowercase();
+        match self
+            .take_shared(format!("account:{email}"), self.auth_per_minute)
+            .await
+        {
+            Some(answer) => answer,
+            None => check(&self.auth_per_account, &email),
+        }
     }
 
     /// Messages by one sender, over REST and sockets alike.
-    pub fn message(&self, sender: Uuid) -> ApiResult<()> {
-        check(&self.messages_per_sender, &sender)
+    pub async fn message(&self, sender: Uuid) -> ApiResult<()> {
+        match self
+            .take_shared(format!("sender:{sender}"), self.messages_per_minute)
+            .await
+        {
+            Some(answer) => answer,
+            None => check(&self.messages_per_sender, &sender),
+        }
     }
 
     /// Forgets every key whose budget is full again (it would behave as new anyway), so the

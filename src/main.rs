@@ -17,5 +17,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate(args) => raasel::cli::migrate(args).await,
         Command::CreateOrganization(args) => raasel::cli::create_organization(args).await,
         Command::CreateAgent(args) => raasel::cli::create_agent(args).await,
+        Command::Move(args) => raasel::cli::move_to_postgres(args).await,
     }
 }

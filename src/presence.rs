@@ -29,6 +29,20 @@ pub struct LocalPresence {
     sockets: Mutex<HashMap<AgentId, (OrgId, usize)>>,
 }
 
+impl LocalPresence {
+    /// Every agent with a socket on this node, with their organization.
+    pub fn online_here(&self) -> Vec<(AgentId, OrgId)> {
+        let sockets = self.sockets.lock().expect("presence lock");
+        sockets.iter().map(|(a, (org, _))| (*a, *org)).collect()
+    }
+
+    /// The organization of an agent with a socket on this node.
+    pub fn org_of(&self, agent: AgentId) -> Option<OrgId> {
+        let sockets = self.sockets.lock().expect("presence lock");
+        sockets.get(&agent).map(|(org, _)| *org)
+    }
+}
+
 #[async_trait]
 impl Presence for LocalPresence {
     async fn connect(&self, agent: AgentId, org: OrgId) -> anyhow::Result<bool> {

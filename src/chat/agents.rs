@@ -125,6 +125,19 @@ impl Chat {
         Ok(())
     }
 
+    /// An agent's node died and their presence lease ended: tell the organization.
+    pub async fn agent_lease_ended(&self, org: crate::domain::OrgId, agent: AgentId) {
+        tracing::info!(%agent, %org, "agent offline: their node stopped renewing presence");
+        match self.store.agent(org, agent).await {
+            Ok(Some(a)) => match self.with_online(a).await {
+                Ok(a) => self.announce_agent_status(&a).await,
+                Err(e) => tracing::warn!(error = %e, "announcing an ended presence"),
+            },
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "announcing an ended presence"),
+        }
+    }
+
     /// Deletes an agent; their active sessions return to the queue.
     pub async fn delete_agent(&self, actor: &Agent, agent_id: AgentId) -> ApiResult<()> {
         let target = self.agent_of_org(actor, agent_id).await?;

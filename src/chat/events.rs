@@ -2,7 +2,6 @@
 //! of what the server emits. The AsyncAPI document is generated from the same types.
 
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 use uuid::Uuid;
@@ -51,12 +50,11 @@ macro_rules! server_events {
                 }
             }
 
-            /// The payload as JSON, serialized once for every recipient.
-            pub fn payload(&self) -> Value {
-                let json = match self {
-                    $( ServerEvent::$variant(p) => serde_json::to_value(p), )+
-                };
-                json.expect("event payloads serialize")
+            /// The payload as JSON text, serialized once for every recipient.
+            pub fn raw_payload(&self) -> serde_json::Result<Box<serde_json::value::RawValue>> {
+                match self {
+                    $( ServerEvent::$variant(p) => serde_json::value::to_raw_value(p), )+
+                }
             }
 
             /// Every server event, for the AsyncAPI document.
@@ -260,7 +258,9 @@ mod tests {
     fn marks_name_the_mark_that_moved() {
         let read = marks(crate::store::Mark::Read, SessionId::new(), Side::Agent, 3);
         assert_eq!(read.name(), "messages_read");
-        assert_eq!(read.payload()["side"], "agent");
-        assert_eq!(read.payload()["seq"], 3);
+        let payload: serde_json::Value =
+            serde_json::from_str(read.raw_payload().unwrap().get()).unwrap();
+        assert_eq!(payload["side"], "agent");
+        assert_eq!(payload["seq"], 3);
     }
 }

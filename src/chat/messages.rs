@@ -53,7 +53,7 @@ impl Chat {
             Identity::Agent(a) => (SenderType::Agent, a.id.0, a.name.clone()),
             Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),
         };
-        self.limits.message(sender_id)?;
+        self.limits.message(sender_id).await?;
         let appended = self
             .conversations
             .append(

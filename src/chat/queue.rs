@@ -74,7 +74,10 @@ impl Chat {
         let lock = self.drain_lock(org_id);
         let result = {
             let _guard = lock.lock().await;
-            self.drain_locked(org_id).await
+            let across_nodes = self.store.lock_queue(org_id).await?;
+            let drained = self.drain_locked(org_id).await;
+            across_nodes.release().await;
+            drained
         };
         self.release_drain_lock(org_id, lock);
         result

@@ -140,12 +140,12 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     Json(body): Json<LoginInput>,
 ) -> ApiResult<axum::Json<LoginBody>> {
-    app.limits.auth_ip(ip)?;
+    app.limits.auth_ip(ip).await?;
     parse_fields!(
         email = "email" => input::email(body.email.as_deref()),
         password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
     );
-    app.limits.auth_account(&email)?;
+    app.limits.auth_account(&email).await?;
     let wanted = match (body.organization_id, body.domain.as_deref()) {
         (Some(id), _) => Some(id),
         (None, Some(d)) => match app
@@ -323,7 +323,7 @@ pub async fn change_password(
             .current_password
             .ok_or_else(|| ApiError::field("current_password", "is required"))?;
         // Guessing the current password with a stolen token is throttled like logins.
-        app.limits.auth_account(&me.email)?;
+        app.limits.auth_account(&me.email).await?;
         let hash = app
             .store
             .agent_password_hash(me.organization_id, me.id)

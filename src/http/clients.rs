@@ -54,7 +54,7 @@ pub async fn register(
     ClientIp(ip): ClientIp,
     Json(body): Json<RegisterInput>,
 ) -> ApiResult<(StatusCode, axum::Json<ClientAuthBody>)> {
-    app.limits.auth_ip(ip)?;
+    app.limits.auth_ip(ip).await?;
     parse_fields!(
         username = "username" => input::username(body.username.as_deref()),
         email = "email" => input::email(body.email.as_deref()),
@@ -77,12 +77,12 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     Json(body): Json<ClientLoginInput>,
 ) -> ApiResult<axum::Json<ClientAuthBody>> {
-    app.limits.auth_ip(ip)?;
+    app.limits.auth_ip(ip).await?;
     parse_fields!(
         email = "email" => input::email(body.email.as_deref()),
         password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
     );
-    app.limits.auth_account(&email)?;
+    app.limits.auth_account(&email).await?;
     let found = app.store.client_login(&email).await?;
     let hash = found.as_ref().map(|(_, h)| h.clone());
     let ok = auth::verify_password_or_dummy(password, hash).await?;

@@ -15,26 +15,30 @@ pub async fn health() -> axum::Json<serde_json::Value> {
     axum::Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the store answers, and the server is not shutting down.
+/// Readiness: the store accepts writes and the server is not shutting down. In a cluster, an
+/// unreachable Redis is reported as degraded (200: the node still serves its own sockets and
+/// stores everything; fan-out between nodes waits for Redis).
 pub async fn ready(State(app): State<App>) -> Response {
     if app.draining.load(std::sync::atomic::Ordering::SeqCst) {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(json!({ "status": "draining" })),
-        )
-            .into_response();
+        return unavailable(json!({ "status": "draining" }));
     }
-    match app.store.ping().await {
-        Ok(()) => axum::Json(json!({ "status": "ready", "store": "ok" })).into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "store not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(json!({ "status": "unavailable", "store": "unreachable" })),
-            )
-                .into_response()
+    if let Err(e) = app.store.ping().await {
+        tracing::warn!(error = ?e, "store not ready");
+        return unavailable(json!({ "status": "unavailable", "store": "unreachable" }));
+    }
+    let mut body = json!({ "status": "ready", "store": app.store_name });
+    if let Some(cluster) = &app.cluster {
+        let redis_ok = cluster.ping().await;
+        body["redis"] = json!(if redis_ok { "ok" } else { "unreachable" });
+        if !redis_ok {
+            body["status"] = json!("degraded");
         }
     }
+    axum::Json(body).into_response()
+}
+
+fn unavailable(body: serde_json::Value) -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
 }
 
 /// Prometheus metrics; behind `--metrics-token` when one is set.

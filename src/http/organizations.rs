@@ -261,7 +261,7 @@ pub async fn signup(
 ) -> ApiResult<(StatusCode, axum::Json<SignupBody>)> {
     permissions::can_sign_up(app.config.signups, operator)
         .map_err(|_| ApiError::Forbidden("this installation does not take sign-ups".into()))?;
-    app.limits.auth_ip(ip)?;
+    app.limits.auth_ip(ip).await?;
     let admin = body.admin.unwrap_or(AdminInput {
         name: None,
         email: None,

@@ -72,7 +72,7 @@ pub async fn create_visitor(
     ClientIp(ip): ClientIp,
     Json(body): Json<VisitorInput>,
 ) -> ApiResult<(StatusCode, axum::Json<ClientAuthBody>)> {
-    app.limits.auth_ip(ip)?;
+    app.limits.auth_ip(ip).await?;
     parse_fields!(
         name = "name" => input::optional_name(body.name.as_deref()),
         email = "email" => input::optional_email(body.email.as_deref()),

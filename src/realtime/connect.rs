@@ -141,6 +141,7 @@ fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
         account = %account(&user.identity),
         "socket connected"
     );
+    s.join(super::rooms::node_room(app.node));
     match &user.identity {
         Identity::Agent(a) => {
             s.join([

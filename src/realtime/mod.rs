@@ -24,7 +24,8 @@ pub use fanout::SocketFanout;
 pub use typing::Typing;
 
 /// Installs the default namespace: authentication middleware, then the connect handler.
-pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, app: App) {
+/// Returns what the adapter needs to finish (for a shared adapter: its subscriptions).
+pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, app: App) -> A::InitRes {
     let for_auth = app.clone();
     let authenticate =
         move |s: socketioxide::extract::SocketRef<A>,
@@ -36,5 +37,38 @@ pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, app: App) {
         let app = app.clone();
         async move { connect::on_connect(app, s).await }
     };
-    io.ns("/", on_connect.with(authenticate));
+    io.ns("/", on_connect.with(authenticate))
+}
+
+/// What registering a namespace leaves to finish: nothing in-process, the subscriptions of a
+/// Redis adapter in a cluster. The server serves only after they are in place.
+pub trait AdapterReady {
+    fn ready(self) -> futures_util::future::BoxFuture<'static, anyhow::Result<()>>;
+}
+
+impl AdapterReady for () {
+    fn ready(self) -> futures_util::future::BoxFuture<'static, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+impl<D: socketioxide_redis::drivers::Driver> AdapterReady for socketioxide_redis::InitRes<D> {
+    fn ready(self) -> futures_util::future::BoxFuture<'static, anyhow::Result<()>> {
+        Box::pin(async move {
+            self.await
+                .map_err(|e| anyhow::anyhow!("subscribing the Socket.IO adapter: {e}"))
+        })
+    }
+}
+
+/// The socket layer as shutdown sees it, whatever its adapter.
+pub trait Sockets: Send + Sync {
+    /// Closes every socket at the transport, so clients reconnect (to another node).
+    fn close(&self) -> futures_util::future::BoxFuture<'_, ()>;
+}
+
+impl<A: Adapter> Sockets for SocketIo<A> {
+    fn close(&self) -> futures_util::future::BoxFuture<'_, ()> {
+        Box::pin(SocketIo::close(self))
+    }
 }

@@ -15,3 +15,8 @@ pub fn room(target: Target) -> String {
 pub fn rooms(targets: &[Target]) -> Vec<String> {
     targets.iter().copied().map(room).collect()
 }
+
+/// The room of every socket on one node (so a cluster broadcast can leave them out).
+pub fn node_room(node: uuid::Uuid) -> String {
+    format!("node:{node}")
+}

@@ -18,7 +18,7 @@ use async_trait::async_trait;
 
 use super::{
     AgentChanges, AgentLoad, Appended, AssignMode, Assigned, Closed, Mark, NewMessage, Page,
-    StoreResult,
+    QueueLock, StoreResult,
 };
 use crate::domain::model::{
     Agent, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus, Side,
@@ -133,6 +133,10 @@ pub trait Store: Send + Sync + 'static {
     async fn queue(&self, org: OrgId) -> StoreResult<Vec<Session>>;
     /// How many sessions wait in the queues of all organizations (for metrics).
     async fn waiting_sessions(&self) -> StoreResult<u64>;
+    /// Holds the organization's queue for one drainer at a time across every server sharing
+    /// the store, until the lock is released (so round robin sees each assignment before the
+    /// next). Correctness does not depend on it: assignments are conditional anyway.
+    async fn lock_queue(&self, org: OrgId) -> StoreResult<QueueLock>;
 
     /// Moves one side's mark forward, never back, however many marks race; reading implies
     /// delivery. Returns the marks after the move.

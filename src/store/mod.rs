@@ -9,6 +9,7 @@ mod open;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+pub mod transfer;
 
 use uuid::Uuid;
 
@@ -213,4 +214,30 @@ pub struct Closed {
     pub session: Session,
     /// The closing note, the conversation's last message.
     pub note: Message,
+}
+
+/// A held queue lock; release it when the drain is done.
+pub struct QueueLock(Option<Box<dyn HeldLock>>);
+
+/// How a backend lets go of a queue lock.
+#[async_trait::async_trait]
+pub trait HeldLock: Send {
+    async fn release(self: Box<Self>);
+}
+
+impl QueueLock {
+    /// Nothing to hold: the backend serves a single server.
+    pub fn not_needed() -> QueueLock {
+        QueueLock(None)
+    }
+
+    pub fn held(lock: Box<dyn HeldLock>) -> QueueLock {
+        QueueLock(Some(lock))
+    }
+
+    pub async fn release(mut self) {
+        if let Some(lock) = self.0.take() {
+            lock.release().await;
+        }
+    }
 }

@@ -181,7 +181,7 @@ async fn the_demo_seeds_sample_com_with_two_agents_and_a_customer() {
 }
 
 #[test]
-fn serve_refuses_redis_which_this_build_cannot_use_yet() {
+fn serve_refuses_a_cluster_without_postgresql() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_raasel"))
         .args([
@@ -196,8 +196,12 @@ fn serve_refuses_redis_which_this_build_cannot_use_yet() {
         .env_clear()
         .output()
         .unwrap();
-    assert!(!out.status.success(), "--redis-url was silently ignored");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("REDIS_URL"));
+    assert!(
+        !out.status.success(),
+        "a cluster on the embedded store was accepted"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs --database-url"), "{err}");
 }
 
 #[test]

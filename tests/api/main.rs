@@ -9,6 +9,7 @@ mod agents;
 mod clients;
 mod logs;
 mod metrics;
+mod moving;
 mod ops;
 mod organizations;
 mod races;

@@ -14,11 +14,17 @@ async fn health_answers_ok_without_a_token() {
 }
 
 #[tokio::test]
-async fn ready_reports_a_reachable_store() {
+async fn ready_reports_the_configured_store_when_it_accepts_writes() {
     let app = spawn_app().await;
     let (status, body) = app.get("/ready", None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "ready");
+    let store = if suite_on_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(body["store"], store);
 }
 
 #[tokio::test]

@@ -7,7 +7,9 @@ use sqlx::Row;
 use super::{PgStore, rows};
 use crate::domain::ids::*;
 use crate::domain::model::*;
-use crate::store::{AgentChanges, AgentLoad, Mark, Store, StoreError, StoreResult};
+use crate::store::{
+    AgentChanges, AgentLoad, HeldLock, Mark, QueueLock, Store, StoreError, StoreResult,
+};
 
 const AGENT_INSERT: &str = "INSERT INTO agents (id, organization_id, name, email, password_hash,
     role, status, max_concurrent_sessions, last_assigned_at, token_version, created_at, updated_at)
@@ -39,6 +41,45 @@ fn like_pattern(q: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{}%", escaped.to_lowercase())
+}
+
+/// The advisory lock key of an organization's queue (a namespace tag in the high bits).
+fn queue_lock_key(org: OrgId) -> i64 {
+    let bytes = org.0.as_u128().to_le_bytes();
+    i64::from_le_bytes(bytes[..8].try_into().expect("eight bytes")) ^ 0x5155_4555
+}
+
+/// A session-level advisory lock on one pooled connection.
+struct AdvisoryLock {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
+    key: i64,
+}
+
+#[async_trait]
+impl HeldLock for AdvisoryLock {
+    async fn release(mut self: Box<Self>) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(self.key)
+            .execute(&mut *conn)
+            .await;
+        if let Err(e) = unlocked {
+            tracing::warn!(error = %e, "releasing a queue lock; closing its connection instead");
+            drop(conn.detach());
+        }
+    }
+}
+
+impl Drop for AdvisoryLock {
+    /// Not released (a cancelled drain): the connection must not go back to the pool holding
+    /// the lock, so it is closed, which releases it.
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+    }
 }
 
 /// Locks the organization's admins, so that rules counting them (at least one admin stays)
@@ -507,6 +548,18 @@ impl Store for PgStore {
         .fetch_one(&self.pool)
         .await?;
         Ok(n as u64)
+    }
+
+    async fn lock_queue(&self, org: OrgId) -> StoreResult<QueueLock> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(queue_lock_key(org))
+            .execute(&mut *conn)
+            .await?;
+        Ok(QueueLock::held(Box::new(AdvisoryLock {
+            conn: Some(conn),
+            key: queue_lock_key(org),
+        })))
     }
 
     async fn mark(

@@ -47,6 +47,11 @@ impl PgStore {
         Ok(PgStore { pool, changes })
     }
 
+    /// The pool (moving an installation writes to it in bulk).
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     /// The value every node of the installation shares under `key`: the first node to ask
     /// stores `fresh`, and every node gets what was stored.
     pub async fn shared_value(&self, key: &str, fresh: &str) -> anyhow::Result<String> {

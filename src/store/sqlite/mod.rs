@@ -10,7 +10,7 @@ mod conversations;
 mod lock;
 mod log;
 mod meta;
-mod rows;
+pub(crate) mod rows;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -70,6 +70,11 @@ impl SqliteStore {
             writer,
             changes,
         })
+    }
+
+    /// The read-only pool (moving an installation reads it whole).
+    pub(crate) fn reader(&self) -> &SqlitePool {
+        &self.reader
     }
 
     /// Applies migrations and returns how many ran (for `raasel migrate`).

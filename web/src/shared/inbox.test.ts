@@ -49,6 +49,33 @@ function setup(sessions: ClientSession[]) {
 }
 
 describe('Inbox', () => {
+  test('a load asked for during another load runs again after it', async () => {
+    const server = new FakeServer();
+    const socket = new FakeSocket(server);
+    const chat = new ChatClient(socket, { side: 'client', ackTimeoutMs: 200, retryDelayMs: 5 });
+    // The first answer was read before a message arrived; the second one has it.
+    const answers = [
+      [session('a', { unread_count: 0 })],
+      [session('a', { unread_count: 1, last_seq: 1 })],
+    ];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const api = {
+      clientSessions: async () => {
+        const n = calls++;
+        if (n === 0) await firstHeld;
+        return { sessions: answers[Math.min(n, 1)].map((s) => ({ ...s })) };
+      },
+    } as unknown as Api;
+    const inbox = new Inbox(api, chat, socket);
+    void inbox.load();
+    socket.connect();
+    release();
+    await settle(() => calls === 2 && inbox.sessions[0]?.unread_count === 1, 'the second load');
+    expect(inbox.totalUnread()).toBe(1);
+  });
+
   test('loads the list on every connect', async () => {
     const { socket, inbox, loads } = setup([session('a')]);
     socket.connect();

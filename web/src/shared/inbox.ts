@@ -14,6 +14,8 @@ export class Inbox extends Observable {
   readonly positions = new Map<string, number>();
   private visibleId: string | null = null;
   private reloading: Promise<void> | null = null;
+  /** A load was asked for while one was in flight: its answer may predate what we need. */
+  private stale = false;
 
   constructor(
     private readonly api: Api,
@@ -37,9 +39,17 @@ export class Inbox extends Observable {
     chat.onMessage((m) => this.onMessage(m));
   }
 
-  /** Reloads the list (single flight). */
+  /**
+   * Reloads the list, one request at a time. A load asked for while one is in flight (say, a
+   * reconnect while the page's first load is under way) runs again after it, because the
+   * answer in flight may have been read before what the new load must see.
+   */
   load(): Promise<void> {
-    this.reloading ??= this.api
+    if (this.reloading) {
+      this.stale = true;
+      return this.reloading;
+    }
+    this.reloading = this.api
       .clientSessions()
       .then(({ sessions }) => {
         this.sessions = sortByActivity(sessions);
@@ -49,6 +59,10 @@ export class Inbox extends Observable {
       })
       .finally(() => {
         this.reloading = null;
+        if (this.stale) {
+          this.stale = false;
+          void this.load();
+        }
       });
     return this.reloading;
   }

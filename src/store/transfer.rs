@@ -1,0 +1,276 @@
+//! Moving an installation from the embedded store to PostgreSQL (`raasel move`): every
+//! organization, agent (with their password hash, so passwords keep working), client, session,
+//! message with its `seq`, and read mark, and the generated token secret (so issued tokens stay
+//! valid). The target must be empty; the counts are compared at the end.
+
+use std::path::Path;
+
+use anyhow::{Context, bail, ensure};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row, SqlitePool};
+
+use super::postgres::PgStore;
+use super::sqlite::SqliteStore;
+use super::{Store, sqlite};
+
+/// Rows inserted per statement.
+const BATCH: usize = 500;
+
+/// How many rows of each kind were moved.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub organizations: i64,
+    pub agents: i64,
+    pub clients: i64,
+    pub sessions: i64,
+    pub messages: i64,
+    pub read_states: i64,
+}
+
+/// Moves everything in `data_dir` to the (empty) PostgreSQL database at `url`, telling
+/// `progress` how it goes.
+pub async fn embedded_to_postgres(
+    data_dir: &Path,
+    url: &str,
+    progress: impl Fn(&str),
+) -> anyhow::Result<Counts> {
+    ensure!(
+        data_dir.join("raasel.db").exists(),
+        "there is no embedded store in {}",
+        data_dir.display()
+    );
+    let from = SqliteStore::open(data_dir).await?;
+    let to = PgStore::open(url, 4).await?;
+    if !to.organizations().await?.is_empty() {
+        bail!("the target database already holds organizations; moving needs an empty one");
+    }
+    let (src, dst) = (from.reader(), to.pool());
+    progress("organizations, agents and clients");
+    copy_organizations(src, dst).await?;
+    copy_agents(src, dst).await?;
+    copy_clients(src, dst).await?;
+    progress("sessions");
+    copy_sessions(&from, &to).await?;
+    copy_messages(src, dst, &progress).await?;
+    copy_read_states(src, dst).await?;
+    copy_token_secret(data_dir, &to).await?;
+    let moved: Counts = sqlx::query_as::<_, Row6>(COUNTS)
+        .fetch_one(src)
+        .await?
+        .into();
+    let arrived: Counts = sqlx::query_as::<_, Row6>(COUNTS)
+        .fetch_one(dst)
+        .await?
+        .into();
+    ensure!(
+        moved == arrived,
+        "the counts differ after the move: embedded {moved:?}, PostgreSQL {arrived:?}"
+    );
+    Ok(arrived)
+}
+
+/// Every table's row count, in one statement both backends understand.
+const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM agents),
+    (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM sessions),
+    (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM read_states)";
+
+type Row6 = (i64, i64, i64, i64, i64, i64);
+
+impl From<Row6> for Counts {
+    fn from(n: Row6) -> Self {
+        Counts {
+            organizations: n.0,
+            agents: n.1,
+            clients: n.2,
+            sessions: n.3,
+            messages: n.4,
+            read_states: n.5,
+        }
+    }
+}
+
+async fn copy_organizations(src: &SqlitePool, dst: &PgPool) -> anyhow::Result<()> {
+    let rows = sqlx::query("SELECT * FROM organizations")
+        .fetch_all(src)
+        .await?;
+    for chunk in rows.chunks(BATCH) {
+        let orgs = chunk
+            .iter()
+            .map(sqlite::rows::organization)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO organizations (id, name, domain, settings, created_at, updated_at) ",
+        );
+        q.push_values(&orgs, |mut b, o| {
+            b.push_bind(o.id.0)
+                .push_bind(&o.name)
+                .push_bind(&o.domain)
+                .push_bind(serde_json::to_string(&o.settings).unwrap_or_default())
+                .push_bind(o.created_at)
+                .push_bind(o.updated_at);
+        });
+        q.build()
+            .execute(dst)
+            .await
+            .context("copying organizations")?;
+    }
+    Ok(())
+}
+
+async fn copy_agents(src: &SqlitePool, dst: &PgPool) -> anyhow::Result<()> {
+    let rows = sqlx::query("SELECT * FROM agents").fetch_all(src).await?;
+    for chunk in rows.chunks(BATCH) {
+        let agents = chunk
+            .iter()
+            .map(|r| {
+                Ok((
+                    sqlite::rows::agent(r)?,
+                    r.try_get::<String, _>("password_hash")?,
+                ))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO agents (id, organization_id, name, email, password_hash, role, status,
+             max_concurrent_sessions, last_assigned_at, token_version, created_at, updated_at) ",
+        );
+        q.push_values(&agents, |mut b, (a, hash)| {
+            b.push_bind(a.id.0)
+                .push_bind(a.organization_id.0)
+                .push_bind(&a.name)
+                .push_bind(&a.email)
+                .push_bind(hash)
+                .push_bind(a.role.as_str())
+                .push_bind(a.status.as_str())
+                .push_bind(a.max_concurrent_sessions.map(i64::from))
+                .push_bind(a.last_assigned_at)
+                .push_bind(a.token_version)
+                .push_bind(a.created_at)
+                .push_bind(a.updated_at);
+        });
+        q.build().execute(dst).await.context("copying agents")?;
+    }
+    Ok(())
+}
+
+async fn copy_clients(src: &SqlitePool, dst: &PgPool) -> anyhow::Result<()> {
+    let rows = sqlx::query("SELECT * FROM clients").fetch_all(src).await?;
+    for chunk in rows.chunks(BATCH) {
+        let clients = chunk
+            .iter()
+            .map(|r| {
+                let hash: Option<String> = r.try_get("password_hash")?;
+                Ok((sqlite::rows::client(r)?, hash))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO clients (id, organization_id, username, email, name, password_hash,
+             external_id, token_version, created_at) ",
+        );
+        q.push_values(&clients, |mut b, (c, hash)| {
+            b.push_bind(c.id.0)
+                .push_bind(c.organization_id.map(|o| o.0))
+                .push_bind(&c.username)
+                .push_bind(&c.email)
+                .push_bind(&c.name)
+                .push_bind(hash)
+                .push_bind(&c.external_id)
+                .push_bind(c.token_version)
+                .push_bind(c.created_at);
+        });
+        q.build().execute(dst).await.context("copying clients")?;
+    }
+    Ok(())
+}
+
+async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
+    let rows = sqlx::query("SELECT * FROM sessions")
+        .fetch_all(from.reader())
+        .await?;
+    for row in &rows {
+        to.insert_session(&sqlite::rows::session(row)?)
+            .await
+            .context("copying sessions")?;
+    }
+    Ok(())
+}
+
+/// Messages in id order (time order for v7 ids), a page at a time, with progress.
+async fn copy_messages(
+    src: &SqlitePool,
+    dst: &PgPool,
+    progress: &impl Fn(&str),
+) -> anyhow::Result<()> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(src)
+        .await?;
+    let mut after = uuid::Uuid::nil();
+    let mut moved = 0i64;
+    loop {
+        let rows = sqlx::query("SELECT * FROM messages WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(BATCH as i64)
+            .fetch_all(src)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get("id")?;
+        let messages = sqlite::rows::all(rows, sqlite::rows::message)?;
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO messages (id, organization_id, session_id, seq, sender_type, sender_id,
+             sender_name, content, client_msg_id, created_at) ",
+        );
+        q.push_values(&messages, |mut b, m| {
+            b.push_bind(m.id.0)
+                .push_bind(m.organization_id.0)
+                .push_bind(m.session_id.0)
+                .push_bind(m.seq)
+                .push_bind(m.sender_type.as_str())
+                .push_bind(m.sender_id)
+                .push_bind(&m.sender_name)
+                .push_bind(&m.content)
+                .push_bind(&m.client_msg_id)
+                .push_bind(m.created_at);
+        });
+        q.build().execute(dst).await.context("copying messages")?;
+        moved += messages.len() as i64;
+        progress(&format!("messages: {moved} of {total}"));
+    }
+    Ok(())
+}
+
+async fn copy_read_states(src: &SqlitePool, dst: &PgPool) -> anyhow::Result<()> {
+    let rows = sqlx::query("SELECT * FROM read_states")
+        .fetch_all(src)
+        .await?;
+    for chunk in rows.chunks(BATCH) {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO read_states (session_id, side, delivered_seq, read_seq) ",
+        );
+        let mut values = Vec::with_capacity(chunk.len());
+        for r in chunk {
+            values.push((
+                r.try_get::<uuid::Uuid, _>("session_id")?,
+                r.try_get::<String, _>("side")?,
+                r.try_get::<i64, _>("delivered_seq")?,
+                r.try_get::<i64, _>("read_seq")?,
+            ));
+        }
+        q.push_values(&values, |mut b, (s, side, d, r)| {
+            b.push_bind(s).push_bind(side).push_bind(d).push_bind(r);
+        });
+        q.build().execute(dst).await.context("copying read marks")?;
+    }
+    Ok(())
+}
+
+/// The generated token secret of the data directory, so that tokens issued before the move
+/// stay valid (a configured `--jwt-secret` is the operator's to carry over).
+async fn copy_token_secret(data_dir: &Path, to: &PgStore) -> anyhow::Result<()> {
+    let Ok(secret) = std::fs::read_to_string(data_dir.join("jwt-secret")) else {
+        return Ok(());
+    };
+    let kept = to.shared_value("token_secret", secret.trim()).await?;
+    ensure!(
+        kept == secret.trim(),
+        "the target already has another token secret"
+    );
+    Ok(())
+}
