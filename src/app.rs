@@ -225,9 +225,12 @@ where
         demo::seed(&app).await.context("seeding demo data")?;
     }
     realtime::register(&io, app.clone()).ready().await?;
-    let router = http::guard_bodies(
-        http::router(app.clone()).layer(socket_layer),
-        app.config.connections.body_timeout,
+    let router = http::edge(
+        http::guard_bodies(
+            http::router(app.clone()).layer(socket_layer),
+            app.config.connections.body_timeout,
+        ),
+        &app.config.cors_origins,
     );
     Ok((router, app, Arc::new(io)))
 }

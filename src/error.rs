@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::domain::input::FieldErrors;
 use crate::domain::permissions::Denied;
@@ -29,25 +30,80 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// A route that exists, asked with a method it does not answer (`Allow` lists those it does).
+    #[error("this route does not answer {0}; the Allow header lists the methods it answers")]
+    MethodNotAllowed(String),
+    /// A socket event that is not part of the protocol.
+    #[error("this event is not part of the protocol")]
+    UnknownEvent,
     #[error("something went wrong on our side")]
     Internal(#[source] anyhow::Error),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-impl ApiError {
-    /// The stable snake_case code clients switch on.
-    pub fn code(&self) -> &'static str {
+/// The stable snake_case codes clients switch on, one per kind of `ApiError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationFailed,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    SessionClosed,
+    PayloadTooLarge,
+    RateLimited,
+    UnknownEvent,
+    Internal,
+}
+
+/// Every error body, over HTTP and in socket acks and `error` events.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorCode,
+    /// A sentence for people; never an internal cause or a password.
+    pub message: String,
+    /// For `validation_failed`: each bad field (dotted path) and its problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+impl ErrorCode {
+    /// The code as sent.
+    pub fn as_str(self) -> &'static str {
         match self {
-            ApiError::Validation { .. } => "validation_failed",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::Conflict(_) => "conflict",
-            ApiError::SessionClosed => "session_closed",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Internal(_) => "internal",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::SessionClosed => "session_closed",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::UnknownEvent => "unknown_event",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl ApiError {
+    /// The stable code clients switch on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::Validation { .. } => ErrorCode::ValidationFailed,
+            ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed(_) => ErrorCode::MethodNotAllowed,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::SessionClosed => ErrorCode::SessionClosed,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::UnknownEvent => ErrorCode::UnknownEvent,
+            ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -90,14 +146,16 @@ impl ApiError {
     }
 
     /// The body sent to clients: never an internal cause.
-    pub fn body(&self) -> Value {
-        let mut body = json!({ "error": self.code(), "message": self.to_string() });
-        if let ApiError::Validation { fields, .. } = self
-            && !fields.is_empty()
-        {
-            body["fields"] = json!(fields);
+    pub fn body(&self) -> ErrorBody {
+        let fields = match self {
+            ApiError::Validation { fields, .. } if !fields.is_empty() => Some(fields.clone()),
+            _ => None,
+        };
+        ErrorBody {
+            error: self.code(),
+            message: self.to_string(),
+            fields,
         }
-        body
     }
 
     /// Maps a permission denial, naming what was not found.
@@ -136,5 +194,21 @@ pub trait AccessExt {
 impl AccessExt for Result<(), Denied> {
     fn or_deny(self, what: &str) -> ApiResult<()> {
         self.map_err(|d| ApiError::denied(d, what))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn codes_are_sent_as_their_text() {
+        for code in [
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::UnknownEvent,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

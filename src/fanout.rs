@@ -2,8 +2,8 @@
 //! rooms. Events are emitted only after the change they announce is committed.
 
 use async_trait::async_trait;
-use serde_json::Value;
 
+use crate::chat::events::ServerEvent;
 use crate::domain::model::Session;
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
 
@@ -25,15 +25,9 @@ pub enum Target {
 #[async_trait]
 pub trait Fanout: Send + Sync + 'static {
     /// Sends `event` once to every socket in any of `targets`.
-    async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value);
+    async fn emit(&self, targets: Vec<Target>, event: ServerEvent);
     /// Like `emit`, but skips every socket in `except`.
-    async fn emit_except(
-        &self,
-        targets: Vec<Target>,
-        except: Target,
-        event: &'static str,
-        payload: Value,
-    );
+    async fn emit_except(&self, targets: Vec<Target>, except: Target, event: ServerEvent);
     /// Disconnects every socket of `target` (revoked credentials).
     async fn disconnect(&self, target: Target);
 }

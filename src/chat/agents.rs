@@ -91,7 +91,6 @@ impl Chat {
     async fn announce_agent_status(&self, agent: &Agent) {
         self.emit(
             vec![Target::OrgAgents(agent.organization_id)],
-            events::AGENT_STATUS_UPDATED,
             events::agent_status_updated(agent.id, agent.status, agent.online),
         )
         .await;
@@ -159,7 +158,6 @@ impl Chat {
             };
             self.emit(
                 crate::fanout::participants_and_agents(&s),
-                events::SESSION_STATUS_UPDATED,
                 events::session_status_updated(id, SessionStatus::Waiting),
             )
             .await;

@@ -79,7 +79,6 @@ impl Chat {
         if appended.queued {
             self.emit(
                 vec![Target::OrgAgents(session.organization_id)],
-                events::NEW_SESSION,
                 events::new_session(&appended.session),
             )
             .await;
@@ -102,7 +101,6 @@ impl Chat {
     pub(super) async fn announce_message(&self, session: &Session, message: &Message) {
         self.emit(
             participants_and_agents(session),
-            events::NEW_MESSAGE,
             events::new_message(message),
         )
         .await;
@@ -171,14 +169,13 @@ impl Chat {
             .store
             .mark(session.organization_id, session.id, side, mark, seq)
             .await?;
-        let (event, value) = match mark {
-            Mark::Delivered => (events::MESSAGES_DELIVERED, state.delivered_seq),
-            Mark::Read => (events::MESSAGES_READ, state.read_seq),
+        let value = match mark {
+            Mark::Delivered => state.delivered_seq,
+            Mark::Read => state.read_seq,
         };
         self.emit(
             participants(&session),
-            event,
-            events::marks(session.id, side, value),
+            events::marks(mark, session.id, side, value),
         )
         .await;
         Ok(value)

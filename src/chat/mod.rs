@@ -11,8 +11,6 @@ mod sessions;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
-
 use crate::domain::model::{Agent, Session};
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{OrgId, SessionId};
@@ -21,6 +19,7 @@ use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
 use crate::store::{Conversations, MessageLog, Store};
+use events::ServerEvent;
 
 pub use messages::HistoryPage;
 pub use sessions::{AgentRef, ClientSessionView, SessionView};
@@ -61,8 +60,8 @@ impl Chat {
         }
     }
 
-    async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value) {
-        self.fanout.emit(targets, event, payload).await;
+    async fn emit(&self, targets: Vec<Target>, event: ServerEvent) {
+        self.fanout.emit(targets, event).await;
     }
 
     /// A session the caller may read; 404 otherwise.

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::events::ServerEvent;
 use super::{Chat, events};
 use crate::domain::assignment::{Candidate, pick_next};
 use crate::domain::model::{Agent, Client, Organization, SessionStatus};
@@ -138,7 +139,6 @@ impl Chat {
         for (client, session, position) in changed {
             self.emit(
                 vec![Target::Client(client)],
-                events::QUEUE_POSITION,
                 events::queue_position(session, position),
             )
             .await;
@@ -147,7 +147,7 @@ impl Chat {
     }
 
     /// Where one client's waiting conversations stand (told to a socket when it connects).
-    pub async fn queue_positions_of(&self, client: &Client) -> ApiResult<Vec<serde_json::Value>> {
+    pub async fn queue_positions_of(&self, client: &Client) -> ApiResult<Vec<ServerEvent>> {
         let orgs: HashSet<OrgId> = self
             .store
             .client_sessions(client.id)
@@ -183,22 +183,16 @@ impl Chat {
         );
         self.announce_message(session, &assigned.note).await;
         let everyone = participants_and_agents(session);
-        self.emit(
-            everyone.clone(),
-            events::AGENT_ASSIGNED,
-            events::agent_assigned(session.id, agent),
-        )
-        .await;
+        self.emit(everyone.clone(), events::agent_assigned(session.id, agent))
+            .await;
         self.emit(
             vec![Target::Agent(agent.id)],
-            events::NEW_SESSION_ASSIGNED,
             events::new_session_assigned(session, agent.id),
         )
         .await;
         if assigned.previous.is_none() {
             self.emit(
                 everyone,
-                events::SESSION_STATUS_UPDATED,
                 events::session_status_updated(session.id, SessionStatus::Active),
             )
             .await;

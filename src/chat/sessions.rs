@@ -20,8 +20,10 @@ pub struct ClientSessionView {
     #[serde(flatten)]
     pub session: Session,
     pub organization: PublicOrganization,
+    #[schema(required = true)]
     pub last_message: Option<Message>,
     pub unread_count: i64,
+    #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
     pub read_state: ReadStates,
 }
@@ -45,6 +47,7 @@ pub struct AgentRef {
 pub struct SessionView {
     #[serde(flatten)]
     pub session: Session,
+    #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
     pub read_state: ReadStates,
 }
@@ -285,7 +288,6 @@ impl Chat {
         self.announce_message(&closed.session, &closed.note).await;
         self.emit(
             participants_and_agents(&closed.session),
-            events::SESSION_STATUS_UPDATED,
             events::session_status_updated(closed.session.id, SessionStatus::Closed),
         )
         .await;

@@ -76,9 +76,14 @@ string_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct OrgSettings {
+    // Read with defaults from storage, always written out: required in the schema.
+    #[schema(required = true)]
     pub welcome_message: String,
+    #[schema(required = true)]
     pub offline_message: String,
+    #[schema(required = true)]
     pub widget_color: String,
+    #[schema(required = true)]
     pub max_concurrent_sessions: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<serde_json::Value>,
@@ -152,7 +157,9 @@ pub struct Agent {
     pub status: AgentStatus,
     /// Derived from connected sockets; filled in by the service layer.
     pub online: bool,
+    #[schema(required = true)]
     pub max_concurrent_sessions: Option<u32>,
+    #[schema(required = true)]
     pub last_assigned_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -164,11 +171,16 @@ pub struct Agent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Client {
     pub id: ClientId,
+    #[schema(required = true)]
     pub username: Option<String>,
+    #[schema(required = true)]
     pub email: Option<String>,
+    #[schema(required = true)]
     pub name: Option<String>,
     /// Set for widget visitors: the one organization they belong to.
+    #[schema(required = true)]
     pub organization_id: Option<OrgId>,
+    #[schema(required = true)]
     pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     #[serde(skip)]
@@ -191,16 +203,22 @@ pub struct Session {
     pub organization_id: OrgId,
     pub client_id: ClientId,
     pub client_name: String,
+    #[schema(required = true)]
     pub client_email: Option<String>,
+    #[schema(required = true)]
     pub agent_id: Option<AgentId>,
     pub status: SessionStatus,
+    #[schema(required = true)]
     pub subject: Option<String>,
     pub last_seq: i64,
+    #[schema(required = true)]
     pub last_message_at: Option<DateTime<Utc>>,
     /// When the client's first message put it in the assignment queue.
+    #[schema(required = true)]
     pub queued_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub closed_at: Option<DateTime<Utc>>,
 }
 
@@ -211,9 +229,11 @@ pub struct Message {
     pub session_id: SessionId,
     pub seq: i64,
     pub sender_type: SenderType,
+    #[schema(required = true)]
     pub sender_id: Option<Uuid>,
     pub sender_name: String,
     pub content: String,
+    #[schema(required = true)]
     pub client_msg_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }

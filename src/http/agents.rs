@@ -26,7 +26,9 @@ fn absent_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
+    #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
+    #[schema(value_type = String, required = true)]
     password: Option<String>,
     /// Needed only when the e-mail belongs to agents of several organizations.
     organization_id: Option<OrgId>,
@@ -36,41 +38,59 @@ pub struct LoginInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgentInput {
+    /// 1 to 100 characters after trimming.
+    #[schema(value_type = String, required = true, min_length = 1)]
     name: Option<String>,
+    #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 8, max_length = 256)]
     password: Option<String>,
+    /// Default `agent`.
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
+    /// The agent's own capacity; without it the organization's applies.
+    #[schema(minimum = 1, maximum = 100)]
     max_concurrent_sessions: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgentInput {
+    /// 1 to 100 characters after trimming.
+    #[schema(min_length = 1)]
     name: Option<String>,
+    #[schema(format = Email)]
     email: Option<String>,
+    /// Admins only.
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
-    /// A number sets the agent's own capacity; `null` returns to the organization's.
+    /// A number sets the agent's own capacity; `null` returns to the organization's. Admins only.
     #[serde(default, deserialize_with = "absent_or_null")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 100)]
     max_concurrent_sessions: Option<Option<i64>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordInput {
+    /// Required when changing one's own password.
     current_password: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 8, max_length = 256)]
     new_password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusInput {
+    #[schema(value_type = AgentStatus, required = true)]
     status: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusQuery {
-    /// waiting, active or closed.
+    /// Only sessions with this status.
+    #[param(value_type = SessionStatus, required = false)]
     status: Option<String>,
 }
 
@@ -111,8 +131,10 @@ fn agent_body(agent: Agent) -> axum::Json<AgentBody> {
     axum::Json(AgentBody { agent, token: None })
 }
 
-#[utoipa::path(post, path = "/api/agents/login", tag = "agents", request_body = LoginInput,
-    responses((status = 200, body = LoginBody), (status = 400), (status = 401), (status = 429)))]
+/// Logs an agent in; the organization is needed only when the e-mail is in several.
+#[utoipa::path(post, path = "/api/agents/login", tag = "agents", operation_id = "log_in_agent",
+    request_body = LoginInput,
+    responses((status = 200, body = LoginBody), (status = 401), (status = 429)))]
 pub async fn login(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
@@ -175,8 +197,10 @@ pub async fn login(
     }
 }
 
-#[utoipa::path(post, path = "/api/agents", tag = "agents", request_body = CreateAgentInput, security(("bearer" = [])),
-    responses((status = 201, body = AgentBody), (status = 400), (status = 403), (status = 409)))]
+/// Creates an agent in the admin's organization.
+#[utoipa::path(post, path = "/api/agents", tag = "agents", operation_id = "create_agent",
+    request_body = CreateAgentInput, security(("bearer" = [])),
+    responses((status = 201, body = AgentBody), (status = 409)))]
 pub async fn create(
     State(app): State<App>,
     Admin(admin): Admin,
@@ -202,8 +226,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, agent_body(agent)))
 }
 
-#[utoipa::path(get, path = "/api/agents/{id}", tag = "agents", security(("bearer" = [])),
-    responses((status = 200, body = AgentBody), (status = 404)))]
+/// An agent of the caller's organization.
+#[utoipa::path(get, path = "/api/agents/{id}", tag = "agents", operation_id = "get_agent",
+    params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = AgentBody)))]
 pub async fn get_one(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -212,8 +238,10 @@ pub async fn get_one(
     Ok(agent_body(app.chat.agent_of_org(&me, id).await?))
 }
 
-#[utoipa::path(get, path = "/api/agents/organization/{organization_id}", tag = "agents", security(("bearer" = [])),
-    responses((status = 200, body = AgentsBody), (status = 404)))]
+/// The organization's agents, with `online`.
+#[utoipa::path(get, path = "/api/agents/organization/{organization_id}", tag = "agents",
+    operation_id = "list_agents", params(("organization_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = AgentsBody)))]
 pub async fn list(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -227,8 +255,10 @@ pub async fn list(
     Ok(axum::Json(AgentsBody { agents }))
 }
 
-#[utoipa::path(get, path = "/api/agents/organization/{organization_id}/available", tag = "agents", security(("bearer" = [])),
-    responses((status = 200, body = AgentsBody), (status = 404)))]
+/// The agents who can take a conversation now.
+#[utoipa::path(get, path = "/api/agents/organization/{organization_id}/available", tag = "agents",
+    operation_id = "list_available_agents", params(("organization_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = AgentsBody)))]
 pub async fn available(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -247,8 +277,10 @@ pub async fn available(
     Ok(axum::Json(AgentsBody { agents }))
 }
 
-#[utoipa::path(put, path = "/api/agents/{id}", tag = "agents", request_body = UpdateAgentInput, security(("bearer" = [])),
-    responses((status = 200, body = AgentBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+/// Changes name and e-mail (the agent or an admin), role and capacity (an admin).
+#[utoipa::path(put, path = "/api/agents/{id}", tag = "agents", operation_id = "update_agent",
+    params(("id" = uuid::Uuid, Path)), request_body = UpdateAgentInput, security(("bearer" = [])),
+    responses((status = 200, body = AgentBody), (status = 409)))]
 pub async fn update(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -271,8 +303,11 @@ pub async fn update(
     Ok(agent_body(app.chat.update_agent(&me, id, changes).await?))
 }
 
-#[utoipa::path(put, path = "/api/agents/{id}/password", tag = "agents", request_body = PasswordInput, security(("bearer" = [])),
-    responses((status = 200, body = AgentBody), (status = 400), (status = 403), (status = 404)))]
+/// Changes a password and revokes the agent's earlier tokens.
+#[utoipa::path(put, path = "/api/agents/{id}/password", tag = "agents",
+    operation_id = "change_agent_password", params(("id" = uuid::Uuid, Path)),
+    request_body = PasswordInput, security(("bearer" = [])),
+    responses((status = 200, body = AgentBody)))]
 pub async fn change_password(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -305,8 +340,11 @@ pub async fn change_password(
     Ok(axum::Json(AgentBody { agent, token }))
 }
 
-#[utoipa::path(put, path = "/api/agents/{id}/status", tag = "agents", request_body = StatusInput, security(("bearer" = [])),
-    responses((status = 200, body = AgentBody), (status = 400), (status = 403), (status = 404)))]
+/// Sets an agent's availability (the agent, a supervisor or an admin).
+#[utoipa::path(put, path = "/api/agents/{id}/status", tag = "agents",
+    operation_id = "set_agent_status", params(("id" = uuid::Uuid, Path)),
+    request_body = StatusInput, security(("bearer" = [])),
+    responses((status = 200, body = AgentBody)))]
 pub async fn set_status(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -319,8 +357,10 @@ pub async fn set_status(
     ))
 }
 
-#[utoipa::path(get, path = "/api/agents/{id}/sessions", tag = "agents", params(StatusQuery), security(("bearer" = [])),
-    responses((status = 200, body = SessionsBody), (status = 403), (status = 404)))]
+/// An agent's sessions.
+#[utoipa::path(get, path = "/api/agents/{id}/sessions", tag = "agents",
+    operation_id = "list_agent_sessions", params(("id" = uuid::Uuid, Path), StatusQuery),
+    security(("bearer" = [])), responses((status = 200, body = SessionsBody)))]
 pub async fn sessions(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -331,8 +371,10 @@ pub async fn sessions(
     Ok(axum::Json(SessionsBody { sessions }))
 }
 
-#[utoipa::path(delete, path = "/api/agents/{id}", tag = "agents", security(("bearer" = [])),
-    responses((status = 204), (status = 403), (status = 404), (status = 409)))]
+/// Deletes an agent; their active sessions return to the queue.
+#[utoipa::path(delete, path = "/api/agents/{id}", tag = "agents", operation_id = "delete_agent",
+    params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 409)))]
 pub async fn delete(
     State(app): State<App>,
     AgentCaller(admin): AgentCaller,

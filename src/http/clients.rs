@@ -16,15 +16,21 @@ use crate::{accounts, auth};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterInput {
+    /// 3 to 30 letters, digits or underscores (after trimming).
+    #[schema(value_type = String, required = true, min_length = 3)]
     username: Option<String>,
+    #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 8, max_length = 256)]
     password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientLoginInput {
+    #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
+    #[schema(value_type = String, required = true)]
     password: Option<String>,
 }
 
@@ -39,8 +45,10 @@ pub struct ClientBody {
     client: Client,
 }
 
-#[utoipa::path(post, path = "/api/clients/register", tag = "clients", request_body = RegisterInput,
-    responses((status = 201, body = ClientAuthBody), (status = 400), (status = 409), (status = 429)))]
+/// Registers a customer of the customer app.
+#[utoipa::path(post, path = "/api/clients/register", tag = "clients", operation_id = "register_client",
+    request_body = RegisterInput,
+    responses((status = 201, body = ClientAuthBody), (status = 409), (status = 429)))]
 pub async fn register(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
@@ -60,8 +68,10 @@ pub async fn register(
     ))
 }
 
-#[utoipa::path(post, path = "/api/clients/login", tag = "clients", request_body = ClientLoginInput,
-    responses((status = 200, body = ClientAuthBody), (status = 400), (status = 401), (status = 429)))]
+/// Logs a customer in.
+#[utoipa::path(post, path = "/api/clients/login", tag = "clients", operation_id = "log_in_client",
+    request_body = ClientLoginInput,
+    responses((status = 200, body = ClientAuthBody), (status = 401), (status = 429)))]
 pub async fn login(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
@@ -89,8 +99,9 @@ pub async fn login(
     }
 }
 
-#[utoipa::path(get, path = "/api/clients/me", tag = "clients", security(("bearer" = [])),
-    responses((status = 200, body = ClientBody), (status = 401), (status = 403)))]
+/// The signed-in customer or visitor.
+#[utoipa::path(get, path = "/api/clients/me", tag = "clients", operation_id = "get_me",
+    security(("bearer" = [])), responses((status = 200, body = ClientBody)))]
 pub async fn me(ClientCaller(client): ClientCaller) -> axum::Json<ClientBody> {
     axum::Json(ClientBody { client })
 }

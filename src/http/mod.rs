@@ -11,11 +11,14 @@ mod sessions;
 pub mod web;
 mod widget;
 
+use std::collections::HashSet;
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{get, post, put};
-use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::App;
@@ -25,19 +28,12 @@ use crate::error::ApiError;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(app: App) -> Router {
-    let widget_cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]);
-    // Reached from the sites that embed the widget.
-    let widget_routes = Router::new()
+    let api = Router::new()
         .route("/widget/visitors", post(widget::create_visitor))
         .route(
             "/organizations/discover/{domain}",
             get(organizations::discover),
         )
-        .layer(widget_cors);
-    let api = Router::new()
         .route(
             "/organizations",
             get(organizations::list).post(organizations::signup),
@@ -90,8 +86,7 @@ pub fn router(app: App) -> Router {
         .route("/sessions/{id}/status", put(sessions::set_status))
         .route("/sessions/{id}/close", put(sessions::close))
         .route("/openapi.json", get(ops::openapi))
-        .layer(api_cors(&app.config.cors_origins))
-        .merge(widget_routes)
+        .route("/asyncapi.json", get(ops::asyncapi))
         .fallback(|| async { ApiError::not_found("route") });
     let mut root = Router::new()
         .nest("/api", api)
@@ -147,15 +142,73 @@ async fn refuse_oversized(
     next.run(req).await
 }
 
-/// CORS for the API from the configured allow-list; none when the list is empty (the console
-/// and customer app are served from the same origin).
-fn api_cors(origins: &[String]) -> CorsLayer {
-    let origins: Vec<HeaderValue> = origins
+/// The layers around everything, the Socket.IO endpoint included: error answers in the API's
+/// JSON shape, then CORS.
+pub fn edge(router: Router, cors_origins: &[String]) -> Router {
+    router
+        .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(cors(cors_origins))
+}
+
+/// Who may read an answer from a page of another origin.
+#[derive(Debug, PartialEq, Eq)]
+enum CorsScope {
+    /// Public data read by the widget loader on any site, and the API documents.
+    AnyOrigin,
+    /// The rest of the API and the Socket.IO endpoint (long-polling is plain HTTP).
+    AllowList,
+    /// Web pages: same-origin only.
+    None,
+}
+
+fn cors_scope(path: &str) -> CorsScope {
+    if path.starts_with("/api/organizations/discover/")
+        || path == "/api/openapi.json"
+        || path == "/api/asyncapi.json"
+    {
+        CorsScope::AnyOrigin
+    } else if path.starts_with("/api/") || path.starts_with("/socket.io/") {
+        CorsScope::AllowList
+    } else {
+        CorsScope::None
+    }
+}
+
+/// CORS by path: the public routes for any origin, the API and Socket.IO for the configured
+/// origins only (none by default: the console, customer app and widget window are served from
+/// this origin), web pages for none. Tokens travel in headers, never cookies, so no credentials.
+pub fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: HashSet<HeaderValue> = origins
         .iter()
         .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
         .collect();
     CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::predicate(
+            move |origin, parts| match cors_scope(parts.uri.path()) {
+                CorsScope::AnyOrigin => true,
+                CorsScope::AllowList => allowed.contains(origin),
+                CorsScope::None => false,
+            },
+        ))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([header::RETRY_AFTER, header::ALLOW])
+        .max_age(Duration::from_secs(600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CorsScope, cors_scope};
+
+    #[test]
+    fn only_public_reads_are_open_to_any_origin() {
+        assert_eq!(
+            cors_scope("/api/organizations/discover/sample.com"),
+            CorsScope::AnyOrigin
+        );
+        assert_eq!(cors_scope("/api/widget/visitors"), CorsScope::AllowList);
+        assert_eq!(cors_scope("/api/organizations/x"), CorsScope::AllowList);
+        assert_eq!(cors_scope("/socket.io/"), CorsScope::AllowList);
+        assert_eq!(cors_scope("/console/"), CorsScope::None);
+    }
 }

@@ -1,13 +1,30 @@
 //! The OpenAPI document, generated from the handlers' annotations.
+//!
+//! Each annotation names its operation and the answers particular to it (409, 429, …). The
+//! answers that follow from an operation's shape are added here once, so no operation can
+//! forget them: 401 and 403 where a token is needed, 400 and 413 where a body is read, 404
+//! where an id is in the path, 400 where a query is parsed, 500 everywhere. Every error answer
+//! carries the one error body.
 
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{ContentBuilder, Ref, Response};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{agents, clients, organizations, sessions, widget};
+use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Raasel API", description = "Multi-tenant customer-support chat. Errors are `{error, message, fields?}` with stable snake_case codes."),
+    info(
+        title = "Raasel API",
+        description = "Multi-tenant customer-support chat. Errors are `{error, message, fields?}` \
+            with stable snake_case codes (`ErrorCode`). The real-time protocol is described by the \
+            AsyncAPI document at `/api/asyncapi.json`."
+    ),
+    servers((url = "/", description = "this server")),
     paths(
         organizations::discover, organizations::directory, organizations::get_one,
         organizations::signup, organizations::update, organizations::list, organizations::delete,
@@ -19,7 +36,8 @@ use super::{agents, clients, organizations, sessions, widget};
         sessions::of_org, sessions::active_of_org, sessions::waiting_of_org,
         sessions::assign, sessions::set_status, sessions::close,
     ),
-    modifiers(&Security),
+    components(schemas(ErrorBody)),
+    modifiers(&Security, &ErrorAnswers),
 )]
 pub struct ApiDoc;
 
@@ -37,4 +55,112 @@ impl Modify for Security {
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
     }
+}
+
+struct ErrorAnswers;
+
+impl Modify for ErrorAnswers {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        for item in api.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_shape_answers(op);
+                describe_errors(op);
+            }
+        }
+    }
+}
+
+/// The answers that follow from what the operation reads.
+fn add_shape_answers(op: &mut Operation) {
+    let security = op.security.as_deref().unwrap_or_default();
+    let needs_token = !security.is_empty();
+    // An empty requirement (`{}`) among the alternatives makes the token optional.
+    let token_optional = security
+        .iter()
+        .any(|s| serde_json::to_value(s).is_ok_and(|v| v == serde_json::json!({})));
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let in_path = params
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+    let in_query = params
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let mut wanted = vec![500];
+    if needs_token {
+        wanted.push(401);
+        if !token_optional {
+            wanted.push(403);
+        }
+    }
+    if op.request_body.is_some() {
+        wanted.extend([400, 413]);
+    }
+    if in_path {
+        wanted.push(404);
+    }
+    if in_query {
+        wanted.push(400);
+    }
+    for status in wanted {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| Response::new("").into());
+    }
+}
+
+/// Every 4xx and 5xx answer carries the error body and says what it means; every answer has a
+/// description, as the format requires.
+fn describe_errors(op: &mut Operation) {
+    for (status, response) in op.responses.responses.iter_mut() {
+        let utoipa::openapi::RefOr::T(response) = response else {
+            continue;
+        };
+        let Some(meaning) = error_meaning(status) else {
+            if response.description.is_empty() {
+                response.description = "success".into();
+            }
+            continue;
+        };
+        if response.description.is_empty() {
+            response.description = meaning.into();
+        }
+        if status == "429" {
+            response.headers.insert(
+                "Retry-After".into(),
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                    .description(Some("seconds to wait"))
+                    .build(),
+            );
+        }
+        response.content.insert(
+            "application/json".into(),
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(ErrorBody::name())))
+                .build(),
+        );
+    }
+}
+
+fn error_meaning(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "400" => "validation_failed: malformed or invalid input (`fields` names each problem)",
+        "401" => "unauthorized: a missing, invalid, expired or revoked token, or wrong credentials",
+        "403" => "forbidden: the caller may not do this",
+        "404" => "not_found: no such object in the caller's reach",
+        "409" => "conflict or session_closed",
+        "413" => "payload_too_large: the body is over 64 KiB",
+        "429" => "rate_limited: retry after the `Retry-After` seconds",
+        "500" => "internal: something went wrong on the server (the cause is logged)",
+        _ => return None,
+    })
 }

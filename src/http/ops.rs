@@ -1,4 +1,4 @@
-//! Operations: liveness, readiness, Prometheus metrics, and the OpenAPI document.
+//! Operations: liveness, readiness, Prometheus metrics, and the OpenAPI and AsyncAPI documents.
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
@@ -74,6 +74,15 @@ pub async fn metrics(State(app): State<App>, headers: axum::http::HeaderMap) -> 
 
 pub async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(super::openapi::ApiDoc::openapi())
+}
+
+/// The AsyncAPI document of the Socket.IO protocol, naming the host the client used.
+pub async fn asyncapi(headers: axum::http::HeaderMap) -> axum::Json<serde_json::Value> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost:8080");
+    axum::Json(crate::realtime::asyncapi::document(host))
 }
 
 /// Routes probed by machines, logged at debug so they do not drown the log.

@@ -21,11 +21,18 @@ use crate::{accounts, auth};
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
+    #[schema(max_length = 1000)]
     welcome_message: Option<String>,
+    #[schema(max_length = 1000)]
     offline_message: Option<String>,
+    /// `#rgb` or `#rrggbb`.
     widget_color: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
     max_concurrent_sessions: Option<i64>,
+    /// Free-form; `null` removes it.
+    #[schema(value_type = Option<Object>)]
     business_hours: Option<serde_json::Value>,
+    /// An empty string removes it.
     widget_identity_secret: Option<String>,
 }
 
@@ -68,26 +75,41 @@ impl SettingsInput {
     }
 }
 
+// Input structs read every field as `Option` so that one `validation_failed` names every
+// missing or bad field; the schemas state what the handler requires.
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdminInput {
+    /// 1 to 100 characters after trimming.
+    #[schema(value_type = String, required = true, min_length = 1)]
     name: Option<String>,
+    #[schema(value_type = String, required = true, format = Email)]
     email: Option<String>,
+    /// At least 8 characters.
+    #[schema(value_type = String, required = true, min_length = 8, max_length = 256)]
     password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupInput {
+    /// 1 to 100 characters after trimming.
+    #[schema(value_type = String, required = true, min_length = 1)]
     name: Option<String>,
+    /// A host name such as `example.com`, unique among organizations.
+    #[schema(value_type = String, required = true)]
     domain: Option<String>,
     settings: Option<SettingsInput>,
+    #[schema(value_type = AdminInput, required = true)]
     admin: Option<AdminInput>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationInput {
+    /// 1 to 100 characters after trimming.
+    #[schema(min_length = 1)]
     name: Option<String>,
     domain: Option<String>,
     settings: Option<SettingsInput>,
@@ -131,11 +153,14 @@ pub struct SignupBody {
     token: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// Part of a name or domain; empty lists everyone.
+    #[param(value_type = String, required = false)]
     q: Option<String>,
     /// 1 to 50, default 20.
+    #[param(value_type = u32, minimum = 1, maximum = 50, required = false)]
     limit: Option<u32>,
 }
 
@@ -164,12 +189,14 @@ async fn detail(
     })
 }
 
+/// The public profile of the organization with this domain (read by the widget loader on any site).
 #[utoipa::path(get, path = "/api/organizations/discover/{domain}", tag = "organizations",
+    operation_id = "discover_organization",
     params(("domain" = String, Path, description = "e.g. sample.com")),
-    responses((status = 200, body = PublicOrganizationBody), (status = 404, description = "no such organization")))]
+    responses((status = 200, body = PublicOrganizationBody)))]
 pub async fn discover(
     State(app): State<App>,
-    axum::extract::Path(domain): axum::extract::Path<String>,
+    PathId(domain): PathId<String>,
 ) -> ApiResult<axum::Json<PublicOrganizationBody>> {
     let domain = input::domain(Some(&domain)).map_err(|_| ApiError::not_found("organization"))?;
     let org = app
@@ -182,7 +209,9 @@ pub async fn discover(
     }))
 }
 
-#[utoipa::path(get, path = "/api/organizations/directory", tag = "organizations", params(DirectoryQuery),
+/// The directory: public profiles matching `q`, online ones first.
+#[utoipa::path(get, path = "/api/organizations/directory", tag = "organizations",
+    operation_id = "search_directory", params(DirectoryQuery),
     responses((status = 200, body = DirectoryBody)))]
 pub async fn directory(
     State(app): State<App>,
@@ -199,8 +228,10 @@ pub async fn directory(
     Ok(axum::Json(DirectoryBody { organizations }))
 }
 
+/// An organization's profile; its agents also see its settings.
 #[utoipa::path(get, path = "/api/organizations/{id}", tag = "organizations",
-    responses((status = 200, body = OrganizationBody), (status = 404)))]
+    operation_id = "get_organization", params(("id" = uuid::Uuid, Path)),
+    security((), ("bearer" = [])), responses((status = 200, body = OrganizationBody)))]
 pub async fn get_one(
     State(app): State<App>,
     PathId(id): PathId<OrgId>,
@@ -216,8 +247,12 @@ pub async fn get_one(
     }))
 }
 
-#[utoipa::path(post, path = "/api/organizations", tag = "organizations", request_body = SignupInput,
-    responses((status = 201, body = SignupBody), (status = 400), (status = 403), (status = 409), (status = 429)))]
+/// Signs up an organization with its first admin (anyone, the operator only, or nobody, as
+/// `--signups` says).
+#[utoipa::path(post, path = "/api/organizations", tag = "organizations",
+    operation_id = "sign_up_organization", request_body = SignupInput,
+    security((), ("operator" = [])),
+    responses((status = 201, body = SignupBody), (status = 403), (status = 409), (status = 429)))]
 pub async fn signup(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
@@ -264,8 +299,11 @@ pub async fn signup(
     ))
 }
 
-#[utoipa::path(put, path = "/api/organizations/{id}", tag = "organizations", request_body = UpdateOrganizationInput,
-    security(("bearer" = [])), responses((status = 200, body = OrganizationBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+/// Changes name, domain and settings (admins of it).
+#[utoipa::path(put, path = "/api/organizations/{id}", tag = "organizations",
+    operation_id = "update_organization", params(("id" = uuid::Uuid, Path)),
+    request_body = UpdateOrganizationInput, security(("bearer" = [])),
+    responses((status = 200, body = OrganizationBody), (status = 409)))]
 pub async fn update(
     State(app): State<App>,
     PathId(id): PathId<OrgId>,
@@ -295,8 +333,10 @@ pub async fn update(
     }))
 }
 
-#[utoipa::path(get, path = "/api/organizations", tag = "organizations", security(("operator" = [])),
-    responses((status = 200, body = OrganizationsBody), (status = 401), (status = 403)))]
+/// Every organization (the platform operator).
+#[utoipa::path(get, path = "/api/organizations", tag = "organizations",
+    operation_id = "list_organizations", security(("operator" = [])),
+    responses((status = 200, body = OrganizationsBody)))]
 pub async fn list(State(app): State<App>, _: Operator) -> ApiResult<axum::Json<OrganizationsBody>> {
     Ok(axum::Json(OrganizationsBody {
         organizations: app
@@ -309,8 +349,11 @@ pub async fn list(State(app): State<App>, _: Operator) -> ApiResult<axum::Json<O
     }))
 }
 
-#[utoipa::path(delete, path = "/api/organizations/{id}", tag = "organizations", security(("bearer" = []), ("operator" = [])),
-    responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+/// Deletes the organization with all its data (its admins, or the platform operator).
+#[utoipa::path(delete, path = "/api/organizations/{id}", tag = "organizations",
+    operation_id = "delete_organization", params(("id" = uuid::Uuid, Path)),
+    security(("bearer" = []), ("operator" = [])),
+    responses((status = 204, description = "deleted")))]
 pub async fn delete(
     State(app): State<App>,
     PathId(id): PathId<OrgId>,

@@ -18,39 +18,54 @@ use crate::parse_fields;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenSessionInput {
+    #[schema(value_type = OrgId, required = true)]
     organization_id: Option<OrgId>,
+    /// 1 to 200 characters after trimming.
+    #[schema(min_length = 1)]
     subject: Option<String>,
-    /// A first message: stored at once, and puts the session in the assignment queue.
+    /// A first message (1 to 4,000 characters after trimming): stored at once, and puts the
+    /// session in the assignment queue.
+    #[schema(min_length = 1)]
     message: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendInput {
+    /// 1 to 4,000 characters after trimming.
+    #[schema(value_type = String, required = true, min_length = 1)]
     content: Option<String>,
     /// Idempotency key: resending it returns the stored message.
+    #[schema(min_length = 1, max_length = 64)]
     client_msg_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignInput {
+    #[schema(value_type = AgentId, required = true)]
     agent_id: Option<AgentId>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionStatusInput {
+    /// `closed`, or `active` (an agent takes a waiting session).
+    #[schema(value_type = SessionStatus, required = true)]
     status: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// 1 to 200, default 50.
+    #[param(value_type = u32, minimum = 1, maximum = 200, required = false)]
     limit: Option<u32>,
     /// Only messages with a smaller seq.
+    #[param(value_type = i64, minimum = 0, required = false)]
     before: Option<i64>,
     /// Only messages with a larger seq.
+    #[param(value_type = i64, minimum = 0, required = false)]
     after: Option<i64>,
 }
 
@@ -78,8 +93,10 @@ fn session_body(session: Session) -> axum::Json<SessionBody> {
     axum::Json(SessionBody { session })
 }
 
-#[utoipa::path(post, path = "/api/sessions", tag = "sessions", request_body = OpenSessionInput, security(("bearer" = [])),
-    responses((status = 201, body = SessionBody), (status = 400), (status = 403), (status = 404)))]
+/// Opens a conversation with an organization (a customer or visitor).
+#[utoipa::path(post, path = "/api/sessions", tag = "sessions", operation_id = "open_session",
+    request_body = OpenSessionInput, security(("bearer" = [])),
+    responses((status = 201, body = SessionBody), (status = 404), (status = 429)))]
 pub async fn open(
     State(app): State<App>,
     ClientCaller(client): ClientCaller,
@@ -97,8 +114,9 @@ pub async fn open(
     Ok((StatusCode::CREATED, session_body(session)))
 }
 
-#[utoipa::path(get, path = "/api/sessions", tag = "sessions", security(("bearer" = [])),
-    responses((status = 200, body = ClientSessionsBody), (status = 401), (status = 403)))]
+/// The caller's conversations across organizations (a customer or visitor).
+#[utoipa::path(get, path = "/api/sessions", tag = "sessions", operation_id = "list_my_sessions",
+    security(("bearer" = [])), responses((status = 200, body = ClientSessionsBody)))]
 pub async fn mine(
     State(app): State<App>,
     ClientCaller(client): ClientCaller,
@@ -108,8 +126,10 @@ pub async fn mine(
     }))
 }
 
-#[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", security(("bearer" = [])),
-    responses((status = 200, body = SessionViewBody), (status = 404)))]
+/// A conversation, with the agent who answers it.
+#[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", operation_id = "get_session",
+    params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = SessionViewBody)))]
 pub async fn get_one(
     State(app): State<App>,
     Caller(who): Caller,
@@ -120,8 +140,10 @@ pub async fn get_one(
     }))
 }
 
-#[utoipa::path(get, path = "/api/sessions/{id}/messages", tag = "sessions", params(HistoryQuery), security(("bearer" = [])),
-    responses((status = 200, body = HistoryPage), (status = 400), (status = 404)))]
+/// A window of the conversation's messages in ascending `seq`.
+#[utoipa::path(get, path = "/api/sessions/{id}/messages", tag = "sessions",
+    operation_id = "list_messages", params(("id" = uuid::Uuid, Path), HistoryQuery),
+    security(("bearer" = [])), responses((status = 200, body = HistoryPage)))]
 pub async fn messages(
     State(app): State<App>,
     Caller(who): Caller,
@@ -135,8 +157,11 @@ pub async fn messages(
     ))
 }
 
-#[utoipa::path(post, path = "/api/sessions/{id}/messages", tag = "sessions", request_body = SendInput, security(("bearer" = [])),
-    responses((status = 201, body = MessageBody), (status = 400), (status = 404), (status = 409), (status = 429)))]
+/// Sends a message; a repeated `client_msg_id` returns the stored one.
+#[utoipa::path(post, path = "/api/sessions/{id}/messages", tag = "sessions",
+    operation_id = "send_message", params(("id" = uuid::Uuid, Path)), request_body = SendInput,
+    security(("bearer" = [])),
+    responses((status = 201, body = MessageBody), (status = 409), (status = 429)))]
 pub async fn send(
     State(app): State<App>,
     Caller(who): Caller,
@@ -165,8 +190,11 @@ async fn org_sessions(
     }))
 }
 
-#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}", tag = "sessions", params(StatusQuery), security(("bearer" = [])),
-    responses((status = 200, body = SessionsBody), (status = 404)))]
+/// The organization's sessions: plain agents see their own and the waiting ones.
+#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}", tag = "sessions",
+    operation_id = "list_organization_sessions",
+    params(("organization_id" = uuid::Uuid, Path), StatusQuery), security(("bearer" = [])),
+    responses((status = 200, body = SessionsBody)))]
 pub async fn of_org(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -176,8 +204,10 @@ pub async fn of_org(
     org_sessions(&app, &me, org, q.parse()?).await
 }
 
-#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}/active", tag = "sessions", security(("bearer" = [])),
-    responses((status = 200, body = SessionsBody), (status = 404)))]
+/// The organization's active sessions, as the caller may see them.
+#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}/active", tag = "sessions",
+    operation_id = "list_active_sessions", params(("organization_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = SessionsBody)))]
 pub async fn active_of_org(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -186,8 +216,10 @@ pub async fn active_of_org(
     org_sessions(&app, &me, org, Some(SessionStatus::Active)).await
 }
 
-#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}/waiting", tag = "sessions", security(("bearer" = [])),
-    responses((status = 200, body = SessionsBody), (status = 404)))]
+/// The queue: waiting sessions, oldest first.
+#[utoipa::path(get, path = "/api/sessions/organization/{organization_id}/waiting", tag = "sessions",
+    operation_id = "list_waiting_sessions", params(("organization_id" = uuid::Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = SessionsBody)))]
 pub async fn waiting_of_org(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -196,8 +228,10 @@ pub async fn waiting_of_org(
     org_sessions(&app, &me, org, Some(SessionStatus::Waiting)).await
 }
 
-#[utoipa::path(put, path = "/api/sessions/{id}/assign", tag = "sessions", request_body = AssignInput, security(("bearer" = [])),
-    responses((status = 200, body = SessionBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+/// Assigns or transfers a session (supervisors, admins; an agent takes a waiting one).
+#[utoipa::path(put, path = "/api/sessions/{id}/assign", tag = "sessions",
+    operation_id = "assign_session", params(("id" = uuid::Uuid, Path)), request_body = AssignInput,
+    security(("bearer" = [])), responses((status = 200, body = SessionBody), (status = 409)))]
 pub async fn assign(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
@@ -208,8 +242,11 @@ pub async fn assign(
     Ok(session_body(app.chat.assign(&me, id, agent).await?))
 }
 
-#[utoipa::path(put, path = "/api/sessions/{id}/status", tag = "sessions", request_body = SessionStatusInput, security(("bearer" = [])),
-    responses((status = 200, body = SessionBody), (status = 400), (status = 403), (status = 404), (status = 409)))]
+/// Changes a session's status: `closed`, or `active` by taking it.
+#[utoipa::path(put, path = "/api/sessions/{id}/status", tag = "sessions",
+    operation_id = "set_session_status", params(("id" = uuid::Uuid, Path)),
+    request_body = SessionStatusInput, security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 409)))]
 pub async fn set_status(
     State(app): State<App>,
     Caller(who): Caller,
@@ -222,8 +259,10 @@ pub async fn set_status(
     ))
 }
 
-#[utoipa::path(put, path = "/api/sessions/{id}/close", tag = "sessions", security(("bearer" = [])),
-    responses((status = 200, body = SessionBody), (status = 403), (status = 404)))]
+/// Closes a session (its client, the assigned agent, supervisors, admins).
+#[utoipa::path(put, path = "/api/sessions/{id}/close", tag = "sessions",
+    operation_id = "close_session", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = SessionBody)))]
 pub async fn close(
     State(app): State<App>,
     Caller(who): Caller,

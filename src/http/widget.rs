@@ -21,9 +21,13 @@ use crate::store::StoreError;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitorInput {
+    /// This or `domain` is required.
     organization_id: Option<OrgId>,
     domain: Option<String>,
+    /// 1 to 100 characters after trimming.
+    #[schema(min_length = 1)]
     name: Option<String>,
+    #[schema(format = Email)]
     email: Option<String>,
     /// The site's own id for a signed-in user; trusted only with a valid `identity_hash`.
     external_id: Option<String>,
@@ -59,8 +63,10 @@ async fn find_org(app: &App, id: Option<OrgId>, domain: Option<&str>) -> ApiResu
     org.ok_or_else(|| ApiError::not_found("organization"))
 }
 
-#[utoipa::path(post, path = "/api/widget/visitors", tag = "widget", request_body = VisitorInput,
-    responses((status = 201, body = ClientAuthBody), (status = 400), (status = 401), (status = 404), (status = 429)))]
+/// A website visitor of one organization: a client token scoped to it.
+#[utoipa::path(post, path = "/api/widget/visitors", tag = "widget", operation_id = "create_visitor",
+    request_body = VisitorInput,
+    responses((status = 201, body = ClientAuthBody), (status = 401), (status = 404), (status = 429)))]
 pub async fn create_visitor(
     State(app): State<App>,
     ClientIp(ip): ClientIp,

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use tokio::sync::mpsc;
@@ -15,6 +15,7 @@ use super::payloads::*;
 use super::reply::Reply;
 use super::rooms::room;
 use crate::app::App;
+use crate::chat::events::{ServerEvent, SessionHistory};
 use crate::domain::input;
 use crate::domain::model::{AgentStatus, SessionStatus};
 use crate::domain::permissions::{self, Identity};
@@ -24,8 +25,8 @@ use crate::parse_fields;
 use crate::store::Mark;
 
 pub struct Job<A: Adapter> {
-    pub event: &'static str,
-    pub data: Option<Value>,
+    /// The parsed event, or why it could not be parsed (answered in turn like any result).
+    pub event: ApiResult<ClientEvent>,
     pub reply: Reply<A>,
 }
 
@@ -50,24 +51,24 @@ pub async fn run_worker<A: Adapter>(
                 return super::lifecycle::drop_lagging(&app, &s, &user).await;
             }
         };
-        let span = tracing::info_span!("socket_event", event = job.event, socket = %s.id);
+        // Events that could not be parsed share one label: their names come from the client.
+        let name = job.event.as_ref().map_or("unparsed", ClientEvent::name);
+        let span = tracing::info_span!("socket_event", event = name, socket = %s.id);
         let started = std::time::Instant::now();
-        let result = match job.data {
-            Some(data) => {
-                dispatch(&app, &s, &user, job.event, data)
+        let result = match job.event {
+            Ok(event) => {
+                dispatch(&app, &s, &user, event)
                     .instrument(span.clone())
                     .await
             }
-            None => Err(ApiError::bad_request(
-                "the event needs a JSON object payload",
-            )),
+            Err(e) => Err(e),
         };
-        metrics::histogram!("raasel_socket_event_duration_seconds", "event" => job.event)
+        metrics::histogram!("raasel_socket_event_duration_seconds", "event" => name)
             .record(started.elapsed().as_secs_f64());
-        metrics::counter!("raasel_socket_events_total", "event" => job.event).increment(1);
+        metrics::counter!("raasel_socket_events_total", "event" => name).increment(1);
         span.in_scope(|| match &result {
             Ok(_) => tracing::debug!("socket event handled"),
-            Err(e) => tracing::info!(error = e.code(), "socket event refused"),
+            Err(e) => tracing::info!(error = e.code().as_str(), "socket event refused"),
         });
         // A revoked identity is told why, then cut off.
         let revoked = matches!(result, Err(ApiError::Unauthorized(_)));
@@ -78,8 +79,9 @@ pub async fn run_worker<A: Adapter>(
     }
 }
 
-fn payload<T: DeserializeOwned>(data: Value) -> ApiResult<T> {
-    serde_json::from_value(data).map_err(|e| ApiError::bad_request(format!("invalid payload: {e}")))
+/// The acknowledgement's result as JSON.
+fn ack<T: Serialize>(result: T) -> Value {
+    serde_json::to_value(result).expect("ack results serialize")
 }
 
 /// The caller as of now: agents are reloaded so that role changes, deletion and revoked tokens
@@ -105,81 +107,88 @@ async fn dispatch<A: Adapter>(
     app: &App,
     s: &SocketRef<A>,
     user: &SocketUser,
-    event: &str,
-    data: Value,
+    event: ClientEvent,
 ) -> ApiResult<Value> {
     let who = current(app, user).await?;
     match event {
-        "join_organization" => join(app, s, &who, payload(data)?).await,
-        "send_message" => {
-            let p: SendMessage = payload(data)?;
-            parse_fields!(
-                content = "content" => input::content(p.content.as_deref()),
-                client_msg_id = "client_msg_id" => input::client_msg_id(p.client_msg_id.as_deref()),
-            );
-            let message = app
-                .chat
-                .send_message(&who, p.session_id, content, client_msg_id)
-                .await?;
-            Ok(json!({ "message": message }))
-        }
-        "typing_start" | "typing_stop" => {
-            let p: SessionRef = payload(data)?;
-            let session = app.chat.readable_session(&who, p.session_id).await?;
-            app.typing
-                .set(&who, &session, event == "typing_start")
-                .await;
-            Ok(json!({}))
-        }
-        "get_session_history" => {
-            let p: History = payload(data)?;
-            let page = app
-                .chat
-                .history(&who, p.session_id, p.before, p.after, p.limit)
-                .await?;
-            let body = json!({ "session_id": p.session_id, "messages": page.messages, "has_more": page.has_more });
-            super::fanout::send_or_drop_slow(s, "session_history", &body);
-            Ok(body)
-        }
-        "mark_delivered" | "mark_read" => {
-            let p: MarkSeq = payload(data)?;
-            let mark = if event == "mark_read" {
-                Mark::Read
-            } else {
-                Mark::Delivered
-            };
-            let seq = app.chat.mark(&who, p.session_id, mark, p.seq).await?;
-            Ok(json!({ "session_id": p.session_id, "seq": seq }))
-        }
-        "assign_agent" => {
-            let p: AssignAgent = payload(data)?;
+        ClientEvent::JoinOrganization(p) => join(app, s, &who, p).await.map(ack),
+        ClientEvent::SendMessage(p) => send_message(app, &who, p).await.map(ack),
+        ClientEvent::TypingStart(p) => typing(app, &who, p, true).await.map(ack),
+        ClientEvent::TypingStop(p) => typing(app, &who, p, false).await.map(ack),
+        ClientEvent::GetSessionHistory(p) => history(app, s, &who, p).await.map(ack),
+        ClientEvent::MarkDelivered(p) => mark(app, &who, p, Mark::Delivered).await.map(ack),
+        ClientEvent::MarkRead(p) => mark(app, &who, p, Mark::Read).await.map(ack),
+        ClientEvent::AssignAgent(p) => {
             let session = app
                 .chat
                 .assign(agent_only(&who)?, p.session_id, p.agent_id)
                 .await?;
-            Ok(json!({ "session": session }))
+            Ok(ack(SessionResult { session }))
         }
-        "update_session_status" => {
-            let p: UpdateSessionStatus = payload(data)?;
+        ClientEvent::UpdateSessionStatus(p) => {
             parse_fields!(status = "status" => input::one_of::<SessionStatus>(Some(&p.status)));
             let session = app
                 .chat
                 .set_session_status(&who, p.session_id, status)
                 .await?;
-            Ok(json!({ "session": session }))
+            Ok(ack(SessionResult { session }))
         }
-        "update_agent_status" => {
-            let p: UpdateAgentStatus = payload(data)?;
+        ClientEvent::UpdateAgentStatus(p) => {
             let me = agent_only(&who)?;
             parse_fields!(status = "status" => input::one_of::<AgentStatus>(Some(&p.status)));
             let agent = app
                 .chat
                 .set_agent_status(me, p.agent_id.unwrap_or(me.id), status)
                 .await?;
-            Ok(json!({ "agent": agent }))
+            Ok(ack(AgentResult { agent }))
         }
-        other => Err(ApiError::bad_request(format!("unknown event {other}"))),
     }
+}
+
+async fn send_message(app: &App, who: &Identity, p: SendMessage) -> ApiResult<Sent> {
+    parse_fields!(
+        content = "content" => input::content(p.content.as_deref()),
+        client_msg_id = "client_msg_id" => input::client_msg_id(p.client_msg_id.as_deref()),
+    );
+    let message = app
+        .chat
+        .send_message(who, p.session_id, content, client_msg_id)
+        .await?;
+    Ok(Sent { message })
+}
+
+async fn typing(app: &App, who: &Identity, p: SessionRef, on: bool) -> ApiResult<Done> {
+    let session = app.chat.readable_session(who, p.session_id).await?;
+    app.typing.set(who, &session, on).await;
+    Ok(Done {})
+}
+
+/// Answers in the ack and as the `session_history` event.
+async fn history<A: Adapter>(
+    app: &App,
+    s: &SocketRef<A>,
+    who: &Identity,
+    p: History,
+) -> ApiResult<SessionHistory> {
+    let page = app
+        .chat
+        .history(who, p.session_id, p.before, p.after, p.limit)
+        .await?;
+    let history = SessionHistory {
+        session_id: p.session_id,
+        messages: page.messages,
+        has_more: page.has_more,
+    };
+    super::fanout::emit_to(s, &ServerEvent::SessionHistory(history.clone()));
+    Ok(history)
+}
+
+async fn mark(app: &App, who: &Identity, p: MarkSeq, mark: Mark) -> ApiResult<Marked> {
+    let seq = app.chat.mark(who, p.session_id, mark, p.seq).await?;
+    Ok(Marked {
+        session_id: p.session_id,
+        seq,
+    })
 }
 
 /// Agents confirm their organization room and may watch a session; clients join the room of
@@ -189,7 +198,7 @@ async fn join<A: Adapter>(
     s: &SocketRef<A>,
     who: &Identity,
     p: JoinOrganization,
-) -> ApiResult<Value> {
+) -> ApiResult<Joined> {
     if let Identity::Agent(a) = who
         && let Some(org) = p.organization_id
     {
@@ -197,7 +206,10 @@ async fn join<A: Adapter>(
     }
     let Some(session_id) = p.session_id else {
         return match who {
-            Identity::Agent(a) => Ok(json!({ "organization_id": a.organization_id })),
+            Identity::Agent(a) => Ok(Joined {
+                organization_id: a.organization_id,
+                session_id: None,
+            }),
             Identity::Client(_) => Err(ApiError::field("session_id", "is required")),
         };
     };
@@ -208,5 +220,8 @@ async fn join<A: Adapter>(
         return Err(ApiError::not_found("session"));
     }
     s.join(room(Target::SessionRoom(session.id)));
-    Ok(json!({ "organization_id": session.organization_id, "session_id": session.id }))
+    Ok(Joined {
+        organization_id: session.organization_id,
+        session_id: Some(session.id),
+    })
 }

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::SocketRef;
+use socketioxide::extract::{Event, SocketRef, TryData};
 use socketioxide::socket::DisconnectReason;
 use tokio::sync::mpsc;
 
 use super::actions::{self, Job};
+use super::payloads::ClientEvent;
 use super::reply::Reply;
 use super::rooms::room;
 use crate::app::App;
@@ -158,15 +159,13 @@ fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
     let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
     s.extensions.insert(EventQueue(tx));
     tokio::spawn(actions::run_worker(app.clone(), s.clone(), user, rx));
-    for &event in super::EVENTS {
-        s.on(
-            event,
-            move |s: SocketRef<A>, reply: Reply<A>, data: socketioxide::extract::TryData<Value>| {
-                enqueue(&s, event, data.0.ok(), reply);
-                async {}
-            },
-        );
-    }
+    // One entry for every event, known or not, so each is rate limited and answered.
+    s.on_fallback(
+        |s: SocketRef<A>, Event(name): Event, reply: Reply<A>, data: TryData<Value>| {
+            enqueue(&s, &name, data.0.ok(), reply);
+            async {}
+        },
+    );
     s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
         let app = app.clone();
         async move { on_disconnect(app, s, reason).await }
@@ -203,18 +202,13 @@ async fn tell_queue_positions<A: Adapter>(
     client: &crate::domain::model::Client,
 ) -> crate::error::ApiResult<()> {
     for position in app.chat.queue_positions_of(client).await? {
-        super::fanout::send_or_drop_slow(s, crate::chat::events::QUEUE_POSITION, &position);
+        super::fanout::emit_to(s, &position);
     }
     Ok(())
 }
 
 /// Runs in the socket's read loop, so events enter the queue in the order they arrived.
-fn enqueue<A: Adapter>(
-    s: &SocketRef<A>,
-    event: &'static str,
-    data: Option<Value>,
-    reply: Reply<A>,
-) {
+fn enqueue<A: Adapter>(s: &SocketRef<A>, name: &str, data: Option<Value>, reply: Reply<A>) {
     let Some(user) = s.extensions.get::<Arc<SocketUser>>() else {
         return;
     };
@@ -240,8 +234,9 @@ fn enqueue<A: Adapter>(
     let Some(EventQueue(queue)) = s.extensions.get::<EventQueue<A>>() else {
         return;
     };
+    let event = ClientEvent::parse(name, data);
     if let Err(mpsc::error::TrySendError::Full(job) | mpsc::error::TrySendError::Closed(job)) =
-        queue.try_send(Job { event, data, reply })
+        queue.try_send(Job { event, reply })
     {
         job.reply.send(
             s,

@@ -11,7 +11,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde_json::Value;
 use serde_json::value::RawValue;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
@@ -20,6 +19,7 @@ use socketioxide::{SendError, SocketError, SocketIo};
 
 use super::connect::SocketUser;
 use super::rooms::{node_room, room, rooms};
+use crate::chat::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 
 pub struct SocketFanout<A: Adapter> {
@@ -69,15 +69,15 @@ impl<A: Adapter> SocketFanout<A> {
 
 #[async_trait]
 impl<A: Adapter> Fanout for SocketFanout<A> {
-    async fn emit(&self, targets: Vec<Target>, event: &'static str, payload: Value) {
+    async fn emit(&self, targets: Vec<Target>, event: ServerEvent) {
         let Some(ns) = self.namespace() else { return };
-        let Some(payload) = serialized(event, &payload) else {
+        let Some(payload) = serialized(&event) else {
             return;
         };
         for socket in ns.clone().to(rooms(&targets)).sockets() {
-            send_or_drop_slow(&socket, event, &payload);
+            send_or_drop_slow(&socket, event.name(), &payload);
         }
-        self.to_other_nodes(ns, &targets, None, event, &payload)
+        self.to_other_nodes(ns, &targets, None, event.name(), &payload)
             .await;
     }
 
@@ -88,15 +88,9 @@ impl<A: Adapter> Fanout for SocketFanout<A> {
         }
     }
 
-    async fn emit_except(
-        &self,
-        targets: Vec<Target>,
-        except: Target,
-        event: &'static str,
-        payload: Value,
-    ) {
+    async fn emit_except(&self, targets: Vec<Target>, except: Target, event: ServerEvent) {
         let Some(ns) = self.namespace() else { return };
-        let Some(payload) = serialized(event, &payload) else {
+        let Some(payload) = serialized(&event) else {
             return;
         };
         for socket in ns
@@ -105,22 +99,30 @@ impl<A: Adapter> Fanout for SocketFanout<A> {
             .except(room(except))
             .sockets()
         {
-            send_or_drop_slow(&socket, event, &payload);
+            send_or_drop_slow(&socket, event.name(), &payload);
         }
-        self.to_other_nodes(ns, &targets, Some(except), event, &payload)
+        self.to_other_nodes(ns, &targets, Some(except), event.name(), &payload)
             .await;
     }
 }
 
 /// The event's payload as JSON text, once for all its recipients.
-fn serialized(event: &str, payload: &Value) -> Option<Box<RawValue>> {
-    serde_json::value::to_raw_value(payload)
-        .inspect_err(|e| tracing::error!(error = %e, event, "serializing an event"))
+fn serialized(event: &ServerEvent) -> Option<Box<RawValue>> {
+    event
+        .raw_payload()
+        .inspect_err(|e| tracing::error!(error = %e, event = event.name(), "serializing an event"))
         .ok()
 }
 
+/// Emits one event to one socket; a full buffer disconnects the socket.
+pub fn emit_to<A: Adapter>(socket: &SocketRef<A>, event: &ServerEvent) {
+    if let Some(payload) = serialized(event) {
+        send_or_drop_slow(socket, event.name(), &payload);
+    }
+}
+
 /// Emits to one socket; a full buffer disconnects the socket.
-pub fn send_or_drop_slow<A: Adapter, T: serde::Serialize + ?Sized>(
+fn send_or_drop_slow<A: Adapter, T: serde::Serialize + ?Sized>(
     socket: &SocketRef<A>,
     event: &'static str,
     payload: &T,

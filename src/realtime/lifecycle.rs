@@ -8,6 +8,7 @@ use socketioxide::extract::SocketRef;
 
 use super::connect::{SocketUser, leave_presence};
 use crate::app::App;
+use crate::chat::events::ServerEvent;
 use crate::error::ApiError;
 
 /// Resolves when a token expiring at `expires_at` (Unix seconds) has expired.
@@ -20,7 +21,7 @@ pub async fn expiry(expires_at: i64) {
 pub fn expire<A: Adapter>(s: &SocketRef<A>) {
     tracing::info!(socket = %s.id, "socket closed: its token expired");
     let body = ApiError::Unauthorized("the token expired; sign in again".into()).body();
-    let _ = s.emit("error", &body);
+    super::fanout::emit_to(s, &ServerEvent::Error(body));
     let _ = s.clone().disconnect();
 }
 

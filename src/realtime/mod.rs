@@ -3,10 +3,11 @@
 
 mod accounts;
 mod actions;
+pub mod asyncapi;
 mod connect;
 pub mod fanout;
 mod lifecycle;
-mod payloads;
+pub mod payloads;
 mod reply;
 pub mod rooms;
 mod typing;
@@ -21,20 +22,6 @@ use crate::app::App;
 pub use accounts::AccountSockets;
 pub use fanout::SocketFanout;
 pub use typing::Typing;
-
-/// Client→server events; each is answered by an ack or an `error` event.
-pub const EVENTS: &[&str] = &[
-    "join_organization",
-    "send_message",
-    "typing_start",
-    "typing_stop",
-    "get_session_history",
-    "mark_delivered",
-    "mark_read",
-    "assign_agent",
-    "update_session_status",
-    "update_agent_status",
-];
 
 /// Installs the default namespace: authentication middleware, then the connect handler.
 /// Returns what the adapter needs to finish (for a shared adapter: its subscriptions).

@@ -10,6 +10,7 @@ use socketioxide::extract::{AckSender, SocketRef};
 use socketioxide::handler::FromMessageParts;
 use socketioxide::socket::Socket;
 
+use crate::chat::events::ServerEvent;
 use crate::error::ApiResult;
 
 pub struct Reply<A: Adapter> {
@@ -44,11 +45,12 @@ impl<A: Adapter> Reply<A> {
                     tracing::error!(error = ?cause, "internal error in socket event");
                 }
                 if self.wanted {
-                    let mut body = e.body();
+                    let mut body = serde_json::to_value(e.body()).expect("error bodies serialize");
                     body["ok"] = Value::Bool(false);
                     self.ack.send(&body)
                 } else {
-                    socket.emit("error", &e.body())
+                    super::fanout::emit_to(socket, &ServerEvent::Error(e.body()));
+                    Ok(())
                 }
             }
         };

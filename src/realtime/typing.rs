@@ -6,11 +6,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::chat::events::{ServerEvent, TypingIndicator};
 use crate::domain::SessionId;
-use crate::domain::model::Session;
+use crate::domain::model::{Session, Side};
 use crate::domain::permissions::Identity;
 use crate::fanout::{Fanout, Target, participants};
 
@@ -25,18 +25,23 @@ pub struct Typing {
 struct Typist {
     id: Uuid,
     own: Target,
-    payload_base: Value,
+    indicator: TypingIndicator,
 }
 
 fn typist(who: &Identity, session: SessionId) -> Typist {
-    let (id, own, kind, name) = match who {
-        Identity::Agent(a) => (a.id.0, Target::Agent(a.id), "agent", a.name.clone()),
-        Identity::Client(c) => (c.id.0, Target::Client(c.id), "client", c.display_name()),
+    let (id, own, side, name) = match who {
+        Identity::Agent(a) => (a.id.0, Target::Agent(a.id), Side::Agent, a.name.clone()),
+        Identity::Client(c) => (c.id.0, Target::Client(c.id), Side::Client, c.display_name()),
     };
     Typist {
         id,
         own,
-        payload_base: json!({ "session_id": session, "user_id": id, "user_type": kind, "name": name }),
+        indicator: TypingIndicator {
+            session_id: session,
+            user_id: id,
+            user_type: side,
+            name,
+        },
     }
 }
 
@@ -68,8 +73,7 @@ impl Typing {
                     .emit_except(
                         audience.clone(),
                         t.own,
-                        "typing_start",
-                        t.payload_base.clone(),
+                        ServerEvent::TypingStart(t.indicator.clone()),
                     )
                     .await;
             }
@@ -86,7 +90,7 @@ impl Typing {
                 };
                 if expired {
                     this.fanout
-                        .emit_except(audience, t.own, "typing_stop", t.payload_base)
+                        .emit_except(audience, t.own, ServerEvent::TypingStop(t.indicator))
                         .await;
                 }
             });
@@ -99,7 +103,7 @@ impl Typing {
                 .is_some();
             if was_typing {
                 self.fanout
-                    .emit_except(audience, t.own, "typing_stop", t.payload_base)
+                    .emit_except(audience, t.own, ServerEvent::TypingStop(t.indicator))
                     .await;
             }
         }

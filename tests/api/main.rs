@@ -21,10 +21,13 @@ mod widget;
 
 mod cli;
 mod connections;
+mod cors;
 mod data_dir;
 mod realtime_access;
 mod realtime_chat;
+mod realtime_fuzz;
 mod realtime_limits;
+mod realtime_protocol;
 mod realtime_queue;
 mod resources;
 mod tls;

@@ -18,7 +18,7 @@ pub const WAIT: Duration = Duration::from_secs(5);
 type Acks = Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>>;
 
 pub struct SocketClient {
-    out: mpsc::UnboundedSender<String>,
+    out: mpsc::UnboundedSender<Message>,
     inbox: Arc<Mutex<VecDeque<(String, Value)>>>,
     arrived: Arc<Notify>,
     acks: Acks,
@@ -68,7 +68,7 @@ impl SocketClient {
         }
         assert!(reply.starts_with("40"), "unexpected connect reply {reply}");
 
-        let (out, mut out_rx) = mpsc::unbounded_channel::<String>();
+        let (out, mut out_rx) = mpsc::unbounded_channel::<Message>();
         let inbox: Arc<Mutex<VecDeque<(String, Value)>>> = Arc::default();
         let arrived = Arc::new(Notify::new());
         let acks: Acks = Arc::default();
@@ -77,8 +77,8 @@ impl SocketClient {
         let told_to_leave = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let pong = out.clone();
         tokio::spawn(async move {
-            while let Some(text) = out_rx.recv().await {
-                if sink.send(Message::Text(text.into())).await.is_err() {
+            while let Some(frame) = out_rx.recv().await {
+                if sink.send(frame).await.is_err() {
                     break;
                 }
             }
@@ -92,7 +92,7 @@ impl SocketClient {
             tokio::spawn(async move {
                 while let Some(frame) = next_text(&mut stream).await {
                     if frame == "2" {
-                        let _ = pong.send("3".into());
+                        let _ = pong.send(Message::Text("3".into()));
                     } else if let Some(rest) = frame.strip_prefix("42") {
                         let (_, arr) = split_id(rest);
                         let v: Value = serde_json::from_str(arr).expect("event json");
@@ -132,21 +132,57 @@ impl SocketClient {
         })
     }
 
+    fn send_text(&self, text: String) {
+        let _ = self.out.send(Message::Text(text.into()));
+    }
+
     /// Emits without asking for an acknowledgement.
     pub fn emit(&self, event: &str, data: Value) {
-        let _ = self.out.send(format!("42{}", json!([event, data])));
+        self.send_text(format!("42{}", json!([event, data])));
     }
 
     /// Emits and waits for the acknowledgement.
     pub async fn call(&self, event: &str, data: Value) -> Value {
+        self.call_raw(|id| format!("2{id}{}", json!([event, data])), &[])
+            .await
+            .unwrap_or_else(|| panic!("no ack for {event} within {WAIT:?}"))
+    }
+
+    /// Sends any Socket.IO packet, `packet(ack_id)` (e.g. `2{id}["event",…]`, or a binary event
+    /// `51-{id}[…placeholder…]` followed by `attachments`), and waits for the acknowledgement
+    /// until `WAIT` or until the server closes the connection: `None` then.
+    pub async fn call_raw(
+        &self,
+        packet: impl FnOnce(u64) -> String,
+        attachments: &[&[u8]],
+    ) -> Option<Value> {
         let id = self.next_ack.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.acks.lock().await.insert(id, tx);
-        let _ = self.out.send(format!("42{id}{}", json!([event, data])));
-        tokio::time::timeout(WAIT, rx)
-            .await
-            .unwrap_or_else(|_| panic!("no ack for {event} within {WAIT:?}"))
-            .expect("ack channel")
+        let closed = self.closed.notified();
+        tokio::pin!(closed);
+        closed.as_mut().enable();
+        self.send_text(format!("4{}", packet(id)));
+        for bytes in attachments {
+            let _ = self.out.send(Message::Binary(bytes.to_vec().into()));
+        }
+        let mut rx = rx;
+        if self.is_closed() {
+            return rx.try_recv().ok();
+        }
+        let ack = tokio::select! {
+            biased;
+            ack = &mut rx => ack.ok(),
+            _ = &mut closed => None,
+            _ = tokio::time::sleep(WAIT) => None,
+        };
+        // An acknowledgement read just before the close was delivered before the close was told.
+        ack.or_else(|| rx.try_recv().ok())
+    }
+
+    /// Whether the server has closed the connection.
+    pub fn is_closed(&self) -> bool {
+        self.is_closed.load(Ordering::SeqCst)
     }
 
     /// Waits for the next `event` matching `pred`; other events stay queued for later waits.
@@ -208,7 +244,7 @@ impl SocketClient {
     }
 
     pub fn disconnect(self) {
-        let _ = self.out.send("41".into());
+        self.send_text("41".into());
     }
 }
 
