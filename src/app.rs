@@ -54,6 +54,24 @@ pub struct AppState {
 #[derive(Clone)]
 pub struct App(Arc<AppState>);
 
+/// A handle on the application that does not keep it alive: what the socket layer's handlers
+/// hold, since the application holds the socket layer (through its fan-out).
+#[derive(Clone)]
+pub struct WeakApp(std::sync::Weak<AppState>);
+
+impl App {
+    pub fn downgrade(&self) -> WeakApp {
+        WeakApp(Arc::downgrade(&self.0))
+    }
+}
+
+impl WeakApp {
+    /// The application, unless it has been dropped.
+    pub fn upgrade(&self) -> Option<App> {
+        self.0.upgrade().map(App)
+    }
+}
+
 impl Deref for App {
     type Target = AppState;
     fn deref(&self) -> &AppState {

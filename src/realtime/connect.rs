@@ -166,9 +166,14 @@ fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
             async {}
         },
     );
+    let weak = app.downgrade();
     s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
-        let app = app.clone();
-        async move { on_disconnect(app, s, reason).await }
+        let app = weak.upgrade();
+        async move {
+            if let Some(app) = app {
+                on_disconnect(app, s, reason).await
+            }
+        }
     });
 }
 

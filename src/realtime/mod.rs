@@ -26,16 +26,26 @@ pub use typing::Typing;
 /// Installs the default namespace: authentication middleware, then the connect handler.
 /// Returns what the adapter needs to finish (for a shared adapter: its subscriptions).
 pub fn register<A: Adapter + DefinedAdapter>(io: &SocketIo<A>, app: App) -> A::InitRes {
-    let for_auth = app.clone();
+    // The handlers live in the socket layer, which the application holds: weak references,
+    // or neither would ever be dropped.
+    let for_auth = app.downgrade();
     let authenticate =
         move |s: socketioxide::extract::SocketRef<A>,
               auth: socketioxide::extract::TryData<serde_json::Value>| {
-            let app = for_auth.clone();
-            async move { connect::authenticate(app, s, auth.0.ok()).await }
+            let app = for_auth.upgrade();
+            async move {
+                let app = app.ok_or(connect::Refused::Unauthorized)?;
+                connect::authenticate(app, s, auth.0.ok()).await
+            }
         };
+    let for_connect = app.downgrade();
     let on_connect = move |s: socketioxide::extract::SocketRef<A>| {
-        let app = app.clone();
-        async move { connect::on_connect(app, s).await }
+        let app = for_connect.upgrade();
+        async move {
+            if let Some(app) = app {
+                connect::on_connect(app, s).await
+            }
+        }
     };
     io.ns("/", on_connect.with(authenticate))
 }

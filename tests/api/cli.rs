@@ -12,6 +12,7 @@ fn raasel(args: &[&str], data_dir: &std::path::Path, db: Option<&str>) -> std::p
     cmd.args(args).arg("--data-dir").arg(data_dir).env_clear();
     if let Some(url) = db {
         cmd.args(["--database-url", url]);
+        cmd.args(suite_cassandra_flags());
     }
     cmd.output().expect("raasel runs")
 }

@@ -22,6 +22,7 @@ async fn the_data_directory_and_its_files_are_private() {
     let app = spawn_app_with(|a| {
         a.store.data_dir = data.clone();
         a.store.database_url = None;
+        a.store.cassandra_contact_points.clear();
     })
     .await;
     let org = app.signup_org("Private").await;
@@ -60,7 +61,11 @@ async fn a_second_server_on_the_same_data_directory_refuses_to_start() {
 #[tokio::test]
 async fn ready_fails_when_the_store_stops_accepting_writes() {
     // The embedded store; the PostgreSQL one is broken underneath in `store_failures`.
-    let app = spawn_app_with(|a| a.store.database_url = None).await;
+    let app = spawn_app_with(|a| {
+        a.store.database_url = None;
+        a.store.cassandra_contact_points.clear();
+    })
+    .await;
     let (status, body) = app.get("/ready", None).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
     let db = app.dir.path().join("raasel.db");

@@ -19,10 +19,9 @@ async fn ready_reports_the_configured_store_when_it_accepts_writes() {
     let (status, body) = app.get("/ready", None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "ready");
-    let store = if suite_on_postgres() {
-        "postgres"
-    } else {
-        "sqlite"
+    let store = match suite_store() {
+        "cassandra" => "postgres+cassandra",
+        other => other,
     };
     assert_eq!(body["store"], store);
 }

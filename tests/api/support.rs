@@ -74,7 +74,30 @@ pub const TEST_KEYSPACE: &str = "raasel_test";
 /// Whether this run of the black-box suite is on PostgreSQL (`RAASEL_TEST_STORE=postgres`, set
 /// by the test command for its second pass) rather than the embedded store.
 pub fn suite_on_postgres() -> bool {
-    std::env::var("RAASEL_TEST_STORE").is_ok_and(|s| s == "postgres")
+    suite_store() != "sqlite"
+}
+
+/// The store of this run of the black-box suite: `sqlite` (default), `postgres`, or
+/// `cassandra` (PostgreSQL with the messages in Cassandra), from `RAASEL_TEST_STORE`.
+pub fn suite_store() -> &'static str {
+    match std::env::var("RAASEL_TEST_STORE").as_deref() {
+        Ok("postgres") => "postgres",
+        Ok("cassandra") => "cassandra",
+        _ => "sqlite",
+    }
+}
+
+/// The flags that put a server's messages in Cassandra when the suite runs that way.
+pub fn suite_cassandra_flags() -> Vec<String> {
+    match suite_store() {
+        "cassandra" => vec![
+            "--cassandra-contact-points".into(),
+            test_cassandra(),
+            "--cassandra-keyspace".into(),
+            TEST_KEYSPACE.into(),
+        ],
+        _ => vec![],
+    }
 }
 
 /// A fresh, empty schema in the test database, as a URL a server can use.
@@ -108,6 +131,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let mut args = ServeArgs::for_data_dir(dir.path().to_path_buf());
     args.store.database_url = fresh_database_url().await;
     args.store.database_pool_size = 4;
+    if suite_store() == "cassandra" {
+        args.store.cassandra_contact_points = vec![test_cassandra()];
+        args.store.cassandra_keyspace = TEST_KEYSPACE.into();
+    }
     args.auth_rate_per_minute = 10_000;
     args.message_rate_per_minute = 10_000;
     args.socket_events_per_second = 1_000;
