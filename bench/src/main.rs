@@ -5,6 +5,9 @@ mod api;
 mod cli;
 mod connections;
 mod hist;
+mod history;
+mod http;
+mod logins;
 mod messages;
 mod procfs;
 mod report;
@@ -107,9 +110,9 @@ async fn dispatch(scenario: &Scenario, server: &Server) -> Result<Report> {
     match scenario {
         Scenario::Messages(a) => messages::run(a, server).await,
         Scenario::Connections(a) => connections::run(a, server).await,
-        Scenario::Logins(_) | Scenario::History(_) | Scenario::Http(_) => {
-            anyhow::bail!("not yet")
-        }
+        Scenario::Logins(a) => logins::run(a, server).await,
+        Scenario::History(a) => history::run(a, server).await,
+        Scenario::Http(a) => http::run(a, server).await,
         Scenario::Smoke | Scenario::Worker(_) => unreachable!("not a single scenario"),
     }
 }

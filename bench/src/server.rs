@@ -150,6 +150,19 @@ impl Server {
         self.pid.and_then(crate::procfs::rss_kib)
     }
 
+    /// Bytes in the started server's data directory (the embedded store).
+    pub fn data_bytes(&self) -> Option<u64> {
+        let dir = self.dir.as_ref()?.join("data");
+        let entries = std::fs::read_dir(dir).ok()?;
+        Some(
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum(),
+        )
+    }
+
     fn log_path(&self) -> Option<PathBuf> {
         self.dir.as_ref().map(|d| d.join("server.log"))
     }

@@ -60,14 +60,6 @@ impl Workers {
         Ok(Workers { procs, plan: path })
     }
 
-    pub fn len(&self) -> usize {
-        self.procs.len()
-    }
-
-    pub fn pids(&self) -> Vec<u32> {
-        self.procs.iter().filter_map(|p| p.child.id()).collect()
-    }
-
     /// Sends the same command to every worker.
     pub async fn tell_all(&mut self, command: &impl Serialize) -> Result<()> {
         let mut line = serde_json::to_string(command)?;
