@@ -80,6 +80,7 @@ pub async fn run_scenario(
     scenario: &Scenario,
 ) -> Result<bool> {
     let name = scenario_name(scenario);
+    let machine = procfs::machine();
     let mut server = Server::start(opts).await?;
     eprintln!("{name}: server at {} (pid {:?})", server.base, server.pid);
     let result = dispatch(scenario, &server).await;
@@ -100,6 +101,7 @@ pub async fn run_scenario(
         params: params(scenario),
         server: &server.info,
         server_log: &log,
+        machine: &machine,
     };
     let path = report::write(out, name, &report::document(&ctx, &report))?;
     println!("  report: {}", path.display());

@@ -31,12 +31,34 @@ fn clock_ticks() -> f64 {
     if ticks > 0 { ticks as f64 } else { 100.0 }
 }
 
+/// CPU seconds all cores of the machine spent busy so far (everything but idle and I/O wait).
+pub fn machine_busy_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().next()?.strip_prefix("cpu ")?;
+    let ticks: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: u64 = ticks.iter().take(8).sum();
+    let idle = ticks.get(3)? + ticks.get(4)?;
+    Some((total - idle) as f64 / clock_ticks())
+}
+
+/// The 1-minute load average.
+pub fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0)
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Machine {
     pub cores: usize,
     pub cpu_model: String,
     pub memory_gib: f64,
     pub kernel: String,
+    pub load_average_1m: f64,
 }
 
 pub fn machine() -> Machine {
@@ -62,6 +84,7 @@ pub fn machine() -> Machine {
             .unwrap_or_default()
             .trim()
             .to_string(),
+        load_average_1m: load_average(),
     }
 }
 

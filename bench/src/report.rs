@@ -85,6 +85,7 @@ pub struct Context<'a> {
     pub params: Value,
     pub server: &'a ServerInfo,
     pub server_log: &'a LogSummary,
+    pub machine: &'a crate::procfs::Machine,
 }
 
 pub fn document(ctx: &Context, report: &Report) -> Value {
@@ -93,7 +94,7 @@ pub fn document(ctx: &Context, report: &Report) -> Value {
         "scenario": ctx.scenario,
         "command": std::env::args().collect::<Vec<_>>(),
         "finished_at_unix": unix_seconds(),
-        "machine": crate::procfs::machine(),
+        "machine": ctx.machine,
         "commit": git_commit(),
         "server": ctx.server,
         "server_log": ctx.server_log,

@@ -11,7 +11,7 @@ fn scenarios() -> Vec<Scenario> {
     vec![
         Scenario::Messages(MessagesArgs {
             rate: 200.0,
-            duration: 2.0,
+            duration: 1.0,
             warmup: 0.5,
             orgs: 2,
             agents_per_org: 3,
@@ -26,14 +26,14 @@ fn scenarios() -> Vec<Scenario> {
             processes: 2,
             steps: 2,
             concurrency: 16,
-            hold: 1.0,
+            hold: 0.5,
             local_addresses: 4,
         }),
         Scenario::Logins(LoginsArgs {
             count: 20,
             accounts: 4,
             concurrency: None,
-            after: 1.0,
+            after: 0.5,
         }),
         Scenario::History(HistoryArgs {
             fill_messages: 2000,
@@ -62,8 +62,15 @@ pub async fn run(opts: &ServerOpts) -> Result<bool> {
     for scenario in scenarios() {
         let name = crate::scenario_name(&scenario);
         let out = dir.join(format!("{name}.json"));
+        let started = std::time::Instant::now();
         match crate::run_scenario(opts, Some(&out), &scenario).await {
-            Ok(true) => passed += 1,
+            Ok(true) => {
+                passed += 1;
+                println!(
+                    "smoke: {name} passed in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(false) => {
                 failed += 1;
                 println!("smoke: {name} FAILED a check");

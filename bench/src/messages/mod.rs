@@ -20,6 +20,7 @@ use anyhow::{Result, bail};
 
 use crate::api::Api;
 use crate::cli::MessagesArgs;
+use crate::procfs;
 use crate::report::Report;
 use crate::server::Server;
 use crate::workers::Workers;
@@ -31,6 +32,8 @@ use stats::{Clock, WorkerReport};
 pub struct ServerWindow {
     pub cpu_seconds: Option<f64>,
     pub rss_kib: Option<u64>,
+    /// CPU seconds the whole machine was busy during the window.
+    pub machine_busy: Option<f64>,
 }
 
 pub async fn run(args: &MessagesArgs, server: &Server) -> Result<Report> {
@@ -87,12 +90,13 @@ async fn measure(
     let t0 = Instant::now() + lead;
     workers.tell_all(&Go { start_unix_ns }).await?;
     tokio::time::sleep_until((t0 + Duration::from_secs_f64(args.warmup)).into()).await;
-    let before = server.cpu_seconds();
-    tokio::time::sleep_until((t0 + Duration::from_secs_f64(args.warmup + args.duration)).into())
-        .await;
-    let after = server.cpu_seconds();
+    let (before, busy_before) = (server.cpu_seconds(), procfs::machine_busy_seconds());
+    let end = t0 + Duration::from_secs_f64(args.warmup + args.duration);
+    tokio::time::sleep_until(end.into()).await;
+    let (after, busy_after) = (server.cpu_seconds(), procfs::machine_busy_seconds());
     Ok(ServerWindow {
         cpu_seconds: before.zip(after).map(|(b, a)| a - b),
         rss_kib: server.rss_kib(),
+        machine_busy: busy_before.zip(busy_after).map(|(b, a)| a - b),
     })
 }

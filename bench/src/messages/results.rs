@@ -108,6 +108,7 @@ pub fn summarise(args: &MessagesArgs, reports: &[WorkerReport], server: &ServerW
     );
     server_rows(&mut r, server, t.acked_in_window, args.duration);
     generator_rows(&mut r, reports, &t);
+    machine_row(&mut r, server, reports, args.duration);
     error_rows(&mut r, &t);
     r.row(
         "deliveries",
@@ -181,6 +182,37 @@ fn generator_rows(r: &mut Report, reports: &[WorkerReport], t: &Totals) {
     if late > 0.01 {
         r.note(format!("{} of the sends left more than 5 ms behind schedule: the generator (or the machine) was the limit", percent(t.late as f64, t.scheduled as f64)));
     }
+}
+
+/// How busy the machine was, and with what: what the server and the generator did not use
+/// went to other processes, which a shared machine has.
+fn machine_row(r: &mut Report, server: &ServerWindow, reports: &[WorkerReport], duration: f64) {
+    let Some(busy) = server.machine_busy else {
+        return;
+    };
+    let generator: f64 = reports.iter().map(|w| w.cpu_seconds).sum();
+    let server_cpu = server.cpu_seconds.unwrap_or(0.0);
+    let others = (busy - generator - server_cpu).max(0.0);
+    let cores = |s: f64| format!("{:.2}", s / duration);
+    r.row(
+        "machine CPU in the window",
+        format!(
+            "{} cores busy of {}: server {}, generator {}, other processes {}",
+            cores(busy),
+            crate::procfs::machine().cores,
+            cores(server_cpu),
+            cores(generator),
+            cores(others)
+        ),
+    );
+    if others / duration > 0.25 {
+        r.note(format!(
+            "other processes kept {} cores busy during the window: the latencies include waiting for a CPU",
+            cores(others)
+        ));
+    }
+    r.set("machine_busy_cores", busy / duration);
+    r.set("other_processes_cores", others / duration);
 }
 
 fn error_rows(r: &mut Report, t: &Totals) {
