@@ -9,6 +9,7 @@ mod history;
 mod http;
 mod logins;
 mod messages;
+mod metrics;
 mod procfs;
 mod report;
 mod server;

@@ -4,13 +4,52 @@ use serde::Serialize;
 
 /// User + system CPU seconds used so far by process `pid` (all its threads).
 pub fn cpu_seconds(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    cpu_seconds_of(std::path::Path::new(&format!("/proc/{pid}/stat")))
+}
+
+/// User + system CPU seconds from a `stat` file of a process or a thread.
+fn cpu_seconds_of(path: &std::path::Path) -> Option<f64> {
+    let stat = std::fs::read_to_string(path).ok()?;
     // Fields after the command name (which may hold spaces) start at field 3 (`state`).
     let rest = &stat[stat.rfind(')')? + 2..];
     let mut fields = rest.split_whitespace();
     let utime: u64 = fields.nth(11)?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
     Some((utime + stime) as f64 / clock_ticks())
+}
+
+/// CPU seconds of each thread of process `pid`, by thread id, with the thread's name.
+pub fn thread_cpu(pid: u32) -> Vec<(u32, String, f64)> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return vec![];
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| {
+            let tid: u32 = t.file_name().to_str()?.parse().ok()?;
+            let name = std::fs::read_to_string(t.path().join("comm")).ok()?;
+            let cpu = cpu_seconds_of(&t.path().join("stat"))?;
+            Some((tid, name.trim().to_string(), cpu))
+        })
+        .collect()
+}
+
+/// The busiest threads between two `thread_cpu` readings: `(name, CPU seconds)`, busiest first.
+pub fn busiest_threads(
+    before: &[(u32, String, f64)],
+    after: &[(u32, String, f64)],
+    top: usize,
+) -> Vec<(String, f64)> {
+    let mut used: Vec<(String, f64)> = after
+        .iter()
+        .map(|(tid, name, cpu)| {
+            let start = before.iter().find(|(t, ..)| t == tid).map_or(0.0, |b| b.2);
+            (name.clone(), cpu - start)
+        })
+        .collect();
+    used.sort_by(|a, b| b.1.total_cmp(&a.1));
+    used.truncate(top);
+    used
 }
 
 /// CPU seconds of this process.

@@ -146,6 +146,10 @@ impl Server {
         self.pid.and_then(crate::procfs::cpu_seconds)
     }
 
+    pub fn threads(&self) -> Vec<(u32, String, f64)> {
+        self.pid.map(crate::procfs::thread_cpu).unwrap_or_default()
+    }
+
     pub fn rss_kib(&self) -> Option<u64> {
         self.pid.and_then(crate::procfs::rss_kib)
     }

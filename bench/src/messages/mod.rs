@@ -34,6 +34,9 @@ pub struct ServerWindow {
     pub rss_kib: Option<u64>,
     /// CPU seconds the whole machine was busy during the window.
     pub machine_busy: Option<f64>,
+    /// The server's busiest threads over the window: name and CPU seconds.
+    pub threads: Vec<(String, f64)>,
+    pub commits: Option<crate::metrics::Commits>,
 }
 
 pub async fn run(args: &MessagesArgs, server: &Server) -> Result<Report> {
@@ -91,12 +94,21 @@ async fn measure(
     workers.tell_all(&Go { start_unix_ns }).await?;
     tokio::time::sleep_until((t0 + Duration::from_secs_f64(args.warmup)).into()).await;
     let (before, busy_before) = (server.cpu_seconds(), procfs::machine_busy_seconds());
+    let threads_before = server.threads();
+    let api = Api::new(&server.base);
+    let metrics_before = crate::metrics::snapshot(&api).await;
     let end = t0 + Duration::from_secs_f64(args.warmup + args.duration);
     tokio::time::sleep_until(end.into()).await;
     let (after, busy_after) = (server.cpu_seconds(), procfs::machine_busy_seconds());
+    let threads = procfs::busiest_threads(&threads_before, &server.threads(), 5);
+    let metrics_after = crate::metrics::snapshot(&api).await;
     Ok(ServerWindow {
         cpu_seconds: before.zip(after).map(|(b, a)| a - b),
         rss_kib: server.rss_kib(),
         machine_busy: busy_before.zip(busy_after).map(|(b, a)| a - b),
+        threads,
+        commits: metrics_before
+            .zip(metrics_after)
+            .map(|(b, a)| crate::metrics::between(&b, &a)),
     })
 }

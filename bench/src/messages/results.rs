@@ -152,6 +152,25 @@ fn server_rows(r: &mut Report, server: &ServerWindow, acked: u64, duration: f64)
         }
         None => r.row("server CPU", "unknown (give --server-pid with --url)"),
     }
+    if !server.threads.is_empty() {
+        let busiest: Vec<String> = server
+            .threads
+            .iter()
+            .map(|(name, cpu)| format!("{name} {:.0}%", 100.0 * cpu / duration))
+            .collect();
+        r.row("server's busiest threads (% of a core)", busiest.join(", "));
+        r.set("server_busiest_threads", &server.threads);
+    }
+    if let Some(c) = server.commits {
+        r.row(
+            "server commits (its /metrics)",
+            format!(
+                "{} in the window, {:.1} messages per commit, {:.1} ms per commit on average",
+                c.commits, c.messages_per_commit, c.mean_commit_ms
+            ),
+        );
+        r.set("server_commits", c);
+    }
     if let Some(kib) = server.rss_kib {
         r.row(
             "server RSS at the end of the window",
