@@ -62,10 +62,10 @@ pub async fn run(args: &HttpArgs, server: &Server) -> Result<Report> {
         let steps = ramp(&api, ep, args).await;
         let best = steps
             .iter()
-            .take_while(|s| s.passed)
-            .last()
-            .map(|s| s.offered);
-        let first_fail = steps.iter().find(|s| !s.passed);
+            .filter(|s| s.passed)
+            .map(|s| s.offered)
+            .reduce(f64::max);
+        let first_fail = steps.last().filter(|s| !s.passed);
         let text = match (best, first_fail) {
             (Some(b), Some(f)) => format!(
                 "{b:.0}/s within p99 {} (at {:.0}/s: p99 {}, {} errors)",
@@ -175,12 +175,17 @@ async fn setup(api: &Api, args: &HttpArgs) -> Result<Vec<Endpoint>> {
     ])
 }
 
-/// Offers rising rates until one fails.
+/// Offers rising rates until one fails; a rate that fails only the latency bound is tried once
+/// more before it counts (on a shared machine one step can catch another process's burst).
 async fn ramp(api: &Api, ep: &Endpoint, args: &HttpArgs) -> Vec<Step> {
     let mut steps = vec![];
     let mut rate = ep.start;
     for _ in 0..args.max_steps {
-        let step = step(api, ep, rate, args.step, args.p99_bound_ms).await;
+        let mut step = step(api, ep, rate, args.step, args.p99_bound_ms).await;
+        if !step.passed && step.errors.is_empty() && step.skipped == 0 {
+            steps.push(step);
+            step = self::step(api, ep, rate, args.step, args.p99_bound_ms).await;
+        }
         let passed = step.passed;
         steps.push(step);
         if !passed {
