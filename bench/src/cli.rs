@@ -170,13 +170,13 @@ pub struct HttpArgs {
     #[arg(long, default_value_t = 1.5)]
     pub factor: f64,
     /// Most steps per endpoint.
-    #[arg(long, default_value_t = 14)]
+    #[arg(long, default_value_t = 16)]
     pub max_steps: usize,
     /// First rate for logins (per second).
     #[arg(long, default_value_t = 5.0)]
     pub login_start: f64,
     /// First rate for conversation lists (per second).
-    #[arg(long, default_value_t = 200.0)]
+    #[arg(long, default_value_t = 50.0)]
     pub list_start: f64,
     /// Conversations in each list.
     #[arg(long, default_value_t = 20)]

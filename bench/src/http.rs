@@ -40,6 +40,9 @@ struct Step {
     skipped: usize,
     latency: Summary,
     generator_cpu_share: f64,
+    /// The server's CPU over the step, as a share of one core and per successful request.
+    server_cpu_share: f64,
+    server_cpu_ms_per_request: Option<f64>,
     passed: bool,
 }
 
@@ -56,70 +59,92 @@ pub async fn run(args: &HttpArgs, server: &Server) -> Result<Report> {
     }
     let api = Api::new(&server.base);
     let endpoints = setup(&api, args).await?;
+    let ramp = Ramp {
+        api: &api,
+        server: server.pid,
+        args,
+    };
     let mut r = Report::default();
     let mut all = BTreeMap::new();
     for ep in &endpoints {
-        let steps = ramp(&api, ep, args).await;
+        let steps = ramp.run(ep).await;
         let best = steps
             .iter()
             .filter(|s| s.passed)
             .map(|s| s.offered)
             .reduce(f64::max);
-        let first_fail = steps.last().filter(|s| !s.passed);
-        let text = match (best, first_fail) {
-            (Some(b), Some(f)) => format!(
-                "{b:.0}/s within p99 {} (at {:.0}/s: p99 {}, {} errors)",
-                fmt_ms(args.p99_bound_ms),
-                f.offered,
-                fmt_ms(f.latency.p99_ms),
-                f.errors.values().sum::<usize>() + f.skipped
-            ),
-            (Some(b), None) => format!(
-                "at least {b:.0}/s within p99 {} (the highest rate tried)",
-                fmt_ms(args.p99_bound_ms)
-            ),
-            (None, _) => format!(
-                "below {:.0}/s: the first rate already failed the bound",
-                ep.start
-            ),
-        };
-        r.row(ep.name, text);
-        for s in &steps {
-            r.row(
-                &format!("  {:.0}/s", s.offered),
-                format!(
-                    "{}  errors {}  skipped {}  generator CPU {:.0}%",
-                    s.latency.line(),
-                    s.errors.values().sum::<usize>(),
-                    s.skipped,
-                    s.generator_cpu_share * 100.0
-                ),
-            );
-        }
-        let within: Vec<&Step> = steps
-            .iter()
-            .filter(|s| s.latency.p99_ms <= args.p99_bound_ms)
-            .collect();
-        let errors: usize = within
-            .iter()
-            .map(|s| s.errors.values().sum::<usize>() + s.skipped)
-            .sum();
-        r.check(
-            &format!("{}: no errors at rates within the bound", ep.name),
-            errors == 0,
-            format!(
-                "{errors} errors over {} steps within the bound",
-                within.len()
-            ),
-        );
-        if steps.iter().any(|s| s.generator_cpu_share > 0.85) {
-            r.note(format!("{}: the generator used more than 85% of a core at some rate: it may be the limit there", ep.name));
-        }
+        endpoint_rows(&mut r, ep, &steps, best, args);
         all.insert(ep.name, json!({ "best_rate": best, "steps": steps }));
     }
     r.set("p99_bound_ms", args.p99_bound_ms);
     r.set("endpoints", all);
     Ok(r)
+}
+
+fn endpoint_rows(
+    r: &mut Report,
+    ep: &Endpoint,
+    steps: &[Step],
+    best: Option<f64>,
+    args: &HttpArgs,
+) {
+    let bound = fmt_ms(args.p99_bound_ms);
+    let text = match (best, steps.last().filter(|s| !s.passed)) {
+        (Some(b), Some(f)) => format!(
+            "{b:.0}/s within p99 {bound} (at {:.0}/s: p99 {}, {} errors, {} skipped)",
+            f.offered,
+            fmt_ms(f.latency.p99_ms),
+            f.errors.values().sum::<usize>(),
+            f.skipped
+        ),
+        (Some(b), None) => format!("at least {b:.0}/s within p99 {bound} (the highest rate tried)"),
+        (None, _) => format!(
+            "below {:.0}/s: the first rate already failed the bound",
+            ep.start
+        ),
+    };
+    r.row(ep.name, text);
+    for s in steps {
+        r.row(&format!("  {:.0}/s", s.offered), s.line());
+    }
+    let within: Vec<&Step> = steps
+        .iter()
+        .filter(|s| s.latency.p99_ms <= args.p99_bound_ms)
+        .collect();
+    let errors: usize = within
+        .iter()
+        .map(|s| s.errors.values().sum::<usize>() + s.skipped)
+        .sum();
+    r.check(
+        &format!("{}: no errors at rates within the bound", ep.name),
+        errors == 0,
+        format!(
+            "{errors} errors over {} steps within the bound",
+            within.len()
+        ),
+    );
+    if steps.iter().any(|s| s.generator_cpu_share > 0.85) {
+        r.note(format!("{}: the generator used more than 85% of a core at some rate: it may be the limit there", ep.name));
+    }
+}
+
+impl Step {
+    fn line(&self) -> String {
+        let server = match self.server_cpu_ms_per_request {
+            Some(ms) => format!(
+                "  server CPU {:.0}% = {ms:.2} ms per request",
+                self.server_cpu_share * 100.0
+            ),
+            None => String::new(),
+        };
+        format!(
+            "{}  errors {}  skipped {}{server}  generator CPU {:.0}%",
+            self.latency.line(),
+            self.errors.values().sum::<usize>(),
+            self.skipped,
+            self.generator_cpu_share * 100.0
+        )
+    }
 }
 
 async fn setup(api: &Api, args: &HttpArgs) -> Result<Vec<Endpoint>> {
@@ -175,78 +200,133 @@ async fn setup(api: &Api, args: &HttpArgs) -> Result<Vec<Endpoint>> {
     ])
 }
 
-/// Offers rising rates until one fails; a rate that fails only the latency bound is tried once
-/// more before it counts (on a shared machine one step can catch another process's burst).
-async fn ramp(api: &Api, ep: &Endpoint, args: &HttpArgs) -> Vec<Step> {
-    let mut steps = vec![];
-    let mut rate = ep.start;
-    for _ in 0..args.max_steps {
-        let mut step = step(api, ep, rate, args.step, args.p99_bound_ms).await;
-        if !step.passed && step.errors.is_empty() && step.skipped == 0 {
-            steps.push(step);
-            step = self::step(api, ep, rate, args.step, args.p99_bound_ms).await;
-        }
-        let passed = step.passed;
-        steps.push(step);
-        if !passed {
-            break;
-        }
-        rate *= args.factor;
-    }
-    steps
+/// The rising rates offered to each endpoint.
+struct Ramp<'a> {
+    api: &'a Api,
+    server: Option<u32>,
+    args: &'a HttpArgs,
 }
 
-/// One rate for `seconds`, open loop: latency counts from each request's scheduled time.
-async fn step(api: &Api, ep: &Endpoint, rate: f64, seconds: f64, bound_ms: f64) -> Step {
-    let count = ((rate * seconds).round() as usize).max(1);
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    let in_flight = Arc::new(AtomicUsize::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    let mut skipped = 0;
-    let cpu_before = crate::procfs::own_cpu_seconds();
-    let t0 = Instant::now() + Duration::from_millis(20);
-    for i in 0..count {
-        let due = t0 + Duration::from_secs_f64(i as f64 / rate);
-        tokio::time::sleep_until(due.into()).await;
-        if in_flight.load(Relaxed) >= MAX_IN_FLIGHT {
-            skipped += 1;
-            continue;
-        }
-        in_flight.fetch_add(1, Relaxed);
-        let (api, tally, in_flight) = (api.clone(), tally.clone(), in_flight.clone());
-        let (method, path, token) = (ep.method.clone(), ep.path.clone(), ep.token.clone());
-        let body = (!ep.bodies.is_empty()).then(|| ep.bodies[i % ep.bodies.len()].clone());
-        tasks.spawn(async move {
-            let res = api
-                .send(method, &path, token.as_deref(), body.as_ref())
-                .await;
-            let mut t = tally.lock().unwrap();
-            t.latency.record(due.elapsed());
-            match res {
-                Ok((200, _)) => t.ok += 1,
-                Ok((status, v)) => {
-                    *t.errors
-                        .entry(format!("{status} {}", v["error"].as_str().unwrap_or("")))
-                        .or_default() += 1
-                }
-                Err(e) => *t.errors.entry(format!("{e:#}")).or_default() += 1,
+impl Ramp<'_> {
+    /// Offers rising rates until one fails; a rate that fails only the latency bound is tried
+    /// once more before it counts (on a shared machine one step can catch another process's
+    /// burst).
+    async fn run(&self, ep: &Endpoint) -> Vec<Step> {
+        let mut steps = vec![];
+        let mut rate = ep.start;
+        for _ in 0..self.args.max_steps {
+            let mut step = self.step(ep, rate).await;
+            if !step.passed && step.errors.is_empty() && step.skipped == 0 {
+                steps.push(step);
+                step = self.step(ep, rate).await;
             }
-            in_flight.fetch_sub(1, Relaxed);
-        });
+            let passed = step.passed;
+            steps.push(step);
+            if !passed {
+                break;
+            }
+            rate *= self.args.factor;
+        }
+        steps
     }
-    while tasks.join_next().await.is_some() {}
-    let cpu = crate::procfs::own_cpu_seconds() - cpu_before;
-    let wall = t0.elapsed().as_secs_f64().max(seconds);
-    let t = std::mem::take(&mut *tally.lock().unwrap());
-    let latency = t.latency.summary();
-    let passed = t.errors.is_empty() && skipped == 0 && latency.p99_ms <= bound_ms;
-    Step {
-        offered: rate,
-        ok: t.ok,
-        errors: t.errors,
-        skipped,
-        latency,
-        generator_cpu_share: cpu / wall,
-        passed,
+
+    /// One rate for `--step` seconds, open loop: latency counts from each request's scheduled
+    /// time.
+    async fn step(&self, ep: &Endpoint, rate: f64) -> Step {
+        let seconds = self.args.step;
+        let count = ((rate * seconds).round() as usize).max(1);
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut skipped = 0;
+        let cpu_before = (crate::procfs::own_cpu_seconds(), self.server_cpu());
+        let t0 = Instant::now() + Duration::from_millis(20);
+        for i in 0..count {
+            let due = t0 + Duration::from_secs_f64(i as f64 / rate);
+            tokio::time::sleep_until(due.into()).await;
+            if in_flight.load(Relaxed) >= MAX_IN_FLIGHT {
+                skipped += 1;
+                continue;
+            }
+            in_flight.fetch_add(1, Relaxed);
+            tasks.spawn(request(
+                self.api.clone(),
+                ep.request(i),
+                due,
+                tally.clone(),
+                in_flight.clone(),
+            ));
+        }
+        while tasks.join_next().await.is_some() {}
+        let wall = t0.elapsed().as_secs_f64().max(seconds);
+        let generator = crate::procfs::own_cpu_seconds() - cpu_before.0;
+        let server = cpu_before.1.zip(self.server_cpu()).map(|(b, a)| a - b);
+        let t = std::mem::take(&mut *tally.lock().unwrap());
+        let latency = t.latency.summary();
+        let passed =
+            t.errors.is_empty() && skipped == 0 && latency.p99_ms <= self.args.p99_bound_ms;
+        Step {
+            offered: rate,
+            ok: t.ok,
+            server_cpu_share: server.unwrap_or(0.0) / wall,
+            server_cpu_ms_per_request: server.map(|s| s * 1000.0 / t.ok.max(1) as f64),
+            errors: t.errors,
+            skipped,
+            latency,
+            generator_cpu_share: generator / wall,
+            passed,
+        }
     }
+
+    fn server_cpu(&self) -> Option<f64> {
+        self.server.and_then(crate::procfs::cpu_seconds)
+    }
+}
+
+/// What one request sends.
+struct Request {
+    method: Method,
+    path: String,
+    token: Option<String>,
+    body: Option<Value>,
+}
+
+impl Endpoint {
+    fn request(&self, i: usize) -> Request {
+        Request {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            token: self.token.clone(),
+            body: (!self.bodies.is_empty()).then(|| self.bodies[i % self.bodies.len()].clone()),
+        }
+    }
+}
+
+async fn request(
+    api: Api,
+    req: Request,
+    due: Instant,
+    tally: Arc<Mutex<Tally>>,
+    in_flight: Arc<AtomicUsize>,
+) {
+    let res = api
+        .send(
+            req.method,
+            &req.path,
+            req.token.as_deref(),
+            req.body.as_ref(),
+        )
+        .await;
+    let mut t = tally.lock().unwrap();
+    t.latency.record(due.elapsed());
+    match res {
+        Ok((200, _)) => t.ok += 1,
+        Ok((status, v)) => {
+            *t.errors
+                .entry(format!("{status} {}", v["error"].as_str().unwrap_or("")))
+                .or_default() += 1
+        }
+        Err(e) => *t.errors.entry(format!("{e:#}")).or_default() += 1,
+    }
+    in_flight.fetch_sub(1, Relaxed);
 }
