@@ -18,6 +18,7 @@ use crate::cli::HttpArgs;
 use crate::hist::{Latency, Summary, fmt_ms};
 use crate::report::Report;
 use crate::server::Server;
+use crate::usage::{Usage, Used};
 
 /// Requests under way above which the generator stops adding more (counted as skipped).
 const MAX_IN_FLIGHT: usize = 4000;
@@ -39,9 +40,9 @@ struct Step {
     errors: BTreeMap<String, usize>,
     skipped: usize,
     latency: Summary,
-    generator_cpu_share: f64,
-    /// The server's CPU over the step, as a share of one core and per successful request.
-    server_cpu_share: f64,
+    /// Cores used by the server, the generator and other processes over the step.
+    used: Used,
+    /// The server's CPU time per successful request.
     server_cpu_ms_per_request: Option<f64>,
     passed: bool,
 }
@@ -123,26 +124,23 @@ fn endpoint_rows(
             within.len()
         ),
     );
-    if steps.iter().any(|s| s.generator_cpu_share > 0.85) {
+    if steps.iter().any(|s| s.used.generator_cores > 0.85) {
         r.note(format!("{}: the generator used more than 85% of a core at some rate: it may be the limit there", ep.name));
     }
 }
 
 impl Step {
     fn line(&self) -> String {
-        let server = match self.server_cpu_ms_per_request {
-            Some(ms) => format!(
-                "  server CPU {:.0}% = {ms:.2} ms per request",
-                self.server_cpu_share * 100.0
-            ),
+        let per = match self.server_cpu_ms_per_request {
+            Some(ms) => format!("  server CPU {ms:.2} ms per request"),
             None => String::new(),
         };
         format!(
-            "{}  errors {}  skipped {}{server}  generator CPU {:.0}%",
+            "{}  errors {}  skipped {}{per}  {}",
             self.latency.line(),
             self.errors.values().sum::<usize>(),
             self.skipped,
-            self.generator_cpu_share * 100.0
+            self.used.line()
         )
     }
 }
@@ -239,7 +237,7 @@ impl Ramp<'_> {
         let in_flight = Arc::new(AtomicUsize::new(0));
         let mut tasks = tokio::task::JoinSet::new();
         let mut skipped = 0;
-        let cpu_before = (crate::procfs::own_cpu_seconds(), self.server_cpu());
+        let usage = Usage::start(self.server);
         let t0 = Instant::now() + Duration::from_millis(20);
         for i in 0..count {
             let due = t0 + Duration::from_secs_f64(i as f64 / rate);
@@ -258,9 +256,7 @@ impl Ramp<'_> {
             ));
         }
         while tasks.join_next().await.is_some() {}
-        let wall = t0.elapsed().as_secs_f64().max(seconds);
-        let generator = crate::procfs::own_cpu_seconds() - cpu_before.0;
-        let server = cpu_before.1.zip(self.server_cpu()).map(|(b, a)| a - b);
+        let used = usage.finish();
         let t = std::mem::take(&mut *tally.lock().unwrap());
         let latency = t.latency.summary();
         let passed =
@@ -268,18 +264,15 @@ impl Ramp<'_> {
         Step {
             offered: rate,
             ok: t.ok,
-            server_cpu_share: server.unwrap_or(0.0) / wall,
-            server_cpu_ms_per_request: server.map(|s| s * 1000.0 / t.ok.max(1) as f64),
+            server_cpu_ms_per_request: used
+                .server_cores
+                .map(|c| c * used.seconds * 1000.0 / t.ok.max(1) as f64),
             errors: t.errors,
             skipped,
             latency,
-            generator_cpu_share: generator / wall,
+            used,
             passed,
         }
-    }
-
-    fn server_cpu(&self) -> Option<f64> {
-        self.server.and_then(crate::procfs::cpu_seconds)
     }
 }
 

@@ -68,6 +68,7 @@ pub async fn run(args: &LoginsArgs, server: &Server) -> Result<Report> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = server.rss_kib();
     let watch = RssWatch::start(server.pid);
+    let usage = crate::usage::Usage::start(server.pid);
     let burst = burst(
         &api,
         &names,
@@ -76,11 +77,15 @@ pub async fn run(args: &LoginsArgs, server: &Server) -> Result<Report> {
     )
     .await;
     let peak = watch.finish();
+    let used = usage.finish();
     let after_watch = RssWatch::start(server.pid);
     tokio::time::sleep(Duration::from_secs_f64(args.after)).await;
     let after_peak = after_watch.finish();
     let after = server.rss_kib();
-    Ok(summarise(args, &burst, before, peak, after, after_peak))
+    let mut r = summarise(args, &burst, before, peak, after, after_peak);
+    r.row("during the burst", used.line());
+    r.set("cores_during_burst", used);
+    Ok(r)
 }
 
 /// `count` logins spread over the accounts, `concurrency` at a time, timed from the start.

@@ -15,6 +15,7 @@ mod report;
 mod server;
 mod sio;
 mod smoke;
+mod usage;
 mod workers;
 
 use std::path::Path;

@@ -16,6 +16,7 @@ use crate::hist::Latency;
 use crate::report::{Report, thousands};
 use crate::server::Server;
 use crate::sio::Target;
+use crate::usage::Usage;
 use fill::{Filled, Sender};
 
 const PAGE: u32 = 50;
@@ -46,6 +47,7 @@ pub async fn run(args: &HistoryArgs, server: &Server) -> Result<Report> {
     }
     let api = Api::new(&server.base);
     let cpu_before = server.cpu_seconds();
+    let fill_usage = Usage::start(server.pid);
     let filled = fill::fill(
         &api,
         Target {
@@ -56,6 +58,8 @@ pub async fn run(args: &HistoryArgs, server: &Server) -> Result<Report> {
     )
     .await?;
     let fill_cpu = cpu_before.zip(server.cpu_seconds()).map(|(b, a)| a - b);
+    let fill_used = fill_usage.finish();
+    let read_usage = Usage::start(server.pid);
     let per = filled.per_conversation as i64;
     let latest = read(
         &api,
@@ -76,8 +80,11 @@ pub async fn run(args: &HistoryArgs, server: &Server) -> Result<Report> {
     )
     .await;
     let middle_seconds = started.elapsed().as_secs_f64();
+    let read_used = read_usage.finish();
     let mut r = Report::default();
     fill_rows(&mut r, &filled, fill_cpu, server.data_bytes());
+    r.row("during set-up and fill", fill_used.line());
+    r.set("cores_during_fill", fill_used);
     read_rows(&mut r, "last 50 messages", &latest, args);
     read_rows(&mut r, "50 from the middle", &middle, args);
     r.row(
@@ -88,6 +95,8 @@ pub async fn run(args: &HistoryArgs, server: &Server) -> Result<Report> {
             args.concurrency
         ),
     );
+    r.row("during the reads", read_used.line());
+    r.set("cores_during_reads", read_used);
     Ok(r)
 }
 
