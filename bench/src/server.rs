@@ -86,15 +86,8 @@ impl Server {
 
     async fn spawn(opts: &ServerOpts) -> Result<Server> {
         let dir = fresh_dir()?;
-        let port = free_port()?;
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
-        let mut args: Vec<String> = vec!["serve".into(), format!("--listen={addr}")];
-        args.push(format!("--data-dir={}", dir.join("data").display()));
-        args.extend(GENEROUS.iter().map(|s| s.to_string()));
-        if let Some(db) = &opts.database_url {
-            args.push(format!("--database-url={db}"));
-        }
-        args.extend(opts.server_arg.iter().cloned());
+        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
+        let args = serve_args(opts, addr, &dir);
         let log = std::fs::File::create(dir.join("server.log"))?;
         let child = Command::new(&opts.server_bin)
             .args(&args)
@@ -104,19 +97,16 @@ impl Server {
             .stderr(log)
             .spawn()
             .with_context(|| {
-                format!(
-                    "starting {} (build it with cargo build --release)",
-                    opts.server_bin.display()
-                )
+                let bin = opts.server_bin.display();
+                format!("starting {bin} (build it with cargo build --release)")
             })?;
         let pid = child.id();
         let base = format!("http://{addr}");
         let mut command = vec![opts.server_bin.display().to_string()];
         command.extend(args.iter().map(|a| redact(a)));
-        let store = if opts.database_url.is_some() {
-            "postgresql"
-        } else {
-            "embedded sqlite"
+        let store = match opts.database_url {
+            Some(_) => "postgresql",
+            None => "embedded sqlite",
         };
         let info = ServerInfo {
             managed: true,
@@ -198,6 +188,19 @@ impl Server {
         }
         summary
     }
+}
+
+/// `serve` on `addr` with a data directory in `dir`, generous limits, the store and any extra
+/// arguments.
+fn serve_args(opts: &ServerOpts, addr: SocketAddr, dir: &Path) -> Vec<String> {
+    let mut args: Vec<String> = vec!["serve".into(), format!("--listen={addr}")];
+    args.push(format!("--data-dir={}", dir.join("data").display()));
+    args.extend(GENEROUS.iter().map(|s| s.to_string()));
+    if let Some(db) = &opts.database_url {
+        args.push(format!("--database-url={db}"));
+    }
+    args.extend(opts.server_arg.iter().cloned());
+    args
 }
 
 async fn terminate(child: &mut Child) -> String {

@@ -63,25 +63,49 @@ fn merge(reports: &[WorkerReport]) -> Totals {
 pub fn summarise(args: &MessagesArgs, reports: &[WorkerReport], server: &ServerWindow) -> Report {
     let t = merge(reports);
     let mut r = Report::default();
-    let fanout = 1 + args.agents_per_org;
-    let agents = args.orgs * args.agents_per_org;
+    let fanout = 1 + args.agents_per_org as u64;
+    let achieved = t.acked_in_window as f64 / args.duration;
+    setup_rows(&mut r, args, reports.len());
+    latency_rows(&mut r, args, &t, achieved);
+    server_rows(&mut r, server, t.acked_in_window, args.duration);
+    generator_rows(&mut r, reports, &t);
+    machine_row(&mut r, server, reports, args.duration);
+    error_rows(&mut r, &t);
+    outcome_rows(&mut r, &t, fanout);
+    checks(&mut r, &t, fanout);
+    figures(&mut r, args, &t, achieved);
+    r
+}
+
+fn setup_rows(r: &mut Report, args: &MessagesArgs, processes: usize) {
     r.row(
         "set-up",
         format!(
-            "{} organizations, {agents} agents (1 socket each), {} conversations (1 customer socket each), {}-byte messages",
-            args.orgs, args.conversations, args.size
+            "{} organizations, {} agents (1 socket each), {} conversations (1 customer socket each), {}-byte messages",
+            args.orgs,
+            args.orgs * args.agents_per_org,
+            args.conversations,
+            args.size
         ),
     );
-    r.row("fan-out", format!("{fanout} sockets per message: the customer's + the {} agents of the organization (the assigned one among them)", args.agents_per_org));
-    r.row("generator processes", reports.len().to_string());
-    let achieved = t.acked_in_window as f64 / args.duration;
+    r.row(
+        "fan-out",
+        format!(
+            "{} sockets per message: the customer's + the {} agents of the organization (the assigned one among them)",
+            1 + args.agents_per_org,
+            args.agents_per_org
+        ),
+    );
+    r.row("generator processes", processes.to_string());
+}
+
+fn latency_rows(r: &mut Report, args: &MessagesArgs, t: &Totals, achieved: f64) {
+    let scheduled = thousands(t.scheduled);
     r.row(
         "offered rate",
         format!(
-            "{:.0}/s ({} sends scheduled in {} s)",
-            args.rate,
-            thousands(t.scheduled),
-            args.duration
+            "{:.0}/s ({scheduled} sends scheduled in {} s)",
+            args.rate, args.duration
         ),
     );
     r.row(
@@ -98,24 +122,20 @@ pub fn summarise(args: &MessagesArgs, reports: &[WorkerReport], server: &ServerW
         t.delivery_all.summary().line(),
     );
     r.row("send lag behind schedule", t.send_lag.summary().line());
+    let late = percent(t.late as f64, t.scheduled as f64);
     r.row(
         "late sends (> 5 ms)",
-        format!(
-            "{} ({})",
-            thousands(t.late),
-            percent(t.late as f64, t.scheduled as f64)
-        ),
+        format!("{} ({late})", thousands(t.late)),
     );
-    server_rows(&mut r, server, t.acked_in_window, args.duration);
-    generator_rows(&mut r, reports, &t);
-    machine_row(&mut r, server, reports, args.duration);
-    error_rows(&mut r, &t);
+}
+
+fn outcome_rows(r: &mut Report, t: &Totals, fanout: u64) {
     r.row(
         "deliveries",
         format!(
             "{} of {} expected ({fanout} × {} acknowledged)",
             thousands(t.deliveries),
-            thousands(fanout as u64 * t.acked),
+            thousands(fanout * t.acked),
             thousands(t.acked)
         ),
     );
@@ -127,9 +147,6 @@ pub fn summarise(args: &MessagesArgs, reports: &[WorkerReport], server: &ServerW
             v.conversations, thousands(v.stored), v.missing, v.duplicates, v.wrong_seq, v.seq_gaps, v.unacked_stored
         ),
     );
-    checks(&mut r, &t, fanout as u64);
-    figures(&mut r, args, &t, achieved);
-    r
 }
 
 fn server_rows(r: &mut Report, server: &ServerWindow, acked: u64, duration: f64) {
