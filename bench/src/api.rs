@@ -76,7 +76,7 @@ impl Api {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let res = req.send().await.with_context(|| format!("{path}"))?;
+        let res = req.send().await.with_context(|| path.to_string())?;
         let status = res.status().as_u16();
         let bytes = res.bytes().await?;
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
