@@ -124,12 +124,28 @@ impl Server {
             keep_dir: opts.keep_server_dir,
             info,
         };
-        if !Api::new(&base).wait_healthy(Duration::from_secs(30)).await {
+        if !server.wait_started().await {
             let log = server.log_tail(20);
             server.stop().await;
             bail!("the server did not become healthy; its log ends:\n{log}");
         }
         Ok(server)
+    }
+
+    /// Waits up to 30 s for `/health` to answer, giving up early if the server exits.
+    async fn wait_started(&mut self) -> bool {
+        let api = Api::new(&self.base);
+        for _ in 0..300 {
+            if api.wait_healthy(Duration::from_millis(100)).await {
+                return true;
+            }
+            if let Some(child) = self.child.as_mut()
+                && !matches!(child.try_wait(), Ok(None))
+            {
+                return false;
+            }
+        }
+        false
     }
 
     pub fn cpu_seconds(&self) -> Option<f64> {
