@@ -99,6 +99,9 @@ impl Server {
             .with_context(|| {
                 let bin = opts.server_bin.display();
                 format!("starting {bin} (build it with cargo build --release)")
+            })
+            .inspect_err(|_| {
+                let _ = std::fs::remove_dir_all(&dir);
             })?;
         let pid = child.id();
         let base = format!("http://{addr}");
