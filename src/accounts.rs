@@ -1,11 +1,12 @@
-//! Creating organizations, agents and customers from already-validated input; shared by the
-//! API, the admin commands and the demo seed.
+//! Accounts: creating organizations, agents and customers from already-validated input,
+//! logins, password checks and widget visitors; shared by the API, the admin commands and the
+//! demo seed.
 
 use crate::auth;
 use crate::domain::model::{Agent, AgentStatus, Client, OrgSettings, Organization, Role};
 use crate::domain::{AgentId, ClientId, OrgId};
-use crate::error::ApiResult;
-use crate::store::Store;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{Store, StoreError};
 
 /// An organization and its first admin, created together.
 pub async fn create_organization(
@@ -87,4 +88,172 @@ pub async fn register_client(
     let hash = auth::hash_password(password).await?;
     store.insert_client(&client, Some(&hash)).await?;
     Ok(client)
+}
+
+/// How a login names the organization, when the e-mail is in several.
+pub enum OrgChoice {
+    Any,
+    Id(OrgId),
+    Domain(String),
+}
+
+/// An agent's login: the e-mail may exist in several organizations, and the password picks
+/// among them; when it fits several, the caller must name the organization. Unknown accounts
+/// and wrong passwords take the same work and give the same answer.
+pub async fn agent_login(
+    store: &dyn Store,
+    email: &str,
+    password: String,
+    choice: OrgChoice,
+) -> ApiResult<Agent> {
+    let wanted = match choice {
+        OrgChoice::Any => None,
+        OrgChoice::Id(id) => Some(id),
+        OrgChoice::Domain(d) => match store
+            .organization_by_domain(&d.trim().to_lowercase())
+            .await?
+        {
+            Some(org) => Some(org.id),
+            None => {
+                auth::verify_password_or_dummy(password, None).await?;
+                tracing::info!(%email, "agent login failed: unknown organization");
+                return Err(ApiError::wrong_credentials());
+            }
+        },
+    };
+    let accounts: Vec<_> = store
+        .agent_logins(email)
+        .await?
+        .into_iter()
+        .filter(|(a, _)| wanted.is_none_or(|o| a.organization_id == o))
+        .collect();
+    if accounts.is_empty() {
+        auth::verify_password_or_dummy(password.clone(), None).await?;
+    }
+    let mut matching = vec![];
+    for (agent, hash) in accounts {
+        if auth::verify_password(password.clone(), hash).await? {
+            matching.push(agent);
+        }
+    }
+    match matching.len() {
+        0 => {
+            tracing::info!(%email, "agent login failed");
+            Err(ApiError::wrong_credentials())
+        }
+        1 => Ok(matching.remove(0)),
+        _ => Err(ApiError::field(
+            "organization_id",
+            "this account exists in several organizations; give organization_id or domain",
+        )),
+    }
+}
+
+/// A registered client's login; unknown e-mails and wrong passwords look alike.
+pub async fn client_login(store: &dyn Store, email: &str, password: String) -> ApiResult<Client> {
+    let found = store.client_login(email).await?;
+    let hash = found.as_ref().map(|(_, h)| h.clone());
+    let ok = auth::verify_password_or_dummy(password, hash).await?;
+    match found {
+        Some((client, _)) if ok => Ok(client),
+        _ => {
+            tracing::info!(%email, "customer login failed");
+            Err(ApiError::wrong_credentials())
+        }
+    }
+}
+
+/// Checks an agent's current password before they change it.
+pub async fn check_current_password(
+    store: &dyn Store,
+    agent: &Agent,
+    current: String,
+) -> ApiResult<()> {
+    let hash = store
+        .agent_password_hash(agent.organization_id, agent.id)
+        .await?;
+    if auth::verify_password_or_dummy(current, hash).await? {
+        return Ok(());
+    }
+    tracing::info!(agent = %agent.id, "password change refused: wrong current password");
+    Err(ApiError::field("current_password", "is incorrect"))
+}
+
+/// What a website visitor tells about themselves.
+pub struct VisitorDetails {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    pub identity_hash: Option<String>,
+}
+
+/// The organization a widget names by id or domain.
+pub async fn widget_organization(
+    store: &dyn Store,
+    id: Option<OrgId>,
+    domain: Option<&str>,
+) -> ApiResult<Organization> {
+    let org = match (id, domain) {
+        (Some(id), _) => store.organization(id).await?,
+        (None, Some(d)) => {
+            store
+                .organization_by_domain(&d.trim().to_lowercase())
+                .await?
+        }
+        (None, None) => {
+            return Err(ApiError::field(
+                "organization_id",
+                "organization_id or domain is required",
+            ));
+        }
+    };
+    org.ok_or_else(|| ApiError::not_found("organization"))
+}
+
+/// A visitor of the organization. An external id is trusted only when the organization signs
+/// it (`widget_identity_secret`); verified visitors with one external id share one record, also
+/// when two tabs arrive at the same moment.
+pub async fn visitor(
+    store: &dyn Store,
+    org: &Organization,
+    v: VisitorDetails,
+) -> ApiResult<Client> {
+    let verified_id = match (&v.external_id, &org.settings.widget_identity_secret) {
+        (Some(ext), Some(secret)) => {
+            let hash = v.identity_hash.as_deref().unwrap_or_default();
+            if !crate::domain::visitors::identity_verified(secret, ext, hash) {
+                return Err(ApiError::Unauthorized(
+                    "the visitor's identity could not be verified".into(),
+                ));
+            }
+            Some(ext.clone())
+        }
+        _ => None,
+    };
+    if let Some(ext) = &verified_id
+        && let Some(existing) = store.visitor_by_external_id(org.id, ext).await?
+    {
+        return Ok(existing);
+    }
+    let client = Client {
+        id: ClientId::new(),
+        username: None,
+        email: v.email,
+        name: v.name,
+        organization_id: Some(org.id),
+        external_id: verified_id,
+        created_at: crate::domain::model::now(),
+        token_version: 0,
+    };
+    match (
+        store.insert_client(&client, None).await,
+        &client.external_id,
+    ) {
+        (Ok(()), _) => Ok(client),
+        (Err(StoreError::Conflict(_)), Some(ext)) => store
+            .visitor_by_external_id(org.id, ext)
+            .await?
+            .ok_or_else(|| ApiError::Conflict("this visitor is being created; retry".into())),
+        (Err(e), _) => Err(e.into()),
+    }
 }

@@ -210,7 +210,11 @@ pub struct SocketArgs {
     pub max_sockets_per_account: usize,
     /// Packets waiting to be sent to one socket; a socket whose queue is full has stopped
     /// reading and is dropped. With the 64 KiB event limit this bounds what one socket pins.
-    #[arg(long, env = "RAASEL_SOCKET_BUFFER", default_value_t = 128)]
+    #[arg(
+        long = "socket-buffer",
+        env = "RAASEL_SOCKET_BUFFER",
+        default_value_t = 128
+    )]
     pub buffer: usize,
     /// How often the server pings each socket.
     #[arg(long = "socket-ping-interval", env = "RAASEL_SOCKET_PING_INTERVAL", default_value = "25s", value_parser = humantime::parse_duration)]

@@ -37,6 +37,22 @@ impl Chat {
         self.with_online(updated).await
     }
 
+    /// The organization's agents with `online`, for one of its agents.
+    pub async fn agents_of(
+        &self,
+        actor: &Agent,
+        org: crate::domain::OrgId,
+    ) -> ApiResult<Vec<Agent>> {
+        permissions::same_org(actor, org).or_deny("organization")?;
+        self.all_with_online(self.store.agents(org).await?).await
+    }
+
+    /// The caller as the store knows them now (role changes and revocation apply to open
+    /// sockets too): `None` when the agent is gone.
+    pub async fn agent_now(&self, agent: &Agent) -> ApiResult<Option<Agent>> {
+        Ok(self.store.agent(agent.organization_id, agent.id).await?)
+    }
+
     /// Sets a new password, which revokes the agent's tokens and closes their sockets.
     pub async fn set_agent_password(&self, agent: &Agent, hash: &str) -> ApiResult<()> {
         if !self

@@ -16,6 +16,45 @@ fn matches(org: &Organization, q: &str) -> bool {
 }
 
 impl Chat {
+    /// Every organization (the platform operator's list).
+    pub async fn organizations(&self) -> ApiResult<Vec<Organization>> {
+        Ok(self.store.organizations().await?)
+    }
+
+    pub async fn organization_by_domain(&self, domain: &str) -> ApiResult<Organization> {
+        self.store
+            .organization_by_domain(domain)
+            .await?
+            .ok_or_else(|| ApiError::not_found("organization"))
+    }
+
+    /// Renames, moves or reconfigures an organization; a raised capacity assigns waiting
+    /// sessions at once.
+    pub async fn update_organization(
+        &self,
+        org: &Organization,
+        name: String,
+        domain: String,
+        settings: crate::domain::model::OrgSettings,
+    ) -> ApiResult<Organization> {
+        let raised = settings.max_concurrent_sessions > org.settings.max_concurrent_sessions;
+        let updated = self
+            .store
+            .update_organization(
+                org.id,
+                &name,
+                &domain,
+                &settings,
+                crate::domain::model::now(),
+            )
+            .await?
+            .ok_or_else(|| ApiError::not_found("organization"))?;
+        if raised {
+            self.drain_queue(org.id).await?;
+        }
+        Ok(updated)
+    }
+
     /// Deletes the organization with everything it owns and closes its agents' and visitors' sockets.
     pub async fn delete_organization(&self, id: OrgId) -> ApiResult<()> {
         if !self.store.delete_organization(id).await? {

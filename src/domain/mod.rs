@@ -8,5 +8,6 @@ pub mod input;
 pub mod model;
 pub mod notes;
 pub mod permissions;
+pub mod visitors;
 
 pub use ids::{AgentId, ClientId, MessageId, OrgId, SessionId};

@@ -146,55 +146,16 @@ pub async fn login(
         password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
     );
     app.limits.auth_account(&email).await?;
-    let wanted = match (body.organization_id, body.domain.as_deref()) {
-        (Some(id), _) => Some(id),
-        (None, Some(d)) => match app
-            .store
-            .organization_by_domain(&d.trim().to_lowercase())
-            .await?
-        {
-            Some(org) => Some(org.id),
-            None => {
-                // No account can match; refuse after the same work as a wrong password.
-                auth::verify_password_or_dummy(password, None).await?;
-                tracing::info!(%email, %ip, "agent login failed: unknown organization");
-                return Err(ApiError::wrong_credentials());
-            }
-        },
-        (None, None) => None,
+    let choice = match (body.organization_id, body.domain) {
+        (Some(id), _) => accounts::OrgChoice::Id(id),
+        (None, Some(domain)) => accounts::OrgChoice::Domain(domain),
+        (None, None) => accounts::OrgChoice::Any,
     };
-    let accounts: Vec<_> = app
-        .store
-        .agent_logins(&email)
-        .await?
-        .into_iter()
-        .filter(|(a, _)| wanted.is_none_or(|o| a.organization_id == o))
-        .collect();
-    let mut matching = vec![];
-    if accounts.is_empty() {
-        auth::verify_password_or_dummy(password.clone(), None).await?;
-    }
-    for (agent, hash) in accounts {
-        if auth::verify_password(password.clone(), hash).await? {
-            matching.push(agent);
-        }
-    }
-    match matching.len() {
-        0 => {
-            tracing::info!(%email, %ip, "agent login failed");
-            Err(ApiError::wrong_credentials())
-        }
-        1 => {
-            let agent = app.chat.with_online(matching.remove(0)).await?;
-            tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
-            let token = auth::agent_token(&app.tokens, &agent);
-            Ok(axum::Json(LoginBody { token, agent }))
-        }
-        _ => Err(ApiError::field(
-            "organization_id",
-            "this account exists in several organizations; give organization_id or domain",
-        )),
-    }
+    let agent = accounts::agent_login(app.store.as_ref(), &email, password, choice).await?;
+    let agent = app.chat.with_online(agent).await?;
+    tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
+    let token = auth::agent_token(&app.tokens, &agent);
+    Ok(axum::Json(LoginBody { token, agent }))
 }
 
 /// Creates an agent in the admin's organization.
@@ -247,11 +208,7 @@ pub async fn list(
     AgentCaller(me): AgentCaller,
     PathId(org): PathId<OrgId>,
 ) -> ApiResult<axum::Json<AgentsBody>> {
-    permissions::same_org(&me, org).or_deny("organization")?;
-    let agents = app
-        .chat
-        .all_with_online(app.store.agents(org).await?)
-        .await?;
+    let agents = app.chat.agents_of(&me, org).await?;
     Ok(axum::Json(AgentsBody { agents }))
 }
 
@@ -324,14 +281,7 @@ pub async fn change_password(
             .ok_or_else(|| ApiError::field("current_password", "is required"))?;
         // Guessing the current password with a stolen token is throttled like logins.
         app.limits.auth_account(&me.email).await?;
-        let hash = app
-            .store
-            .agent_password_hash(me.organization_id, me.id)
-            .await?;
-        if !auth::verify_password_or_dummy(current, hash).await? {
-            tracing::info!(agent = %me.id, "password change refused: wrong current password");
-            return Err(ApiError::field("current_password", "is incorrect"));
-        }
+        accounts::check_current_password(app.store.as_ref(), &me, current).await?;
     }
     let hash = auth::hash_password(new_password).await?;
     app.chat.set_agent_password(&target, &hash).await?;

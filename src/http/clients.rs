@@ -9,7 +9,7 @@ use super::extract::{ClientCaller, ClientIp, Json};
 use crate::app::App;
 use crate::domain::input;
 use crate::domain::model::Client;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::parse_fields;
 use crate::{accounts, auth};
 
@@ -83,20 +83,10 @@ pub async fn login(
         password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
     );
     app.limits.auth_account(&email).await?;
-    let found = app.store.client_login(&email).await?;
-    let hash = found.as_ref().map(|(_, h)| h.clone());
-    let ok = auth::verify_password_or_dummy(password, hash).await?;
-    match found {
-        Some((client, _)) if ok => {
-            tracing::info!(client = %client.id, %ip, "customer logged in");
-            let token = auth::client_token(&app.tokens, &client);
-            Ok(axum::Json(ClientAuthBody { token, client }))
-        }
-        _ => {
-            tracing::info!(%email, %ip, "customer login failed");
-            Err(ApiError::wrong_credentials())
-        }
-    }
+    let client = accounts::client_login(app.store.as_ref(), &email, password).await?;
+    tracing::info!(client = %client.id, %ip, "customer logged in");
+    let token = auth::client_token(&app.tokens, &client);
+    Ok(axum::Json(ClientAuthBody { token, client }))
 }
 
 /// The signed-in customer or visitor.

@@ -185,11 +185,9 @@ impl FromRequestParts<App> for ClientIp {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .collect();
-        Ok(ClientIp(client_address(
-            peer,
-            &forwarded,
-            &app.config.trusted_proxies,
-        )))
+        let ip = client_address(peer, &forwarded, &app.config.trusted_proxies);
+        tracing::Span::current().record("ip", tracing::field::display(ip));
+        Ok(ClientIp(ip))
     }
 }
 

@@ -102,6 +102,7 @@ pub async fn track(req: Request, next: Next) -> Response {
         latency_ms = tracing::field::Empty,
         org = tracing::field::Empty,
         user = tracing::field::Empty,
+        ip = tracing::field::Empty,
     );
     let started = std::time::Instant::now();
     let res = next.run(req).instrument(span.clone()).await;

@@ -199,11 +199,7 @@ pub async fn discover(
     PathId(domain): PathId<String>,
 ) -> ApiResult<axum::Json<PublicOrganizationBody>> {
     let domain = input::domain(Some(&domain)).map_err(|_| ApiError::not_found("organization"))?;
-    let org = app
-        .store
-        .organization_by_domain(&domain)
-        .await?
-        .ok_or_else(|| ApiError::not_found("organization"))?;
+    let org = app.chat.organization_by_domain(&domain).await?;
     Ok(axum::Json(PublicOrganizationBody {
         organization: app.chat.public_profile(&org).await?,
     }))
@@ -321,13 +317,9 @@ pub async fn update(
         None => org.settings.clone(),
     };
     let updated = app
-        .store
-        .update_organization(id, &name, &domain, &settings, crate::domain::model::now())
-        .await?
-        .ok_or_else(|| ApiError::not_found("organization"))?;
-    if settings.max_concurrent_sessions > org.settings.max_concurrent_sessions {
-        app.chat.drain_queue(id).await?;
-    }
+        .chat
+        .update_organization(&org, name, domain, settings)
+        .await?;
     Ok(axum::Json(OrganizationBody {
         organization: detail(&app, updated, Some(&admin)).await?,
     }))
@@ -340,7 +332,7 @@ pub async fn update(
 pub async fn list(State(app): State<App>, _: Operator) -> ApiResult<axum::Json<OrganizationsBody>> {
     Ok(axum::Json(OrganizationsBody {
         organizations: app
-            .store
+            .chat
             .organizations()
             .await?
             .into_iter()

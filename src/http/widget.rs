@@ -2,21 +2,16 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use sha2::Sha256;
 use utoipa::ToSchema;
 
 use super::clients::ClientAuthBody;
 use super::extract::{ClientIp, Json};
 use crate::app::App;
-use crate::auth;
+use crate::domain::OrgId;
 use crate::domain::input;
-use crate::domain::model::{Client, Organization};
-use crate::domain::{ClientId, OrgId};
-use crate::error::{ApiError, ApiResult};
-use crate::parse_fields;
-use crate::store::StoreError;
+use crate::error::ApiResult;
+use crate::{accounts, auth, parse_fields};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,34 +30,6 @@ pub struct VisitorInput {
     identity_hash: Option<String>,
 }
 
-/// Whether `hash` is the organization's signature of `external_id` (compared in constant time).
-fn identity_verified(secret: &str, external_id: &str, hash: &str) -> bool {
-    let Ok(given) = hex::decode(hash.trim()) else {
-        return false;
-    };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
-    mac.update(external_id.as_bytes());
-    mac.verify_slice(&given).is_ok()
-}
-
-async fn find_org(app: &App, id: Option<OrgId>, domain: Option<&str>) -> ApiResult<Organization> {
-    let org = match (id, domain) {
-        (Some(id), _) => app.store.organization(id).await?,
-        (None, Some(d)) => {
-            app.store
-                .organization_by_domain(&d.trim().to_lowercase())
-                .await?
-        }
-        (None, None) => {
-            return Err(ApiError::field(
-                "organization_id",
-                "organization_id or domain is required",
-            ));
-        }
-    };
-    org.ok_or_else(|| ApiError::not_found("organization"))
-}
-
 /// A website visitor of one organization: a client token scoped to it.
 #[utoipa::path(post, path = "/api/widget/visitors", tag = "widget", operation_id = "create_visitor",
     request_body = VisitorInput,
@@ -78,72 +45,22 @@ pub async fn create_visitor(
         email = "email" => input::optional_email(body.email.as_deref()),
         external_id = "external_id" => body.external_id.as_deref().map(|e| input::text(e, 200)).transpose(),
     );
-    let org = find_org(&app, body.organization_id, body.domain.as_deref()).await?;
-    // An external id is only trusted when the organization can sign it.
-    let verified_id = match (&external_id, &org.settings.widget_identity_secret) {
-        (Some(ext), Some(secret)) => {
-            let hash = body.identity_hash.as_deref().unwrap_or_default();
-            if !identity_verified(secret, ext, hash) {
-                return Err(ApiError::Unauthorized(
-                    "the visitor's identity could not be verified".into(),
-                ));
-            }
-            Some(ext.clone())
-        }
-        _ => None,
-    };
-    if let Some(ext) = &verified_id
-        && let Some(existing) = app.store.visitor_by_external_id(org.id, ext).await?
-    {
-        let token = auth::client_token(&app.tokens, &existing);
-        return Ok((
-            StatusCode::CREATED,
-            axum::Json(ClientAuthBody {
-                token,
-                client: existing,
-            }),
-        ));
-    }
-    let client = Client {
-        id: ClientId::new(),
-        username: None,
-        email,
+    let org = accounts::widget_organization(
+        app.store.as_ref(),
+        body.organization_id,
+        body.domain.as_deref(),
+    )
+    .await?;
+    let details = accounts::VisitorDetails {
         name,
-        organization_id: Some(org.id),
-        external_id: verified_id,
-        created_at: crate::domain::model::now(),
-        token_version: 0,
+        email,
+        external_id,
+        identity_hash: body.identity_hash,
     };
-    let client = match (
-        app.store.insert_client(&client, None).await,
-        &client.external_id,
-    ) {
-        (Ok(()), _) => client,
-        // The same verified visitor arriving in another tab at the same moment.
-        (Err(StoreError::Conflict(_)), Some(ext)) => app
-            .store
-            .visitor_by_external_id(org.id, ext)
-            .await?
-            .ok_or_else(|| ApiError::Conflict("this visitor is being created; retry".into()))?,
-        (Err(e), _) => return Err(e.into()),
-    };
+    let client = accounts::visitor(app.store.as_ref(), &org, details).await?;
     let token = auth::client_token(&app.tokens, &client);
     Ok((
         StatusCode::CREATED,
         axum::Json(ClientAuthBody { token, client }),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn identity_hash_is_hmac_sha256_hex() {
-        use hmac::{Hmac, Mac};
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"s3cret").unwrap();
-        mac.update(b"user-42");
-        let good = hex::encode(mac.finalize().into_bytes());
-        assert!(super::identity_verified("s3cret", "user-42", &good));
-        assert!(!super::identity_verified("s3cret", "user-43", &good));
-        assert!(!super::identity_verified("s3cret", "user-42", "zz"));
-    }
 }

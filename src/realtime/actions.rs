@@ -88,7 +88,7 @@ fn ack<T: Serialize>(result: T) -> Value {
 /// take effect on open sockets too.
 async fn current(app: &App, user: &SocketUser) -> ApiResult<Identity> {
     match &user.identity {
-        Identity::Agent(a) => match app.store.agent(a.organization_id, a.id).await? {
+        Identity::Agent(a) => match app.chat.agent_now(a).await? {
             Some(fresh) if fresh.token_version == user.token_version => Ok(Identity::Agent(fresh)),
             _ => Err(ApiError::unauthorized()),
         },
