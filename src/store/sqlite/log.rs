@@ -3,11 +3,11 @@
 
 use async_trait::async_trait;
 
-use super::conversations::insert_message;
 use super::{SqliteStore, rows};
 use crate::domain::ids::*;
 use crate::domain::model::*;
 use crate::store::{MessageLog, Page, StoreResult};
+use sqlx::SqliteConnection;
 
 #[async_trait]
 impl MessageLog for SqliteStore {
@@ -114,4 +114,27 @@ impl MessageLog for SqliteStore {
             .await?;
         Ok(())
     }
+}
+
+/// Writes one message at its seq; the same key written again is left as it is.
+pub async fn insert_message(tx: &mut SqliteConnection, m: &Message) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO messages (id, organization_id, session_id, seq, sender_type, sender_id,
+         sender_name, content, client_msg_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (session_id, seq) DO NOTHING",
+    )
+    .bind(m.id.0)
+    .bind(m.organization_id.0)
+    .bind(m.session_id.0)
+    .bind(m.seq)
+    .bind(m.sender_type.as_str())
+    .bind(m.sender_id)
+    .bind(&m.sender_name)
+    .bind(&m.content)
+    .bind(m.client_msg_id.as_deref())
+    .bind(m.created_at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -2,14 +2,16 @@
 //!
 //! All writes go through one connection (SQLite has one writer anyway, and this avoids
 //! `SQLITE_BUSY`); reads use a small pool of read-only connections. Messages are appended by a
-//! dedicated task that commits them in batches (group commit): one fsync covers every message
+//! dedicated thread that commits them in batches (group commit): one fsync covers every message
 //! that arrived while the previous batch was being written, and each sender is answered only
-//! after the commit that contains its message.
+//! after the commit that contains its message. That thread takes the pooled writer connection
+//! for each batch, so the two never write at once.
 
 mod conversations;
 mod lock;
 mod log;
 mod meta;
+mod writer;
 pub(crate) mod rows;
 
 use std::path::Path;
@@ -64,7 +66,7 @@ impl SqliteStore {
             .max_connections(READERS)
             .connect_with(base.read_only(true))
             .await?;
-        let changes = conversations::spawn_writer(writer.clone());
+        let changes = writer::spawn(&file, writer.clone())?;
         Ok(SqliteStore {
             reader,
             writer,

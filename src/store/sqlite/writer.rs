@@ -1,0 +1,380 @@
+//! The conversation writer: a thread that owns its own connection to the database and commits
+//! each batch of changes inside itself, with cached prepared statements. A batch costs one
+//! wake-up of this thread and one fsync, however many changes it holds.
+//!
+//! SQLite has one write slot. The other writes (accounts, read marks, …) go through the
+//! store's single pooled writer connection, so this thread takes that connection from the pool
+//! for the length of each batch: the two sides take turns in the pool's queue instead of
+//! sleeping in SQLite's busy handler.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use sqlx::SqlitePool;
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::conversations::{Change, Outcome};
+use crate::domain::ids::*;
+use crate::domain::model::*;
+use crate::domain::notes;
+use crate::store::{Appended, AssignMode, Assigned, Closed, NewMessage, StoreError, StoreResult};
+
+/// Most changes one transaction commits together.
+const MAX_BATCH: usize = 512;
+/// Changes waiting for the writer; senders wait beyond this.
+const QUEUE: usize = 8192;
+
+/// Opens the writer's connection and starts its thread; it stops when every sender is gone.
+pub fn spawn(file: &Path, turn: SqlitePool) -> anyhow::Result<mpsc::Sender<Change>> {
+    let conn = open(file).with_context(|| format!("opening {} for messages", file.display()))?;
+    let (tx, rx) = mpsc::channel::<Change>(QUEUE);
+    let runtime = Handle::current();
+    std::thread::Builder::new()
+        .name("raasel-writer".into())
+        .spawn(move || run(conn, rx, turn, runtime))?;
+    Ok(tx)
+}
+
+fn open(file: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(file)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(conn)
+}
+
+fn run(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Change>,
+    turn: SqlitePool,
+    runtime: Handle,
+) {
+    // Returning the pooled connection after a batch needs the runtime.
+    let _runtime = runtime.enter();
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
+        let mut flushes = vec![];
+        let changes: Vec<Change> = batch
+            .drain(..)
+            .filter_map(|c| match c {
+                Change::Flush(done) => {
+                    flushes.push(done);
+                    None
+                }
+                other => Some(other),
+            })
+            .collect();
+        if !changes.is_empty() {
+            match runtime.block_on(turn.acquire()) {
+                Ok(_turn) => write_batch(&mut conn, changes),
+                Err(e) => {
+                    let why = format!("the store is closed: {e}");
+                    changes.into_iter().for_each(|c| Outcome::refused(c, &why));
+                }
+            }
+        }
+        for done in flushes {
+            let _ = done.send(());
+        }
+    }
+}
+
+fn write_batch(conn: &mut Connection, changes: Vec<Change>) {
+    metrics::histogram!("raasel_message_batch_size").record(changes.len() as f64);
+    let mut outcomes = Vec::with_capacity(changes.len());
+    let committed = (|| -> rusqlite::Result<()> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for change in changes {
+            tx.execute_batch("SAVEPOINT change")?;
+            let outcome = apply(&tx, change);
+            if !outcome.is_ok() {
+                tx.execute_batch("ROLLBACK TO change")?;
+            }
+            tx.execute_batch("RELEASE change")?;
+            outcomes.push(outcome);
+        }
+        let committing = std::time::Instant::now();
+        tx.commit()?;
+        metrics::histogram!("raasel_store_commit_duration_seconds")
+            .record(committing.elapsed().as_secs_f64());
+        Ok(())
+    })();
+    match committed {
+        Ok(()) => outcomes.into_iter().for_each(Outcome::send),
+        Err(e) => {
+            tracing::error!(error = %e, "conversation batch failed to commit");
+            let why = e.to_string();
+            outcomes.into_iter().for_each(|o| o.fail(&why));
+        }
+    }
+}
+
+fn apply(tx: &Transaction, change: Change) -> Outcome {
+    match change {
+        Change::Append(org, msg, reply) => Outcome::Append(append(tx, org, &msg), reply),
+        Change::Assign(org, session, agent, mode, reply) => {
+            Outcome::Assign(assign(tx, org, session, agent, mode), reply)
+        }
+        Change::Close(org, session, by, reply) => {
+            Outcome::Close(close(tx, org, session, &by), reply)
+        }
+        Change::Flush(_) => unreachable!("flushes are taken out of batches"),
+    }
+}
+
+fn append(tx: &Transaction, org: OrgId, m: &NewMessage) -> StoreResult<Appended> {
+    let session = session_of(tx, org, m.session_id)?;
+    if let Some(key) = &m.client_msg_id {
+        let existing = tx
+            .prepare_cached(
+                "SELECT * FROM messages
+                 WHERE session_id = ?1 AND sender_id = ?2 AND client_msg_id = ?3",
+            )
+            .map_err(db)?
+            .query_row(params![m.session_id.0, m.sender_id, key], message)
+            .optional()
+            .map_err(db)?;
+        if let Some(message) = existing {
+            return Ok(Appended {
+                message,
+                created: false,
+                queued: false,
+                session,
+            });
+        }
+    }
+    if session.status == SessionStatus::Closed {
+        return Err(StoreError::SessionClosed);
+    }
+    let now = crate::domain::model::now();
+    let queued = m.sender_type == SenderType::Client
+        && session.status == SessionStatus::Waiting
+        && session.queued_at.is_none();
+    let session = advance(tx, session.id, now, queued)?;
+    let message = m.at(&session, now);
+    insert_message(tx, &message)?;
+    Ok(Appended {
+        message,
+        created: true,
+        queued,
+        session,
+    })
+}
+
+fn assign(
+    tx: &Transaction,
+    org: OrgId,
+    session_id: SessionId,
+    agent_id: AgentId,
+    mode: AssignMode,
+) -> StoreResult<Option<Assigned>> {
+    let now = crate::domain::model::now();
+    let session = session_of(tx, org, session_id)?;
+    let agent = tx
+        .prepare_cached("SELECT * FROM agents WHERE id = ?1 AND organization_id = ?2")
+        .map_err(db)?
+        .query_row(params![agent_id.0, org.0], agent)
+        .optional()
+        .map_err(db)?
+        .ok_or(StoreError::AgentNotFound)?;
+    let active: i64 = tx
+        .prepare_cached("SELECT COUNT(*) FROM sessions WHERE agent_id = ?1 AND status = 'active'")
+        .map_err(db)?
+        .query_row(params![agent_id.0], |r| r.get(0))
+        .map_err(db)?;
+    if !mode.allows(&session, agent_id, active) {
+        return Ok(None);
+    }
+    let previous = match session.agent_id {
+        Some(id) => tx
+            .prepare_cached("SELECT name FROM agents WHERE id = ?1")
+            .map_err(db)?
+            .query_row(params![id.0], |r| r.get::<_, String>(0))
+            .optional()
+            .map_err(db)?
+            .map(|name| (id, name)),
+        None => None,
+    };
+    tx.prepare_cached("UPDATE sessions SET agent_id = ?1, status = 'active' WHERE id = ?2")
+        .map_err(db)?
+        .execute(params![agent_id.0, session_id.0])
+        .map_err(db)?;
+    tx.prepare_cached("UPDATE agents SET last_assigned_at = ?1 WHERE id = ?2")
+        .map_err(db)?
+        .execute(params![text_time(now), agent_id.0])
+        .map_err(db)?;
+    let text = notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name);
+    let session = advance(tx, session_id, now, false)?;
+    let note = NewMessage::note(session_id, text).at(&session, now);
+    insert_message(tx, &note)?;
+    Ok(Some(Assigned {
+        session,
+        agent,
+        previous: previous.map(|(id, _)| id),
+        note,
+    }))
+}
+
+fn close(
+    tx: &Transaction,
+    org: OrgId,
+    session_id: SessionId,
+    by: &str,
+) -> StoreResult<Option<Closed>> {
+    let now = crate::domain::model::now();
+    let session = session_of(tx, org, session_id)?;
+    if session.status == SessionStatus::Closed {
+        return Ok(None);
+    }
+    tx.prepare_cached("UPDATE sessions SET status = 'closed', closed_at = ?1 WHERE id = ?2")
+        .map_err(db)?
+        .execute(params![text_time(now), session_id.0])
+        .map_err(db)?;
+    let session = advance(tx, session_id, now, false)?;
+    let note = NewMessage::note(session_id, notes::closed(by)).at(&session, now);
+    insert_message(tx, &note)?;
+    Ok(Some(Closed { session, note }))
+}
+
+fn session_of(tx: &Transaction, org: OrgId, id: SessionId) -> StoreResult<Session> {
+    tx.prepare_cached("SELECT * FROM sessions WHERE id = ?1 AND organization_id = ?2")
+        .map_err(db)?
+        .query_row(params![id.0, org.0], session)
+        .optional()
+        .map_err(db)?
+        .ok_or(StoreError::SessionNotFound)
+}
+
+/// Takes the session's next seq and stamps its activity; `queued` puts it in the queue.
+fn advance(tx: &Transaction, id: SessionId, now: Timestamp, queued: bool) -> StoreResult<Session> {
+    tx.prepare_cached(
+        "UPDATE sessions SET last_seq = last_seq + 1, last_message_at = ?1, updated_at = ?1,
+         queued_at = CASE WHEN ?2 THEN ?1 ELSE queued_at END
+         WHERE id = ?3 RETURNING *",
+    )
+    .map_err(db)?
+    .query_row(params![text_time(now), queued, id.0], session)
+    .map_err(db)
+}
+
+fn insert_message(tx: &Transaction, m: &Message) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO messages (id, organization_id, session_id, seq, sender_type, sender_id,
+         sender_name, content, client_msg_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (session_id, seq) DO NOTHING",
+    )
+    .map_err(db)?
+    .execute(params![
+        m.id.0,
+        m.organization_id.0,
+        m.session_id.0,
+        m.seq,
+        m.sender_type.as_str(),
+        m.sender_id,
+        m.sender_name,
+        m.content,
+        m.client_msg_id,
+        text_time(m.created_at),
+    ])
+    .map_err(db)?;
+    Ok(())
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Other(e.into())
+}
+
+/// Timestamps as the rest of the store writes them (RFC 3339 text), so that they sort and
+/// compare the same in every row.
+fn text_time(t: Timestamp) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+fn time(row: &Row, col: &str) -> rusqlite::Result<Timestamp> {
+    let text: String = row.get(col)?;
+    parse_time(col, &text)
+}
+
+fn opt_time(row: &Row, col: &str) -> rusqlite::Result<Option<Timestamp>> {
+    let text: Option<String> = row.get(col)?;
+    text.map(|t| parse_time(col, &t)).transpose()
+}
+
+fn parse_time(col: &str, text: &str) -> rusqlite::Result<Timestamp> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| invalid(col, e.to_string()))
+}
+
+fn parsed<T: std::str::FromStr<Err = String>>(row: &Row, col: &str) -> rusqlite::Result<T> {
+    let text: String = row.get(col)?;
+    text.parse().map_err(|e| invalid(col, e))
+}
+
+fn invalid(col: &str, why: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("column {col}: {why}").into(),
+    )
+}
+
+fn session(row: &Row) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: SessionId(row.get("id")?),
+        organization_id: OrgId(row.get("organization_id")?),
+        client_id: ClientId(row.get("client_id")?),
+        client_name: row.get("client_name")?,
+        client_email: row.get("client_email")?,
+        agent_id: row.get::<_, Option<Uuid>>("agent_id")?.map(AgentId),
+        status: parsed(row, "status")?,
+        subject: row.get("subject")?,
+        last_seq: row.get("last_seq")?,
+        last_message_at: opt_time(row, "last_message_at")?,
+        queued_at: opt_time(row, "queued_at")?,
+        created_at: time(row, "created_at")?,
+        updated_at: time(row, "updated_at")?,
+        closed_at: opt_time(row, "closed_at")?,
+    })
+}
+
+fn agent(row: &Row) -> rusqlite::Result<Agent> {
+    Ok(Agent {
+        id: AgentId(row.get("id")?),
+        organization_id: OrgId(row.get("organization_id")?),
+        name: row.get("name")?,
+        email: row.get("email")?,
+        role: parsed(row, "role")?,
+        status: parsed(row, "status")?,
+        online: false,
+        max_concurrent_sessions: row
+            .get::<_, Option<i64>>("max_concurrent_sessions")?
+            .map(|v| v as u32),
+        last_assigned_at: opt_time(row, "last_assigned_at")?,
+        created_at: time(row, "created_at")?,
+        updated_at: time(row, "updated_at")?,
+        token_version: row.get("token_version")?,
+    })
+}
+
+fn message(row: &Row) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: MessageId(row.get("id")?),
+        organization_id: OrgId(row.get("organization_id")?),
+        session_id: SessionId(row.get("session_id")?),
+        seq: row.get("seq")?,
+        sender_type: parsed(row, "sender_type")?,
+        sender_id: row.get("sender_id")?,
+        sender_name: row.get("sender_name")?,
+        content: row.get("content")?,
+        client_msg_id: row.get("client_msg_id")?,
+        created_at: time(row, "created_at")?,
+    })
+}
