@@ -4,9 +4,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Chat, events};
-use crate::domain::SessionId;
 use crate::domain::model::{Message, SenderType, Session};
 use crate::domain::permissions::{self, Identity};
+use crate::domain::{OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::{Target, participants, participants_and_agents};
 use crate::store::{Mark, NewMessage, Page};
@@ -32,23 +32,7 @@ impl Chat {
         client_msg_id: Option<String>,
     ) -> ApiResult<Message> {
         let received = std::time::Instant::now();
-        let mut session = self
-            .session_where(who, session_id, permissions::can_post_in_session)
-            .await?;
-        if let Identity::Agent(agent) = who
-            && permissions::takes_by_writing(who, &session)
-        {
-            // A plain agent answering a waiting conversation takes it, as from the queue.
-            session = self
-                .assign(agent, session_id, agent.id)
-                .await
-                .map_err(|e| match e {
-                    ApiError::Conflict(_) => {
-                        ApiError::Forbidden("another agent took this conversation just now".into())
-                    }
-                    other => other,
-                })?;
-        }
+        let org = self.organization_to_post_in(who, session_id).await?;
         let (sender_type, sender_id, sender_name) = match who {
             Identity::Agent(a) => (SenderType::Agent, a.id.0, a.name.clone()),
             Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),
@@ -57,7 +41,7 @@ impl Chat {
         let appended = self
             .conversations
             .append(
-                session.organization_id,
+                org,
                 NewMessage {
                     session_id,
                     sender_type,
@@ -78,13 +62,48 @@ impl Chat {
         }
         if appended.queued {
             self.emit(
-                vec![Target::OrgAgents(session.organization_id)],
+                vec![Target::OrgAgents(org)],
                 events::new_session(&appended.session),
             )
             .await;
-            self.drain_queue(session.organization_id).await?;
+            self.drain_queue(org).await?;
         }
         Ok(appended.message)
+    }
+
+    /// Checks that the caller may write in the session and returns its organization. A plain
+    /// agent answering a waiting conversation takes it first, as from the queue. A client's
+    /// own sessions are remembered, so their messages need no read of the session.
+    async fn organization_to_post_in(&self, who: &Identity, id: SessionId) -> ApiResult<OrgId> {
+        if let Identity::Client(c) = who
+            && let Some((org, client)) = self.session_owners.get(id)
+        {
+            return match client == c.id {
+                true => Ok(org),
+                false => Err(ApiError::not_found("session")),
+            };
+        }
+        let session = self
+            .session_where(who, id, permissions::can_post_in_session)
+            .await?;
+        match who {
+            Identity::Client(_) => {
+                self.session_owners
+                    .remember(id, session.organization_id, session.client_id);
+            }
+            Identity::Agent(agent) if permissions::takes_by_writing(who, &session) => {
+                self.assign(agent, id, agent.id)
+                    .await
+                    .map_err(|e| match e {
+                        ApiError::Conflict(_) => ApiError::Forbidden(
+                            "another agent took this conversation just now".into(),
+                        ),
+                        other => other,
+                    })?;
+            }
+            Identity::Agent(_) => {}
+        }
+        Ok(session.organization_id)
     }
 
     /// Records a note in the conversation itself and announces it.

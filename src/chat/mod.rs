@@ -5,6 +5,7 @@ mod agents;
 pub mod events;
 mod messages;
 pub mod organizations;
+mod owners;
 mod queue;
 mod sessions;
 
@@ -37,6 +38,8 @@ pub struct Chat {
     /// The queue position last sent for each waiting session, so a client hears only changes.
     /// Entries leave with their session's place in the queue.
     queue_positions: Mutex<HashMap<(OrgId, crate::domain::SessionId), usize>>,
+    /// Each client session's organization and client, for the message path.
+    session_owners: owners::SessionOwners,
 }
 
 impl Chat {
@@ -57,6 +60,7 @@ impl Chat {
             limits,
             drain_locks: Mutex::default(),
             queue_positions: Mutex::default(),
+            session_owners: owners::SessionOwners::default(),
         }
     }
 

@@ -695,6 +695,9 @@ async fn populated(app: &TestApp, name: &str) -> Populated {
         .send(&agent.token, &session_id, "hi, how can I help")
         .await;
     assert_eq!(status, 201);
+    // The server now remembers whose conversation this is; its deletion must still count.
+    let (status, _) = app.send(&client.token, &session_id, "thanks").await;
+    assert_eq!(status, 201);
     let visitor_session = app.open_session(&visitor, &org, Some("hey")).await;
     Populated {
         org,

@@ -185,6 +185,8 @@ async fn a_client_cannot_read_or_touch_another_clients_session() {
     let stranger = app.register_client().await;
     let id = id_of(&app.open_session(&owner, &org, Some("private matter")).await);
     let t = Some(stranger.token.as_str());
+    // The owner's message makes the server remember whose conversation it is.
+    assert_eq!(app.send(&owner.token, &id, "more").await.0, 201);
 
     assert_error(
         &app.get(&format!("/api/sessions/{id}"), t).await,
@@ -226,7 +228,7 @@ async fn a_client_cannot_read_or_touch_another_clients_session() {
         "unauthorized",
     );
     let s = app.session(&owner.token, &id).await;
-    assert_eq!(s["last_seq"], 1, "nothing was written by the stranger");
+    assert_eq!(s["last_seq"], 2, "nothing was written by the stranger");
     assert_eq!(s["status"], "waiting");
 }
 

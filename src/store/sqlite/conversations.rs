@@ -66,17 +66,6 @@ impl Outcome {
             Outcome::Close(r, _) => r.is_ok(),
         }
     }
-
-    /// A change that could not be attempted: its caller learns why.
-    pub(super) fn refused(change: Change, why: &str) {
-        let err = || StoreError::Other(anyhow::anyhow!("{why}"));
-        match change {
-            Change::Append(.., tx) => drop(tx.send(Err(err()))),
-            Change::Assign(.., tx) => drop(tx.send(Err(err()))),
-            Change::Close(.., tx) => drop(tx.send(Err(err()))),
-            Change::Flush(done) => drop(done.send(())),
-        }
-    }
 }
 
 impl SqliteStore {

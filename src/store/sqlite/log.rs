@@ -12,7 +12,8 @@ use sqlx::SqliteConnection;
 #[async_trait]
 impl MessageLog for SqliteStore {
     async fn write(&self, messages: &[Message]) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut conn = self.writer.conn().await?;
+        let mut tx = conn.begin_immediate().await?;
         for m in messages {
             insert_message(&mut tx, m).await?;
         }
@@ -102,7 +103,7 @@ impl MessageLog for SqliteStore {
         sqlx::query("DELETE FROM messages WHERE session_id = $1 AND organization_id = $2")
             .bind(session.0)
             .bind(org.0)
-            .execute(&self.writer)
+            .execute(&mut *self.writer.conn().await?)
             .await?;
         Ok(())
     }
@@ -110,7 +111,7 @@ impl MessageLog for SqliteStore {
     async fn delete_organization(&self, org: OrgId) -> StoreResult<()> {
         sqlx::query("DELETE FROM messages WHERE organization_id = $1")
             .bind(org.0)
-            .execute(&self.writer)
+            .execute(&mut *self.writer.conn().await?)
             .await?;
         Ok(())
     }

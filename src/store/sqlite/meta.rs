@@ -46,7 +46,7 @@ impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("INSERT OR REPLACE INTO store_probe (id, checked_at) VALUES (1, $1)")
             .bind(chrono::Utc::now())
-            .execute(&self.writer)
+            .execute(&mut *self.writer.conn().await?)
             .await
             .context("writing the readiness probe")?;
         Ok(())
@@ -58,7 +58,8 @@ impl Store for SqliteStore {
         admin: &Agent,
         hash: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut conn = self.writer.conn().await?;
+        let mut tx = conn.begin_immediate().await?;
         sqlx::query(
             "INSERT INTO organizations (id, name, domain, settings, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -131,13 +132,14 @@ impl Store for SqliteStore {
         .bind(serde_json::to_string(settings).map_err(anyhow::Error::from)?)
         .bind(now)
         .bind(id.0)
-        .fetch_optional(&self.writer)
+        .fetch_optional(&mut *self.writer.conn().await?)
         .await?;
         Ok(row.as_ref().map(rows::organization).transpose()?)
     }
 
     async fn delete_organization(&self, id: OrgId) -> StoreResult<bool> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut conn = self.writer.conn().await?;
+        let mut tx = conn.begin_immediate().await?;
         // Messages carry no foreign key to the organization; they go with their sessions.
         let done = sqlx::query("DELETE FROM organizations WHERE id = $1")
             .bind(id.0)
@@ -149,7 +151,7 @@ impl Store for SqliteStore {
 
     async fn insert_agent(&self, agent: &Agent, hash: &str) -> StoreResult<()> {
         bind_agent(sqlx::query(AGENT_INSERT), agent, hash)
-            .execute(&self.writer)
+            .execute(&mut *self.writer.conn().await?)
             .await?;
         Ok(())
     }
@@ -243,7 +245,7 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(id.0)
         .bind(org.0)
-        .fetch_optional(&self.writer)
+        .fetch_optional(&mut *self.writer.conn().await?)
         .await?;
         match row {
             Some(row) => Ok(Some(rows::agent(&row)?)),
@@ -269,7 +271,7 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(id.0)
         .bind(org.0)
-        .execute(&self.writer)
+        .execute(&mut *self.writer.conn().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -280,7 +282,8 @@ impl Store for SqliteStore {
         id: AgentId,
         now: Timestamp,
     ) -> StoreResult<Vec<SessionId>> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut conn = self.writer.conn().await?;
+        let mut tx = conn.begin_immediate().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM agents WHERE id = $1 AND organization_id = $2")
                 .bind(id.0)
@@ -332,7 +335,7 @@ impl Store for SqliteStore {
         .bind(c.external_id.as_deref())
         .bind(c.token_version)
         .bind(c.created_at)
-        .execute(&self.writer)
+        .execute(&mut *self.writer.conn().await?)
         .await?;
         Ok(())
     }
@@ -393,7 +396,7 @@ impl Store for SqliteStore {
         .bind(s.created_at)
         .bind(s.updated_at)
         .bind(s.closed_at)
-        .execute(&self.writer)
+        .execute(&mut *self.writer.conn().await?)
         .await?;
         Ok(())
     }
@@ -515,7 +518,7 @@ impl Store for SqliteStore {
         .bind(seq)
         .bind(read)
         .bind(org.0)
-        .fetch_optional(&self.writer)
+        .fetch_optional(&mut *self.writer.conn().await?)
         .await?
         .ok_or(StoreError::SessionNotFound)?;
         Ok(rows::read_state(&row)?)

@@ -4,15 +4,16 @@
 //! `SQLITE_BUSY`); reads use a small pool of read-only connections. Messages are appended by a
 //! dedicated thread that commits them in batches (group commit): one fsync covers every message
 //! that arrived while the previous batch was being written, and each sender is answered only
-//! after the commit that contains its message. That thread takes the pooled writer connection
-//! for each batch, so the two never write at once.
+//! after the commit that contains its message. That thread and the pooled writer connection
+//! take turns, so the two never write at once.
 
 mod conversations;
 mod lock;
 mod log;
 mod meta;
-mod writer;
 pub(crate) mod rows;
+mod turn;
+mod writer;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -32,7 +33,7 @@ const READERS: u32 = 4;
 
 pub struct SqliteStore {
     reader: SqlitePool,
-    writer: SqlitePool,
+    writer: turn::WriteTurns,
     changes: mpsc::Sender<conversations::Change>,
 }
 
@@ -50,7 +51,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // A local file needs no liveness check before each use.
         let writer = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
@@ -63,9 +66,11 @@ impl SqliteStore {
             migrate::run_sqlite(conn.acquire().await?).await?;
         }
         let reader = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(READERS)
             .connect_with(base.read_only(true))
             .await?;
+        let writer = turn::WriteTurns::new(writer);
         let changes = writer::spawn(&file, writer.clone())?;
         Ok(SqliteStore {
             reader,

@@ -3,9 +3,8 @@
 //! wake-up of this thread and one fsync, however many changes it holds.
 //!
 //! SQLite has one write slot. The other writes (accounts, read marks, …) go through the
-//! store's single pooled writer connection, so this thread takes that connection from the pool
-//! for the length of each batch: the two sides take turns in the pool's queue instead of
-//! sleeping in SQLite's busy handler.
+//! store's single pooled writer connection; this thread takes its turn with them for each batch
+//! (see `turn`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,12 +12,11 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-use sqlx::SqlitePool;
-use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::conversations::{Change, Outcome};
+use super::turn::WriteTurns;
 use crate::domain::ids::*;
 use crate::domain::model::*;
 use crate::domain::notes;
@@ -30,13 +28,12 @@ const MAX_BATCH: usize = 512;
 const QUEUE: usize = 8192;
 
 /// Opens the writer's connection and starts its thread; it stops when every sender is gone.
-pub fn spawn(file: &Path, turn: SqlitePool) -> anyhow::Result<mpsc::Sender<Change>> {
+pub fn spawn(file: &Path, turns: WriteTurns) -> anyhow::Result<mpsc::Sender<Change>> {
     let conn = open(file).with_context(|| format!("opening {} for messages", file.display()))?;
     let (tx, rx) = mpsc::channel::<Change>(QUEUE);
-    let runtime = Handle::current();
     std::thread::Builder::new()
         .name("raasel-writer".into())
-        .spawn(move || run(conn, rx, turn, runtime))?;
+        .spawn(move || run(conn, rx, turns))?;
     Ok(tx)
 }
 
@@ -49,14 +46,7 @@ fn open(file: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn run(
-    mut conn: Connection,
-    mut rx: mpsc::Receiver<Change>,
-    turn: SqlitePool,
-    runtime: Handle,
-) {
-    // Returning the pooled connection after a batch needs the runtime.
-    let _runtime = runtime.enter();
+fn run(mut conn: Connection, mut rx: mpsc::Receiver<Change>, turns: WriteTurns) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
         let mut flushes = vec![];
@@ -71,13 +61,8 @@ fn run(
             })
             .collect();
         if !changes.is_empty() {
-            match runtime.block_on(turn.acquire()) {
-                Ok(_turn) => write_batch(&mut conn, changes),
-                Err(e) => {
-                    let why = format!("the store is closed: {e}");
-                    changes.into_iter().for_each(|c| Outcome::refused(c, &why));
-                }
-            }
+            let _turn = turns.blocking_turn();
+            write_batch(&mut conn, changes);
         }
         for done in flushes {
             let _ = done.send(());
