@@ -121,12 +121,18 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(content.as_bytes())
 }
 
+/// Initial WebSocket read buffer per socket; chat events are a few hundred bytes.
+const WS_READ_BUFFER: usize = 1024;
+
 /// The Socket.IO settings every adapter shares.
 fn socket_io(config: &ServeArgs) -> socketioxide::SocketIoBuilder {
     let sockets = &config.sockets;
     SocketIo::builder()
         .max_payload(http::MAX_BODY_BYTES as u64)
         .max_buffer_size(sockets.buffer)
+        // Read in small steps: the buffer stays allocated for every idle socket and grows
+        // for a larger frame when one comes.
+        .ws_read_buffer_size(WS_READ_BUFFER)
         .ping_interval(sockets.ping_interval)
         .ping_timeout(sockets.ping_timeout)
 }
@@ -245,7 +251,11 @@ where
     realtime::register(&io, app.clone()).ready().await?;
     let router = http::edge(
         http::guard_bodies(
-            http::router(app.clone()).layer(socket_layer),
+            http::router(app.clone())
+                .layer(socket_layer)
+                .layer(axum::middleware::map_request(
+                    realtime::detach_from_read_buffer,
+                )),
             app.config.connections.body_timeout,
         ),
         &app.config.cors_origins,

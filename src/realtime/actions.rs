@@ -36,7 +36,7 @@ pub async fn run_worker<A: Adapter>(
     app: App,
     s: SocketRef<A>,
     user: Arc<SocketUser>,
-    mut jobs: mpsc::Receiver<Job<A>>,
+    mut jobs: mpsc::Receiver<Box<Job<A>>>,
 ) {
     let expiry = super::lifecycle::expiry(user.expires_at);
     tokio::pin!(expiry);
@@ -48,7 +48,7 @@ pub async fn run_worker<A: Adapter>(
             },
             () = &mut expiry => return super::lifecycle::expire(&s),
             () = user.lagging.notified() => {
-                return super::lifecycle::drop_lagging(&app, &s, &user).await;
+                return Box::pin(super::lifecycle::drop_lagging(&app, &s, &user)).await;
             }
         };
         // Events that could not be parsed share one label: their names come from the client.
@@ -56,8 +56,9 @@ pub async fn run_worker<A: Adapter>(
         let span = tracing::info_span!("socket_event", event = name, socket = %s.id);
         let started = std::time::Instant::now();
         let result = match job.event {
+            // Boxed: an idle worker is then only its wait (thousands of sockets idle at once).
             Ok(event) => {
-                dispatch(&app, &s, &user, event)
+                Box::pin(dispatch(&app, &s, &user, event))
                     .instrument(span.clone())
                     .await
             }

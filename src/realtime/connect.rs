@@ -47,8 +47,9 @@ enum PresenceState {
     Gone,
 }
 
-/// The socket's event queue; removing it from the extensions stops the worker.
-struct EventQueue<A: Adapter>(mpsc::Sender<Job<A>>);
+/// The socket's event queue; removing it from the extensions stops the worker. Events are
+/// boxed: the channel allocates its first 32 slots up front, for every idle socket.
+struct EventQueue<A: Adapter>(mpsc::Sender<Box<Job<A>>>);
 
 impl<A: Adapter> Clone for EventQueue<A> {
     fn clone(&self) -> Self {
@@ -241,7 +242,7 @@ fn enqueue<A: Adapter>(s: &SocketRef<A>, name: &str, data: Option<Value>, reply:
     };
     let event = ClientEvent::parse(name, data);
     if let Err(mpsc::error::TrySendError::Full(job) | mpsc::error::TrySendError::Closed(job)) =
-        queue.try_send(Job { event, reply })
+        queue.try_send(Box::new(Job { event, reply }))
     {
         job.reply.send(
             s,

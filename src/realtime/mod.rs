@@ -6,6 +6,7 @@ mod actions;
 pub mod asyncapi;
 mod connect;
 pub mod fanout;
+mod handshake;
 mod lifecycle;
 pub mod payloads;
 mod reply;
@@ -21,6 +22,7 @@ use crate::app::App;
 
 pub use accounts::AccountSockets;
 pub use fanout::SocketFanout;
+pub use handshake::detach_from_read_buffer;
 pub use typing::Typing;
 
 /// Installs the default namespace: authentication middleware, then the connect handler.

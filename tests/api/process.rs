@@ -24,13 +24,20 @@ pub struct ServerProcess {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// A free loopback port (bound then released).
+/// A free port for a server started as a child process (bound then released).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    // Below the kernel's ephemeral range (32768 and up here), where every outgoing connection
+    // of the other tests takes its port: a port picked there can be taken again before the
+    // server binds it.
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let start = 20_000 + (std::process::id() % 1000) as u16 * 10;
+    loop {
+        let port = start + NEXT.fetch_add(1, Ordering::Relaxed) % 2_000;
+        if std::net::TcpListener::bind(("0.0.0.0", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// The binary with a clean environment.
