@@ -162,3 +162,72 @@ async fn visitor_sockets_are_closed_when_their_organization_is_deleted() {
         Some("unauthorized")
     );
 }
+
+#[tokio::test]
+async fn a_burst_beyond_the_sockets_event_queue_is_refused_and_nothing_accepted_is_lost() {
+    let app = spawn_app_with(|a| {
+        a.socket_events_per_second = 100_000;
+        a.message_rate_per_minute = 1_000_000;
+        // Room for every answer at once: this is about the queue of incoming events, not
+        // about a socket that stops reading.
+        a.sockets.buffer = 4096;
+    })
+    .await;
+    let org = app.signup_org("Burst").await;
+    let client = app.register_client().await;
+    let socket = app.socket(&client.token).await;
+    let session = app.open_session(&client, &org, None).await;
+    let session_id = session["id"].as_str().unwrap().to_string();
+
+    // Everything is written at once; the socket's worker stores one message at a time.
+    let calls = (0..600).map(|i| {
+        socket.call(
+            "send_message",
+            json!({ "session_id": session_id, "content": format!("m{i}"), "client_msg_id": format!("c{i}") }),
+        )
+    });
+    let acks = futures_util::future::join_all(calls).await;
+    let mut accepted = std::collections::BTreeSet::new();
+    let mut refused = 0;
+    for ack in &acks {
+        if ack["ok"] == true {
+            accepted.insert(ack["message"]["seq"].as_i64().unwrap());
+        } else {
+            assert_eq!(ack["error"], "rate_limited", "{ack}");
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "600 events at once all fit in the queue");
+    assert!(accepted.len() >= 64, "only {} accepted", accepted.len());
+
+    // Exactly the accepted messages are stored, gapless.
+    let mut stored = Vec::new();
+    loop {
+        let (status, page) = app
+            .get(
+                &format!(
+                    "/api/sessions/{session_id}/messages?after={}&limit=100",
+                    stored.len()
+                ),
+                Some(&client.token),
+            )
+            .await;
+        assert_eq!(status, 200, "{page}");
+        let page = page["messages"].as_array().unwrap().clone();
+        if page.is_empty() {
+            break;
+        }
+        stored.extend(page.iter().map(|m| m["seq"].as_i64().unwrap()));
+    }
+    assert_eq!(stored, accepted.iter().copied().collect::<Vec<_>>());
+    assert_eq!(stored, (1..=stored.len() as i64).collect::<Vec<_>>());
+
+    // Once the queue has drained, the socket is served again.
+    let ack = socket
+        .call(
+            "send_message",
+            json!({ "session_id": session_id, "content": "after the burst" }),
+        )
+        .await;
+    assert_eq!(ack["ok"], true, "{ack}");
+}
