@@ -26,6 +26,24 @@ use crate::store::{Appended, AssignMode, Assigned, Closed, NewMessage, StoreErro
 const MAX_BATCH: usize = 512;
 /// Changes waiting for the writer; senders wait beyond this.
 const QUEUE: usize = 8192;
+/// How much of the database file the writer maps into memory.
+const MMAP_BYTES: i64 = 256 << 20;
+/// The writer's page cache, in KiB.
+const CACHE_KIB: i64 = 16 << 10;
+
+/// The columns `session` reads, in its order (by position: cheaper than by name).
+macro_rules! session_columns {
+    () => {
+        "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
+         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at"
+    };
+}
+
+const SESSION_BY_ID: &str = concat!(
+    "SELECT ",
+    session_columns!(),
+    " FROM sessions WHERE id = ?1 AND organization_id = ?2"
+);
 
 /// Opens the writer's connection and starts its thread; it stops when every sender is gone.
 pub fn spawn(file: &Path, turns: WriteTurns) -> anyhow::Result<mpsc::Sender<Change>> {
@@ -44,6 +62,10 @@ fn open(file: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Small, frequent checkpoints: each one pauses this thread for less than a large one would.
     conn.pragma_update(None, "wal_autocheckpoint", 64)?;
+    // Pages read through a mapping instead of a read call each, and a page cache that holds
+    // the busy conversations' index pages.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
 }
@@ -78,12 +100,12 @@ fn write_batch(conn: &mut Connection, changes: Vec<Change>) {
     let committed = (|| -> rusqlite::Result<()> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for change in changes {
-            tx.execute_batch("SAVEPOINT change")?;
+            run_cached(&tx, "SAVEPOINT change")?;
             let outcome = apply(&tx, change);
             if !outcome.is_ok() {
-                tx.execute_batch("ROLLBACK TO change")?;
+                run_cached(&tx, "ROLLBACK TO change")?;
             }
-            tx.execute_batch("RELEASE change")?;
+            run_cached(&tx, "RELEASE change")?;
             outcomes.push(outcome);
         }
         let committing = std::time::Instant::now();
@@ -100,6 +122,10 @@ fn write_batch(conn: &mut Connection, changes: Vec<Change>) {
             outcomes.into_iter().for_each(|o| o.fail(&why));
         }
     }
+}
+
+fn run_cached(tx: &Transaction, sql: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached(sql)?.execute([]).map(drop)
 }
 
 fn apply(tx: &Transaction, change: Change) -> Outcome {
@@ -143,7 +169,7 @@ fn append(tx: &Transaction, org: OrgId, m: &NewMessage) -> StoreResult<Appended>
     let queued = m.sender_type == SenderType::Client
         && session.status == SessionStatus::Waiting
         && session.queued_at.is_none();
-    let session = advance(tx, session.id, now, queued)?;
+    let session = advance_known(tx, session, now, queued)?;
     let message = m.at(&session, now);
     insert_message(tx, &message)?;
     Ok(Appended {
@@ -230,7 +256,7 @@ fn close(
 }
 
 fn session_of(tx: &Transaction, org: OrgId, id: SessionId) -> StoreResult<Session> {
-    tx.prepare_cached("SELECT * FROM sessions WHERE id = ?1 AND organization_id = ?2")
+    tx.prepare_cached(SESSION_BY_ID)
         .map_err(db)?
         .query_row(params![id.0, org.0], session)
         .optional()
@@ -238,13 +264,43 @@ fn session_of(tx: &Transaction, org: OrgId, id: SessionId) -> StoreResult<Sessio
         .ok_or(StoreError::SessionNotFound)
 }
 
+/// `advance` for a session read in this transaction and not changed since: the new row is
+/// known without reading it back.
+fn advance_known(
+    tx: &Transaction,
+    mut session: Session,
+    now: Timestamp,
+    queued: bool,
+) -> StoreResult<Session> {
+    session.last_seq += 1;
+    session.last_message_at = Some(now);
+    session.updated_at = now;
+    if queued {
+        session.queued_at = Some(now);
+    }
+    tx.prepare_cached(
+        "UPDATE sessions SET last_seq = ?1, last_message_at = ?2, updated_at = ?2, queued_at = ?3
+         WHERE id = ?4",
+    )
+    .map_err(db)?
+    .execute(params![
+        session.last_seq,
+        text_time(now),
+        session.queued_at.map(text_time),
+        session.id.0
+    ])
+    .map_err(db)?;
+    Ok(session)
+}
+
 /// Takes the session's next seq and stamps its activity; `queued` puts it in the queue.
 fn advance(tx: &Transaction, id: SessionId, now: Timestamp, queued: bool) -> StoreResult<Session> {
-    tx.prepare_cached(
+    tx.prepare_cached(concat!(
         "UPDATE sessions SET last_seq = last_seq + 1, last_message_at = ?1, updated_at = ?1,
          queued_at = CASE WHEN ?2 THEN ?1 ELSE queued_at END
-         WHERE id = ?3 RETURNING *",
-    )
+         WHERE id = ?3 RETURNING ",
+        session_columns!()
+    ))
     .map_err(db)?
     .query_row(params![text_time(now), queued, id.0], session)
     .map_err(db)
@@ -284,13 +340,17 @@ fn text_time(t: Timestamp) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
-fn time(row: &Row, col: &str) -> rusqlite::Result<Timestamp> {
-    let text: String = row.get(col)?;
+fn time<I: rusqlite::RowIndex>(row: &Row, at: I, col: &str) -> rusqlite::Result<Timestamp> {
+    let text: String = row.get(at)?;
     parse_time(col, &text)
 }
 
-fn opt_time(row: &Row, col: &str) -> rusqlite::Result<Option<Timestamp>> {
-    let text: Option<String> = row.get(col)?;
+fn opt_time<I: rusqlite::RowIndex>(
+    row: &Row,
+    at: I,
+    col: &str,
+) -> rusqlite::Result<Option<Timestamp>> {
+    let text: Option<String> = row.get(at)?;
     text.map(|t| parse_time(col, &t)).transpose()
 }
 
@@ -300,8 +360,12 @@ fn parse_time(col: &str, text: &str) -> rusqlite::Result<Timestamp> {
         .map_err(|e| invalid(col, e.to_string()))
 }
 
-fn parsed<T: std::str::FromStr<Err = String>>(row: &Row, col: &str) -> rusqlite::Result<T> {
-    let text: String = row.get(col)?;
+fn parsed<T: std::str::FromStr<Err = String>, I: rusqlite::RowIndex>(
+    row: &Row,
+    at: I,
+    col: &str,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(at)?;
     text.parse().map_err(|e| invalid(col, e))
 }
 
@@ -315,20 +379,20 @@ fn invalid(col: &str, why: String) -> rusqlite::Error {
 
 fn session(row: &Row) -> rusqlite::Result<Session> {
     Ok(Session {
-        id: SessionId(row.get("id")?),
-        organization_id: OrgId(row.get("organization_id")?),
-        client_id: ClientId(row.get("client_id")?),
-        client_name: row.get("client_name")?,
-        client_email: row.get("client_email")?,
-        agent_id: row.get::<_, Option<Uuid>>("agent_id")?.map(AgentId),
-        status: parsed(row, "status")?,
-        subject: row.get("subject")?,
-        last_seq: row.get("last_seq")?,
-        last_message_at: opt_time(row, "last_message_at")?,
-        queued_at: opt_time(row, "queued_at")?,
-        created_at: time(row, "created_at")?,
-        updated_at: time(row, "updated_at")?,
-        closed_at: opt_time(row, "closed_at")?,
+        id: SessionId(row.get(0)?),
+        organization_id: OrgId(row.get(1)?),
+        client_id: ClientId(row.get(2)?),
+        client_name: row.get(3)?,
+        client_email: row.get(4)?,
+        agent_id: row.get::<_, Option<Uuid>>(5)?.map(AgentId),
+        status: parsed(row, 6, "status")?,
+        subject: row.get(7)?,
+        last_seq: row.get(8)?,
+        last_message_at: opt_time(row, 9, "last_message_at")?,
+        queued_at: opt_time(row, 10, "queued_at")?,
+        created_at: time(row, 11, "created_at")?,
+        updated_at: time(row, 12, "updated_at")?,
+        closed_at: opt_time(row, 13, "closed_at")?,
     })
 }
 
@@ -338,15 +402,15 @@ fn agent(row: &Row) -> rusqlite::Result<Agent> {
         organization_id: OrgId(row.get("organization_id")?),
         name: row.get("name")?,
         email: row.get("email")?,
-        role: parsed(row, "role")?,
-        status: parsed(row, "status")?,
+        role: parsed(row, "role", "role")?,
+        status: parsed(row, "status", "status")?,
         online: false,
         max_concurrent_sessions: row
             .get::<_, Option<i64>>("max_concurrent_sessions")?
             .map(|v| v as u32),
-        last_assigned_at: opt_time(row, "last_assigned_at")?,
-        created_at: time(row, "created_at")?,
-        updated_at: time(row, "updated_at")?,
+        last_assigned_at: opt_time(row, "last_assigned_at", "last_assigned_at")?,
+        created_at: time(row, "created_at", "created_at")?,
+        updated_at: time(row, "updated_at", "updated_at")?,
         token_version: row.get("token_version")?,
     })
 }
@@ -357,11 +421,11 @@ fn message(row: &Row) -> rusqlite::Result<Message> {
         organization_id: OrgId(row.get("organization_id")?),
         session_id: SessionId(row.get("session_id")?),
         seq: row.get("seq")?,
-        sender_type: parsed(row, "sender_type")?,
+        sender_type: parsed(row, "sender_type", "sender_type")?,
         sender_id: row.get("sender_id")?,
         sender_name: row.get("sender_name")?,
         content: row.get("content")?,
         client_msg_id: row.get("client_msg_id")?,
-        created_at: time(row, "created_at")?,
+        created_at: time(row, "created_at", "created_at")?,
     })
 }
