@@ -201,6 +201,14 @@ impl Api {
         }
     }
 
+    /// Whether `/ready` answers with success now.
+    pub async fn is_ready(&self) -> bool {
+        matches!(
+            self.http.get(format!("{}/ready", self.base)).send().await,
+            Ok(r) if r.status().is_success()
+        )
+    }
+
     pub async fn wait_healthy(&self, within: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + within;
         while tokio::time::Instant::now() < deadline {

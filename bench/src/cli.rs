@@ -54,6 +54,8 @@ pub enum Scenario {
     History(HistoryArgs),
     /// Requests per second at a latency bound for login and conversation lists.
     Http(HttpArgs),
+    /// The server started repeatedly: time to ready, memory when ready and when idle.
+    Startup(StartupArgs),
     /// Every scenario with tiny numbers; fails when a correctness check fails.
     Smoke,
     /// Internal: one generator process of a multi-process scenario.
@@ -115,6 +117,16 @@ pub struct ConnectionsArgs {
     /// Local addresses 127.0.0.1 … 127.0.0.N to connect from.
     #[arg(long, default_value_t = 4)]
     pub local_addresses: u8,
+}
+
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct StartupArgs {
+    /// Starts, each on a fresh data directory.
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+    /// Seconds the server sits idle before its memory is read again.
+    #[arg(long, default_value_t = 3.0)]
+    pub idle: f64,
 }
 
 #[derive(Debug, Clone, Args, Serialize)]

@@ -15,6 +15,7 @@ mod report;
 mod server;
 mod sio;
 mod smoke;
+mod startup;
 mod usage;
 mod workers;
 
@@ -50,6 +51,7 @@ async fn run(cli: Cli) -> ExitCode {
     let outcome = match &cli.scenario {
         Scenario::Worker(w) => return worker(w).await,
         Scenario::Smoke => smoke::run(&cli.server).await,
+        Scenario::Startup(a) => startup::run(&cli.server, cli.out.as_deref(), a).await,
         scenario => run_scenario(&cli.server, cli.out.as_deref(), scenario).await,
     };
     match outcome {
@@ -69,6 +71,7 @@ pub fn scenario_name(s: &Scenario) -> &'static str {
         Scenario::Logins(_) => "logins",
         Scenario::History(_) => "history",
         Scenario::Http(_) => "http",
+        Scenario::Startup(_) => "startup",
         Scenario::Smoke => "smoke",
         Scenario::Worker(_) => "worker",
     }
@@ -121,7 +124,9 @@ async fn dispatch(scenario: &Scenario, server: &Server) -> Result<Report> {
         Scenario::Logins(a) => logins::run(a, server).await,
         Scenario::History(a) => history::run(a, server).await,
         Scenario::Http(a) => http::run(a, server).await,
-        Scenario::Smoke | Scenario::Worker(_) => unreachable!("not a single scenario"),
+        Scenario::Startup(_) | Scenario::Smoke | Scenario::Worker(_) => {
+            unreachable!("not a scenario on one started server")
+        }
     }
 }
 
@@ -132,6 +137,7 @@ fn params(scenario: &Scenario) -> serde_json::Value {
         Scenario::Logins(a) => serde_json::to_value(a),
         Scenario::History(a) => serde_json::to_value(a),
         Scenario::Http(a) => serde_json::to_value(a),
+        Scenario::Startup(a) => serde_json::to_value(a),
         Scenario::Smoke | Scenario::Worker(_) => Ok(serde_json::Value::Null),
     };
     v.unwrap_or_default()

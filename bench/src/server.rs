@@ -20,6 +20,8 @@ pub struct Server {
     dir: Option<PathBuf>,
     keep_dir: bool,
     pub info: ServerInfo,
+    /// From starting the process to its first successful `/ready` (a started server only).
+    pub ready_after: Option<Duration>,
 }
 
 /// What the report says about the server.
@@ -81,6 +83,7 @@ impl Server {
             dir: None,
             keep_dir: false,
             info,
+            ready_after: None,
         })
     }
 
@@ -89,6 +92,7 @@ impl Server {
         let addr: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
         let args = serve_args(opts, addr, &dir);
         let log = std::fs::File::create(dir.join("server.log"))?;
+        let started = std::time::Instant::now();
         let child = Command::new(&opts.server_bin)
             .args(&args)
             .env_clear()
@@ -126,22 +130,27 @@ impl Server {
             dir: Some(dir),
             keep_dir: opts.keep_server_dir,
             info,
+            ready_after: None,
         };
         if !server.wait_started().await {
             let log = server.log_tail(20);
             server.stop().await;
-            bail!("the server did not become healthy; its log ends:\n{log}");
+            bail!("the server did not become ready; its log ends:\n{log}");
         }
+        server.ready_after = Some(started.elapsed());
         Ok(server)
     }
 
-    /// Waits up to 30 s for `/health` to answer, giving up early if the server exits.
+    /// Waits up to 30 s for `/ready` to answer, asking every 2 ms (the time it took is a
+    /// figure of the startup scenario), giving up early if the server exits.
     async fn wait_started(&mut self) -> bool {
         let api = Api::new(&self.base);
-        for _ in 0..300 {
-            if api.wait_healthy(Duration::from_millis(100)).await {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if api.is_ready().await {
                 return true;
             }
+            tokio::time::sleep(Duration::from_millis(2)).await;
             if let Some(child) = self.child.as_mut()
                 && !matches!(child.try_wait(), Ok(None))
             {

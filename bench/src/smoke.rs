@@ -5,6 +5,7 @@ use anyhow::Result;
 
 use crate::cli::{
     ConnectionsArgs, HistoryArgs, HttpArgs, LoginsArgs, MessagesArgs, Scenario, ServerOpts,
+    StartupArgs,
 };
 
 fn scenarios() -> Vec<Scenario> {
@@ -53,6 +54,7 @@ fn scenarios() -> Vec<Scenario> {
             list_start: 20.0,
             list_size: 5,
         }),
+        Scenario::Startup(StartupArgs { runs: 2, idle: 0.2 }),
     ]
 }
 
@@ -63,7 +65,11 @@ pub async fn run(opts: &ServerOpts) -> Result<bool> {
         let name = crate::scenario_name(&scenario);
         let out = dir.join(format!("{name}.json"));
         let started = std::time::Instant::now();
-        match crate::run_scenario(opts, Some(&out), &scenario).await {
+        let outcome = match &scenario {
+            Scenario::Startup(a) => crate::startup::run(opts, Some(&out), a).await,
+            _ => crate::run_scenario(opts, Some(&out), &scenario).await,
+        };
+        match outcome {
             Ok(true) => {
                 passed += 1;
                 println!(
