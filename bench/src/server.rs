@@ -44,7 +44,8 @@ pub struct LogSummary {
     pub exit: Option<String>,
 }
 
-/// Limits high enough that the tool measures the server, not its abuse protection.
+/// Limits high enough that the tool measures the server, not its abuse protection (each can be
+/// replaced with `--server-arg`).
 const GENEROUS: &[&str] = &[
     "--auth-rate-per-minute=1000000",
     "--message-rate-per-minute=1000000",
@@ -223,7 +224,14 @@ impl Server {
 fn serve_args(opts: &ServerOpts, addr: SocketAddr, dir: &Path) -> Vec<String> {
     let mut args: Vec<String> = vec!["serve".into(), format!("--listen={addr}")];
     args.push(format!("--data-dir={}", dir.join("data").display()));
-    args.extend(GENEROUS.iter().map(|s| s.to_string()));
+    // A limit given with --server-arg replaces the generous one.
+    let given = |flag: &str| opts.server_arg.iter().any(|a| a.split('=').next() == Some(flag));
+    args.extend(
+        GENEROUS
+            .iter()
+            .filter(|g| !given(g.split('=').next().unwrap_or_default()))
+            .map(|s| s.to_string()),
+    );
     if let Some(db) = &opts.database_url {
         args.push(format!("--database-url={db}"));
     }
