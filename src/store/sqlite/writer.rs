@@ -26,8 +26,6 @@ use crate::store::{Appended, AssignMode, Assigned, Closed, NewMessage, StoreErro
 const MAX_BATCH: usize = 512;
 /// Changes waiting for the writer; senders wait beyond this.
 const QUEUE: usize = 8192;
-/// How much of the database file the writer maps into memory.
-const MMAP_BYTES: i64 = 256 << 20;
 /// The writer's page cache, in KiB.
 const CACHE_KIB: i64 = 16 << 10;
 
@@ -62,9 +60,7 @@ fn open(file: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Small, frequent checkpoints: each one pauses this thread for less than a large one would.
     conn.pragma_update(None, "wal_autocheckpoint", 64)?;
-    // Pages read through a mapping instead of a read call each, and a page cache that holds
-    // the busy conversations' index pages.
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    // A page cache that holds the busy conversations' index pages.
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
