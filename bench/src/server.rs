@@ -225,7 +225,11 @@ fn serve_args(opts: &ServerOpts, addr: SocketAddr, dir: &Path) -> Vec<String> {
     let mut args: Vec<String> = vec!["serve".into(), format!("--listen={addr}")];
     args.push(format!("--data-dir={}", dir.join("data").display()));
     // A limit given with --server-arg replaces the generous one.
-    let given = |flag: &str| opts.server_arg.iter().any(|a| a.split('=').next() == Some(flag));
+    let given = |flag: &str| {
+        opts.server_arg
+            .iter()
+            .any(|a| a.split('=').next() == Some(flag))
+    };
     args.extend(
         GENEROUS
             .iter()

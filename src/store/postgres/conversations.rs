@@ -2,17 +2,18 @@
 //! changes to one session from any number of connections and nodes apply one at a time: `seq`
 //! has no gaps, a resend finds the first send, a close is final, notes follow the real order.
 //!
-//! Messages and closes go through one writer task per node that commits whatever arrived while
-//! the previous batch was being written in one transaction (group commit), each change in its
-//! own savepoint, the changes sorted by session so that batches on different nodes take their
-//! row locks in the same order. Assignments lock an agent too, so they run in their own short
+//! Messages and closes go through writer tasks (lanes; a session always takes the same one)
+//! that each commit whatever arrived while their previous batch was being written in one
+//! transaction (group commit), each change in its own savepoint, the changes sorted by session
+//! so that batches on different lanes and nodes take their row locks in the same order. Lanes
+//! overlap their round trips to the database, which are most of a batch's time. Assignments lock an agent too, so they run in their own short
 //! transactions. Deadlocks and serialization failures are retried.
 //!
 //! Messages go to the `messages` table, or, when the message log lives elsewhere (Cassandra),
 //! to the outbox with their idempotency key: see `LogTarget`.
 
 use async_trait::async_trait;
-use sqlx::{Acquire, PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{PgStore, rows};
@@ -54,22 +55,6 @@ enum Outcome {
     Close(StoreResult<Option<Closed>>),
 }
 
-impl Outcome {
-    fn is_ok(&self) -> bool {
-        match self {
-            Outcome::Append(r) => r.is_ok(),
-            Outcome::Close(r) => r.is_ok(),
-        }
-    }
-
-    fn retryable(&self) -> bool {
-        match self {
-            Outcome::Append(Err(e)) | Outcome::Close(Err(e)) => is_retryable(e),
-            _ => false,
-        }
-    }
-}
-
 /// Whether PostgreSQL asks for the transaction to be tried again.
 fn is_retryable(e: &StoreError) -> bool {
     let StoreError::Other(e) = e else {
@@ -91,8 +76,49 @@ pub enum LogTarget {
     Outbox,
 }
 
-/// Starts the task that commits messages and closes in batches for the life of the pool.
-pub fn spawn_writer(pool: PgPool, target: LogTarget) -> mpsc::Sender<Change> {
+/// Most writer lanes per node.
+pub const MAX_LANES: u32 = 4;
+
+/// The writer lanes of a node.
+pub struct Writers(Vec<mpsc::Sender<Change>>);
+
+impl Writers {
+    /// Starts `lanes` writer tasks for the life of the pool.
+    pub fn spawn(pool: &PgPool, target: LogTarget, lanes: usize) -> Writers {
+        Writers(
+            (0..lanes.max(1))
+                .map(|_| spawn_writer(pool.clone(), target))
+                .collect(),
+        )
+    }
+
+    async fn send(&self, change: Change) -> StoreResult<()> {
+        let lane = change
+            .session()
+            .map_or(0, |s| (s.0.as_u128() % self.0.len() as u128) as usize);
+        self.0[lane]
+            .send(change)
+            .await
+            .map_err(|_| anyhow::anyhow!("the conversation writer stopped").into())
+    }
+
+    /// Waits until everything sent before is committed, on every lane.
+    async fn flush(&self) -> StoreResult<()> {
+        for lane in &self.0 {
+            let (done, flushed) = oneshot::channel();
+            lane.send(Change::Flush(done))
+                .await
+                .map_err(|_| anyhow::anyhow!("the conversation writer stopped"))?;
+            flushed
+                .await
+                .map_err(|_| anyhow::anyhow!("the conversation writer stopped"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Starts one lane: the task that commits messages and closes in batches.
+fn spawn_writer(pool: PgPool, target: LogTarget) -> mpsc::Sender<Change> {
     let (tx, mut rx) = mpsc::channel::<Change>(4096);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -156,7 +182,9 @@ async fn write_batch(pool: &PgPool, target: LogTarget, changes: Vec<Change>) {
     }
 }
 
-/// One attempt at the batch: every change in its savepoint, then one commit.
+/// One attempt at the batch, committed once. A change refused for a reason of the domain
+/// (closed, not found, stored before) is refused before it writes anything, so the changes
+/// need no savepoints; a database error fails the whole attempt.
 async fn try_batch(
     pool: &PgPool,
     target: LogTarget,
@@ -165,26 +193,19 @@ async fn try_batch(
     let mut outcomes = Vec::with_capacity(changes.len());
     let mut tx = pool.begin().await?;
     for change in changes {
-        let mut savepoint = Acquire::begin(&mut *tx).await?;
         let outcome = match change {
             Change::Append(org, msg, _) => {
-                Outcome::Append(append(&mut savepoint, target, *org, msg).await)
+                Outcome::Append(append(&mut tx, target, *org, msg).await)
             }
             Change::Close(org, session, by, _) => {
-                Outcome::Close(close(&mut savepoint, target, *org, *session, by).await)
+                Outcome::Close(close(&mut tx, target, *org, *session, by).await)
             }
             Change::Flush(_) => unreachable!("flushes are taken out of batches"),
         };
-        if outcome.retryable() {
-            return Err(match outcome {
-                Outcome::Append(Err(e)) | Outcome::Close(Err(e)) => e,
-                _ => unreachable!("a retryable outcome is an error"),
-            });
-        }
-        if outcome.is_ok() {
-            savepoint.commit().await?;
-        } else {
-            savepoint.rollback().await?;
+        if let Outcome::Append(Err(e @ (StoreError::Other(_) | StoreError::Conflict(_))))
+        | Outcome::Close(Err(e @ (StoreError::Other(_) | StoreError::Conflict(_)))) = outcome
+        {
+            return Err(e);
         }
         outcomes.push(outcome);
     }
@@ -289,9 +310,7 @@ async fn append(
     let queued = m.sender_type == SenderType::Client
         && session.status == SessionStatus::Waiting
         && session.queued_at.is_none();
-    let session = advance(tx, session.id, now, queued).await?;
-    let message = m.at(&session, now);
-    insert_message(tx, target, &message).await?;
+    let (session, message) = advance_and_insert(tx, target, session, now, queued, m).await?;
     Ok(Appended {
         message,
         created: true,
@@ -388,6 +407,38 @@ pub async fn insert_message(
     target: LogTarget,
     m: &Message,
 ) -> StoreResult<()> {
+    insert_message_after(tx, target, m, None).await
+}
+
+/// `advance` and `insert_message` for a session locked and read in this transaction, in one
+/// round trip: the advanced session is known without reading it back.
+async fn advance_and_insert(
+    tx: &mut PgConnection,
+    target: LogTarget,
+    mut session: Session,
+    now: Timestamp,
+    queued: bool,
+    m: &NewMessage,
+) -> StoreResult<(Session, Message)> {
+    session.last_seq += 1;
+    session.last_message_at = Some(now);
+    session.updated_at = now;
+    if queued {
+        session.queued_at = Some(now);
+    }
+    let message = m.at(&session, now);
+    insert_message_after(tx, target, &message, Some(&session)).await?;
+    Ok((session, message))
+}
+
+/// Inserts the message; with `advanced`, the same statement first writes that session's new
+/// `last_seq` and activity.
+async fn insert_message_after(
+    tx: &mut PgConnection,
+    target: LogTarget,
+    m: &Message,
+    advanced: Option<&Session>,
+) -> StoreResult<()> {
     let table = match target {
         LogTarget::Here => "messages",
         LogTarget::Outbox => {
@@ -406,34 +457,41 @@ pub async fn insert_message(
             "message_outbox"
         }
     };
-    sqlx::query(&format!(
-        "INSERT INTO {table} (id, organization_id, session_id, seq, sender_type, sender_id,
-         sender_name, content, client_msg_id, created_at)
+    let advance = match advanced {
+        Some(_) => {
+            "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
+             updated_at = $10, queued_at = $11 WHERE id = $3) "
+        }
+        None => "",
+    };
+    let query = format!(
+        "{advance}INSERT INTO {table} (id, organization_id, session_id, seq, sender_type,
+         sender_id, sender_name, content, client_msg_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (session_id, seq) DO NOTHING"
-    ))
-    .bind(m.id.0)
-    .bind(m.organization_id.0)
-    .bind(m.session_id.0)
-    .bind(m.seq)
-    .bind(m.sender_type.as_str())
-    .bind(m.sender_id)
-    .bind(&m.sender_name)
-    .bind(&m.content)
-    .bind(m.client_msg_id.as_deref())
-    .bind(m.created_at)
-    .execute(&mut *tx)
-    .await?;
+    );
+    let mut query = sqlx::query(&query)
+        .bind(m.id.0)
+        .bind(m.organization_id.0)
+        .bind(m.session_id.0)
+        .bind(m.seq)
+        .bind(m.sender_type.as_str())
+        .bind(m.sender_id)
+        .bind(&m.sender_name)
+        .bind(&m.content)
+        .bind(m.client_msg_id.as_deref())
+        .bind(m.created_at);
+    if let Some(session) = advanced {
+        query = query.bind(session.queued_at);
+    }
+    query.execute(&mut *tx).await?;
     Ok(())
 }
 
 impl PgStore {
     async fn change<T>(&self, make: impl FnOnce(Reply<T>) -> Change) -> StoreResult<T> {
         let (reply, answer) = oneshot::channel();
-        self.changes
-            .send(make(reply))
-            .await
-            .map_err(|_| anyhow::anyhow!("the conversation writer stopped"))?;
+        self.changes.send(make(reply)).await?;
         answer
             .await
             .map_err(|_| anyhow::anyhow!("the conversation writer dropped the change"))?
@@ -475,14 +533,6 @@ impl Conversations for PgStore {
     }
 
     async fn flush(&self) -> StoreResult<()> {
-        let (done, flushed) = oneshot::channel();
-        self.changes
-            .send(Change::Flush(done))
-            .await
-            .map_err(|_| anyhow::anyhow!("the conversation writer stopped"))?;
-        flushed
-            .await
-            .map_err(|_| anyhow::anyhow!("the conversation writer stopped"))?;
-        Ok(())
+        self.changes.flush().await
     }
 }

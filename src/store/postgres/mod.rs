@@ -19,7 +19,6 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use tokio::sync::mpsc;
 
 use super::migrate;
 
@@ -27,7 +26,7 @@ pub use conversations::LogTarget;
 
 pub struct PgStore {
     pool: PgPool,
-    changes: mpsc::Sender<conversations::Change>,
+    changes: conversations::Writers,
     /// Where messages are written.
     log: LogTarget,
 }
@@ -48,7 +47,9 @@ impl PgStore {
             let mut conn = pool.acquire().await?;
             migrate::run_postgres(&mut conn).await?;
         }
-        let changes = conversations::spawn_writer(pool.clone(), log);
+        // Half the pool at most, so that reads and assignments always find a connection.
+        let lanes = (connections / 2).clamp(1, conversations::MAX_LANES);
+        let changes = conversations::Writers::spawn(&pool, log, lanes as usize);
         Ok(PgStore { pool, changes, log })
     }
 
