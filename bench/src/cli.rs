@@ -92,6 +92,10 @@ pub struct MessagesArgs {
     /// Longest wait for acknowledgements and deliveries after the last send, in seconds.
     #[arg(long, default_value_t = 30.0)]
     pub drain: f64,
+    /// Another node of the same installation (http://host:port), repeatable: the sockets are
+    /// spread over the server and these in turn (set-up and checks use the server).
+    #[arg(long = "node")]
+    pub nodes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args, Serialize)]

@@ -304,7 +304,7 @@ fn free_port() -> Result<u16> {
 }
 
 /// The socket address of `http://host:port`.
-fn resolve(base: &str) -> Result<SocketAddr> {
+pub fn resolve(base: &str) -> Result<SocketAddr> {
     use std::net::ToSocketAddrs;
     let hostport = base
         .strip_prefix("http://")

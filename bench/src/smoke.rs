@@ -20,6 +20,7 @@ fn scenarios() -> Vec<Scenario> {
             size: 100,
             processes: 2,
             drain: 20.0,
+            nodes: vec![],
         }),
         Scenario::Connections(ConnectionsArgs {
             sockets: 200,

@@ -52,8 +52,12 @@ pub async fn run(args: &MessagesArgs, server: &Server) -> Result<Report> {
     let started = Instant::now();
     let setup = setup::setup(&api, args).await?;
     let setup_seconds = started.elapsed().as_secs_f64();
+    let mut nodes = vec![server.addr];
+    for url in &args.nodes {
+        nodes.push(crate::server::resolve(url.trim_end_matches('/'))?);
+    }
     let plan = Plan {
-        server: server.addr,
+        nodes,
         base: server.base.clone(),
         rate: args.rate,
         warmup: args.warmup,

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Plan {
-    pub server: SocketAddr,
+    /// The server, then any other nodes; socket `i` goes to node `i % len`.
+    pub nodes: Vec<SocketAddr>,
     pub base: String,
     pub rate: f64,
     pub warmup: f64,

@@ -23,20 +23,19 @@ const QUIET: Duration = Duration::from_millis(1500);
 pub async fn work(plan: Plan, index: usize, count: usize, parent: &mut Parent) -> Result<()> {
     let agents = share(&plan.agents, index, count);
     let customers = share(&plan.customers, index, count);
-    let target = Target {
-        server: plan.server,
-        local: None,
-    };
     let mut ready = Ready::default();
     let agent_sockets = connect(
-        target,
-        agents.iter().map(|a| a.token.clone()).collect(),
+        &plan.nodes,
+        agents.iter().map(|a| (a.index, a.token.clone())).collect(),
         &mut ready.errors,
     )
     .await;
     let customer_sockets = connect(
-        target,
-        customers.iter().map(|c| c.token.clone()).collect(),
+        &plan.nodes,
+        customers
+            .iter()
+            .map(|c| (c.index, c.token.clone()))
+            .collect(),
         &mut ready.errors,
     )
     .await;
@@ -97,12 +96,17 @@ fn clock(plan: &Plan, go: &Go) -> Clock {
 }
 
 /// Connects one socket per token (32 at a time); a failure leaves `None` and an error.
+/// Connects each seat's socket, seat `i` to node `i % nodes.len()`.
 async fn connect(
-    target: Target,
-    tokens: Vec<String>,
+    nodes: &[std::net::SocketAddr],
+    seats: Vec<(usize, String)>,
     errors: &mut Vec<String>,
 ) -> Vec<Option<Socket>> {
-    let results = crate::api::each(tokens, 32, |token| async move {
+    let results = crate::api::each(seats, 32, |(index, token)| async move {
+        let target = Target {
+            server: nodes[index % nodes.len()],
+            local: None,
+        };
         Ok(Socket::connect(target, &token, BUSY_BUFFER).await)
     })
     .await
