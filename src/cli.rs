@@ -65,6 +65,21 @@ pub async fn create_agent(args: CreateAgentArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Copies a PostgreSQL installation's messages into Cassandra, with progress on stderr and the
+/// checked counts on stdout.
+pub async fn move_messages_to_cassandra(args: StoreArgs) -> anyhow::Result<()> {
+    let copied = crate::store::cassandra::copy::postgres_to_cassandra(&args, |done, total| {
+        tracing::info!("copied {done} of {total} messages")
+    })
+    .await
+    .context("copying the messages to Cassandra")?;
+    println!(
+        "copied {} messages of {} conversations and {} idempotency keys; counts checked",
+        copied.messages, copied.conversations, copied.keys
+    );
+    Ok(())
+}
+
 /// Moves the embedded store to PostgreSQL, holding the data directory so no server uses it
 /// meanwhile, and reports progress on stderr and the counts on stdout.
 pub async fn move_to_postgres(args: MoveArgs) -> anyhow::Result<()> {

@@ -39,6 +39,9 @@ pub enum Command {
     CreateAgent(CreateAgentArgs),
     /// Move the installation from the embedded store to an empty PostgreSQL database.
     Move(MoveArgs),
+    /// Copy the messages of a PostgreSQL installation into Cassandra (before running it with
+    /// --cassandra-contact-points); the servers must be stopped.
+    MoveMessages(StoreArgs),
 }
 
 #[derive(Debug, Clone, Args)]

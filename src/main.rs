@@ -18,5 +18,6 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateOrganization(args) => raasel::cli::create_organization(args).await,
         Command::CreateAgent(args) => raasel::cli::create_agent(args).await,
         Command::Move(args) => raasel::cli::move_to_postgres(args).await,
+        Command::MoveMessages(args) => raasel::cli::move_messages_to_cassandra(args).await,
     }
 }

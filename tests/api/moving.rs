@@ -136,3 +136,124 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         .unwrap();
     assert_eq!(body["message"]["seq"], last + 1);
 }
+
+async fn history(app: &TestApp, token: &str, id: &str) -> Value {
+    let (status, page) = app
+        .get(
+            &format!("/api/sessions/{id}/messages?after=0&limit=200"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    page["messages"].clone()
+}
+
+fn raasel_move_messages(url: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_raasel"))
+        .args(["move-messages", "--database-url", url])
+        .args(["--cassandra-contact-points", &test_cassandra()])
+        .args(["--cassandra-keyspace", TEST_KEYSPACE])
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_postgres_installation_copies_its_messages_to_cassandra_and_carries_on_there() {
+    let url = fresh_postgres_schema().await;
+    let app = spawn_app_with(|a| {
+        a.store.database_url = Some(url.clone());
+        a.store.cassandra_contact_points.clear();
+    })
+    .await;
+    let shop = app.signup_org("Shop").await;
+    let customer = app.register_client().await;
+    let id = app.open_session(&customer, &shop, Some("hello")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for i in 0..30 {
+        let (status, body) = app
+            .post(
+                &format!("/api/sessions/{id}/messages"),
+                Some(&customer.token),
+                json!({ "content": format!("question {i}"), "client_msg_id": format!("q{i}") }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let before = history(&app, &customer.token, &id).await;
+    let stored = before.as_array().unwrap().len();
+    app.server.stop().await.unwrap();
+
+    let out = raasel_move_messages(&url);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains(&format!(
+            "copied {stored} messages of 1 conversations and 30 idempotency keys; counts checked"
+        )),
+        "{said}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(&format!("copied {stored} of {stored} messages"))
+    );
+    // Run again (say after an interruption): the same rows, nothing doubled.
+    let again = raasel_move_messages(&url);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    // From now on the messages are read from Cassandra only.
+    let mut pg = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let deleted = sqlx::query("DELETE FROM messages")
+        .execute(&mut pg)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(deleted, stored as u64);
+
+    let moved = spawn_app_with(|a| {
+        a.store.database_url = Some(url.clone());
+        a.store.cassandra_contact_points = vec![test_cassandra()];
+        a.store.cassandra_keyspace = TEST_KEYSPACE.into();
+    })
+    .await;
+    assert_eq!(history(&moved, &customer.token, &id).await, before);
+    // A resend finds the message sent before the move; the next message follows on.
+    let (status, body) = moved
+        .post(
+            &format!("/api/sessions/{id}/messages"),
+            Some(&customer.token),
+            json!({ "content": "question 7", "client_msg_id": "q7" }),
+        )
+        .await;
+    assert!(status == 200 || status == 201, "{status} {body}");
+    assert_eq!(body["message"]["seq"], before[8]["seq"], "{body}");
+    let (status, body) = moved
+        .post(
+            &format!("/api/sessions/{id}/messages"),
+            Some(&customer.token),
+            json!({ "content": "after the move", "client_msg_id": "q30" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["message"]["seq"], stored as i64 + 1);
+    assert_eq!(
+        history(&moved, &customer.token, &id)
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        stored + 1
+    );
+}

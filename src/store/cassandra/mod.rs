@@ -2,6 +2,7 @@
 //! else: `log.rs` is the message log, `split.rs` joins the two with the invariants of one
 //! database, `migrate.rs` creates the keyspace.
 
+pub mod copy;
 mod log;
 mod migrate;
 mod split;

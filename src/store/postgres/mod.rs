@@ -11,7 +11,7 @@ pub(crate) mod conversations;
 mod log;
 mod meta;
 mod outbox;
-mod rows;
+pub(crate) mod rows;
 
 use std::str::FromStr;
 use std::time::Duration;
