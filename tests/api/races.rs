@@ -147,3 +147,44 @@ async fn assigning_to_an_agent_being_deleted_answers_not_found_never_a_server_er
         }
     }
 }
+
+#[tokio::test]
+async fn conversations_opened_in_many_organizations_at_once_are_all_assigned() {
+    // More organizations draining their queues at once than the store has connections: on
+    // PostgreSQL each drain holds one for its lock while it needs others.
+    let app = spawn_app_with(|a| a.store.database_pool_size = 2).await;
+    let mut orgs = vec![];
+    let mut sockets = vec![];
+    for i in 0..40 {
+        let org = app.signup_org(&format!("Busy {i}")).await;
+        sockets.push(app.socket(&org.admin_token).await);
+        orgs.push(org);
+    }
+    let mut clients = vec![];
+    for _ in 0..3 {
+        for _ in &orgs {
+            clients.push(app.register_client().await);
+        }
+    }
+    let opened = futures_util::future::join_all(
+        orgs.iter()
+            .cycle()
+            .zip(&clients)
+            .map(|(org, client)| app.open_session(client, org, Some("hello"))),
+    )
+    .await;
+    for (session, client) in opened.iter().zip(&clients) {
+        let id = session["id"].as_str().unwrap().to_string();
+        let token = client.token.clone();
+        wait_until(
+            "every conversation is assigned to its organization's agent",
+            crate::socket::WAIT,
+            || {
+                let (app, id, token) = (&app, id.clone(), token.clone());
+                async move { app.session(&token, &id).await["status"] == "active" }
+            },
+        )
+        .await;
+    }
+    drop(sockets);
+}

@@ -598,6 +598,50 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
     );
 }
 
+/// Queue locks held at once for many organizations leave connections for the reads their drains
+/// (and everyone else) need: on PostgreSQL each lock holds a pooled connection.
+async fn queue_locks_leave_connections_for_reads(n: Nodes) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut orgs = vec![];
+    for _ in 0..8 {
+        orgs.push(org_with(&n, 1, 0).await.0);
+    }
+    // Open connections first, so that every locker can take one at once.
+    let warm = orgs.iter().map(|org| n.a.store.organization(org.id));
+    futures_util::future::join_all(warm).await;
+    let held = Arc::new(AtomicUsize::new(0));
+    let (release, released) = tokio::sync::watch::channel(false);
+    let holders: Vec<_> = orgs
+        .iter()
+        .map(|org| {
+            let (store, held, mut released, id) =
+                (n.a.store.clone(), held.clone(), released.clone(), org.id);
+            tokio::spawn(async move {
+                let lock = store.lock_queue(id).await.unwrap();
+                held.fetch_add(1, Ordering::SeqCst);
+                let _ = released.wait_for(|r| *r).await;
+                lock.release().await;
+            })
+        })
+        .collect();
+    crate::support::wait_until("two queue locks are held", crate::socket::WAIT, || {
+        let held = held.clone();
+        async move { held.load(Ordering::SeqCst) >= 2 }
+    })
+    .await;
+    // A moment for every other locker to take what it can; reads must still find a connection.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let reads = orgs.iter().map(|org| n.a.store.organization(org.id));
+    for read in futures_util::future::join_all(reads).await {
+        assert!(read.unwrap().is_some());
+    }
+    release.send(true).unwrap();
+    for holder in holders {
+        holder.await.unwrap();
+    }
+    assert_eq!(held.load(Ordering::SeqCst), orgs.len());
+}
+
 async fn other_agent(n: &Nodes, org: OrgId) -> AgentId {
     let agent = fixtures::agent(org, Role::Agent);
     n.a.store.insert_agent(&agent, "h").await.unwrap();
@@ -643,4 +687,5 @@ contract!(
     marks_never_move_back,
     the_log_reads_windows_and_writes_idempotently,
     a_foreign_organization_finds_nothing,
+    queue_locks_leave_connections_for_reads,
 );

@@ -53,6 +53,8 @@ fn queue_lock_key(org: OrgId) -> i64 {
 struct AdvisoryLock {
     conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
     key: i64,
+    /// This node's share of the pool for queue locks, given back with the lock.
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 #[async_trait]
@@ -551,6 +553,12 @@ impl Store for PgStore {
     }
 
     async fn lock_queue(&self, org: OrgId) -> StoreResult<QueueLock> {
+        let permit = self
+            .queue_locks
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| anyhow::anyhow!("the store is closing"))?;
         let mut conn = self.pool.acquire().await?;
         sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(queue_lock_key(org))
@@ -559,6 +567,7 @@ impl Store for PgStore {
         Ok(QueueLock::held(Box::new(AdvisoryLock {
             conn: Some(conn),
             key: queue_lock_key(org),
+            _permit: permit,
         })))
     }
 

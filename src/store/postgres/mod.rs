@@ -14,6 +14,7 @@ mod outbox;
 pub(crate) mod rows;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -29,6 +30,9 @@ pub struct PgStore {
     changes: conversations::Writers,
     /// Where messages are written.
     log: LogTarget,
+    /// Queue locks held at once by this node. Each holds a pooled connection while its drain
+    /// needs others: unbounded, as many drains as connections would wait for each other.
+    queue_locks: Arc<tokio::sync::Semaphore>,
 }
 
 impl PgStore {
@@ -50,7 +54,16 @@ impl PgStore {
         // Half the pool at most, so that reads and assignments always find a connection.
         let lanes = (connections / 2).clamp(1, conversations::MAX_LANES);
         let changes = conversations::Writers::spawn(&pool, log, lanes as usize);
-        Ok(PgStore { pool, changes, log })
+        // A quarter of the pool at most; the lanes take at most half.
+        let queue_locks = Arc::new(tokio::sync::Semaphore::new(
+            (connections / 4).max(1) as usize
+        ));
+        Ok(PgStore {
+            pool,
+            changes,
+            log,
+            queue_locks,
+        })
     }
 
     /// The pool (moving an installation writes to it in bulk).
