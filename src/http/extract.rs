@@ -212,45 +212,6 @@ fn client_address(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) ->
     client
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn forwarded_addresses_count_only_behind_trusted_proxies() {
-        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
-        // No trusted proxy in front: the header is the client's own writing.
-        assert_eq!(
-            client_address(ip("203.0.113.9"), &["1.2.3.4"], &proxies),
-            ip("203.0.113.9")
-        );
-        // One proxy: the entry it appended is the client.
-        assert_eq!(
-            client_address(ip("10.0.0.2"), &["1.2.3.4"], &proxies),
-            ip("1.2.3.4")
-        );
-        // A forged left-most entry is ignored: the proxy appended the real address last.
-        assert_eq!(
-            client_address(ip("10.0.0.2"), &["6.6.6.6, 198.51.100.7"], &proxies),
-            ip("198.51.100.7")
-        );
-        // Two proxies in a row, the header split across lines.
-        assert_eq!(
-            client_address(ip("10.0.0.2"), &["198.51.100.7", "10.1.1.1"], &proxies),
-            ip("198.51.100.7")
-        );
-        // Garbage stops the walk at the last trusted hop.
-        assert_eq!(
-            client_address(ip("10.0.0.2"), &["nonsense"], &proxies),
-            ip("10.0.0.2")
-        );
-    }
-}
-
 /// A JSON body. Malformed JSON is a 400 that never quotes the input; an oversize body a 413.
 pub struct Json<T>(pub T);
 
@@ -315,5 +276,44 @@ impl<T: DeserializeOwned + Send> FromRequestParts<App> for Query<T> {
             .await
             .map(|q| Query(q.0))
             .map_err(|e| ApiError::bad_request(format!("invalid query string: {}", e.body_text())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_trusted_proxies() {
+        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        // No trusted proxy in front: the header is the client's own writing.
+        assert_eq!(
+            client_address(ip("203.0.113.9"), &["1.2.3.4"], &proxies),
+            ip("203.0.113.9")
+        );
+        // One proxy: the entry it appended is the client.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["1.2.3.4"], &proxies),
+            ip("1.2.3.4")
+        );
+        // A forged left-most entry is ignored: the proxy appended the real address last.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["6.6.6.6, 198.51.100.7"], &proxies),
+            ip("198.51.100.7")
+        );
+        // Two proxies in a row, the header split across lines.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.7", "10.1.1.1"], &proxies),
+            ip("198.51.100.7")
+        );
+        // Garbage stops the walk at the last trusted hop.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["nonsense"], &proxies),
+            ip("10.0.0.2")
+        );
     }
 }

@@ -42,7 +42,7 @@ fn raise_descriptor_limit() -> u64 {
             }
         }
     }
-    limit.rlim_cur as u64
+    limit.rlim_cur
 }
 
 #[cfg(not(unix))]

@@ -63,7 +63,7 @@ async fn cassandra() -> Nodes {
 
 /// Which node to use for the `i`-th of many concurrent callers.
 fn node(n: &Nodes, i: usize) -> &Stores {
-    if i % 2 == 0 { &n.a } else { &n.b }
+    if i.is_multiple_of(2) { &n.a } else { &n.b }
 }
 
 async fn org_with(n: &Nodes, admins: usize, agents: usize) -> (Organization, Vec<Agent>) {
