@@ -222,6 +222,27 @@ pub struct Session {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+impl Session {
+    /// Whether a message from `sender` puts the session in the assignment queue: a client's
+    /// first message in a waiting session.
+    pub fn enters_queue_with(&self, sender: SenderType) -> bool {
+        sender == SenderType::Client
+            && self.status == SessionStatus::Waiting
+            && self.queued_at.is_none()
+    }
+
+    /// The session after a message at `now`: its next seq and activity, queued if `queued`.
+    pub fn advanced(mut self, now: Timestamp, queued: bool) -> Session {
+        self.last_seq += 1;
+        self.last_message_at = Some(now);
+        self.updated_at = now;
+        if queued {
+            self.queued_at = Some(now);
+        }
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Message {
     pub id: MessageId,

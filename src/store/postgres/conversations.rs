@@ -307,10 +307,10 @@ async fn append(
         return Err(StoreError::SessionClosed);
     }
     let now = crate::domain::model::now();
-    let queued = m.sender_type == SenderType::Client
-        && session.status == SessionStatus::Waiting
-        && session.queued_at.is_none();
-    let (session, message) = advance_and_insert(tx, target, session, now, queued, m).await?;
+    let queued = session.enters_queue_with(m.sender_type);
+    let session = session.advanced(now, queued);
+    let message = m.at(&session, now);
+    insert_message_after(tx, target, &message, Some(&session)).await?;
     Ok(Appended {
         message,
         created: true,
@@ -410,29 +410,9 @@ pub async fn insert_message(
     insert_message_after(tx, target, m, None).await
 }
 
-/// `advance` and `insert_message` for a session locked and read in this transaction, in one
-/// round trip: the advanced session is known without reading it back.
-async fn advance_and_insert(
-    tx: &mut PgConnection,
-    target: LogTarget,
-    mut session: Session,
-    now: Timestamp,
-    queued: bool,
-    m: &NewMessage,
-) -> StoreResult<(Session, Message)> {
-    session.last_seq += 1;
-    session.last_message_at = Some(now);
-    session.updated_at = now;
-    if queued {
-        session.queued_at = Some(now);
-    }
-    let message = m.at(&session, now);
-    insert_message_after(tx, target, &message, Some(&session)).await?;
-    Ok((session, message))
-}
-
-/// Inserts the message; with `advanced`, the same statement first writes that session's new
-/// `last_seq` and activity.
+/// Inserts the message; with `advanced` (a session locked and read in this transaction, then
+/// `Session::advanced` for this message), the same statement first writes its new `last_seq`
+/// and activity: the new row is known without reading it back.
 async fn insert_message_after(
     tx: &mut PgConnection,
     target: LogTarget,
@@ -460,7 +440,7 @@ async fn insert_message_after(
     let advance = match advanced {
         Some(_) => {
             "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
-             updated_at = $10, queued_at = $11 WHERE id = $3) "
+             updated_at = $10, queued_at = $11 WHERE id = $3 AND organization_id = $2) "
         }
         None => "",
     };

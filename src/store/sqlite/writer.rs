@@ -162,10 +162,8 @@ fn append(tx: &Transaction, org: OrgId, m: &NewMessage) -> StoreResult<Appended>
         return Err(StoreError::SessionClosed);
     }
     let now = crate::domain::model::now();
-    let queued = m.sender_type == SenderType::Client
-        && session.status == SessionStatus::Waiting
-        && session.queued_at.is_none();
-    let session = advance_known(tx, session, now, queued)?;
+    let queued = session.enters_queue_with(m.sender_type);
+    let session = advance_known(tx, session.advanced(now, queued))?;
     let message = m.at(&session, now);
     insert_message(tx, &message)?;
     Ok(Appended {
@@ -260,30 +258,21 @@ fn session_of(tx: &Transaction, org: OrgId, id: SessionId) -> StoreResult<Sessio
         .ok_or(StoreError::SessionNotFound)
 }
 
-/// `advance` for a session read in this transaction and not changed since: the new row is
-/// known without reading it back.
-fn advance_known(
-    tx: &Transaction,
-    mut session: Session,
-    now: Timestamp,
-    queued: bool,
-) -> StoreResult<Session> {
-    session.last_seq += 1;
-    session.last_message_at = Some(now);
-    session.updated_at = now;
-    if queued {
-        session.queued_at = Some(now);
-    }
+/// Writes a session read in this transaction and advanced in memory (`Session::advanced`):
+/// the new row is known without reading it back.
+fn advance_known(tx: &Transaction, session: Session) -> StoreResult<Session> {
     tx.prepare_cached(
-        "UPDATE sessions SET last_seq = ?1, last_message_at = ?2, updated_at = ?2, queued_at = ?3
-         WHERE id = ?4",
+        "UPDATE sessions SET last_seq = ?1, last_message_at = ?2, updated_at = ?3, queued_at = ?4
+         WHERE id = ?5 AND organization_id = ?6",
     )
     .map_err(db)?
     .execute(params![
         session.last_seq,
-        text_time(now),
+        session.last_message_at.map(text_time),
+        text_time(session.updated_at),
         session.queued_at.map(text_time),
-        session.id.0
+        session.id.0,
+        session.organization_id.0,
     ])
     .map_err(db)?;
     Ok(session)
