@@ -135,6 +135,9 @@ fn socket_io(config: &ServeArgs) -> socketioxide::SocketIoBuilder {
         .ws_read_buffer_size(WS_READ_BUFFER)
         .ping_interval(sockets.ping_interval)
         .ping_timeout(sockets.ping_timeout)
+        // A new connection must say which namespace it joins as promptly as it must send its
+        // headers: one that upgrades and then stalls is closed like a slow request.
+        .connect_timeout(config.connections.header_timeout)
 }
 
 /// What differs between one node and a cluster of them.

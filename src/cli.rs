@@ -23,7 +23,7 @@ pub async fn create_organization(args: CreateOrganizationArgs) -> anyhow::Result
     let (org, admin) = accounts::create_organization(
         store.as_ref(),
         valid("name", input::name(Some(&args.name)))?,
-        valid("domain", input::domain(Some(&args.domain)))?,
+        valid("domain", input::organization_domain(Some(&args.domain)))?,
         OrgSettings::default(),
         valid("admin name", input::name(Some(&args.admin_name)))?,
         valid("admin e-mail", input::email(Some(&args.admin_email)))?,

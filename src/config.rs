@@ -191,10 +191,11 @@ pub struct ConnectionArgs {
     #[arg(long, env = "RAASEL_MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
     /// Time a client has to send a request's headers; also the longest an idle kept-alive
-    /// connection stays open (e.g. `10s`, `500ms`).
+    /// connection stays open, and the time a new socket has to send its Socket.IO CONNECT
+    /// (e.g. `10s`, `500ms`).
     #[arg(long, env = "RAASEL_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub header_timeout: Duration,
-    /// Time a client has to send a request's body.
+    /// Time a client has to send a request's whole body, however it trickles in.
     #[arg(long, env = "RAASEL_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     pub body_timeout: Duration,
     /// A connection whose client accepts no data for this long is closed (a client that

@@ -29,6 +29,10 @@ pub struct Claims {
     pub ver: i64,
     pub iat: i64,
     pub exp: i64,
+    /// Not valid before (Unix seconds): never issued here, but honoured when present, as a
+    /// signed claim of a token should be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -42,6 +46,7 @@ impl Tokens {
     pub fn new(secret: &[u8]) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        validation.validate_nbf = true;
         validation.set_required_spec_claims(&["exp", "sub"]);
         Tokens {
             encoding: EncodingKey::from_secret(secret),
@@ -68,6 +73,7 @@ impl Tokens {
             ver,
             iat: now,
             exp: now + TOKEN_TTL_SECS,
+            nbf: None,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 encoding of plain claims cannot fail")
@@ -107,5 +113,24 @@ mod tests {
             ..c
         });
         assert!(t.verify(&expired).is_none());
+    }
+
+    #[test]
+    fn a_token_not_yet_valid_is_refused() {
+        let t = Tokens::new(b"secret");
+        let c = t
+            .verify(&t.issue(Uuid::now_v7(), Kind::Client, None, None, 0))
+            .unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let later = t.sign(&Claims {
+            nbf: Some(now + 600),
+            ..c.clone()
+        });
+        assert!(t.verify(&later).is_none());
+        let earlier = t.sign(&Claims {
+            nbf: Some(now - 5),
+            ..c
+        });
+        assert!(t.verify(&earlier).is_some());
     }
 }

@@ -38,6 +38,7 @@ impl Chat {
         settings: crate::domain::model::OrgSettings,
     ) -> ApiResult<Organization> {
         let raised = settings.max_concurrent_sessions > org.settings.max_concurrent_sessions;
+        let rotated = settings.widget_identity_secret != org.settings.widget_identity_secret;
         let updated = self
             .store
             .update_organization(
@@ -49,10 +50,23 @@ impl Chat {
             )
             .await?
             .ok_or_else(|| ApiError::not_found("organization"))?;
+        if rotated {
+            self.end_verified_visitors(org.id).await?;
+        }
         if raised {
             self.drain_queue(org.id).await?;
         }
         Ok(updated)
+    }
+
+    /// A changed (or removed) identity secret no longer vouches for the visitors it verified:
+    /// their tokens are revoked and the organization's visitor sockets closed (unverified
+    /// visitors reconnect with their still valid tokens; verified ones sign in again).
+    async fn end_verified_visitors(&self, org: OrgId) -> ApiResult<()> {
+        let revoked = self.store.revoke_verified_visitors(org).await?;
+        self.fanout.disconnect(Target::OrgVisitors(org)).await;
+        tracing::info!(%org, revoked, "identity secret changed; verified visitors' tokens revoked");
+        Ok(())
     }
 
     /// Deletes the organization with everything it owns and closes its agents' and visitors' sockets.

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::app::App;
 use crate::auth;
+use crate::domain::input;
 use crate::domain::model::{Agent, Client};
 use crate::domain::permissions::{self, Identity};
 use crate::error::{ApiError, ApiResult};
@@ -229,8 +230,16 @@ impl<T: DeserializeOwned> FromRequest<App> for Json<T> {
     }
 }
 
-/// Parses JSON, describing a problem by kind and position only (no input is echoed).
+/// Parses JSON, describing a problem by kind and position only (no input is echoed). A string
+/// holding a control character no person types is refused here, whatever the route, so no
+/// store ever sees one.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    if input::json_may_hold_control(bytes)
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = input::control_in(&value)
+    {
+        return Err(ApiError::field(&field, input::CONTROL_PROBLEM));
+    }
     serde_json::from_slice(bytes).map_err(|e| {
         let msg = e.to_string();
         let detail = if e.is_data()
@@ -272,6 +281,16 @@ pub struct Query<T>(pub T);
 impl<T: DeserializeOwned + Send> FromRequestParts<App> for Query<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        let pairs = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes());
+        for (key, value) in pairs {
+            if key
+                .chars()
+                .chain(value.chars())
+                .any(input::is_forbidden_control)
+            {
+                return Err(ApiError::field(&key, input::CONTROL_PROBLEM));
+            }
+        }
         axum::extract::Query::<T>::from_request_parts(parts, app)
             .await
             .map(|q| Query(q.0))

@@ -2,6 +2,7 @@
 
 mod agents;
 mod clients;
+mod deadline;
 pub mod error;
 pub mod extract;
 mod openapi;
@@ -118,11 +119,14 @@ pub fn metrics_router(app: App) -> Router {
 }
 
 /// Request bodies everywhere (the API and Socket.IO long-polling): a declared length over the
-/// limit is refused before any of it is read, and a body must arrive within the body timeout.
+/// limit is refused before any of it is read, and a whole body must arrive within the body
+/// timeout.
 pub fn guard_bodies(router: Router, body_timeout: std::time::Duration) -> Router {
     router
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            body_timeout,
+        .layer(axum::middleware::map_request(
+            move |req: axum::extract::Request| async move {
+                req.map(|body| deadline::Deadline::wrap(body, body_timeout))
+            },
         ))
         .layer(axum::middleware::from_fn(refuse_oversized))
 }
@@ -147,7 +151,28 @@ async fn refuse_oversized(
 pub fn edge(router: Router, cors_origins: &[String]) -> Router {
     router
         .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(axum::middleware::from_fn(never_stored))
         .layer(cors(cors_origins))
+}
+
+/// Answers of the API, Socket.IO and the operations routes carry tokens, messages and other
+/// private data: no browser or proxy cache may keep them (`Cache-Control: no-store`, unless
+/// the route chose otherwise).
+async fn never_stored(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let private = ["/api/", "/socket.io/", "/health", "/ready", "/metrics"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let mut res = next.run(req).await;
+    if private {
+        res.headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// Who may read an answer from a page of another origin.

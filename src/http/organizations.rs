@@ -32,7 +32,9 @@ pub struct SettingsInput {
     /// Free-form; `null` removes it.
     #[schema(value_type = Option<Object>)]
     business_hours: Option<serde_json::Value>,
-    /// An empty string removes it.
+    /// 32 to 256 characters without spaces (for example 32 random bytes as 64 hex digits);
+    /// an empty string removes it. Changing it revokes the verified visitors' tokens.
+    #[schema(max_length = 256)]
     widget_identity_secret: Option<String>,
 }
 
@@ -64,8 +66,12 @@ impl SettingsInput {
             base.business_hours = (!v.is_null()).then_some(v);
         }
         if let Some(v) = self.widget_identity_secret {
-            let v = v.trim().to_string();
-            base.widget_identity_secret = (!v.is_empty()).then_some(v);
+            base.widget_identity_secret = errors
+                .take(
+                    "settings.widget_identity_secret",
+                    input::identity_secret(&v),
+                )
+                .unwrap_or_default();
         }
         if errors.is_empty() {
             Ok(base)
@@ -265,7 +271,7 @@ pub async fn signup(
     });
     parse_fields!(
         name = "name" => input::name(body.name.as_deref()),
-        domain = "domain" => input::domain(body.domain.as_deref()),
+        domain = "domain" => input::organization_domain(body.domain.as_deref()),
         admin_name = "admin.name" => input::name(admin.name.as_deref()),
         admin_email = "admin.email" => input::email(admin.email.as_deref()),
         password = "admin.password" => input::password(admin.password.as_deref()),
@@ -310,7 +316,7 @@ pub async fn update(
     let org = app.chat.organization(id).await?;
     parse_fields!(
         name = "name" => body.name.as_deref().map_or(Ok(org.name.clone()), |n| input::name(Some(n))),
-        domain = "domain" => body.domain.as_deref().map_or(Ok(org.domain.clone()), |d| input::domain(Some(d))),
+        domain = "domain" => body.domain.as_deref().map_or(Ok(org.domain.clone()), |d| input::organization_domain(Some(d))),
     );
     let settings = match body.settings {
         Some(s) => s.apply(org.settings.clone())?,

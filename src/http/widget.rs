@@ -43,7 +43,7 @@ pub async fn create_visitor(
     parse_fields!(
         name = "name" => input::optional_name(body.name.as_deref()),
         email = "email" => input::optional_email(body.email.as_deref()),
-        external_id = "external_id" => body.external_id.as_deref().map(|e| input::text(e, 200)).transpose(),
+        external_id = "external_id" => body.external_id.as_deref().map(input::external_id).transpose(),
     );
     let org = accounts::widget_organization(
         app.store.as_ref(),

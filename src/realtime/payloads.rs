@@ -8,6 +8,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::chat::events::{EventDoc, SessionHistory, schema_of};
+use crate::domain::input;
 use crate::domain::model::{Agent, AgentStatus, Message, Session, SessionStatus};
 use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
@@ -83,6 +84,9 @@ fn payload<T: DeserializeOwned>(data: Option<Value>) -> ApiResult<T> {
         return Err(ApiError::bad_request(
             "the event needs a JSON object payload",
         ));
+    }
+    if let Some(field) = input::control_in(&data) {
+        return Err(ApiError::field(&field, input::CONTROL_PROBLEM));
     }
     serde_json::from_value(data).map_err(|e| {
         let msg = e.to_string();

@@ -107,6 +107,9 @@ pub trait Store: Send + Sync + 'static {
         org: OrgId,
         external_id: &str,
     ) -> StoreResult<Option<Client>>;
+    /// Bumps the token version of every verified visitor (one with an external id) of the
+    /// organization, revoking their tokens; returns how many.
+    async fn revoke_verified_visitors(&self, org: OrgId) -> StoreResult<u64>;
 
     async fn insert_session(&self, session: &Session) -> StoreResult<()>;
     /// A session of the organization.

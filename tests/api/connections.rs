@@ -100,6 +100,91 @@ async fn a_body_sent_slowly_is_cut_off() {
     health_answers(&app).await;
 }
 
+/// Sends `head`, then one byte of the body every `every` for as long as the server takes it;
+/// true when the server closed the connection within `within`.
+async fn trickle_is_cut(
+    stream: &mut TcpStream,
+    head: &str,
+    every: Duration,
+    within: Duration,
+) -> bool {
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let trickle = async {
+        loop {
+            tokio::time::sleep(every).await;
+            if stream.write_all(b" ").await.is_err() {
+                return;
+            }
+            let mut buf = [0u8; 1024];
+            // A closed connection reads as end of stream (or an error) at once.
+            match tokio::time::timeout(Duration::from_millis(1), stream.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return,
+                _ => {}
+            }
+        }
+    };
+    tokio::time::timeout(within, trickle).await.is_ok()
+}
+
+#[tokio::test]
+async fn a_body_trickled_a_byte_at_a_time_is_cut_off_as_a_whole_while_health_answers() {
+    let app = spawn_app_with(|a| a.connections.body_timeout = Duration::from_millis(600)).await;
+    for path in [
+        "/api/clients/login",
+        "/socket.io/?EIO=4&transport=polling&sid=unknown",
+    ] {
+        let mut stream = connect(&app).await;
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n"
+        );
+        // A byte every 100 ms restarts no clock: the whole body has 600 ms.
+        let checking = async {
+            let cut = trickle_is_cut(
+                &mut stream,
+                &head,
+                Duration::from_millis(100),
+                Duration::from_secs(10),
+            )
+            .await;
+            assert!(cut, "{path}: a trickled body held the connection for 10 s");
+        };
+        let health = async {
+            for _ in 0..3 {
+                health_answers(&app).await;
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+        };
+        tokio::join!(checking, health);
+    }
+}
+
+#[tokio::test]
+async fn a_socket_that_upgrades_and_never_connects_is_closed_while_health_answers() {
+    use futures_util::StreamExt;
+    let app = spawn_app_with(|a| a.connections.header_timeout = Duration::from_millis(500)).await;
+    let url = format!(
+        "{}/socket.io/?EIO=4&transport=websocket",
+        app.base.replacen("http", "ws", 1)
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let open = ws.next().await.unwrap().unwrap();
+    assert!(
+        open.to_text().unwrap().starts_with('0'),
+        "engine.io open: {open}"
+    );
+    health_answers(&app).await;
+    // No CONNECT packet follows: the server ends the connection instead of waiting for ever.
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(Ok(_)) = ws.next().await {}
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "an upgraded socket that never connected stayed open"
+    );
+    health_answers(&app).await;
+}
+
 #[tokio::test]
 async fn a_huge_declared_body_is_refused_before_it_is_sent() {
     let app = spawn_app().await;

@@ -383,12 +383,13 @@ async fn settings_are_shown_only_to_its_agents_and_the_identity_secret_only_to_i
         .put(
             &format!("/api/organizations/{}", org.id),
             Some(&org.admin_token),
-            json!({ "settings": { "widget_identity_secret": "top-secret-value", "widget_color": "#FF0000" } }),
+            json!({ "settings": { "widget_identity_secret": "top-secret-value-0123456789abcdef", "widget_color": "#FF0000" } }),
         )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        body["organization"]["settings"]["widget_identity_secret"], "top-secret-value",
+        body["organization"]["settings"]["widget_identity_secret"],
+        "top-secret-value-0123456789abcdef",
         "the admin who set it sees it"
     );
 
@@ -397,7 +398,7 @@ async fn settings_are_shown_only_to_its_agents_and_the_identity_secret_only_to_i
     assert_eq!(status, 200);
     assert_eq!(
         admin_view["organization"]["settings"]["widget_identity_secret"],
-        "top-secret-value"
+        "top-secret-value-0123456789abcdef"
     );
     assert_eq!(
         admin_view["organization"]["settings"]["widget_color"],
@@ -425,7 +426,11 @@ async fn settings_are_shown_only_to_its_agents_and_the_identity_secret_only_to_i
         assert_eq!(view["organization"]["id"], org.id.as_str());
         assert_eq!(view["organization"]["name"], "Secretive");
         assert!(view["organization"].get("settings").is_none(), "{view}");
-        assert!(!view.to_string().contains("top-secret-value"));
+        assert!(
+            !view
+                .to_string()
+                .contains("top-secret-value-0123456789abcdef")
+        );
     }
 
     let res = app
@@ -661,7 +666,7 @@ async fn the_operators_list_does_not_reveal_identity_secrets() {
         .put(
             &format!("/api/organizations/{}", org.id),
             Some(&org.admin_token),
-            json!({ "settings": { "widget_identity_secret": "only-for-admins-7" } }),
+            json!({ "settings": { "widget_identity_secret": "only-for-admins-7-0123456789abcdef" } }),
         )
         .await;
     assert_eq!(status, 200);
@@ -669,7 +674,9 @@ async fn the_operators_list_does_not_reveal_identity_secrets() {
     assert_eq!(status, 200);
     assert_eq!(body["organizations"][0]["id"], org.id.as_str());
     assert!(
-        !body.to_string().contains("only-for-admins-7"),
+        !body
+            .to_string()
+            .contains("only-for-admins-7-0123456789abcdef"),
         "the identity secret is never returned to non-admins: {body}"
     );
 }

@@ -121,6 +121,7 @@ async fn a_socket_is_closed_when_its_token_expires() {
         ver: 0,
         iat: now,
         exp: now + 2,
+        nbf: None,
     });
     let socket = app.socket(&short).await;
     assert!(

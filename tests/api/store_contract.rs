@@ -642,6 +642,70 @@ async fn queue_locks_leave_connections_for_reads(n: Nodes) {
     assert_eq!(held.load(Ordering::SeqCst), orgs.len());
 }
 
+/// Changes the store refuses (a message to a closed conversation; text PostgreSQL cannot hold,
+/// which only the edge keeps out) sent in the same moments as many good ones, across two
+/// organizations: every good change commits, gapless, and only the refused ones fail.
+async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
+    let n = Arc::new(n);
+    let (ours, _) = org_with(&n, 1, 0).await;
+    let (theirs, _) = org_with(&n, 1, 0).await;
+    let mut good = vec![];
+    for i in 0..24 {
+        let org = if i % 2 == 0 { ours.id } else { theirs.id };
+        good.push((org, waiting_session(&n, org).await));
+    }
+    let closed = waiting_session(&n, ours.id).await;
+    n.a.conversations
+        .close(ours.id, closed.id, "closing")
+        .await
+        .unwrap();
+    let poisoned = waiting_session(&n, ours.id).await;
+    const ROUNDS: usize = 6;
+    let mut sends = vec![];
+    for round in 0..ROUNDS {
+        for (i, (org, s)) in good.iter().enumerate() {
+            let (n, org, s) = (n.clone(), *org, s.clone());
+            sends.push(tokio::spawn(async move {
+                node(&n, i)
+                    .conversations
+                    .append(org, from_client(&s, &format!("good {round}"), None))
+                    .await
+                    .map(|a| a.message.seq)
+            }));
+        }
+        let n2 = n.clone();
+        let c = closed.clone();
+        let refused_closed = tokio::spawn(async move {
+            n2.a.conversations
+                .append(c.organization_id, from_client(&c, "late", None))
+                .await
+        });
+        let n3 = n.clone();
+        let p = poisoned.clone();
+        let nul = tokio::spawn(async move {
+            n3.b.conversations
+                .append(p.organization_id, from_client(&p, "nul \u{0} inside", None))
+                .await
+        });
+        assert!(matches!(
+            refused_closed.await.unwrap(),
+            Err(StoreError::SessionClosed)
+        ));
+        // The embedded store can hold it; PostgreSQL refuses it. Either way it stands alone.
+        let _ = nul.await.unwrap();
+    }
+    for send in sends {
+        send.await
+            .unwrap()
+            .expect("a good change failed with a refused one");
+    }
+    for (org, s) in &good {
+        let (log, _) = n.a.log.range(*org, s.id, all_pages()).await.unwrap();
+        let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, (1..=ROUNDS as i64).collect::<Vec<_>>());
+    }
+}
+
 async fn other_agent(n: &Nodes, org: OrgId) -> AgentId {
     let agent = fixtures::agent(org, Role::Agent);
     n.a.store.insert_agent(&agent, "h").await.unwrap();
@@ -688,4 +752,5 @@ contract!(
     the_log_reads_windows_and_writes_idempotently,
     a_foreign_organization_finds_nothing,
     queue_locks_leave_connections_for_reads,
+    a_refused_change_fails_alone_in_its_batch,
 );

@@ -155,7 +155,7 @@ async fn a_visitor_token_opens_sessions_only_with_its_organization() {
 async fn a_verified_visitor_keeps_one_client_record_and_its_history() {
     let app = spawn_app().await;
     let org = app.signup_org("Verified").await;
-    let secret = "widget-secret-42";
+    let secret = "widget-secret-42-0123456789abcdefgh";
     set_secret(&app, &org, secret).await;
     let body = json!({
         "organization_id": org.id,
@@ -203,7 +203,7 @@ async fn a_verified_visitor_keeps_one_client_record_and_its_history() {
 async fn a_verified_visitor_arriving_in_several_tabs_at_once_gets_one_client_record() {
     let app = spawn_app().await;
     let org = app.signup_org("Tabs").await;
-    let secret = "tabs-secret";
+    let secret = "tabs-secret-0123456789abcdefghijklmn";
     set_secret(&app, &org, secret).await;
     // The race is between looking the external id up and inserting it: try it a few times.
     for n in 0..10 {
@@ -231,7 +231,7 @@ async fn a_verified_visitor_arriving_in_several_tabs_at_once_gets_one_client_rec
 async fn a_wrong_or_missing_identity_hash_is_refused() {
     let app = spawn_app().await;
     let org = app.signup_org("Strict Widget").await;
-    let secret = "another-secret";
+    let secret = "another-secret-0123456789abcdefghij";
     set_secret(&app, &org, secret).await;
     let good = identity_hash(secret, "user-7");
     for (hash, why) in [
@@ -283,7 +283,7 @@ async fn without_a_secret_an_external_id_is_not_trusted() {
     assert!(first["client"]["external_id"].is_null());
 
     // Removing the secret (an empty one) stops verification.
-    set_secret(&app, &org, "temporary").await;
+    set_secret(&app, &org, "temporary-0123456789abcdefghijklmnop").await;
     set_secret(&app, &org, "").await;
     let (_, view) = app
         .get(

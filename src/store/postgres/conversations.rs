@@ -147,37 +147,58 @@ fn spawn_writer(pool: PgPool, target: LogTarget) -> mpsc::Sender<Change> {
     tx
 }
 
+/// Commits a batch. When it fails for a reason other than contention (one change the database
+/// refuses), its changes are committed one by one, so only the offending change gets the error
+/// and nobody else's message fails with it.
 async fn write_batch(pool: &PgPool, target: LogTarget, changes: Vec<Change>) {
     metrics::histogram!("raasel_message_batch_size").record(changes.len() as f64);
-    let mut attempt = 0;
-    let outcome = loop {
-        attempt += 1;
-        match try_batch(pool, target, &changes).await {
-            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
-            other => break other,
-        }
-    };
-    match outcome {
-        Ok(outcomes) => {
-            for (change, outcome) in changes.into_iter().zip(outcomes) {
-                match (change, outcome) {
-                    (Change::Append(.., reply), Outcome::Append(r)) => drop(reply.send(r)),
-                    (Change::Close(.., reply), Outcome::Close(r)) => drop(reply.send(r)),
-                    _ => unreachable!("outcomes follow their changes"),
-                }
-            }
-        }
-        Err(e) => {
-            tracing::error!(error = ?e, "conversation batch failed to commit");
-            let why = e.to_string();
-            let err = || StoreError::Other(anyhow::anyhow!("the batch failed to commit: {why}"));
+    match commit(pool, target, &changes).await {
+        Ok(outcomes) => answer(changes, outcomes),
+        Err(e) if changes.len() > 1 => {
+            tracing::warn!(error = ?e, size = changes.len(), "conversation batch failed; committing its changes one at a time");
             for change in changes {
-                match change {
-                    Change::Append(.., reply) => drop(reply.send(Err(err()))),
-                    Change::Close(.., reply) => drop(reply.send(Err(err()))),
-                    Change::Flush(_) => {}
+                let one = vec![change];
+                match commit(pool, target, &one).await {
+                    Ok(outcomes) => answer(one, outcomes),
+                    Err(e) => fail(one, &e),
                 }
             }
+        }
+        Err(e) => fail(changes, &e),
+    }
+}
+
+/// Tries a batch until it commits or fails for a reason other than contention.
+async fn commit(pool: &PgPool, target: LogTarget, changes: &[Change]) -> StoreResult<Vec<Outcome>> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match try_batch(pool, target, changes).await {
+            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+            other => return other,
+        }
+    }
+}
+
+fn answer(changes: Vec<Change>, outcomes: Vec<Outcome>) {
+    for (change, outcome) in changes.into_iter().zip(outcomes) {
+        match (change, outcome) {
+            (Change::Append(.., reply), Outcome::Append(r)) => drop(reply.send(r)),
+            (Change::Close(.., reply), Outcome::Close(r)) => drop(reply.send(r)),
+            _ => unreachable!("outcomes follow their changes"),
+        }
+    }
+}
+
+fn fail(changes: Vec<Change>, e: &StoreError) {
+    tracing::error!(error = ?e, "conversation change failed to commit");
+    let why = e.to_string();
+    let err = || StoreError::Other(anyhow::anyhow!("the change failed to commit: {why}"));
+    for change in changes {
+        match change {
+            Change::Append(.., reply) => drop(reply.send(Err(err()))),
+            Change::Close(.., reply) => drop(reply.send(Err(err()))),
+            Change::Flush(_) => {}
         }
     }
 }

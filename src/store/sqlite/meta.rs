@@ -361,6 +361,17 @@ impl Store for SqliteStore {
             .transpose()
     }
 
+    async fn revoke_verified_visitors(&self, org: OrgId) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE clients SET token_version = token_version + 1
+             WHERE organization_id = $1 AND external_id IS NOT NULL",
+        )
+        .bind(org.0)
+        .execute(&mut *self.writer.conn().await?)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn visitor_by_external_id(
         &self,
         org: OrgId,
