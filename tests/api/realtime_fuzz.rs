@@ -171,6 +171,19 @@ impl Fuzz<'_> {
         );
     }
 
+    /// Sends a payload that must be refused as `validation_failed` naming `field`.
+    async fn invalid(&mut self, name: &str, field: &str, payload: &Value) {
+        self.cases += 1;
+        let frame = json!([name, payload]);
+        let ack = self
+            .socket
+            .call_raw(|id| format!("2{id}{frame}"), &[])
+            .await
+            .unwrap_or_else(|| panic!("{frame} got no answer"));
+        assert_eq!(ack["error"], "validation_failed", "{frame}: {ack}");
+        assert!(ack["fields"][field].is_string(), "{frame}: {ack}");
+    }
+
     async fn event(&mut self, name: &str, payload: &Value) {
         let frame = json!([name, payload]);
         self.send(&format!("{frame}"), |id| format!("2{id}{frame}"), &[])
@@ -216,6 +229,14 @@ async fn fuzz_event(f: &mut Fuzz<'_>, doc: &Value, case: &EventCase) {
                 let mut bad = case.valid.clone();
                 bad[field] = value;
                 f.event(name, &bad).await;
+            }
+        }
+        // Text no person types, in any string field: refused as invalid on every store.
+        if admitted_types(doc, schema).iter().any(|t| t == "string") {
+            for text in ["nul \u{0} inside", "bell \u{7}", "c1 \u{85}"] {
+                let mut bad = case.valid.clone();
+                bad[field] = json!(text);
+                f.invalid(name, field, &bad).await;
             }
         }
         // Numbers at the edges of what integers can hold.

@@ -103,11 +103,13 @@ test(
   scenario(async () => {
     const { email, password } = DEMO.admin;
     const { token, agent } = await server.api('POST', '/api/agents/login', { body: { email, password } });
+    // An identity secret is 32 to 256 characters without spaces.
+    const secret = 'shop-secret-1-0123456789abcdef0123456789';
     await server.api('PUT', `/api/organizations/${agent.organization_id}`, {
       token,
-      body: { settings: { widget_identity_secret: 'shop-secret-1' } },
+      body: { settings: { widget_identity_secret: secret } },
     });
-    const hash = createHmac('sha256', 'shop-secret-1').update('user-42').digest('hex');
+    const hash = createHmac('sha256', secret).update('user-42').digest('hex');
     const site = await startHostSite(server.url, {
       'data-organization': DEMO.domain,
       'data-external-id': 'user-42',

@@ -40,3 +40,34 @@ export async function startHostSite(raaselUrl: string, attributes: Record<string
       }),
   };
 }
+
+/**
+ * A site of hand-written pages (path → HTML, given the site's own URL), e.g. pages that frame
+ * the widget's chat window themselves, served at `http://HOSTNAME:PORT` (127.0.0.1 makes it the
+ * same site as Raasel on another port: another origin whose frames share the storage of
+ * Raasel's own pages).
+ */
+export async function startPages(hostname: '127.0.0.1' | 'localhost', make: (url: string) => Record<string, string>): Promise<HostSite> {
+  const port = await freePort();
+  const url = `http://${hostname}:${port}`;
+  const pages = make(url);
+  const server = http.createServer((req, res) => {
+    const html = pages[(req.url ?? '/').split('?')[0]];
+    if (html === undefined) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,6 +1,8 @@
 // Messages between the widget loader (on the host page) and the chat window (the iframe served
 // from Raasel's origin). Both sides check the sender: the loader only listens to its own frame
-// from Raasel's origin and posts only to that origin, the frame only listens to its parent.
+// from Raasel's origin and posts only to that origin; the frame first checks that its parent is
+// the page the loader named (`parent`, confirmed by the referrer and the ancestor origins), then
+// posts only to that origin and listens only to its parent window from that origin.
 // The visitor's identity travels only when the browser blocks the frame's own storage (see
 // `keep`); otherwise only counts and flags are exchanged.
 

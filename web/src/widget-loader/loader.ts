@@ -77,6 +77,9 @@ function start(script: HTMLScriptElement): void {
 
   function createFrame(): HTMLIFrameElement {
     const f = document.createElement('iframe');
+    // The frame checks `parent` against the referrer's origin: send it even where the page's
+    // own Referrer-Policy would not (only the origin, which `parent` already says).
+    f.referrerPolicy = 'origin';
     f.src = frameUrl();
     f.title = `Chat with ${name}`;
     f.setAttribute('data-raasel-frame', domain);

@@ -12,7 +12,7 @@ import { Inbox } from '../shared/inbox';
 import { localMarks } from '../shared/storage';
 import type { PublicOrganization } from '../shared/types';
 import { CustomerChat, answererLine } from '../shared/ui/CustomerChat';
-import { connectToLoader, tellLoader } from './bridge';
+import { type ParentOrigin, connectToLoader, tellLoader } from './bridge';
 import type { WidgetParams } from './params';
 import { type Visitor, type VisitorStore, ensureVisitor, frameStore, loaderStore } from './visitor';
 
@@ -23,7 +23,19 @@ function applyBrand(color: string): void {
   style.setProperty('--on-accent', textOn(accent));
 }
 
-export function WidgetApp({ params }: { params: WidgetParams }) {
+/** Shown instead of the chat when the page framing this window is not the one the loader named. */
+export function Refused() {
+  return (
+    <div class="widget">
+      <p class="widget-error" role="alert" data-refused="">
+        This chat cannot be shown on this page.
+      </p>
+    </div>
+  );
+}
+
+/** `parentOrigin`: the verified embedder's origin, or null when opened on its own. */
+export function WidgetApp({ params, parentOrigin }: { params: WidgetParams; parentOrigin: ParentOrigin }) {
   const [profile, setProfile] = useState<PublicOrganization | null>(null);
   const [visitor, setVisitor] = useState<Visitor | null>(null);
   const [store, setStore] = useState<VisitorStore | null>(null);
@@ -32,10 +44,10 @@ export function WidgetApp({ params }: { params: WidgetParams }) {
   const [open, setOpen] = useState(params.open);
 
   useEffect(() => {
-    const loader = connectToLoader(params.parent, setOpen);
+    const loader = connectToLoader(parentOrigin, setOpen);
     const own = frameStore(params);
     if (own) setStore(own);
-    else void loader.init.then((init) => setStore(loaderStore(params, init?.kept ?? null)));
+    else void loader.init.then((init) => setStore(loaderStore(parentOrigin, init?.kept ?? null)));
     return loader.stop;
   }, []);
 
@@ -53,7 +65,7 @@ export function WidgetApp({ params }: { params: WidgetParams }) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') tellLoader(params.parent, { type: 'close' });
+      if (e.key === 'Escape') tellLoader(parentOrigin, { type: 'close' });
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -76,12 +88,13 @@ export function WidgetApp({ params }: { params: WidgetParams }) {
   }
   if (!profile || !visitor) return <div class="widget" aria-busy="true" />;
   return (
-    <VisitorChat key={visitor.token} params={params} profile={profile} visitor={visitor} open={open} onUnauthorized={restart} onProfile={setProfile} />
+    <VisitorChat key={visitor.token} params={params} parentOrigin={parentOrigin} profile={profile} visitor={visitor} open={open} onUnauthorized={restart} onProfile={setProfile} />
   );
 }
 
 interface ChatProps {
   params: WidgetParams;
+  parentOrigin: ParentOrigin;
   profile: PublicOrganization;
   visitor: Visitor;
   open: boolean;
@@ -114,7 +127,7 @@ function useVisitorSession(visitor: Visitor, onUnauthorized: () => void) {
   return parts;
 }
 
-function VisitorChat({ params, profile, visitor, open, onUnauthorized, onProfile }: ChatProps) {
+function VisitorChat({ params, parentOrigin, profile, visitor, open, onUnauthorized, onProfile }: ChatProps) {
   const { api, connection, inbox } = useVisitorSession(visitor, onUnauthorized);
   useObservable(inbox);
   const pageVisible = usePageVisible();
@@ -124,7 +137,7 @@ function VisitorChat({ params, profile, visitor, open, onUnauthorized, onProfile
   const hasConversation = !!session && session.status !== 'closed';
 
   useEffect(() => {
-    tellLoader(params.parent, { type: 'state', unread, conversation: hasConversation });
+    tellLoader(parentOrigin, { type: 'state', unread, conversation: hasConversation });
   }, [unread, hasConversation]);
 
   useEffect(() => {
@@ -151,7 +164,7 @@ function VisitorChat({ params, profile, visitor, open, onUnauthorized, onProfile
             <span class={profile.online ? 'dot dot-online' : 'dot'} aria-hidden="true" /> {answererLine(session, profile)}
           </p>
         </div>
-        <button type="button" class="widget-close" aria-label="Close chat" onClick={() => tellLoader(params.parent, { type: 'close' })}>
+        <button type="button" class="widget-close" aria-label="Close chat" onClick={() => tellLoader(parentOrigin, { type: 'close' })}>
           <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
             <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" fill="none" />
           </svg>

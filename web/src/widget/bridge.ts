@@ -1,4 +1,7 @@
-// The chat window's side of the postMessage protocol with the loader on the host page.
+// The chat window's side of the postMessage protocol with the loader on the host page. Messages
+// go only to the embedder's verified origin (see embedder.ts), never to '*', and only messages
+// from the parent window and that origin are heard. Opened on its own (not framed), the window
+// posts nothing and listens to nobody.
 
 import { type FrameMessage, type LoaderMessage, WIDGET_SOURCE } from '../shared/widget-protocol';
 
@@ -7,8 +10,14 @@ type Payload = FrameMessage extends infer M ? (M extends unknown ? Omit<M, 'sour
 /** Framed by a host page (the loader), rather than opened on its own. */
 export const framed = window.parent !== window;
 
-export function tellLoader(parentOrigin: string, message: Payload): void {
-  if (framed) window.parent.postMessage({ source: WIDGET_SOURCE, ...message }, parentOrigin || '*');
+/**
+ * The loader's origin to talk with: the verified embedder's origin when framed, null when the
+ * window is opened on its own (or refused, in which case nothing of the chat runs at all).
+ */
+export type ParentOrigin = string | null;
+
+export function tellLoader(parentOrigin: ParentOrigin, message: Payload): void {
+  if (framed && parentOrigin && parentOrigin !== '*') window.parent.postMessage({ source: WIDGET_SOURCE, ...message }, parentOrigin);
 }
 
 export interface LoaderInit {
@@ -20,15 +29,15 @@ export interface LoaderInit {
  * Listens to the loader: `onOpen` whenever it opens or closes the window. Resolves `init` with
  * the loader's answer to `ready` (or null when not framed or the loader stays silent).
  */
-export function connectToLoader(parentOrigin: string, onOpen: (open: boolean) => void): { init: Promise<LoaderInit | null>; stop: () => void } {
+export function connectToLoader(parentOrigin: ParentOrigin, onOpen: (open: boolean) => void): { init: Promise<LoaderInit | null>; stop: () => void } {
+  if (!framed || !parentOrigin) return { init: Promise.resolve(null), stop: () => undefined };
   let resolveInit: (value: LoaderInit | null) => void = () => undefined;
   const init = new Promise<LoaderInit | null>((resolve) => {
     resolveInit = resolve;
-    if (!framed) resolve(null);
-    else setTimeout(() => resolve(null), 3000);
+    setTimeout(() => resolve(null), 3000);
   });
   const handler = (e: MessageEvent) => {
-    if (e.source !== window.parent) return;
+    if (e.source !== window.parent || e.origin !== parentOrigin) return;
     const msg = e.data as LoaderMessage;
     if (!msg || msg.source !== WIDGET_SOURCE) return;
     onOpen(msg.open);

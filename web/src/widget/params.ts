@@ -6,7 +6,10 @@ export interface WidgetParams {
   identityHash: string;
   name: string;
   email: string;
-  /** The host page's origin, for postMessage. */
+  /**
+   * The host page's origin as the loader names it. Anyone can write it: it is used only once
+   * `verifiedParent` (embedder.ts) has checked it against what the browser says.
+   */
   parent: string;
   /** Opened by a click (rather than preloaded hidden). */
   open: boolean;
@@ -20,7 +23,7 @@ export function readParams(search: string): WidgetParams {
     identityHash: q.get('hash') ?? '',
     name: q.get('name') ?? '',
     email: q.get('email') ?? '',
-    parent: q.get('parent') ?? '*',
+    parent: q.get('parent') ?? '',
     open: q.get('open') === '1',
   };
 }

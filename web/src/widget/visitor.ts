@@ -5,7 +5,7 @@
 import type { Api } from '../shared/api';
 import type { Client } from '../shared/types';
 import { visitorKey } from '../shared/widget-protocol';
-import { tellLoader } from './bridge';
+import { type ParentOrigin, tellLoader } from './bridge';
 import type { WidgetParams } from './params';
 
 export interface Visitor {
@@ -43,13 +43,13 @@ export function frameStore(params: WidgetParams): VisitorStore | null {
 }
 
 /** Kept by the loader on the host page (handed over at start, updated by message). */
-export function loaderStore(params: WidgetParams, kept: string | null): VisitorStore {
+export function loaderStore(parentOrigin: ParentOrigin, kept: string | null): VisitorStore {
   let current = parse(kept);
   return {
     load: () => current,
     save: (v) => {
       current = v;
-      tellLoader(params.parent, { type: 'keep', value: v ? JSON.stringify(v) : null });
+      tellLoader(parentOrigin, { type: 'keep', value: v ? JSON.stringify(v) : null });
     },
   };
 }
