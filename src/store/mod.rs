@@ -9,6 +9,7 @@ mod migrate;
 mod open;
 pub mod postgres;
 mod rows;
+mod sql;
 pub mod sqlite;
 pub mod transfer;
 

@@ -11,6 +11,7 @@ pub(crate) mod conversations;
 mod log;
 mod meta;
 mod outbox;
+mod queue_lock;
 pub(crate) mod rows;
 
 use std::str::FromStr;
@@ -22,6 +23,7 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use super::migrate;
+use super::sql::WriteTx;
 
 pub use conversations::LogTarget;
 
@@ -69,6 +71,21 @@ impl PgStore {
     /// The pool (moving an installation writes to it in bulk).
     pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Where reads go (`store::sql`).
+    fn reads(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A connection for one statement (`store::sql`).
+    async fn writing(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// A transaction (`store::sql`).
+    async fn begin_write(&self) -> Result<WriteTx<sqlx::Postgres>, sqlx::Error> {
+        Ok(WriteTx::new(self.pool.begin().await?, None))
     }
 
     /// The value every node of the installation shares under `key`: the first node to ask

@@ -27,6 +27,8 @@ use tokio::sync::mpsc;
 pub use lock::DataDirLock;
 
 use super::migrate;
+use super::sql::WriteTx;
+use super::{QueueLock, StoreResult};
 
 const DB_FILE: &str = "raasel.db";
 const READERS: u32 = 4;
@@ -82,6 +84,27 @@ impl SqliteStore {
     /// The read-only pool (moving an installation reads it whole).
     pub(crate) fn reader(&self) -> &SqlitePool {
         &self.reader
+    }
+
+    /// Where reads go (`store::sql`).
+    fn reads(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    /// The writer connection for one statement, in its turn (`store::sql`).
+    async fn writing(&self) -> Result<turn::Writing, sqlx::Error> {
+        self.writer.conn().await
+    }
+
+    /// A transaction holding SQLite's write lock from its start, in its turn (`store::sql`).
+    async fn begin_write(&self) -> Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
+        self.writer.begin().await
+    }
+
+    /// One server per data directory (its lock), whose own per-organization lock serializes
+    /// its drains: nothing to hold here.
+    async fn queue_lock(&self, _org: crate::domain::OrgId) -> StoreResult<QueueLock> {
+        Ok(QueueLock::not_needed())
     }
 
     /// Applies migrations and returns how many ran (for `raasel migrate`).

@@ -6,7 +6,9 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+
+use crate::store::sql::WriteTx;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Clone)]
@@ -38,16 +40,17 @@ impl WriteTurns {
         })
     }
 
+    /// Waits for the turn, then begins a transaction that holds SQLite's write lock from its
+    /// start; the turn is held until the transaction ends.
+    pub async fn begin(&self) -> Result<WriteTx<Sqlite>, sqlx::Error> {
+        let turn = self.turn.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx::new(tx, Some(turn)))
+    }
+
     /// The turn for a thread outside the runtime with its own connection.
     pub fn blocking_turn(&self) -> OwnedMutexGuard<()> {
         self.turn.clone().blocking_lock_owned()
-    }
-}
-
-impl Writing {
-    /// A transaction that holds SQLite's write lock from its start.
-    pub async fn begin_immediate(&mut self) -> Result<Transaction<'_, Sqlite>, sqlx::Error> {
-        sqlx::Connection::begin_with(&mut *self.conn, "BEGIN IMMEDIATE").await
     }
 }
 
