@@ -132,9 +132,9 @@ pub async fn agent_login(
     }
     // The hashes run side by side, so an e-mail in several organizations answers about as
     // fast as one in a single organization (or none) while hashing slots are free.
-    let checks = accounts.iter().map(|(_, hash)| {
-        auth::verify_password(password.clone(), hash.clone())
-    });
+    let checks = accounts
+        .iter()
+        .map(|(_, hash)| auth::verify_password(password.clone(), hash.clone()));
     let verdicts = futures_util::future::try_join_all(checks).await?;
     let mut matching: Vec<Agent> = accounts
         .into_iter()
