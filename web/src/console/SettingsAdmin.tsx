@@ -3,8 +3,8 @@
 
 import { useState } from 'preact/hooks';
 import { type Api, errorText } from '../shared/api';
-import { randomId } from '../shared/ids';
 import type { OrganizationDetail } from '../shared/types';
+import { IDENTITY_SECRET_MIN, generateIdentitySecret } from './secret';
 import type { Workspace } from './workspace';
 
 interface Form {
@@ -121,12 +121,14 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
             onInput={set('widget_identity_secret')}
             autocomplete="off"
             spellcheck={false}
+            aria-describedby="identity-secret-help"
           />
-          <button type="button" class="btn" onClick={() => setForm({ ...form, widget_identity_secret: randomId().replace(/-/g, '') })}>
+          <button type="button" class="btn" onClick={() => setForm({ ...form, widget_identity_secret: generateIdentitySecret() })}>
             Generate
           </button>
         </div>
-        <small>
+        <small id="identity-secret-help">
+          At least {IDENTITY_SECRET_MIN} characters (at most 256), no spaces; Generate makes 64 random hex digits.
           With a secret, a visitor presenting data-external-id must also present data-identity-hash =
           hex(HMAC-SHA256(secret, external id)), computed by your server. Leave empty to turn it off.
         </small>

@@ -26,9 +26,15 @@ export function conversationFlagKey(domain: string): string {
   return `raasel:${domain}:conversation`;
 }
 
-/** The chat window's key for the visitor token, per organization and site user. */
-export function visitorKey(domain: string, externalId: string): string {
-  return `raasel.visitor.${domain}.${externalId}`;
+/**
+ * The chat window's key for the visitor token, per embedding origin (the verified page that
+ * frames the window, or Raasel's own origin when it is opened on its own), organization and
+ * site user. Each part is URI-encoded, so no two triples share a key, and no key has the form of
+ * the former `raasel.visitor.DOMAIN.EXTERNALID` (shared by every embedding origin).
+ */
+export function visitorKey(domain: string, externalId: string, embedder: string): string {
+  const part = encodeURIComponent;
+  return `raasel.visitor:${part(embedder)}:${part(domain)}:${part(externalId)}`;
 }
 
 /** The host page's key for the visitor identity, used only when the frame's storage is blocked. */

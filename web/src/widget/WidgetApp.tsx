@@ -14,7 +14,7 @@ import type { PublicOrganization } from '../shared/types';
 import { CustomerChat, answererLine } from '../shared/ui/CustomerChat';
 import { type ParentOrigin, connectToLoader, tellLoader } from './bridge';
 import type { WidgetParams } from './params';
-import { type Visitor, type VisitorStore, ensureVisitor, frameStore, loaderStore } from './visitor';
+import { type Visitor, type VisitorStore, ensureVisitor, frameStore, openVisitorStore } from './visitor';
 
 function applyBrand(color: string): void {
   const accent = safeColor(color);
@@ -45,9 +45,8 @@ export function WidgetApp({ params, parentOrigin }: { params: WidgetParams; pare
 
   useEffect(() => {
     const loader = connectToLoader(parentOrigin, setOpen);
-    const own = frameStore(params);
-    if (own) setStore(own);
-    else void loader.init.then((init) => setStore(loaderStore(parentOrigin, init?.kept ?? null)));
+    const own = frameStore(params, parentOrigin ?? location.origin);
+    void openVisitorStore(own, parentOrigin, loader.init.then((init) => init?.kept ?? null)).then(setStore);
     return loader.stop;
   }, []);
 

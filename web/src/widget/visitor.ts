@@ -1,6 +1,10 @@
 // The visitor's identity, kept so the visitor keeps their conversation across page loads of the
-// site: in the chat window's own localStorage (per organization and site user), or, when the
-// browser blocks storage in third-party frames, by the loader in the host page's localStorage.
+// site: in the chat window's own localStorage (per embedding origin, organization and site user),
+// or, when the browser blocks storage in third-party frames, by the loader in the host page's
+// localStorage. Keyed by the embedding origin because the frame's storage is shared by every
+// page that frames it on the same site (http://127.0.0.1:8080 and http://127.0.0.1:9090 alike):
+// a page that names its own origin truthfully passes the embedder check, and must not get the
+// visitor who chatted on another origin's page.
 
 import type { Api } from '../shared/api';
 import type { Client } from '../shared/types';
@@ -27,18 +31,30 @@ function parse(raw: string | null): Visitor | null {
   }
 }
 
-/** The frame's own localStorage, or null when the browser blocks it here. */
-export function frameStore(params: WidgetParams): VisitorStore | null {
-  const key = visitorKey(params.domain, params.externalId);
+/** The frame's key before it was per embedding origin: never read (any embedder would get it). */
+function formerKey(domain: string, externalId: string): string {
+  return `raasel.visitor.${domain}.${externalId}`;
+}
+
+/**
+ * The frame's own localStorage for the visitor of this embedding origin (the verified parent, or
+ * Raasel's own origin when the window is opened on its own), or null when the browser blocks it
+ * here. Drops a token left under the former key, which no embedder may read any more.
+ */
+export function frameStore(params: WidgetParams, embedder: string, storage: () => Storage = () => localStorage): VisitorStore | null {
+  const key = visitorKey(params.domain, params.externalId, embedder);
+  let s: Storage;
   try {
-    localStorage.setItem(`${key}.probe`, '1');
-    localStorage.removeItem(`${key}.probe`);
+    s = storage();
+    s.setItem(`${key}.probe`, '1');
+    s.removeItem(`${key}.probe`);
+    s.removeItem(formerKey(params.domain, params.externalId));
   } catch {
     return null;
   }
   return {
-    load: () => parse(localStorage.getItem(key)),
-    save: (v) => (v ? localStorage.setItem(key, JSON.stringify(v)) : localStorage.removeItem(key)),
+    load: () => parse(s.getItem(key)),
+    save: (v) => (v ? s.setItem(key, JSON.stringify(v)) : s.removeItem(key)),
   };
 }
 
@@ -52,6 +68,22 @@ export function loaderStore(parentOrigin: ParentOrigin, kept: string | null): Vi
       tellLoader(parentOrigin, { type: 'keep', value: v ? JSON.stringify(v) : null });
     },
   };
+}
+
+/**
+ * Where this window keeps its visitor: its own storage when the browser allows it, else the
+ * loader's copy. `kept` is what the loader handed over at start (null when there is no loader or
+ * it stayed silent); it is awaited only when the frame has no visitor of its own for this
+ * embedder. A kept visitor then moves into the frame's storage, so a site whose loader kept a
+ * copy (per host origin already) keeps its visitor when the frame's keys change.
+ */
+export async function openVisitorStore(own: VisitorStore | null, parentOrigin: ParentOrigin, kept: Promise<string | null>): Promise<VisitorStore> {
+  if (!own) return loaderStore(parentOrigin, await kept);
+  if (!own.load()) {
+    const handed = parse(await kept);
+    if (handed && !own.load()) own.save(handed);
+  }
+  return own;
 }
 
 /** The stored visitor, or a new one (verified when the page gave an external id and its hash). */
