@@ -5,8 +5,8 @@ use utoipa::ToSchema;
 
 use super::{Chat, events};
 use crate::domain::model::{
-    Agent, Client, Message, Organization, PublicOrganization, ReadState, Role, Session,
-    SessionStatus, Side,
+    Agent, Client, Message, Organization, PublicOrganization, ReadState, Session, SessionStatus,
+    Side,
 };
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{AgentId, OrgId, SessionId};
@@ -220,11 +220,7 @@ impl Chat {
         if session.agent_id == Some(target.id) {
             return Ok(session);
         }
-        let mode = if actor.role >= Role::Supervisor {
-            AssignMode::Any
-        } else {
-            AssignMode::Unassigned { capacity: None }
-        };
+        let mode = AssignMode::by(actor);
         let org = session.organization_id;
         let assigned = match self
             .conversations

@@ -1,7 +1,43 @@
 //! Who gets the next conversation: real round robin among agents who can take one now.
 
 use super::ids::AgentId;
-use super::model::{Agent, AgentStatus, Timestamp};
+use super::model::{Agent, AgentStatus, Role, Session, SessionStatus, Timestamp};
+
+/// What an assignment may overwrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignMode {
+    /// Only a waiting, unassigned session; with a capacity, only while the agent is below it.
+    Unassigned { capacity: Option<u32> },
+    /// Any open session (assignment or transfer by a supervisor), regardless of capacity.
+    Any,
+}
+
+impl AssignMode {
+    /// A person's assignment: supervisors and admins may transfer any open session (beyond
+    /// capacity: a deliberate human choice); a plain agent only takes a waiting one.
+    pub fn by(actor: &Agent) -> AssignMode {
+        if actor.role >= Role::Supervisor {
+            AssignMode::Any
+        } else {
+            AssignMode::Unassigned { capacity: None }
+        }
+    }
+
+    /// Whether this assignment may happen to `session` for an agent holding `active` sessions.
+    pub fn allows(self, session: &Session, agent: AgentId, active: i64) -> bool {
+        if session.status == SessionStatus::Closed || session.agent_id == Some(agent) {
+            return false;
+        }
+        match self {
+            AssignMode::Unassigned { capacity } => {
+                session.status == SessionStatus::Waiting
+                    && session.agent_id.is_none()
+                    && capacity.is_none_or(|c| active < i64::from(c))
+            }
+            AssignMode::Any => true,
+        }
+    }
+}
 
 /// An agent as the assigner sees them at one moment.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,10 +15,11 @@ pub mod transfer;
 
 use uuid::Uuid;
 
+pub use crate::domain::assignment::AssignMode;
 pub use contract::{Conversations, MessageLog, Store};
 pub use open::{Stores, open};
 
-use crate::domain::model::{Agent, Message, SenderType, Session, SessionStatus, Timestamp};
+use crate::domain::model::{Agent, Message, SenderType, Session, Timestamp};
 use crate::domain::{AgentId, MessageId, SessionId};
 
 #[derive(Debug, thiserror::Error)]
@@ -134,15 +135,6 @@ pub struct AgentLoad {
     pub active_sessions: u32,
 }
 
-/// What an assignment may overwrite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssignMode {
-    /// Only a waiting, unassigned session; with a capacity, only while the agent is below it.
-    Unassigned { capacity: Option<u32> },
-    /// Any open session (assignment or transfer by a supervisor), regardless of capacity.
-    Any,
-}
-
 /// Changes to an agent's profile; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct AgentChanges {
@@ -180,23 +172,6 @@ impl NewMessage {
             content: self.content.clone(),
             client_msg_id: self.client_msg_id.clone(),
             created_at: now,
-        }
-    }
-}
-
-impl AssignMode {
-    /// Whether this assignment may happen to `session` for an agent holding `active` sessions.
-    pub fn allows(self, session: &Session, agent: AgentId, active: i64) -> bool {
-        if session.status == SessionStatus::Closed || session.agent_id == Some(agent) {
-            return false;
-        }
-        match self {
-            AssignMode::Unassigned { capacity } => {
-                session.status == SessionStatus::Waiting
-                    && session.agent_id.is_none()
-                    && capacity.is_none_or(|c| active < i64::from(c))
-            }
-            AssignMode::Any => true,
         }
     }
 }

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{PgStore, rows};
 use crate::domain::ids::*;
 use crate::domain::model::*;
-use crate::domain::notes;
+use crate::store::sql::conversation::{self, Steps, statements};
 use crate::store::{
     Appended, AssignMode, Assigned, Closed, Conversations, NewMessage, StoreError, StoreResult,
 };
@@ -216,10 +216,18 @@ async fn try_batch(
     for change in changes {
         let outcome = match change {
             Change::Append(org, msg, _) => {
-                Outcome::Append(append(&mut tx, target, *org, msg).await)
+                let mut steps = PgSteps {
+                    tx: &mut tx,
+                    target,
+                };
+                Outcome::Append(conversation::append(&mut steps, *org, msg, now()).await)
             }
             Change::Close(org, session, by, _) => {
-                Outcome::Close(close(&mut tx, target, *org, *session, by).await)
+                let mut steps = PgSteps {
+                    tx: &mut tx,
+                    target,
+                };
+                Outcome::Close(conversation::close(&mut steps, *org, *session, by, now()).await)
             }
             Change::Flush(_) => unreachable!("flushes are taken out of batches"),
         };
@@ -237,257 +245,148 @@ async fn try_batch(
     Ok(outcomes)
 }
 
-async fn session_of(tx: &mut PgConnection, org: OrgId, id: SessionId) -> StoreResult<Session> {
-    let row =
-        sqlx::query("SELECT * FROM sessions WHERE id = $1 AND organization_id = $2 FOR UPDATE")
+/// One change's statements inside a PostgreSQL transaction; the rows a change decides on are
+/// locked (`FOR UPDATE`) until it commits.
+struct PgSteps<'a> {
+    tx: &'a mut PgConnection,
+    target: LogTarget,
+}
+
+impl Steps for PgSteps<'_> {
+    async fn session(&mut self, org: OrgId, id: SessionId) -> StoreResult<Session> {
+        let row = sqlx::query(statements::SESSION_FOR_UPDATE)
             .bind(id.0)
             .bind(org.0)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *self.tx)
             .await?
             .ok_or(StoreError::SessionNotFound)?;
-    Ok(rows::session(&row)?)
-}
-
-/// Takes the session's next seq and stamps its activity; `queued` puts it in the queue.
-async fn advance(
-    tx: &mut PgConnection,
-    id: SessionId,
-    now: Timestamp,
-    queued: bool,
-) -> StoreResult<Session> {
-    let row = sqlx::query(
-        "UPDATE sessions SET last_seq = last_seq + 1, last_message_at = $1, updated_at = $1,
-         queued_at = CASE WHEN $2 THEN $1 ELSE queued_at END
-         WHERE id = $3 RETURNING *",
-    )
-    .bind(now)
-    .bind(queued)
-    .bind(id.0)
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(rows::session(&row)?)
-}
-
-/// The message a sender already sent with this key, if any. From the outbox, a message that
-/// already left for the log is reported as `StoredElsewhere` with its seq.
-async fn sent_before(
-    tx: &mut PgConnection,
-    target: LogTarget,
-    m: &NewMessage,
-    key: &str,
-) -> StoreResult<Option<Message>> {
-    let sql = match target {
-        LogTarget::Here => {
-            "SELECT * FROM messages WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3"
-        }
-        LogTarget::Outbox => {
-            "SELECT o.* FROM message_keys k LEFT JOIN message_outbox o
-             ON o.session_id = k.session_id AND o.seq = k.seq
-             WHERE k.session_id = $1 AND k.sender_id = $2 AND k.client_msg_id = $3"
-        }
-    };
-    let row = sqlx::query(sql)
-        .bind(m.session_id.0)
-        .bind(m.sender_id)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    if target == LogTarget::Outbox && row.try_get::<Option<uuid::Uuid>, _>("id")?.is_none() {
-        let seq: i64 = sqlx::query_scalar(
-            "SELECT seq FROM message_keys WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3",
-        )
-        .bind(m.session_id.0)
-        .bind(m.sender_id)
-        .bind(key)
-        .fetch_one(&mut *tx)
-        .await?;
-        return Err(StoreError::StoredElsewhere { seq });
+        Ok(rows::session(&row)?)
     }
-    Ok(Some(rows::message(&row)?))
-}
 
-async fn append(
-    tx: &mut PgConnection,
-    target: LogTarget,
-    org: OrgId,
-    m: &NewMessage,
-) -> StoreResult<Appended> {
-    let session = session_of(tx, org, m.session_id).await?;
-    if let Some(key) = &m.client_msg_id
-        && let Some(message) = sent_before(tx, target, m, key).await?
-    {
-        return Ok(Appended {
-            message,
-            created: false,
-            queued: false,
-            session,
-        });
-    }
-    if session.status == SessionStatus::Closed {
-        return Err(StoreError::SessionClosed);
-    }
-    let now = crate::domain::model::now();
-    let queued = session.enters_queue_with(m.sender_type);
-    let session = session.advanced(now, queued);
-    let message = m.at(&session, now);
-    insert_message_after(tx, target, &message, Some(&session)).await?;
-    Ok(Appended {
-        message,
-        created: true,
-        queued,
-        session,
-    })
-}
-
-async fn assign(
-    tx: &mut PgConnection,
-    target: LogTarget,
-    org: OrgId,
-    session_id: SessionId,
-    agent_id: AgentId,
-    mode: AssignMode,
-) -> StoreResult<Option<Assigned>> {
-    let now = crate::domain::model::now();
-    let session = session_of(tx, org, session_id).await?;
-    // Locking the agent serializes assignments to them, so the count below is exact.
-    let agent =
-        sqlx::query("SELECT * FROM agents WHERE id = $1 AND organization_id = $2 FOR UPDATE")
-            .bind(agent_id.0)
-            .bind(org.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::AgentNotFound)?;
-    let agent = rows::agent(&agent)?;
-    let active: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sessions WHERE agent_id = $1 AND status = 'active'",
-    )
-    .bind(agent_id.0)
-    .fetch_one(&mut *tx)
-    .await?;
-    if !mode.allows(&session, agent_id, active) {
-        return Ok(None);
-    }
-    let previous = match session.agent_id {
-        Some(id) => sqlx::query_scalar::<_, String>("SELECT name FROM agents WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|name| (id, name)),
-        None => None,
-    };
-    sqlx::query("UPDATE sessions SET agent_id = $1, status = 'active' WHERE id = $2")
-        .bind(agent_id.0)
-        .bind(session_id.0)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE agents SET last_assigned_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(agent_id.0)
-        .execute(&mut *tx)
-        .await?;
-    let text = notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name);
-    let session = advance(tx, session_id, now, false).await?;
-    let note = NewMessage::note(session_id, text).at(&session, now);
-    insert_message(tx, target, &note).await?;
-    Ok(Some(Assigned {
-        session,
-        agent,
-        previous: previous.map(|(id, _)| id),
-        note,
-    }))
-}
-
-async fn close(
-    tx: &mut PgConnection,
-    target: LogTarget,
-    org: OrgId,
-    session_id: SessionId,
-    by: &str,
-) -> StoreResult<Option<Closed>> {
-    let now = crate::domain::model::now();
-    let session = session_of(tx, org, session_id).await?;
-    if session.status == SessionStatus::Closed {
-        return Ok(None);
-    }
-    sqlx::query("UPDATE sessions SET status = 'closed', closed_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(session_id.0)
-        .execute(&mut *tx)
-        .await?;
-    let session = advance(tx, session_id, now, false).await?;
-    let note = NewMessage::note(session_id, notes::closed(by)).at(&session, now);
-    insert_message(tx, target, &note).await?;
-    Ok(Some(Closed { session, note }))
-}
-
-/// Writes one message at its seq where the target keeps messages; the same key written again
-/// is left as it is.
-pub async fn insert_message(
-    tx: &mut PgConnection,
-    target: LogTarget,
-    m: &Message,
-) -> StoreResult<()> {
-    insert_message_after(tx, target, m, None).await
-}
-
-/// Inserts the message; with `advanced` (a session locked and read in this transaction, then
-/// `Session::advanced` for this message), the same statement first writes its new `last_seq`
-/// and activity: the new row is known without reading it back.
-async fn insert_message_after(
-    tx: &mut PgConnection,
-    target: LogTarget,
-    m: &Message,
-    advanced: Option<&Session>,
-) -> StoreResult<()> {
-    let table = match target {
-        LogTarget::Here => "messages",
-        LogTarget::Outbox => {
-            if let (Some(key), Some(sender)) = (&m.client_msg_id, m.sender_id) {
-                sqlx::query(
-                    "INSERT INTO message_keys (session_id, sender_id, client_msg_id, seq)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(m.session_id.0)
-                .bind(sender)
-                .bind(key)
-                .bind(m.seq)
-                .execute(&mut *tx)
-                .await?;
+    /// From the outbox, a message that already left for the log is reported as
+    /// `StoredElsewhere` with its seq.
+    async fn sent_before(
+        &mut self,
+        org: OrgId,
+        m: &NewMessage,
+        key: &str,
+    ) -> StoreResult<Option<Message>> {
+        let sql = match self.target {
+            LogTarget::Here => statements::SENT_BEFORE,
+            LogTarget::Outbox => {
+                "SELECT o.*, k.seq AS key_seq FROM message_keys k
+                 JOIN sessions s ON s.id = k.session_id AND s.organization_id = $2
+                 LEFT JOIN message_outbox o ON o.session_id = k.session_id AND o.seq = k.seq
+                 WHERE k.session_id = $1 AND k.sender_id = $3 AND k.client_msg_id = $4"
             }
-            "message_outbox"
+        };
+        let row = sqlx::query(sql)
+            .bind(m.session_id.0)
+            .bind(org.0)
+            .bind(m.sender_id)
+            .bind(key)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        if self.target == LogTarget::Outbox && row.try_get::<Option<uuid::Uuid>, _>("id")?.is_none()
+        {
+            let seq: i64 = row.try_get("key_seq")?;
+            return Err(StoreError::StoredElsewhere { seq });
         }
-    };
-    let advance = match advanced {
-        Some(_) => {
-            "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
-             updated_at = $10, queued_at = $11 WHERE id = $3 AND organization_id = $2) "
-        }
-        None => "",
-    };
-    let query = format!(
-        "{advance}INSERT INTO {table} (id, organization_id, session_id, seq, sender_type,
-         sender_id, sender_name, content, client_msg_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (session_id, seq) DO NOTHING"
-    );
-    let mut query = sqlx::query(&query)
-        .bind(m.id.0)
-        .bind(m.organization_id.0)
-        .bind(m.session_id.0)
-        .bind(m.seq)
-        .bind(m.sender_type.as_str())
-        .bind(m.sender_id)
-        .bind(&m.sender_name)
-        .bind(&m.content)
-        .bind(m.client_msg_id.as_deref())
-        .bind(m.created_at);
-    if let Some(session) = advanced {
-        query = query.bind(session.queued_at);
+        Ok(Some(rows::message(&row)?))
     }
-    query.execute(&mut *tx).await?;
-    Ok(())
+
+    async fn agent(&mut self, org: OrgId, id: AgentId) -> StoreResult<Option<Agent>> {
+        let row = sqlx::query(statements::AGENT_FOR_UPDATE)
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(row.as_ref().map(rows::agent).transpose()?)
+    }
+
+    async fn active_sessions(&mut self, org: OrgId, agent: AgentId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(statements::ACTIVE_SESSIONS)
+            .bind(agent.0)
+            .bind(org.0)
+            .fetch_one(&mut *self.tx)
+            .await?)
+    }
+
+    async fn agent_name(&mut self, org: OrgId, id: AgentId) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(statements::AGENT_NAME)
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_optional(&mut *self.tx)
+            .await?)
+    }
+
+    async fn stamp_assigned(
+        &mut self,
+        org: OrgId,
+        agent: AgentId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query(statements::STAMP_ASSIGNED)
+            .bind(now)
+            .bind(agent.0)
+            .bind(org.0)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// One statement writes both (the new row is known without reading it back); into the
+    /// outbox with its key when another store is the log.
+    async fn write(&mut self, session: &Session, m: &Message) -> StoreResult<()> {
+        if self.target == LogTarget::Outbox
+            && let (Some(key), Some(sender)) = (&m.client_msg_id, m.sender_id)
+        {
+            sqlx::query(
+                "INSERT INTO message_keys (session_id, sender_id, client_msg_id, seq)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(m.session_id.0)
+            .bind(sender)
+            .bind(key)
+            .bind(m.seq)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        let sql = match self.target {
+            LogTarget::Here => WRITE_HERE,
+            LogTarget::Outbox => WRITE_TO_OUTBOX,
+        };
+        super::log::bind_message(sqlx::query(sql), m)
+            .bind(session.agent_id.map(|a| a.0))
+            .bind(session.status.as_str())
+            .bind(session.closed_at)
+            .bind(session.queued_at)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
 }
+
+/// The session as decided and its message in one statement: the message's parameters first
+/// (`$1`–`$10`, as `INSERT_MESSAGE`), then the session's columns a change may move.
+macro_rules! write_session_and {
+    ($table:literal) => {
+        concat!(
+            "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
+             updated_at = $10, agent_id = $11, status = $12, closed_at = $13, queued_at = $14
+             WHERE id = $3 AND organization_id = $2)
+             INSERT INTO ",
+            $table,
+            " (id, organization_id, session_id, seq, sender_type, sender_id, sender_name,
+             content, client_msg_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (session_id, seq) DO NOTHING"
+        )
+    };
+}
+const WRITE_HERE: &str = write_session_and!("messages");
+const WRITE_TO_OUTBOX: &str = write_session_and!("message_outbox");
 
 impl PgStore {
     async fn change<T>(&self, make: impl FnOnce(Reply<T>) -> Change) -> StoreResult<T> {
@@ -516,7 +415,11 @@ impl Conversations for PgStore {
         loop {
             attempt += 1;
             let mut tx = self.pool.begin().await?;
-            let result = assign(&mut tx, self.log, org, session, agent, mode).await;
+            let mut steps = PgSteps {
+                tx: &mut tx,
+                target: self.log,
+            };
+            let result = conversation::assign(&mut steps, org, session, agent, mode, now()).await;
             let result = match result {
                 Ok(assigned) => tx.commit().await.map(|()| assigned).map_err(Into::into),
                 Err(e) => Err(e),

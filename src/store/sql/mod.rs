@@ -15,6 +15,7 @@
 //! for every type bound or decoded, at every function, for both databases; the macro keeps the
 //! statements as plain text and each backend's code concrete.
 
+pub mod conversation;
 pub mod log;
 pub mod meta;
 

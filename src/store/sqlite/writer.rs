@@ -19,8 +19,9 @@ use super::conversations::{Change, Outcome};
 use super::turn::WriteTurns;
 use crate::domain::ids::*;
 use crate::domain::model::*;
-use crate::domain::notes;
-use crate::store::{Appended, AssignMode, Assigned, Closed, NewMessage, StoreError, StoreResult};
+use crate::store::sql::INSERT_MESSAGE;
+use crate::store::sql::conversation::{self, Steps, at_once, statements};
+use crate::store::{NewMessage, StoreError, StoreResult};
 
 /// Most changes one transaction commits together.
 const MAX_BATCH: usize = 512;
@@ -28,20 +29,6 @@ const MAX_BATCH: usize = 512;
 const QUEUE: usize = 8192;
 /// The writer's page cache, in KiB.
 const CACHE_KIB: i64 = 16 << 10;
-
-/// The columns `session` reads, in its order (by position: cheaper than by name).
-macro_rules! session_columns {
-    () => {
-        "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
-         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at"
-    };
-}
-
-const SESSION_BY_ID: &str = concat!(
-    "SELECT ",
-    session_columns!(),
-    " FROM sessions WHERE id = ?1 AND organization_id = ?2"
-);
 
 /// Opens the writer's connection and starts its thread; it stops when every sender is gone.
 pub fn spawn(file: &Path, turns: WriteTurns) -> anyhow::Result<mpsc::Sender<Change>> {
@@ -125,194 +112,127 @@ fn run_cached(tx: &Transaction, sql: &str) -> rusqlite::Result<()> {
 }
 
 fn apply(tx: &Transaction, change: Change) -> Outcome {
+    let steps = &mut SqliteSteps(tx);
+    let now = crate::domain::model::now();
     match change {
-        Change::Append(org, msg, reply) => Outcome::Append(append(tx, org, &msg), reply),
+        Change::Append(org, msg, reply) => {
+            Outcome::Append(at_once(conversation::append(steps, org, &msg, now)), reply)
+        }
         Change::Assign(org, session, agent, mode, reply) => {
-            Outcome::Assign(assign(tx, org, session, agent, mode), reply)
+            let assigned = conversation::assign(steps, org, session, agent, mode, now);
+            Outcome::Assign(at_once(assigned), reply)
         }
-        Change::Close(org, session, by, reply) => {
-            Outcome::Close(close(tx, org, session, &by), reply)
-        }
+        Change::Close(org, session, by, reply) => Outcome::Close(
+            at_once(conversation::close(steps, org, session, &by, now)),
+            reply,
+        ),
         Change::Flush(_) => unreachable!("flushes are taken out of batches"),
     }
 }
 
-fn append(tx: &Transaction, org: OrgId, m: &NewMessage) -> StoreResult<Appended> {
-    let session = session_of(tx, org, m.session_id)?;
-    if let Some(key) = &m.client_msg_id {
-        let existing = tx
-            .prepare_cached(
-                "SELECT * FROM messages
-                 WHERE session_id = ?1 AND sender_id = ?2 AND client_msg_id = ?3",
-            )
+/// One change's statements on the writer's own connection, inside its batch's transaction
+/// (which holds SQLite's only write lock): they never wait.
+struct SqliteSteps<'a>(&'a Transaction<'a>);
+
+impl Steps for SqliteSteps<'_> {
+    async fn session(&mut self, org: OrgId, id: SessionId) -> StoreResult<Session> {
+        self.0
+            .prepare_cached(statements::SESSION)
             .map_err(db)?
-            .query_row(params![m.session_id.0, m.sender_id, key], message)
+            .query_row(params![id.0, org.0], session)
             .optional()
+            .map_err(db)?
+            .ok_or(StoreError::SessionNotFound)
+    }
+
+    async fn sent_before(
+        &mut self,
+        org: OrgId,
+        m: &NewMessage,
+        key: &str,
+    ) -> StoreResult<Option<Message>> {
+        self.0
+            .prepare_cached(statements::SENT_BEFORE)
+            .map_err(db)?
+            .query_row(params![m.session_id.0, org.0, m.sender_id, key], message)
+            .optional()
+            .map_err(db)
+    }
+
+    async fn agent(&mut self, org: OrgId, id: AgentId) -> StoreResult<Option<Agent>> {
+        self.0
+            .prepare_cached(statements::AGENT)
+            .map_err(db)?
+            .query_row(params![id.0, org.0], agent)
+            .optional()
+            .map_err(db)
+    }
+
+    async fn active_sessions(&mut self, org: OrgId, agent: AgentId) -> StoreResult<i64> {
+        self.0
+            .prepare_cached(statements::ACTIVE_SESSIONS)
+            .map_err(db)?
+            .query_row(params![agent.0, org.0], |r| r.get(0))
+            .map_err(db)
+    }
+
+    async fn agent_name(&mut self, org: OrgId, id: AgentId) -> StoreResult<Option<String>> {
+        self.0
+            .prepare_cached(statements::AGENT_NAME)
+            .map_err(db)?
+            .query_row(params![id.0, org.0], |r| r.get(0))
+            .optional()
+            .map_err(db)
+    }
+
+    async fn stamp_assigned(
+        &mut self,
+        org: OrgId,
+        agent: AgentId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.0
+            .prepare_cached(statements::STAMP_ASSIGNED)
+            .map_err(db)?
+            .execute(params![text_time(now), agent.0, org.0])
             .map_err(db)?;
-        if let Some(message) = existing {
-            return Ok(Appended {
-                message,
-                created: false,
-                queued: false,
-                session,
-            });
-        }
+        Ok(())
     }
-    if session.status == SessionStatus::Closed {
-        return Err(StoreError::SessionClosed);
-    }
-    let now = crate::domain::model::now();
-    let queued = session.enters_queue_with(m.sender_type);
-    let session = advance_known(tx, session.advanced(now, queued))?;
-    let message = m.at(&session, now);
-    insert_message(tx, &message)?;
-    Ok(Appended {
-        message,
-        created: true,
-        queued,
-        session,
-    })
-}
 
-fn assign(
-    tx: &Transaction,
-    org: OrgId,
-    session_id: SessionId,
-    agent_id: AgentId,
-    mode: AssignMode,
-) -> StoreResult<Option<Assigned>> {
-    let now = crate::domain::model::now();
-    let session = session_of(tx, org, session_id)?;
-    let agent = tx
-        .prepare_cached("SELECT * FROM agents WHERE id = ?1 AND organization_id = ?2")
-        .map_err(db)?
-        .query_row(params![agent_id.0, org.0], agent)
-        .optional()
-        .map_err(db)?
-        .ok_or(StoreError::AgentNotFound)?;
-    let active: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM sessions WHERE agent_id = ?1 AND status = 'active'")
-        .map_err(db)?
-        .query_row(params![agent_id.0], |r| r.get(0))
-        .map_err(db)?;
-    if !mode.allows(&session, agent_id, active) {
-        return Ok(None);
-    }
-    let previous = match session.agent_id {
-        Some(id) => tx
-            .prepare_cached("SELECT name FROM agents WHERE id = ?1")
+    async fn write(&mut self, s: &Session, m: &Message) -> StoreResult<()> {
+        self.0
+            .prepare_cached(statements::WRITE_SESSION)
             .map_err(db)?
-            .query_row(params![id.0], |r| r.get::<_, String>(0))
-            .optional()
+            .execute(params![
+                s.agent_id.map(|a| a.0),
+                s.status.as_str(),
+                s.closed_at.map(text_time),
+                s.last_seq,
+                s.last_message_at.map(text_time),
+                text_time(s.updated_at),
+                s.queued_at.map(text_time),
+                s.id.0,
+                s.organization_id.0,
+            ])
+            .map_err(db)?;
+        self.0
+            .prepare_cached(INSERT_MESSAGE)
             .map_err(db)?
-            .map(|name| (id, name)),
-        None => None,
-    };
-    tx.prepare_cached("UPDATE sessions SET agent_id = ?1, status = 'active' WHERE id = ?2")
-        .map_err(db)?
-        .execute(params![agent_id.0, session_id.0])
-        .map_err(db)?;
-    tx.prepare_cached("UPDATE agents SET last_assigned_at = ?1 WHERE id = ?2")
-        .map_err(db)?
-        .execute(params![text_time(now), agent_id.0])
-        .map_err(db)?;
-    let text = notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name);
-    let session = advance(tx, session_id, now, false)?;
-    let note = NewMessage::note(session_id, text).at(&session, now);
-    insert_message(tx, &note)?;
-    Ok(Some(Assigned {
-        session,
-        agent,
-        previous: previous.map(|(id, _)| id),
-        note,
-    }))
-}
-
-fn close(
-    tx: &Transaction,
-    org: OrgId,
-    session_id: SessionId,
-    by: &str,
-) -> StoreResult<Option<Closed>> {
-    let now = crate::domain::model::now();
-    let session = session_of(tx, org, session_id)?;
-    if session.status == SessionStatus::Closed {
-        return Ok(None);
+            .execute(params![
+                m.id.0,
+                m.organization_id.0,
+                m.session_id.0,
+                m.seq,
+                m.sender_type.as_str(),
+                m.sender_id,
+                m.sender_name,
+                m.content,
+                m.client_msg_id,
+                text_time(m.created_at),
+            ])
+            .map_err(db)?;
+        Ok(())
     }
-    tx.prepare_cached("UPDATE sessions SET status = 'closed', closed_at = ?1 WHERE id = ?2")
-        .map_err(db)?
-        .execute(params![text_time(now), session_id.0])
-        .map_err(db)?;
-    let session = advance(tx, session_id, now, false)?;
-    let note = NewMessage::note(session_id, notes::closed(by)).at(&session, now);
-    insert_message(tx, &note)?;
-    Ok(Some(Closed { session, note }))
-}
-
-fn session_of(tx: &Transaction, org: OrgId, id: SessionId) -> StoreResult<Session> {
-    tx.prepare_cached(SESSION_BY_ID)
-        .map_err(db)?
-        .query_row(params![id.0, org.0], session)
-        .optional()
-        .map_err(db)?
-        .ok_or(StoreError::SessionNotFound)
-}
-
-/// Writes a session read in this transaction and advanced in memory (`Session::advanced`):
-/// the new row is known without reading it back.
-fn advance_known(tx: &Transaction, session: Session) -> StoreResult<Session> {
-    tx.prepare_cached(
-        "UPDATE sessions SET last_seq = ?1, last_message_at = ?2, updated_at = ?3, queued_at = ?4
-         WHERE id = ?5 AND organization_id = ?6",
-    )
-    .map_err(db)?
-    .execute(params![
-        session.last_seq,
-        session.last_message_at.map(text_time),
-        text_time(session.updated_at),
-        session.queued_at.map(text_time),
-        session.id.0,
-        session.organization_id.0,
-    ])
-    .map_err(db)?;
-    Ok(session)
-}
-
-/// Takes the session's next seq and stamps its activity; `queued` puts it in the queue.
-fn advance(tx: &Transaction, id: SessionId, now: Timestamp, queued: bool) -> StoreResult<Session> {
-    tx.prepare_cached(concat!(
-        "UPDATE sessions SET last_seq = last_seq + 1, last_message_at = ?1, updated_at = ?1,
-         queued_at = CASE WHEN ?2 THEN ?1 ELSE queued_at END
-         WHERE id = ?3 RETURNING ",
-        session_columns!()
-    ))
-    .map_err(db)?
-    .query_row(params![text_time(now), queued, id.0], session)
-    .map_err(db)
-}
-
-fn insert_message(tx: &Transaction, m: &Message) -> StoreResult<()> {
-    tx.prepare_cached(
-        "INSERT INTO messages (id, organization_id, session_id, seq, sender_type, sender_id,
-         sender_name, content, client_msg_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (session_id, seq) DO NOTHING",
-    )
-    .map_err(db)?
-    .execute(params![
-        m.id.0,
-        m.organization_id.0,
-        m.session_id.0,
-        m.seq,
-        m.sender_type.as_str(),
-        m.sender_id,
-        m.sender_name,
-        m.content,
-        m.client_msg_id,
-        text_time(m.created_at),
-    ])
-    .map_err(db)?;
-    Ok(())
 }
 
 fn db(e: rusqlite::Error) -> StoreError {

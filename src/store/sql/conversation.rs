@@ -1,0 +1,185 @@
+//! The three changes to a conversation (a message, an assignment, a close), written once for
+//! both SQL backends over `Steps`: the statements a backend runs inside its own transaction
+//! (sqlx on PostgreSQL; the embedded writer's own rusqlite connection on SQLite, whose steps
+//! never wait). Each change reads the session locked, decides in memory (`Session::advanced`,
+//! `AssignMode::allows`, the notes), then writes the session and its one new message together.
+//! Every statement names the organization.
+
+use crate::domain::assignment::AssignMode;
+use crate::domain::ids::*;
+use crate::domain::model::*;
+use crate::domain::notes;
+use crate::store::{Appended, Assigned, Closed, NewMessage, StoreError, StoreResult};
+
+/// The columns of a session, in the order positional decoders read them.
+macro_rules! session_columns {
+    () => {
+        "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
+         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at"
+    };
+}
+
+/// The statements both backends run as they are (PostgreSQL appends `FOR UPDATE` where a
+/// step locks). Their parameters appear in order, so positional binding reads them alike.
+pub mod statements {
+    pub const SESSION: &str = concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM sessions WHERE id = $1 AND organization_id = $2"
+    );
+    pub const SESSION_FOR_UPDATE: &str = concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM sessions WHERE id = $1 AND organization_id = $2 FOR UPDATE"
+    );
+    pub const AGENT: &str = "SELECT * FROM agents WHERE id = $1 AND organization_id = $2";
+    pub const AGENT_FOR_UPDATE: &str =
+        "SELECT * FROM agents WHERE id = $1 AND organization_id = $2 FOR UPDATE";
+    pub const ACTIVE_SESSIONS: &str = "SELECT COUNT(*) FROM sessions
+        WHERE agent_id = $1 AND organization_id = $2 AND status = 'active'";
+    pub const AGENT_NAME: &str = "SELECT name FROM agents WHERE id = $1 AND organization_id = $2";
+    pub const STAMP_ASSIGNED: &str =
+        "UPDATE agents SET last_assigned_at = $1 WHERE id = $2 AND organization_id = $3";
+    pub const SENT_BEFORE: &str = "SELECT * FROM messages
+        WHERE session_id = $1 AND organization_id = $2 AND sender_id = $3 AND client_msg_id = $4";
+    /// Every column a change may move, from the session decided in memory.
+    pub const WRITE_SESSION: &str = "UPDATE sessions SET agent_id = $1, status = $2,
+        closed_at = $3, last_seq = $4, last_message_at = $5, updated_at = $6, queued_at = $7
+        WHERE id = $8 AND organization_id = $9";
+}
+
+/// What a backend does inside the transaction of one change.
+pub trait Steps {
+    /// The session, locked until the transaction ends; `SessionNotFound` when the organization
+    /// has no such session.
+    async fn session(&mut self, org: OrgId, id: SessionId) -> StoreResult<Session>;
+    /// The message this sender already sent in the session with this key, if any.
+    async fn sent_before(
+        &mut self,
+        org: OrgId,
+        m: &NewMessage,
+        key: &str,
+    ) -> StoreResult<Option<Message>>;
+    /// The agent, locked until the transaction ends.
+    async fn agent(&mut self, org: OrgId, id: AgentId) -> StoreResult<Option<Agent>>;
+    /// How many active sessions the agent holds (exact while the agent is locked).
+    async fn active_sessions(&mut self, org: OrgId, agent: AgentId) -> StoreResult<i64>;
+    async fn agent_name(&mut self, org: OrgId, id: AgentId) -> StoreResult<Option<String>>;
+    /// Records that the agent was just given a conversation (round robin's order).
+    async fn stamp_assigned(
+        &mut self,
+        org: OrgId,
+        agent: AgentId,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Writes the session as decided and its new message.
+    async fn write(&mut self, session: &Session, message: &Message) -> StoreResult<()>;
+}
+
+/// Appends a message: a resend with a known key returns the first send; a closed session
+/// takes nothing; a customer's first message puts the session in the queue.
+pub async fn append(
+    s: &mut impl Steps,
+    org: OrgId,
+    m: &NewMessage,
+    now: Timestamp,
+) -> StoreResult<Appended> {
+    let session = s.session(org, m.session_id).await?;
+    if let Some(key) = &m.client_msg_id
+        && let Some(message) = s.sent_before(org, m, key).await?
+    {
+        return Ok(Appended {
+            message,
+            created: false,
+            queued: false,
+            session,
+        });
+    }
+    if session.status == SessionStatus::Closed {
+        return Err(StoreError::SessionClosed);
+    }
+    let queued = session.enters_queue_with(m.sender_type);
+    let session = session.advanced(now, queued);
+    let message = m.at(&session, now);
+    s.write(&session, &message).await?;
+    Ok(Appended {
+        message,
+        created: true,
+        queued,
+        session,
+    })
+}
+
+/// Assigns the session to the agent when `mode` allows it as of this transaction, with its
+/// note; `None` when it does not.
+pub async fn assign(
+    s: &mut impl Steps,
+    org: OrgId,
+    session_id: SessionId,
+    agent_id: AgentId,
+    mode: AssignMode,
+    now: Timestamp,
+) -> StoreResult<Option<Assigned>> {
+    let session = s.session(org, session_id).await?;
+    let agent = s
+        .agent(org, agent_id)
+        .await?
+        .ok_or(StoreError::AgentNotFound)?;
+    let active = s.active_sessions(org, agent_id).await?;
+    if !mode.allows(&session, agent_id, active) {
+        return Ok(None);
+    }
+    let previous = match session.agent_id {
+        Some(id) => s.agent_name(org, id).await?.map(|name| (id, name)),
+        None => None,
+    };
+    s.stamp_assigned(org, agent_id, now).await?;
+    let text = notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name);
+    let session = Session {
+        agent_id: Some(agent_id),
+        status: SessionStatus::Active,
+        ..session
+    }
+    .advanced(now, false);
+    let note = NewMessage::note(session_id, text).at(&session, now);
+    s.write(&session, &note).await?;
+    Ok(Some(Assigned {
+        session,
+        agent,
+        previous: previous.map(|(id, _)| id),
+        note,
+    }))
+}
+
+/// Closes the session with its closing note; `None` when it was closed already.
+pub async fn close(
+    s: &mut impl Steps,
+    org: OrgId,
+    session_id: SessionId,
+    by: &str,
+    now: Timestamp,
+) -> StoreResult<Option<Closed>> {
+    let session = s.session(org, session_id).await?;
+    if session.status == SessionStatus::Closed {
+        return Ok(None);
+    }
+    let session = Session {
+        status: SessionStatus::Closed,
+        closed_at: Some(now),
+        ..session
+    }
+    .advanced(now, false);
+    let note = NewMessage::note(session_id, notes::closed(by)).at(&session, now);
+    s.write(&session, &note).await?;
+    Ok(Some(Closed { session, note }))
+}
+
+/// Runs steps that never wait (the embedded writer's, on its own thread) to their end.
+pub fn at_once<T>(steps: impl Future<Output = T>) -> T {
+    let mut steps = std::pin::pin!(steps);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match steps.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(done) => done,
+        std::task::Poll::Pending => unreachable!("the embedded writer's steps never wait"),
+    }
+}
