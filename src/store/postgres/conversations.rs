@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{PgStore, rows};
 use crate::domain::ids::*;
 use crate::domain::model::*;
-use crate::store::sql::conversation::{self, Steps, statements};
+use crate::store::sql::conversation::{self, Reply, Steps, ask, statements};
 use crate::store::{
     Appended, AssignMode, Assigned, Closed, Conversations, NewMessage, StoreError, StoreResult,
 };
@@ -28,8 +28,6 @@ use crate::store::{
 const MAX_BATCH: usize = 256;
 /// Attempts at a transaction that PostgreSQL chose as a deadlock or serialization victim.
 const ATTEMPTS: usize = 5;
-
-type Reply<T> = oneshot::Sender<StoreResult<T>>;
 
 /// What the writer task is asked to do.
 pub enum Change {
@@ -388,20 +386,10 @@ macro_rules! write_session_and {
 const WRITE_HERE: &str = write_session_and!("messages");
 const WRITE_TO_OUTBOX: &str = write_session_and!("message_outbox");
 
-impl PgStore {
-    async fn change<T>(&self, make: impl FnOnce(Reply<T>) -> Change) -> StoreResult<T> {
-        let (reply, answer) = oneshot::channel();
-        self.changes.send(make(reply)).await?;
-        answer
-            .await
-            .map_err(|_| anyhow::anyhow!("the conversation writer dropped the change"))?
-    }
-}
-
 #[async_trait]
 impl Conversations for PgStore {
     async fn append(&self, org: OrgId, msg: NewMessage) -> StoreResult<Appended> {
-        self.change(|r| Change::Append(org, msg, r)).await
+        ask(|r| Change::Append(org, msg, r), |c| self.changes.send(c)).await
     }
 
     async fn assign(
@@ -433,7 +421,11 @@ impl Conversations for PgStore {
 
     async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>> {
         let by = by.to_string();
-        self.change(|r| Change::Close(org, session, by, r)).await
+        ask(
+            |r| Change::Close(org, session, by, r),
+            |c| self.changes.send(c),
+        )
+        .await
     }
 
     async fn flush(&self) -> StoreResult<()> {

@@ -174,6 +174,22 @@ pub async fn close(
     Ok(Some(Closed { session, note }))
 }
 
+/// Where a writer sends one change's outcome.
+pub type Reply<T> = tokio::sync::oneshot::Sender<StoreResult<T>>;
+
+/// Hands a change (made with its reply channel) to a writer with `submit`, then waits for
+/// its outcome, which comes once the change is committed or refused.
+pub async fn ask<C, T>(
+    make: impl FnOnce(Reply<T>) -> C,
+    submit: impl AsyncFnOnce(C) -> StoreResult<()>,
+) -> StoreResult<T> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    submit(make(reply)).await?;
+    answer
+        .await
+        .map_err(|_| anyhow::anyhow!("the conversation writer dropped the change"))?
+}
+
 /// Runs steps that never wait (the embedded writer's, on its own thread) to their end.
 pub fn at_once<T>(steps: impl Future<Output = T>) -> T {
     let mut steps = std::pin::pin!(steps);

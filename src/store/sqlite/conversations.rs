@@ -16,7 +16,7 @@ use crate::store::{
     Appended, AssignMode, Assigned, Closed, Conversations, NewMessage, StoreError, StoreResult,
 };
 
-type Reply<T> = oneshot::Sender<StoreResult<T>>;
+use crate::store::sql::conversation::{Reply, ask};
 
 /// A change to a conversation, with where to send its outcome.
 pub enum Change {
@@ -69,22 +69,18 @@ impl Outcome {
 }
 
 impl SqliteStore {
-    async fn change<T>(&self, make: impl FnOnce(Reply<T>) -> Change) -> StoreResult<T> {
-        let (reply, answer) = oneshot::channel();
+    async fn submit(&self, change: Change) -> StoreResult<()> {
         self.changes
-            .send(make(reply))
+            .send(change)
             .await
-            .map_err(|_| anyhow::anyhow!("the conversation writer stopped"))?;
-        answer
-            .await
-            .map_err(|_| anyhow::anyhow!("the conversation writer dropped the change"))?
+            .map_err(|_| anyhow::anyhow!("the conversation writer stopped").into())
     }
 }
 
 #[async_trait]
 impl Conversations for SqliteStore {
     async fn append(&self, org: OrgId, msg: NewMessage) -> StoreResult<Appended> {
-        self.change(|r| Change::Append(org, msg, r)).await
+        ask(|r| Change::Append(org, msg, r), |c| self.submit(c)).await
     }
 
     async fn assign(
@@ -94,13 +90,16 @@ impl Conversations for SqliteStore {
         agent: AgentId,
         mode: AssignMode,
     ) -> StoreResult<Option<Assigned>> {
-        self.change(|r| Change::Assign(org, session, agent, mode, r))
-            .await
+        ask(
+            |r| Change::Assign(org, session, agent, mode, r),
+            |c| self.submit(c),
+        )
+        .await
     }
 
     async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>> {
         let by = by.to_string();
-        self.change(|r| Change::Close(org, session, by, r)).await
+        ask(|r| Change::Close(org, session, by, r), |c| self.submit(c)).await
     }
 
     async fn flush(&self) -> StoreResult<()> {
