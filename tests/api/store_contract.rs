@@ -591,11 +591,33 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
     );
     l.delete_session(other.id, session.id).await.unwrap();
     l.delete_organization(other.id).await.unwrap();
+    let mut verified = fixtures::client(Some(org.id));
+    verified.external_id = Some("user-1".into());
+    s.insert_client(&verified, None).await.unwrap();
+    assert_eq!(s.revoke_verified_visitors(other.id).await.unwrap(), 0);
+
+    // Nothing of ours was touched by any of it.
     assert_eq!(
         l.last(org.id, session.id).await.unwrap().unwrap().content,
         "mine",
-        "nothing of ours was touched"
     );
+    let ours = s.agent(org.id, agent).await.unwrap().unwrap();
+    assert_eq!((ours.name, ours.token_version), (agents[1].name.clone(), 0));
+    assert_eq!(
+        s.agent_password_hash(org.id, agent).await.unwrap().as_deref(),
+        Some("hash")
+    );
+    let still = s.session(org.id, session.id).await.unwrap().unwrap();
+    assert_eq!(
+        (still.status, still.agent_id, still.last_seq),
+        (SessionStatus::Waiting, None, 1)
+    );
+    assert_eq!(
+        s.read_state(org.id, session.id, Side::Agent).await.unwrap(),
+        ReadState::default()
+    );
+    let client = s.client(verified.id, Some(org.id)).await.unwrap().unwrap();
+    assert_eq!(client.token_version, 0);
 }
 
 /// Queue locks held at once for many organizations leave connections for the reads their drains
