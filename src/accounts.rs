@@ -6,32 +6,276 @@ use crate::auth;
 use crate::domain::model::{Agent, AgentStatus, Client, OrgSettings, Organization, Role};
 use crate::domain::{AgentId, ClientId, OrgId};
 use crate::error::{ApiError, ApiResult};
+use std::sync::Arc;
+
+use crate::domain::permissions::{self, Identity, Signups};
 use crate::store::{Store, StoreError};
 
-/// An organization and its first admin, created together.
-pub async fn create_organization(
-    store: &dyn Store,
-    name: String,
-    domain: String,
-    settings: OrgSettings,
-    admin_name: String,
-    admin_email: String,
-    password: String,
-) -> ApiResult<(Organization, Agent)> {
-    let now = crate::domain::model::now();
-    let org = Organization {
-        id: OrgId::new(),
-        name,
-        domain,
-        settings,
-        created_at: now,
-        updated_at: now,
-    };
-    let admin = new_agent(org.id, admin_name, admin_email, Role::Admin, None);
-    let hash = auth::hash_password(password).await?;
-    store.create_organization(&org, &admin, &hash).await?;
-    tracing::info!(org = %org.id, domain = %org.domain, "organization created");
-    Ok((org, admin))
+/// The accounts service: what the API and the socket layer may do with accounts, over the
+/// store they never hold themselves.
+#[derive(Clone)]
+pub struct Accounts {
+    store: Arc<dyn Store>,
+}
+
+impl Accounts {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Accounts { store }
+    }
+
+    /// Verifies a bearer token and loads the account it names (revoked tokens are refused).
+    pub async fn authenticate(&self, tokens: &auth::Tokens, token: &str) -> ApiResult<Identity> {
+        auth::authenticate(tokens, self.store.as_ref(), token).await
+    }
+
+    /// The caller of an open socket as of now: agents are reloaded so that role changes,
+    /// deletion and revoked tokens (the same version rule as `authenticate`) take effect on
+    /// open sockets too.
+    pub async fn current(&self, who: &Identity, token_version: i64) -> ApiResult<Identity> {
+        match who {
+            Identity::Agent(a) => self
+                .store
+                .agent(a.organization_id, a.id)
+                .await?
+                .filter(|fresh| auth::token_current(fresh.token_version, token_version))
+                .map(Identity::Agent)
+                .ok_or_else(ApiError::unauthorized),
+            client => Ok(client.clone()),
+        }
+    }
+
+    /// Like `authenticate`, also telling when the token expires (Unix seconds).
+    pub async fn authenticate_until(
+        &self,
+        tokens: &auth::Tokens,
+        token: &str,
+    ) -> ApiResult<(Identity, i64)> {
+        auth::authenticate_until(tokens, self.store.as_ref(), token).await
+    }
+
+    /// Whether the installation takes a sign-up from this caller (`--signups`).
+    pub fn may_sign_up(&self, policy: Signups, is_operator: bool) -> ApiResult<()> {
+        permissions::can_sign_up(policy, is_operator)
+            .map_err(|_| ApiError::Forbidden("this installation does not take sign-ups".into()))
+    }
+
+    /// An organization and its first admin, created together.
+    pub async fn create_organization(
+        &self,
+        name: String,
+        domain: String,
+        settings: OrgSettings,
+        admin_name: String,
+        admin_email: String,
+        password: String,
+    ) -> ApiResult<(Organization, Agent)> {
+        let now = crate::domain::model::now();
+        let org = Organization {
+            id: OrgId::new(),
+            name,
+            domain,
+            settings,
+            created_at: now,
+            updated_at: now,
+        };
+        let admin = new_agent(org.id, admin_name, admin_email, Role::Admin, None);
+        let hash = auth::hash_password(password).await?;
+        self.store.create_organization(&org, &admin, &hash).await?;
+        tracing::info!(org = %org.id, domain = %org.domain, "organization created");
+        Ok((org, admin))
+    }
+
+    /// An agent of an existing organization.
+    pub async fn create_agent(
+        &self,
+        org: OrgId,
+        name: String,
+        email: String,
+        password: String,
+        role: Role,
+        capacity: Option<u32>,
+    ) -> ApiResult<Agent> {
+        let agent = new_agent(org, name, email, role, capacity);
+        let hash = auth::hash_password(password).await?;
+        self.store.insert_agent(&agent, &hash).await?;
+        Ok(agent)
+    }
+
+    /// A registered customer of the customer app.
+    pub async fn register_client(
+        &self,
+        username: String,
+        email: String,
+        password: String,
+    ) -> ApiResult<Client> {
+        let client = Client {
+            id: ClientId::new(),
+            username: Some(username),
+            email: Some(email),
+            name: None,
+            organization_id: None,
+            external_id: None,
+            created_at: crate::domain::model::now(),
+            token_version: 0,
+        };
+        let hash = auth::hash_password(password).await?;
+        self.store.insert_client(&client, Some(&hash)).await?;
+        Ok(client)
+    }
+
+    /// An agent's login: the e-mail may exist in several organizations, and the password picks
+    /// among them; when it fits several, the caller must name the organization. Unknown accounts
+    /// and wrong passwords take the same work and give the same answer.
+    pub async fn agent_login(
+        &self,
+        email: &str,
+        password: String,
+        choice: OrgChoice,
+    ) -> ApiResult<Agent> {
+        let wanted = match choice {
+            OrgChoice::Any => None,
+            OrgChoice::Id(id) => Some(id),
+            OrgChoice::Domain(d) => match self
+                .store
+                .organization_by_domain(&d.trim().to_lowercase())
+                .await?
+            {
+                Some(org) => Some(org.id),
+                None => {
+                    auth::verify_password_or_dummy(password, None).await?;
+                    tracing::info!(%email, "agent login failed: unknown organization");
+                    return Err(ApiError::wrong_credentials());
+                }
+            },
+        };
+        let accounts: Vec<_> = self
+            .store
+            .agent_logins(email)
+            .await?
+            .into_iter()
+            .filter(|(a, _)| wanted.is_none_or(|o| a.organization_id == o))
+            .collect();
+        if accounts.is_empty() {
+            auth::verify_password_or_dummy(password.clone(), None).await?;
+        }
+        // The hashes run side by side, so an e-mail in several organizations answers about as
+        // fast as one in a single organization (or none) while hashing slots are free.
+        let checks = accounts
+            .iter()
+            .map(|(_, hash)| auth::verify_password(password.clone(), hash.clone()));
+        let verdicts = futures_util::future::try_join_all(checks).await?;
+        let mut matching: Vec<Agent> = accounts
+            .into_iter()
+            .zip(verdicts)
+            .filter_map(|((agent, _), ok)| ok.then_some(agent))
+            .collect();
+        match matching.len() {
+            0 => {
+                tracing::info!(%email, "agent login failed");
+                Err(ApiError::wrong_credentials())
+            }
+            1 => Ok(matching.remove(0)),
+            _ => Err(ApiError::field(
+                "organization_id",
+                "this account exists in several organizations; give organization_id or domain",
+            )),
+        }
+    }
+
+    /// A registered client's login; unknown e-mails and wrong passwords look alike.
+    pub async fn client_login(&self, email: &str, password: String) -> ApiResult<Client> {
+        let found = self.store.client_login(email).await?;
+        let hash = found.as_ref().map(|(_, h)| h.clone());
+        let ok = auth::verify_password_or_dummy(password, hash).await?;
+        match found {
+            Some((client, _)) if ok => Ok(client),
+            _ => {
+                tracing::info!(%email, "customer login failed");
+                Err(ApiError::wrong_credentials())
+            }
+        }
+    }
+
+    /// Checks an agent's current password before they change it.
+    pub async fn check_current_password(&self, agent: &Agent, current: String) -> ApiResult<()> {
+        let hash = self
+            .store
+            .agent_password_hash(agent.organization_id, agent.id)
+            .await?;
+        if auth::verify_password_or_dummy(current, hash).await? {
+            return Ok(());
+        }
+        tracing::info!(agent = %agent.id, "password change refused: wrong current password");
+        Err(ApiError::field("current_password", "is incorrect"))
+    }
+
+    /// The organization a widget names by id or domain.
+    pub async fn widget_organization(
+        &self,
+        id: Option<OrgId>,
+        domain: Option<&str>,
+    ) -> ApiResult<Organization> {
+        let org = match (id, domain) {
+            (Some(id), _) => self.store.organization(id).await?,
+            (None, Some(d)) => {
+                self.store
+                    .organization_by_domain(&d.trim().to_lowercase())
+                    .await?
+            }
+            (None, None) => {
+                return Err(ApiError::field(
+                    "organization_id",
+                    "organization_id or domain is required",
+                ));
+            }
+        };
+        org.ok_or_else(|| ApiError::not_found("organization"))
+    }
+
+    /// A visitor of the organization. An external id is trusted only when the organization signs
+    /// it (`widget_identity_secret`); verified visitors with one external id share one record, also
+    /// when two tabs arrive at the same moment.
+    pub async fn visitor(&self, org: &Organization, v: VisitorDetails) -> ApiResult<Client> {
+        let verified_id = match (&v.external_id, &org.settings.widget_identity_secret) {
+            (Some(ext), Some(secret)) => {
+                let hash = v.identity_hash.as_deref().unwrap_or_default();
+                if !crate::domain::visitors::identity_verified(secret, ext, hash) {
+                    return Err(ApiError::Unauthorized(
+                        "the visitor's identity could not be verified".into(),
+                    ));
+                }
+                Some(ext.clone())
+            }
+            _ => None,
+        };
+        if let Some(ext) = &verified_id
+            && let Some(existing) = self.store.visitor_by_external_id(org.id, ext).await?
+        {
+            return Ok(existing);
+        }
+        let client = Client {
+            id: ClientId::new(),
+            username: None,
+            email: v.email,
+            name: v.name,
+            organization_id: Some(org.id),
+            external_id: verified_id,
+            created_at: crate::domain::model::now(),
+            token_version: 0,
+        };
+        match (
+            self.store.insert_client(&client, None).await,
+            &client.external_id,
+        ) {
+            (Ok(()), _) => Ok(client),
+            (Err(StoreError::Conflict(_)), Some(ext)) => self
+                .store
+                .visitor_by_external_id(org.id, ext)
+                .await?
+                .ok_or_else(|| ApiError::Conflict("this visitor is being created; retry".into())),
+            (Err(e), _) => Err(e.into()),
+        }
+    }
 }
 
 fn new_agent(org: OrgId, name: String, email: String, role: Role, capacity: Option<u32>) -> Agent {
@@ -52,136 +296,11 @@ fn new_agent(org: OrgId, name: String, email: String, role: Role, capacity: Opti
     }
 }
 
-/// An agent of an existing organization.
-pub async fn create_agent(
-    store: &dyn Store,
-    org: OrgId,
-    name: String,
-    email: String,
-    password: String,
-    role: Role,
-    capacity: Option<u32>,
-) -> ApiResult<Agent> {
-    let agent = new_agent(org, name, email, role, capacity);
-    let hash = auth::hash_password(password).await?;
-    store.insert_agent(&agent, &hash).await?;
-    Ok(agent)
-}
-
-/// A registered customer of the customer app.
-pub async fn register_client(
-    store: &dyn Store,
-    username: String,
-    email: String,
-    password: String,
-) -> ApiResult<Client> {
-    let client = Client {
-        id: ClientId::new(),
-        username: Some(username),
-        email: Some(email),
-        name: None,
-        organization_id: None,
-        external_id: None,
-        created_at: crate::domain::model::now(),
-        token_version: 0,
-    };
-    let hash = auth::hash_password(password).await?;
-    store.insert_client(&client, Some(&hash)).await?;
-    Ok(client)
-}
-
 /// How a login names the organization, when the e-mail is in several.
 pub enum OrgChoice {
     Any,
     Id(OrgId),
     Domain(String),
-}
-
-/// An agent's login: the e-mail may exist in several organizations, and the password picks
-/// among them; when it fits several, the caller must name the organization. Unknown accounts
-/// and wrong passwords take the same work and give the same answer.
-pub async fn agent_login(
-    store: &dyn Store,
-    email: &str,
-    password: String,
-    choice: OrgChoice,
-) -> ApiResult<Agent> {
-    let wanted = match choice {
-        OrgChoice::Any => None,
-        OrgChoice::Id(id) => Some(id),
-        OrgChoice::Domain(d) => match store
-            .organization_by_domain(&d.trim().to_lowercase())
-            .await?
-        {
-            Some(org) => Some(org.id),
-            None => {
-                auth::verify_password_or_dummy(password, None).await?;
-                tracing::info!(%email, "agent login failed: unknown organization");
-                return Err(ApiError::wrong_credentials());
-            }
-        },
-    };
-    let accounts: Vec<_> = store
-        .agent_logins(email)
-        .await?
-        .into_iter()
-        .filter(|(a, _)| wanted.is_none_or(|o| a.organization_id == o))
-        .collect();
-    if accounts.is_empty() {
-        auth::verify_password_or_dummy(password.clone(), None).await?;
-    }
-    // The hashes run side by side, so an e-mail in several organizations answers about as
-    // fast as one in a single organization (or none) while hashing slots are free.
-    let checks = accounts
-        .iter()
-        .map(|(_, hash)| auth::verify_password(password.clone(), hash.clone()));
-    let verdicts = futures_util::future::try_join_all(checks).await?;
-    let mut matching: Vec<Agent> = accounts
-        .into_iter()
-        .zip(verdicts)
-        .filter_map(|((agent, _), ok)| ok.then_some(agent))
-        .collect();
-    match matching.len() {
-        0 => {
-            tracing::info!(%email, "agent login failed");
-            Err(ApiError::wrong_credentials())
-        }
-        1 => Ok(matching.remove(0)),
-        _ => Err(ApiError::field(
-            "organization_id",
-            "this account exists in several organizations; give organization_id or domain",
-        )),
-    }
-}
-
-/// A registered client's login; unknown e-mails and wrong passwords look alike.
-pub async fn client_login(store: &dyn Store, email: &str, password: String) -> ApiResult<Client> {
-    let found = store.client_login(email).await?;
-    let hash = found.as_ref().map(|(_, h)| h.clone());
-    let ok = auth::verify_password_or_dummy(password, hash).await?;
-    match found {
-        Some((client, _)) if ok => Ok(client),
-        _ => {
-            tracing::info!(%email, "customer login failed");
-            Err(ApiError::wrong_credentials())
-        }
-    }
-}
-
-/// Checks an agent's current password before they change it.
-pub async fn check_current_password(
-    store: &dyn Store,
-    agent: &Agent,
-    current: String,
-) -> ApiResult<()> {
-    let hash = store
-        .agent_password_hash(agent.organization_id, agent.id)
-        .await?;
-    if auth::verify_password_or_dummy(current, hash).await? {
-        return Ok(());
-    }
-    tracing::info!(agent = %agent.id, "password change refused: wrong current password");
-    Err(ApiError::field("current_password", "is incorrect"))
 }
 
 /// What a website visitor tells about themselves.
@@ -190,75 +309,4 @@ pub struct VisitorDetails {
     pub email: Option<String>,
     pub external_id: Option<String>,
     pub identity_hash: Option<String>,
-}
-
-/// The organization a widget names by id or domain.
-pub async fn widget_organization(
-    store: &dyn Store,
-    id: Option<OrgId>,
-    domain: Option<&str>,
-) -> ApiResult<Organization> {
-    let org = match (id, domain) {
-        (Some(id), _) => store.organization(id).await?,
-        (None, Some(d)) => {
-            store
-                .organization_by_domain(&d.trim().to_lowercase())
-                .await?
-        }
-        (None, None) => {
-            return Err(ApiError::field(
-                "organization_id",
-                "organization_id or domain is required",
-            ));
-        }
-    };
-    org.ok_or_else(|| ApiError::not_found("organization"))
-}
-
-/// A visitor of the organization. An external id is trusted only when the organization signs
-/// it (`widget_identity_secret`); verified visitors with one external id share one record, also
-/// when two tabs arrive at the same moment.
-pub async fn visitor(
-    store: &dyn Store,
-    org: &Organization,
-    v: VisitorDetails,
-) -> ApiResult<Client> {
-    let verified_id = match (&v.external_id, &org.settings.widget_identity_secret) {
-        (Some(ext), Some(secret)) => {
-            let hash = v.identity_hash.as_deref().unwrap_or_default();
-            if !crate::domain::visitors::identity_verified(secret, ext, hash) {
-                return Err(ApiError::Unauthorized(
-                    "the visitor's identity could not be verified".into(),
-                ));
-            }
-            Some(ext.clone())
-        }
-        _ => None,
-    };
-    if let Some(ext) = &verified_id
-        && let Some(existing) = store.visitor_by_external_id(org.id, ext).await?
-    {
-        return Ok(existing);
-    }
-    let client = Client {
-        id: ClientId::new(),
-        username: None,
-        email: v.email,
-        name: v.name,
-        organization_id: Some(org.id),
-        external_id: verified_id,
-        created_at: crate::domain::model::now(),
-        token_version: 0,
-    };
-    match (
-        store.insert_client(&client, None).await,
-        &client.external_id,
-    ) {
-        (Ok(()), _) => Ok(client),
-        (Err(StoreError::Conflict(_)), Some(ext)) => store
-            .visitor_by_external_id(org.id, ext)
-            .await?
-            .ok_or_else(|| ApiError::Conflict("this visitor is being created; retry".into())),
-        (Err(e), _) => Err(e.into()),
-    }
 }

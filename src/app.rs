@@ -16,6 +16,7 @@ use socketioxide_core::adapter::DefinedAdapter;
 use socketioxide_redis::{CustomRedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 use tokio::net::TcpListener;
 
+use crate::accounts::Accounts;
 use crate::auth::Tokens;
 use crate::chat::Chat;
 use crate::cluster::{Cluster, PubSub, RedisPresence, SharedRate};
@@ -23,7 +24,6 @@ use crate::config::{ServeArgs, StoreArgs};
 use crate::limits::Limits;
 use crate::presence::{LocalPresence, Presence};
 use crate::realtime::{self, AdapterReady, SocketFanout, Sockets, Typing};
-use crate::store::Store;
 use crate::store::Stores;
 use crate::store::sqlite::DataDirLock;
 use crate::{demo, http, server, tls};
@@ -31,7 +31,7 @@ use crate::{demo, http, server, tls};
 /// Everything a request or socket handler needs.
 pub struct AppState {
     pub config: ServeArgs,
-    pub store: Arc<dyn Store>,
+    pub accounts: Accounts,
     pub chat: Arc<Chat>,
     pub typing: Arc<Typing>,
     pub tokens: Tokens,
@@ -218,7 +218,7 @@ where
     let fanout = Arc::new(SocketFanout::new(io.clone(), node, mode.cluster.is_some()));
     let limits = Arc::new(mode.limits);
     crate::limits::prune_periodically(&limits, Duration::from_secs(30));
-    let store = stores.store.clone();
+    let accounts = crate::accounts::Accounts::new(stores.store.clone());
     let chat = Arc::new(Chat::new(
         stores.store.clone(),
         stores.conversations.clone(),
@@ -234,7 +234,7 @@ where
     };
     let app = App(Arc::new(AppState {
         config,
-        store,
+        accounts,
         chat,
         typing,
         tokens,

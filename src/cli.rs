@@ -3,7 +3,7 @@
 
 use anyhow::{Context, anyhow};
 
-use crate::accounts;
+use crate::accounts::Accounts;
 use crate::config::{CreateAgentArgs, CreateOrganizationArgs, MoveArgs, StoreArgs};
 use crate::domain::input;
 use crate::domain::model::{OrgSettings, Role};
@@ -20,19 +20,19 @@ pub async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
 
 pub async fn create_organization(args: CreateOrganizationArgs) -> anyhow::Result<()> {
     let store = crate::store::open(&args.store).await?.store;
-    let (org, admin) = accounts::create_organization(
-        store.as_ref(),
-        valid("name", input::name(Some(&args.name)))?,
-        valid("domain", input::organization_domain(Some(&args.domain)))?,
-        OrgSettings::default(),
-        valid("admin name", input::name(Some(&args.admin_name)))?,
-        valid("admin e-mail", input::email(Some(&args.admin_email)))?,
-        valid(
-            "admin password",
-            input::password(Some(&args.admin_password)),
-        )?,
-    )
-    .await?;
+    let (org, admin) = Accounts::new(store)
+        .create_organization(
+            valid("name", input::name(Some(&args.name)))?,
+            valid("domain", input::organization_domain(Some(&args.domain)))?,
+            OrgSettings::default(),
+            valid("admin name", input::name(Some(&args.admin_name)))?,
+            valid("admin e-mail", input::email(Some(&args.admin_email)))?,
+            valid(
+                "admin password",
+                input::password(Some(&args.admin_password)),
+            )?,
+        )
+        .await?;
     println!(
         "organization {} ({}) created; admin {} ({})",
         org.domain, org.id, admin.email, admin.id
@@ -48,16 +48,16 @@ pub async fn create_agent(args: CreateAgentArgs) -> anyhow::Result<()> {
         .await?
         .with_context(|| format!("no organization with domain {domain}"))?;
     let role: Role = valid("role", input::one_of(Some(&args.role)))?;
-    let agent = accounts::create_agent(
-        store.as_ref(),
-        org.id,
-        valid("name", input::name(Some(&args.name)))?,
-        valid("e-mail", input::email(Some(&args.email)))?,
-        valid("password", input::password(Some(&args.password)))?,
-        role,
-        None,
-    )
-    .await?;
+    let agent = Accounts::new(store)
+        .create_agent(
+            org.id,
+            valid("name", input::name(Some(&args.name)))?,
+            valid("e-mail", input::email(Some(&args.email)))?,
+            valid("password", input::password(Some(&args.password)))?,
+            role,
+            None,
+        )
+        .await?;
     println!(
         "agent {} ({}) created in {} as {}",
         agent.email, agent.id, org.domain, agent.role

@@ -27,18 +27,24 @@ pub async fn authenticate_until(
             Some(org) => store
                 .agent(OrgId(org), AgentId(claims.sub))
                 .await?
-                .filter(|a| a.token_version == claims.ver)
+                .filter(|a| token_current(a.token_version, claims.ver))
                 .map(Identity::Agent),
             None => None,
         },
         Kind::Client => store
             .client(ClientId(claims.sub), claims.org.map(OrgId))
             .await?
-            .filter(|c| c.token_version == claims.ver)
+            .filter(|c| token_current(c.token_version, claims.ver))
             .map(Identity::Client),
     }
     .ok_or_else(ApiError::unauthorized)?;
     Ok((identity, claims.exp))
+}
+
+/// Whether a token of version `claimed` still speaks for an account now at `current`: a
+/// password change, a deletion or a revocation bumps the account's version.
+pub fn token_current(current: i64, claimed: i64) -> bool {
+    current == claimed
 }
 
 pub fn agent_token(tokens: &Tokens, a: &Agent) -> String {

@@ -47,14 +47,38 @@ impl Chat {
         self.all_with_online(self.store.agents(org).await?).await
     }
 
-    /// The caller as the store knows them now (role changes and revocation apply to open
-    /// sockets too): `None` when the agent is gone.
-    pub async fn agent_now(&self, agent: &Agent) -> ApiResult<Option<Agent>> {
-        Ok(self.store.agent(agent.organization_id, agent.id).await?)
+    /// The agents of the caller's organization who can take a conversation now.
+    pub async fn available_agents(
+        &self,
+        actor: &Agent,
+        org: crate::domain::OrgId,
+    ) -> ApiResult<Vec<Agent>> {
+        permissions::same_org(actor, org).or_deny("organization")?;
+        let org = self.organization(org).await?;
+        Ok(self
+            .candidates(&org)
+            .await?
+            .into_iter()
+            .filter(|(_, c)| c.can_take())
+            .map(|(a, _)| a)
+            .collect())
+    }
+
+    /// An agent whose password the caller may change (themselves, or as an admin).
+    pub async fn password_owner(&self, actor: &Agent, id: AgentId) -> ApiResult<Agent> {
+        let target = self.agent_of_org(actor, id).await?;
+        permissions::can_change_password(actor, &target).or_deny("agent")?;
+        Ok(target)
     }
 
     /// Sets a new password, which revokes the agent's tokens and closes their sockets.
-    pub async fn set_agent_password(&self, agent: &Agent, hash: &str) -> ApiResult<()> {
+    pub async fn set_agent_password(
+        &self,
+        actor: &Agent,
+        agent: &Agent,
+        hash: &str,
+    ) -> ApiResult<()> {
+        permissions::can_change_password(actor, agent).or_deny("agent")?;
         if !self
             .store
             .set_agent_password(

@@ -43,6 +43,16 @@ pub struct Chat {
 }
 
 impl Chat {
+    /// Whether the store accepts a write now (readiness).
+    pub async fn store_accepts_writes(&self) -> crate::store::StoreResult<()> {
+        self.store.ping().await
+    }
+
+    /// Conversations waiting in every organization's queue (a metric).
+    pub async fn waiting_sessions(&self) -> crate::store::StoreResult<u64> {
+        self.store.waiting_sessions().await
+    }
+
     pub fn new(
         store: Arc<dyn Store>,
         conversations: Arc<dyn Conversations>,
@@ -72,6 +82,31 @@ impl Chat {
     pub async fn readable_session(&self, who: &Identity, id: SessionId) -> ApiResult<Session> {
         self.session_where(who, id, permissions::can_read_session)
             .await
+    }
+
+    /// What `join_organization` lets the caller watch: an agent their own organization and a
+    /// session of it they may read; a client one of their own sessions (required).
+    pub async fn room_to_join(
+        &self,
+        who: &Identity,
+        org: Option<OrgId>,
+        session: Option<SessionId>,
+    ) -> ApiResult<(OrgId, Option<SessionId>)> {
+        let agent = permissions::agent_of(who).ok();
+        if let (Some(a), Some(org)) = (agent, org) {
+            permissions::same_org(a, org).or_deny("organization")?;
+        }
+        let Some(session_id) = session else {
+            return match agent {
+                Some(a) => Ok((a.organization_id, None)),
+                None => Err(ApiError::field("session_id", "is required")),
+            };
+        };
+        let session = self.readable_session(who, session_id).await?;
+        if org.is_some_and(|o| o != session.organization_id) {
+            return Err(ApiError::not_found("session"));
+        }
+        Ok((session.organization_id, Some(session.id)))
     }
 
     /// Loads a session the way the caller reaches it (an agent within their organization, a

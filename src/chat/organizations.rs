@@ -2,8 +2,9 @@
 
 use super::Chat;
 use crate::domain::OrgId;
-use crate::domain::model::{Organization, PublicOrganization};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::model::{Agent, Organization, PublicOrganization};
+use crate::domain::permissions::{self, Steward};
+use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::Target;
 
 /// Most organizations one directory search returns.
@@ -28,15 +29,27 @@ impl Chat {
             .ok_or_else(|| ApiError::not_found("organization"))
     }
 
-    /// Renames, moves or reconfigures an organization; a raised capacity assigns waiting
-    /// sessions at once.
+    /// The organization, for one of its admins to change.
+    pub async fn administered_organization(
+        &self,
+        admin: &Agent,
+        id: OrgId,
+    ) -> ApiResult<Organization> {
+        permissions::can_administer(admin, id).or_deny("organization")?;
+        self.organization(id).await
+    }
+
+    /// Renames, moves or reconfigures an organization (its admins); a raised capacity assigns
+    /// waiting sessions at once.
     pub async fn update_organization(
         &self,
+        admin: &Agent,
         org: &Organization,
         name: String,
         domain: String,
         settings: crate::domain::model::OrgSettings,
     ) -> ApiResult<Organization> {
+        permissions::can_administer(admin, org.id).or_deny("organization")?;
         let raised = settings.max_concurrent_sessions > org.settings.max_concurrent_sessions;
         let rotated = settings.widget_identity_secret != org.settings.widget_identity_secret;
         let updated = self
@@ -69,8 +82,10 @@ impl Chat {
         Ok(())
     }
 
-    /// Deletes the organization with everything it owns and closes its agents' and visitors' sockets.
-    pub async fn delete_organization(&self, id: OrgId) -> ApiResult<()> {
+    /// Deletes the organization with everything it owns and closes its agents' and visitors'
+    /// sockets (its admins, or the platform operator).
+    pub async fn delete_organization(&self, who: Steward<'_>, id: OrgId) -> ApiResult<()> {
+        permissions::can_delete_organization(who, id).or_deny("organization")?;
         if !self.store.delete_organization(id).await? {
             return Err(ApiError::not_found("organization"));
         }

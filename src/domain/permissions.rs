@@ -5,7 +5,7 @@
 //! gets `Forbidden`.
 
 use super::ids::OrgId;
-use super::model::{Agent, Client, Role, Session, SessionStatus, Side};
+use super::model::{Agent, Client, OrgSettings, Organization, Role, Session, SessionStatus, Side};
 
 /// The verified caller of an action.
 #[derive(Debug, Clone)]
@@ -21,6 +21,21 @@ impl Identity {
             Identity::Agent(_) => Side::Agent,
             Identity::Client(_) => Side::Client,
         }
+    }
+}
+
+/// Who acts on an organization as a whole: one of its agents, or the platform operator.
+#[derive(Debug, Clone, Copy)]
+pub enum Steward<'a> {
+    Agent(&'a Agent),
+    Operator,
+}
+
+/// The agent behind an identity, for actions only agents take.
+pub fn agent_of(who: &Identity) -> Result<&Agent, Denied> {
+    match who {
+        Identity::Agent(a) => Ok(a),
+        Identity::Client(_) => Err(Denied::Forbidden),
     }
 }
 
@@ -165,6 +180,25 @@ pub fn can_administer(agent: &Agent, org: OrgId) -> Access {
     allow_if(at_least(agent, Role::Admin), Denied::Forbidden)
 }
 
+/// Delete the organization with everything it holds: its admins, or the platform operator.
+pub fn can_delete_organization(who: Steward, org: OrgId) -> Access {
+    match who {
+        Steward::Agent(agent) => can_administer(agent, org),
+        Steward::Operator => Ok(()),
+    }
+}
+
+/// The settings of `org` that `viewer` may read: none for strangers, all but the identity
+/// secret for its agents, everything for its admins.
+pub fn visible_settings(viewer: Option<&Agent>, org: &Organization) -> Option<OrgSettings> {
+    let viewer = viewer.filter(|a| can_see_org_settings(a, org.id))?;
+    Some(if can_administer(viewer, org.id).is_ok() {
+        org.settings.clone()
+    } else {
+        org.clone().without_secret().settings
+    })
+}
+
 /// See the organization's settings (without the identity secret unless admin).
 pub fn can_see_org_settings(agent: &Agent, org: OrgId) -> bool {
     same_org(agent, org).is_ok()
@@ -229,6 +263,47 @@ mod tests {
             can_read_session(&Identity::Client(client(None)), &s),
             Err(Denied::NotFound)
         );
+    }
+
+    #[test]
+    fn organizations_are_deleted_by_their_admins_or_the_operator() {
+        let org = OrgId::new();
+        let admin = agent(org, Role::Admin);
+        let sup = agent(org, Role::Supervisor);
+        let foreign = agent(OrgId::new(), Role::Admin);
+        assert_eq!(can_delete_organization(Steward::Agent(&admin), org), Ok(()));
+        assert_eq!(can_delete_organization(Steward::Operator, org), Ok(()));
+        assert_eq!(
+            can_delete_organization(Steward::Agent(&sup), org),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            can_delete_organization(Steward::Agent(&foreign), org),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn only_agents_act_as_agents() {
+        let a = agent(OrgId::new(), Role::Agent);
+        assert!(agent_of(&Identity::Agent(a.clone())).is_ok());
+        assert_eq!(
+            agent_of(&Identity::Client(client(None))).err(),
+            Some(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn passwords_are_changed_by_their_owner_or_an_admin() {
+        let org = OrgId::new();
+        let a = agent(org, Role::Agent);
+        let other = agent(org, Role::Supervisor);
+        let admin = agent(org, Role::Admin);
+        assert_eq!(can_change_password(&a, &a), Ok(()));
+        assert_eq!(can_change_password(&admin, &a), Ok(()));
+        assert_eq!(can_change_password(&other, &a), Err(Denied::Forbidden));
+        let stranger = agent(OrgId::new(), Role::Admin);
+        assert_eq!(can_change_password(&stranger, &a), Err(Denied::NotFound));
     }
 
     #[test]

@@ -9,9 +9,8 @@ use super::extract::{Admin, AgentCaller, ClientIp, Json, PathId, Query};
 use crate::app::App;
 use crate::domain::input;
 use crate::domain::model::{Agent, AgentStatus, Role, Session, SessionStatus};
-use crate::domain::permissions;
 use crate::domain::{AgentId, OrgId};
-use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::parse_fields;
 use crate::store::AgentChanges;
 use crate::{accounts, auth};
@@ -151,7 +150,7 @@ pub async fn login(
         (None, Some(domain)) => accounts::OrgChoice::Domain(domain),
         (None, None) => accounts::OrgChoice::Any,
     };
-    let agent = accounts::agent_login(app.store.as_ref(), &email, password, choice).await?;
+    let agent = app.accounts.agent_login(&email, password, choice).await?;
     let agent = app.chat.with_online(agent).await?;
     tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
     let token = auth::agent_token(&app.tokens, &agent);
@@ -174,16 +173,10 @@ pub async fn create(
         role = "role" => body.role.as_deref().map_or(Ok(Role::Agent), |r| input::one_of(Some(r))),
         capacity = "max_concurrent_sessions" => body.max_concurrent_sessions.map(input::capacity).transpose(),
     );
-    let agent = accounts::create_agent(
-        app.store.as_ref(),
-        admin.organization_id,
-        name,
-        email,
-        password,
-        role,
-        capacity,
-    )
-    .await?;
+    let agent = app
+        .accounts
+        .create_agent(admin.organization_id, name, email, password, role, capacity)
+        .await?;
     Ok((StatusCode::CREATED, agent_body(agent)))
 }
 
@@ -221,16 +214,7 @@ pub async fn available(
     AgentCaller(me): AgentCaller,
     PathId(org): PathId<OrgId>,
 ) -> ApiResult<axum::Json<AgentsBody>> {
-    permissions::same_org(&me, org).or_deny("organization")?;
-    let org = app.chat.organization(org).await?;
-    let agents = app
-        .chat
-        .candidates(&org)
-        .await?
-        .into_iter()
-        .filter(|(_, c)| c.can_take())
-        .map(|(a, _)| a)
-        .collect();
+    let agents = app.chat.available_agents(&me, org).await?;
     Ok(axum::Json(AgentsBody { agents }))
 }
 
@@ -271,8 +255,7 @@ pub async fn change_password(
     PathId(id): PathId<AgentId>,
     Json(body): Json<PasswordInput>,
 ) -> ApiResult<axum::Json<AgentBody>> {
-    let target = app.chat.agent_of_org(&me, id).await?;
-    permissions::can_change_password(&me, &target).or_deny("agent")?;
+    let target = app.chat.password_owner(&me, id).await?;
     parse_fields!(new_password = "new_password" => input::password(body.new_password.as_deref()));
     let is_self = me.id == target.id;
     if is_self {
@@ -281,10 +264,10 @@ pub async fn change_password(
             .ok_or_else(|| ApiError::field("current_password", "is required"))?;
         // Guessing the current password with a stolen token is throttled like logins.
         app.limits.auth_account(&me.email).await?;
-        accounts::check_current_password(app.store.as_ref(), &me, current).await?;
+        app.accounts.check_current_password(&me, current).await?;
     }
     let hash = auth::hash_password(new_password).await?;
-    app.chat.set_agent_password(&target, &hash).await?;
+    app.chat.set_agent_password(&me, &target, &hash).await?;
     let agent = app.chat.agent_of_org(&me, id).await?;
     let token = is_self.then(|| auth::agent_token(&app.tokens, &agent));
     Ok(axum::Json(AgentBody { agent, token }))

@@ -7,11 +7,11 @@ use utoipa::ToSchema;
 
 use super::extract::{ClientCaller, ClientIp, Json};
 use crate::app::App;
+use crate::auth;
 use crate::domain::input;
 use crate::domain::model::Client;
 use crate::error::ApiResult;
 use crate::parse_fields;
-use crate::{accounts, auth};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,7 +60,10 @@ pub async fn register(
         email = "email" => input::email(body.email.as_deref()),
         password = "password" => input::password(body.password.as_deref()),
     );
-    let client = accounts::register_client(app.store.as_ref(), username, email, password).await?;
+    let client = app
+        .accounts
+        .register_client(username, email, password)
+        .await?;
     let token = auth::client_token(&app.tokens, &client);
     Ok((
         StatusCode::CREATED,
@@ -83,7 +86,7 @@ pub async fn login(
         password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
     );
     app.limits.auth_account(&email).await?;
-    let client = accounts::client_login(app.store.as_ref(), &email, password).await?;
+    let client = app.accounts.client_login(&email, password).await?;
     tracing::info!(client = %client.id, %ip, "customer logged in");
     let token = auth::client_token(&app.tokens, &client);
     Ok(axum::Json(ClientAuthBody { token, client }))

@@ -28,7 +28,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
 
 async fn identity(parts: &Parts, app: &App) -> ApiResult<Identity> {
     let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-    let who = auth::authenticate(&app.tokens, app.store.as_ref(), token).await;
+    let who = app.accounts.authenticate(&app.tokens, token).await;
     match &who {
         Ok(who) => record_caller(who),
         Err(_) => tracing::info!("request with an invalid or revoked token"),
@@ -97,10 +97,10 @@ impl FromRequestParts<App> for MaybeCaller {
 impl FromRequestParts<App> for AgentCaller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
-        match identity(parts, app).await? {
-            Identity::Agent(a) => Ok(AgentCaller(a)),
-            Identity::Client(_) => Err(ApiError::Forbidden("this needs an agent's token".into())),
-        }
+        let who = identity(parts, app).await?;
+        permissions::agent_of(&who)
+            .map(|a| AgentCaller(a.clone()))
+            .map_err(|_| ApiError::Forbidden("this needs an agent's token".into()))
     }
 }
 

@@ -22,7 +22,7 @@ pub async fn ready(State(app): State<App>) -> Response {
     if app.draining.load(std::sync::atomic::Ordering::SeqCst) {
         return unavailable(json!({ "status": "draining" }));
     }
-    if let Err(e) = app.store.ping().await {
+    if let Err(e) = app.chat.store_accepts_writes().await {
         tracing::warn!(error = ?e, "store not ready");
         return unavailable(json!({ "status": "unavailable", "store": "unreachable" }));
     }
@@ -57,7 +57,7 @@ pub async fn metrics(State(app): State<App>, headers: axum::http::HeaderMap) -> 
             return crate::error::ApiError::unauthorized().into_response();
         }
     }
-    let queue = app.store.waiting_sessions().await.unwrap_or_else(|e| {
+    let queue = app.chat.waiting_sessions().await.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "counting waiting sessions for metrics");
         0
     });

@@ -9,13 +9,13 @@ use super::extract::{
     AgentCaller, AgentOrOperator, ClientIp, IsOperator, Json, MaybeCaller, Operator, PathId, Query,
 };
 use crate::app::App;
+use crate::auth;
 use crate::domain::OrgId;
 use crate::domain::input;
 use crate::domain::model::{Agent, OrgSettings, Organization, PublicOrganization};
-use crate::domain::permissions::{self, Identity};
-use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::domain::permissions::{self, Identity, Steward};
+use crate::error::{ApiError, ApiResult};
 use crate::parse_fields;
-use crate::{accounts, auth};
 
 /// Settings as sent by an admin: every field optional; an empty identity secret removes it.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -178,15 +178,7 @@ async fn detail(
     viewer: Option<&Agent>,
 ) -> ApiResult<OrganizationDetail> {
     let profile = app.chat.public_profile(&org).await?;
-    let settings = viewer
-        .filter(|a| permissions::can_see_org_settings(a, org.id))
-        .map(|a| {
-            if permissions::can_administer(a, org.id).is_ok() {
-                org.settings.clone()
-            } else {
-                org.clone().without_secret().settings
-            }
-        });
+    let settings = permissions::visible_settings(viewer, &org);
     Ok(OrganizationDetail {
         profile,
         settings,
@@ -261,8 +253,7 @@ pub async fn signup(
     IsOperator(operator): IsOperator,
     Json(body): Json<SignupInput>,
 ) -> ApiResult<(StatusCode, axum::Json<SignupBody>)> {
-    permissions::can_sign_up(app.config.signups, operator)
-        .map_err(|_| ApiError::Forbidden("this installation does not take sign-ups".into()))?;
+    app.accounts.may_sign_up(app.config.signups, operator)?;
     app.limits.auth_ip(ip).await?;
     let admin = body.admin.unwrap_or(AdminInput {
         name: None,
@@ -280,16 +271,10 @@ pub async fn signup(
         .settings
         .unwrap_or_default()
         .apply(OrgSettings::default())?;
-    let (org, agent) = accounts::create_organization(
-        app.store.as_ref(),
-        name,
-        domain,
-        settings,
-        admin_name,
-        admin_email,
-        password,
-    )
-    .await?;
+    let (org, agent) = app
+        .accounts
+        .create_organization(name, domain, settings, admin_name, admin_email, password)
+        .await?;
     let token = auth::agent_token(&app.tokens, &agent);
     Ok((
         StatusCode::CREATED,
@@ -312,8 +297,7 @@ pub async fn update(
     AgentCaller(admin): AgentCaller,
     Json(body): Json<UpdateOrganizationInput>,
 ) -> ApiResult<axum::Json<OrganizationBody>> {
-    permissions::can_administer(&admin, id).or_deny("organization")?;
-    let org = app.chat.organization(id).await?;
+    let org = app.chat.administered_organization(&admin, id).await?;
     parse_fields!(
         name = "name" => body.name.as_deref().map_or(Ok(org.name.clone()), |n| input::name(Some(n))),
         domain = "domain" => body.domain.as_deref().map_or(Ok(org.domain.clone()), |d| input::organization_domain(Some(d))),
@@ -324,7 +308,7 @@ pub async fn update(
     };
     let updated = app
         .chat
-        .update_organization(&org, name, domain, settings)
+        .update_organization(&admin, &org, name, domain, settings)
         .await?;
     Ok(axum::Json(OrganizationBody {
         organization: detail(&app, updated, Some(&admin)).await?,
@@ -357,9 +341,10 @@ pub async fn delete(
     PathId(id): PathId<OrgId>,
     who: AgentOrOperator,
 ) -> ApiResult<StatusCode> {
-    if let AgentOrOperator::Agent(admin) = &who {
-        permissions::can_administer(admin, id).or_deny("organization")?;
-    }
-    app.chat.delete_organization(id).await?;
+    let who = match &who {
+        AgentOrOperator::Agent(admin) => Steward::Agent(admin),
+        AgentOrOperator::Operator => Steward::Operator,
+    };
+    app.chat.delete_organization(who, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -45,19 +45,17 @@ pub async fn create_visitor(
         email = "email" => input::optional_email(body.email.as_deref()),
         external_id = "external_id" => body.external_id.as_deref().map(input::external_id).transpose(),
     );
-    let org = accounts::widget_organization(
-        app.store.as_ref(),
-        body.organization_id,
-        body.domain.as_deref(),
-    )
-    .await?;
+    let org = app
+        .accounts
+        .widget_organization(body.organization_id, body.domain.as_deref())
+        .await?;
     let details = accounts::VisitorDetails {
         name,
         email,
         external_id,
         identity_hash: body.identity_hash,
     };
-    let client = accounts::visitor(app.store.as_ref(), &org, details).await?;
+    let client = app.accounts.visitor(&org, details).await?;
     let token = auth::client_token(&app.tokens, &client);
     Ok((
         StatusCode::CREATED,

@@ -19,7 +19,7 @@ use crate::chat::events::{ServerEvent, SessionHistory};
 use crate::domain::input;
 use crate::domain::model::{AgentStatus, SessionStatus};
 use crate::domain::permissions::{self, Identity};
-use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::fanout::Target;
 use crate::parse_fields;
 use crate::store::Mark;
@@ -88,20 +88,13 @@ fn ack<T: Serialize>(result: T) -> Value {
 /// The caller as of now: agents are reloaded so that role changes, deletion and revoked tokens
 /// take effect on open sockets too.
 async fn current(app: &App, user: &SocketUser) -> ApiResult<Identity> {
-    match &user.identity {
-        Identity::Agent(a) => match app.chat.agent_now(a).await? {
-            Some(fresh) if fresh.token_version == user.token_version => Ok(Identity::Agent(fresh)),
-            _ => Err(ApiError::unauthorized()),
-        },
-        client => Ok(client.clone()),
-    }
+    app.accounts
+        .current(&user.identity, user.token_version)
+        .await
 }
 
 fn agent_only(who: &Identity) -> ApiResult<&crate::domain::model::Agent> {
-    match who {
-        Identity::Agent(a) => Ok(a),
-        Identity::Client(_) => Err(ApiError::Forbidden("this needs an agent".into())),
-    }
+    permissions::agent_of(who).map_err(|_| ApiError::Forbidden("this needs an agent".into()))
 }
 
 async fn dispatch<A: Adapter>(
@@ -200,29 +193,15 @@ async fn join<A: Adapter>(
     who: &Identity,
     p: JoinOrganization,
 ) -> ApiResult<Joined> {
-    if let Identity::Agent(a) = who
-        && let Some(org) = p.organization_id
-    {
-        permissions::same_org(a, org).or_deny("organization")?;
+    let (organization_id, session_id) = app
+        .chat
+        .room_to_join(who, p.organization_id, p.session_id)
+        .await?;
+    if let Some(session) = session_id {
+        s.join(room(Target::SessionRoom(session)));
     }
-    let Some(session_id) = p.session_id else {
-        return match who {
-            Identity::Agent(a) => Ok(Joined {
-                organization_id: a.organization_id,
-                session_id: None,
-            }),
-            Identity::Client(_) => Err(ApiError::field("session_id", "is required")),
-        };
-    };
-    let session = app.chat.readable_session(who, session_id).await?;
-    if p.organization_id
-        .is_some_and(|o| o != session.organization_id)
-    {
-        return Err(ApiError::not_found("session"));
-    }
-    s.join(room(Target::SessionRoom(session.id)));
     Ok(Joined {
-        organization_id: session.organization_id,
-        session_id: Some(session.id),
+        organization_id,
+        session_id,
     })
 }

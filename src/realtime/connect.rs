@@ -16,7 +16,6 @@ use super::payloads::ClientEvent;
 use super::reply::Reply;
 use super::rooms::room;
 use crate::app::App;
-use crate::auth;
 use crate::domain::permissions::Identity;
 use crate::error::ApiError;
 use crate::fanout::Target;
@@ -102,7 +101,9 @@ pub async fn authenticate<A: Adapter>(
         .and_then(|a| a.get("token"))
         .and_then(Value::as_str)
         .ok_or(Refused::Unauthorized)?;
-    let (identity, expires_at) = auth::authenticate_until(&app.tokens, app.store.as_ref(), token)
+    let (identity, expires_at) = app
+        .accounts
+        .authenticate_until(&app.tokens, token)
         .await
         .map_err(|_| Refused::Unauthorized)?;
     if !app.account_sockets.try_open(account(&identity)) {

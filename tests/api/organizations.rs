@@ -336,12 +336,12 @@ async fn the_directory_lists_online_organizations_first() {
     let _online = app.socket(&beta.admin_token).await;
     // Presence follows the socket's connect handler; wait for it.
     let discover = format!("/api/organizations/discover/{}", beta.domain);
-    for _ in 0..500 {
-        if app.get(&discover, None).await.1["organization"]["online"] == true {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    wait_until(
+        "the organization shows as online",
+        crate::socket::WAIT,
+        || async { app.get(&discover, None).await.1["organization"]["online"] == true },
+    )
+    .await;
     let (_, body) = app.get("/api/organizations/directory?q=help", None).await;
     assert_eq!(
         names(&body["organizations"]),
@@ -888,9 +888,10 @@ async fn other_organizations_admins_and_non_admins_cannot_delete_an_organization
     assert_eq!(status, 200, "its agents are still there");
 }
 
-/// Adds an organization straight to the store (a placeholder password hash: nobody logs in),
-/// so that a test can have many of them without paying for password hashing.
-async fn seed_org(app: &TestApp, name: &str, domain: &str) {
+/// Adds an organization straight to the server's store, opened beside it (a placeholder
+/// password hash: nobody logs in), so that a test can have many of them without paying for
+/// password hashing.
+async fn seed_org(store: &dyn Store, name: &str, domain: &str) {
     use raasel::domain::model::{Agent, AgentStatus, OrgSettings, Organization, Role};
     use raasel::domain::{AgentId, OrgId};
     let now = chrono::Utc::now();
@@ -916,7 +917,6 @@ async fn seed_org(app: &TestApp, name: &str, domain: &str) {
         updated_at: now,
         token_version: 0,
     };
-    let store: &dyn Store = app.server.app.store.as_ref();
     store
         .create_organization(&org, &admin, "not-a-real-hash")
         .await
@@ -926,9 +926,12 @@ async fn seed_org(app: &TestApp, name: &str, domain: &str) {
 #[tokio::test]
 async fn an_online_organization_comes_first_even_among_many_matches() {
     let app = spawn_app().await;
+    let beside = raasel::store::open(&app.server.app.config.store)
+        .await
+        .unwrap();
     for n in 0..55 {
         seed_org(
-            &app,
+            beside.store.as_ref(),
             &format!("Aa Shop {n:02}"),
             &format!("aa-shop-{n:02}.example.com"),
         )
@@ -937,12 +940,12 @@ async fn an_online_organization_comes_first_even_among_many_matches() {
     let online = app.signup_org("Zz Shop").await;
     let _socket = app.socket(&online.admin_token).await;
     let discover = format!("/api/organizations/discover/{}", online.domain);
-    for _ in 0..500 {
-        if app.get(&discover, None).await.1["organization"]["online"] == true {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    wait_until(
+        "the organization shows as online",
+        crate::socket::WAIT,
+        || async { app.get(&discover, None).await.1["organization"]["online"] == true },
+    )
+    .await;
     for query in ["?q=shop&limit=5", "?limit=5", "?q=SHOP"] {
         let (status, body) = app
             .get(&format!("/api/organizations/directory{query}"), None)
