@@ -2,82 +2,30 @@
 //! and runs it until shutdown.
 
 use std::net::SocketAddr;
-use std::ops::Deref;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
-use metrics_exporter_prometheus::PrometheusHandle;
 use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 use socketioxide_core::adapter::DefinedAdapter;
 use socketioxide_redis::{CustomRedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 use tokio::net::TcpListener;
 
-use crate::accounts::Accounts;
 use crate::auth::Tokens;
 use crate::chat::Chat;
+use crate::chat::typing::Typing;
 use crate::cluster::{Cluster, PubSub, RedisPresence, SharedRate};
 use crate::config::{ServeArgs, StoreArgs};
 use crate::limits::Limits;
 use crate::presence::{LocalPresence, Presence};
-use crate::realtime::{self, AdapterReady, SocketFanout, Sockets, Typing};
+use crate::realtime::{self, AdapterReady, SocketFanout, Sockets};
+use crate::state::{App, AppState};
 use crate::store::Stores;
 use crate::store::sqlite::DataDirLock;
 use crate::{demo, http, server, tls};
-
-/// Everything a request or socket handler needs.
-pub struct AppState {
-    pub config: ServeArgs,
-    pub accounts: Accounts,
-    pub chat: Arc<Chat>,
-    pub typing: Arc<Typing>,
-    pub tokens: Tokens,
-    pub limits: Arc<Limits>,
-    pub metrics: PrometheusHandle,
-    pub web: http::web::WebFiles,
-    /// Set when shutdown begins; `/ready` then answers 503.
-    pub draining: std::sync::atomic::AtomicBool,
-    pub account_sockets: realtime::AccountSockets,
-    /// The configured store's name, as `/ready` reports it.
-    pub store_name: &'static str,
-    /// This process among the nodes (its sockets' room; its presence leases in a cluster).
-    pub node: uuid::Uuid,
-    /// Redis, in cluster mode.
-    pub cluster: Option<Cluster>,
-    /// The embedded store's directory, held by this server alone until it has stopped.
-    data_dir_lock: std::sync::Mutex<Option<DataDirLock>>,
-}
-
-#[derive(Clone)]
-pub struct App(Arc<AppState>);
-
-/// A handle on the application that does not keep it alive: what the socket layer's handlers
-/// hold, since the application holds the socket layer (through its fan-out).
-#[derive(Clone)]
-pub struct WeakApp(std::sync::Weak<AppState>);
-
-impl App {
-    pub fn downgrade(&self) -> WeakApp {
-        WeakApp(Arc::downgrade(&self.0))
-    }
-}
-
-impl WeakApp {
-    /// The application, unless it has been dropped.
-    pub fn upgrade(&self) -> Option<App> {
-        self.0.upgrade().map(App)
-    }
-}
-
-impl Deref for App {
-    type Target = AppState;
-    fn deref(&self) -> &AppState {
-        &self.0
-    }
-}
 
 /// Takes the embedded store's data directory for this server.
 fn lock_data_dir(args: &StoreArgs) -> anyhow::Result<Option<DataDirLock>> {
@@ -192,7 +140,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
         cluster: Some(cluster),
     };
     let built = assemble(config, stores, tokens, lock, mode, layer, io).await?;
-    crate::cluster::keep_presence(&presence, &built.1.chat);
+    keep_presence(&presence, &built.1.chat);
     tracing::info!(node = %built.1.node, "cluster mode: Redis fan-out, presence and limits");
     Ok(built)
 }
@@ -214,7 +162,7 @@ where
         .cluster
         .as_ref()
         .map_or_else(uuid::Uuid::now_v7, |c| c.node);
-    let account_sockets = realtime::AccountSockets::new(config.sockets.max_sockets_per_account);
+    let account_sockets = crate::limits::SocketQuota::new(config.sockets.max_sockets_per_account);
     let fanout = Arc::new(SocketFanout::new(io.clone(), node, mode.cluster.is_some()));
     let limits = Arc::new(mode.limits);
     crate::limits::prune_periodically(&limits, Duration::from_secs(30));
@@ -228,11 +176,7 @@ where
         limits.clone(),
     ));
     let typing = Typing::new(Duration::from_secs(config.typing_ttl_secs), fanout);
-    let web = match &config.web_dir {
-        Some(dir) => http::web::WebFiles::Dir(dir.clone()),
-        None => http::web::WebFiles::Built,
-    };
-    let app = App(Arc::new(AppState {
+    let app = App::new(AppState {
         config,
         accounts,
         chat,
@@ -240,14 +184,13 @@ where
         tokens,
         limits,
         metrics: crate::telemetry::metrics::handle(),
-        web,
         draining: Default::default(),
         account_sockets,
         store_name: stores.name,
         node,
         cluster: mode.cluster,
         data_dir_lock: std::sync::Mutex::new(lock),
-    }));
+    });
     if app.config.demo {
         demo::seed(&app).await.context("seeding demo data")?;
     }
@@ -475,4 +418,25 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// Renews this node's presence leases and announces agents whose node died, for as long as the
+/// presence lives.
+fn keep_presence(presence: &Arc<RedisPresence>, chat: &Arc<Chat>) {
+    let (presence, chat) = (Arc::downgrade(presence), Arc::downgrade(chat));
+    tokio::spawn(async move {
+        loop {
+            let Some(p) = presence.upgrade() else { return };
+            let period = p.period();
+            p.refresh().await;
+            let gone = p.sweep().await;
+            drop(p);
+            if let Some(chat) = chat.upgrade() {
+                for (org, agent) in gone {
+                    chat.agent_lease_ended(org, agent).await;
+                }
+            }
+            tokio::time::sleep(period).await;
+        }
+    });
 }

@@ -68,11 +68,12 @@ pub async fn create_agent(args: CreateAgentArgs) -> anyhow::Result<()> {
 /// Copies a PostgreSQL installation's messages into Cassandra, with progress on stderr and the
 /// checked counts on stdout.
 pub async fn move_messages_to_cassandra(args: StoreArgs) -> anyhow::Result<()> {
-    let copied = crate::store::cassandra::copy::postgres_to_cassandra(&args, |done, total| {
-        tracing::info!("copied {done} of {total} messages")
-    })
-    .await
-    .context("copying the messages to Cassandra")?;
+    let copied =
+        crate::store::cassandra::copy::postgres_to_cassandra(&(&args).into(), |done, total| {
+            tracing::info!("copied {done} of {total} messages")
+        })
+        .await
+        .context("copying the messages to Cassandra")?;
     println!(
         "copied {} messages of {} conversations and {} idempotency keys; counts checked",
         copied.messages, copied.conversations, copied.keys

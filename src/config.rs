@@ -91,6 +91,26 @@ pub struct StoreArgs {
     pub cassandra_consistency: scylla::statement::Consistency,
 }
 
+impl From<&StoreArgs> for crate::store::StoreConfig {
+    fn from(a: &StoreArgs) -> Self {
+        crate::store::StoreConfig {
+            data_dir: a.data_dir.clone(),
+            database_url: a.database_url.clone(),
+            database_pool_size: a.database_pool_size,
+            cassandra_contact_points: a.cassandra_contact_points.clone(),
+            cassandra_keyspace: a.cassandra_keyspace.clone(),
+            cassandra_replication: a.cassandra_replication.clone(),
+            cassandra_consistency: a.cassandra_consistency,
+        }
+    }
+}
+
+impl From<StoreArgs> for crate::store::StoreConfig {
+    fn from(a: StoreArgs) -> Self {
+        (&a).into()
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     #[command(flatten)]

@@ -3,8 +3,8 @@
 
 use anyhow::Context;
 
-use crate::app::App;
 use crate::domain::model::{OrgSettings, Role};
+use crate::state::App;
 
 pub const DEMO_DOMAIN: &str = "sample.com";
 pub const DEMO_PASSWORD: &str = "password123";

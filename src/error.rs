@@ -42,6 +42,20 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// Parses several fields at once and returns `validation_failed` naming every bad one.
+/// `parse_fields!(name = "name" => Name::parse(&b.name), ...)` binds `name` in the caller.
+#[macro_export]
+macro_rules! parse_fields {
+    ($($var:ident = $field:literal => $parsed:expr),+ $(,)?) => {
+        let mut field_errors = $crate::domain::input::FieldErrors::default();
+        $( let $var = field_errors.take($field, $parsed); )+
+        if !field_errors.is_empty() {
+            return Err($crate::error::ApiError::invalid(field_errors).into());
+        }
+        $( let $var = $var.expect("every field parsed"); )+
+    };
+}
+
 /// The stable snake_case codes clients switch on, one per kind of `ApiError`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

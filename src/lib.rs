@@ -16,6 +16,7 @@ pub mod limits;
 pub mod presence;
 pub mod realtime;
 pub mod server;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod tls;

@@ -1,12 +1,13 @@
 //! Agent availability and membership changes, which move the queue.
 
-use super::{Chat, events};
+use super::Chat;
 use crate::domain::AgentId;
 use crate::domain::model::{Agent, AgentStatus, SessionStatus};
 use crate::domain::notes;
 use crate::domain::permissions;
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::Target;
+use crate::fanout::events;
 use crate::store::AgentChanges;
 
 impl Chat {

@@ -3,11 +3,12 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Chat, events};
+use super::Chat;
 use crate::domain::model::{Message, SenderType, Session};
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
+use crate::fanout::events;
 use crate::fanout::{Target, participants, participants_and_agents};
 use crate::store::{Mark, NewMessage, Page};
 

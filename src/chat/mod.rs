@@ -2,12 +2,12 @@
 //! permissions, changes the store, then announces the change to the right audiences.
 
 mod agents;
-pub mod events;
 mod messages;
 pub mod organizations;
 mod owners;
 mod queue;
 mod sessions;
+pub mod typing;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,11 +16,11 @@ use crate::domain::model::{Agent, Session};
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::fanout::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
 use crate::store::{Conversations, MessageLog, Store};
-use events::ServerEvent;
 
 pub use messages::HistoryPage;
 pub use sessions::{AgentRef, ClientSessionView, SessionView};

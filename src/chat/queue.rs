@@ -3,12 +3,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::events::ServerEvent;
-use super::{Chat, events};
+use super::Chat;
 use crate::domain::assignment::{Candidate, pick_next};
 use crate::domain::model::{Agent, Client, Organization, SessionStatus};
 use crate::domain::{ClientId, OrgId, SessionId};
 use crate::error::ApiResult;
+use crate::fanout::events;
+use crate::fanout::events::ServerEvent;
 use crate::fanout::{Target, participants_and_agents};
 use crate::store::{AssignMode, Assigned, StoreError};
 

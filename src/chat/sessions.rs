@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Chat, events};
+use super::Chat;
 use crate::domain::model::{
     Agent, Client, Message, Organization, PublicOrganization, ReadState, Session, SessionStatus,
     Side,
@@ -11,6 +11,7 @@ use crate::domain::model::{
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::fanout::events;
 use crate::fanout::participants_and_agents;
 use crate::store::{AssignMode, StoreError};
 

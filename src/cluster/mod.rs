@@ -9,10 +9,9 @@
 
 mod driver;
 mod health;
-mod limits;
-mod presence;
+mod leases;
+mod shared_rate;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -21,8 +20,8 @@ use uuid::Uuid;
 
 pub use driver::PubSub;
 pub use health::Health;
-pub use limits::SharedRate;
-pub use presence::RedisPresence;
+pub use leases::RedisPresence;
+pub use shared_rate::SharedRate;
 
 /// This node's connections to the cluster.
 #[derive(Clone)]
@@ -78,25 +77,4 @@ fn with_resp3(url: &str) -> String {
     }
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}protocol=resp3")
-}
-
-/// Renews this node's presence leases and announces agents whose node died, for as long as the
-/// presence lives.
-pub fn keep_presence(presence: &Arc<RedisPresence>, chat: &Arc<crate::chat::Chat>) {
-    let (presence, chat) = (Arc::downgrade(presence), Arc::downgrade(chat));
-    tokio::spawn(async move {
-        loop {
-            let Some(p) = presence.upgrade() else { return };
-            let period = p.period();
-            p.refresh().await;
-            let gone = p.sweep().await;
-            drop(p);
-            if let Some(chat) = chat.upgrade() {
-                for (org, agent) in gone {
-                    chat.agent_lease_ended(org, agent).await;
-                }
-            }
-            tokio::time::sleep(period).await;
-        }
-    });
 }

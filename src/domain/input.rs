@@ -29,20 +29,6 @@ impl FieldErrors {
     }
 }
 
-/// Parses several fields at once and returns `validation_failed` naming every bad one.
-/// `parse_fields!(name = "name" => Name::parse(&b.name), ...)` binds `name` in the caller.
-#[macro_export]
-macro_rules! parse_fields {
-    ($($var:ident = $field:literal => $parsed:expr),+ $(,)?) => {
-        let mut field_errors = $crate::domain::input::FieldErrors::default();
-        $( let $var = field_errors.take($field, $parsed); )+
-        if !field_errors.is_empty() {
-            return Err($crate::error::ApiError::invalid(field_errors).into());
-        }
-        $( let $var = $var.expect("every field parsed"); )+
-    };
-}
-
 fn char_len(s: &str) -> usize {
     s.chars().count()
 }

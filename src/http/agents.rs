@@ -6,12 +6,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{Admin, AgentCaller, ClientIp, Json, PathId, Query};
-use crate::app::App;
 use crate::domain::input;
 use crate::domain::model::{Agent, AgentStatus, Role, Session, SessionStatus};
 use crate::domain::{AgentId, OrgId};
 use crate::error::{ApiError, ApiResult};
 use crate::parse_fields;
+use crate::state::App;
 use crate::store::AgentChanges;
 use crate::{accounts, auth};
 

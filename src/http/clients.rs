@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{ClientCaller, ClientIp, Json};
-use crate::app::App;
 use crate::auth;
 use crate::domain::input;
 use crate::domain::model::Client;
 use crate::error::ApiResult;
 use crate::parse_fields;
+use crate::state::App;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

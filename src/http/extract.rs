@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::app::App;
 use crate::auth;
 use crate::domain::input;
 use crate::domain::model::{Agent, Client};
 use crate::domain::permissions::{self, Identity};
 use crate::error::{ApiError, ApiResult};
+use crate::state::App;
 
 fn bearer(parts: &Parts) -> Option<&str> {
     parts

@@ -8,7 +8,7 @@ use serde_json::json;
 use tracing::Instrument;
 use utoipa::OpenApi;
 
-use crate::app::App;
+use crate::state::App;
 
 /// Liveness: answers without touching anything.
 pub async fn health() -> axum::Json<serde_json::Value> {

@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 use super::extract::{
     AgentCaller, AgentOrOperator, ClientIp, IsOperator, Json, MaybeCaller, Operator, PathId, Query,
 };
-use crate::app::App;
 use crate::auth;
 use crate::domain::OrgId;
 use crate::domain::input;
@@ -16,6 +15,7 @@ use crate::domain::model::{Agent, OrgSettings, Organization, PublicOrganization}
 use crate::domain::permissions::{self, Identity, Steward};
 use crate::error::{ApiError, ApiResult};
 use crate::parse_fields;
+use crate::state::App;
 
 /// Settings as sent by an admin: every field optional; an empty identity secret removes it.
 #[derive(Debug, Default, Deserialize, ToSchema)]

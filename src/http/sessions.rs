@@ -7,13 +7,13 @@ use utoipa::ToSchema;
 
 use super::agents::{SessionsBody, StatusQuery};
 use super::extract::{AgentCaller, Caller, ClientCaller, Json, PathId, Query};
-use crate::app::App;
 use crate::chat::{ClientSessionView, HistoryPage, SessionView};
 use crate::domain::input;
 use crate::domain::model::{Message, Session, SessionStatus};
 use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::ApiResult;
 use crate::parse_fields;
+use crate::state::App;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@
 //! that accept gzip.
 
 use std::borrow::Cow;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,19 +16,25 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 
-use crate::app::App;
+use crate::state::App;
 
 #[derive(rust_embed::Embed)]
 #[folder = "web/dist/"]
 struct Built;
 
 /// Where the page files come from.
-#[derive(Clone, Debug)]
-pub enum WebFiles {
+#[derive(Clone, Copy, Debug)]
+enum WebFiles<'a> {
     /// The files built into the binary (read from `web/dist` in debug builds).
     Built,
-    /// A directory on disk.
-    Dir(PathBuf),
+    /// A directory on disk (`--web-dir`).
+    Dir(&'a Path),
+}
+
+impl<'a> WebFiles<'a> {
+    fn configured(dir: Option<&'a Path>) -> Self {
+        dir.map_or(WebFiles::Built, WebFiles::Dir)
+    }
 }
 
 /// One file and its entity tag.
@@ -37,7 +43,7 @@ struct File {
     etag: String,
 }
 
-impl WebFiles {
+impl WebFiles<'_> {
     async fn read(&self, path: &str) -> Option<File> {
         match self {
             WebFiles::Built => Built::get(path).map(|f| File {
@@ -158,7 +164,7 @@ pub async fn serve(State(app): State<App>, req: Request) -> Response {
         Target::NotFound => return not_found(),
         Target::File(path) => path,
     };
-    let files = &app.web;
+    let files = &WebFiles::configured(app.config.web_dir.as_deref());
     let (path, file) = match files.read(&path).await {
         Some(file) => (path, file),
         // Client-side routes of the console open the console.
@@ -174,7 +180,7 @@ pub async fn serve(State(app): State<App>, req: Request) -> Response {
     respond(files, &path, file, req.headers()).await
 }
 
-async fn respond(files: &WebFiles, path: &str, file: File, headers: &HeaderMap) -> Response {
+async fn respond(files: &WebFiles<'_>, path: &str, file: File, headers: &HeaderMap) -> Response {
     let etag = format!("\"{}\"", file.etag);
     let mut res = if headers
         .get(header::IF_NONE_MATCH)

@@ -7,10 +7,10 @@ use utoipa::ToSchema;
 
 use super::clients::ClientAuthBody;
 use super::extract::{ClientIp, Json};
-use crate::app::App;
 use crate::domain::OrgId;
 use crate::domain::input;
 use crate::error::ApiResult;
+use crate::state::App;
 use crate::{accounts, auth, parse_fields};
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -10,18 +10,18 @@ use socketioxide::extract::SocketRef;
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
-use super::connect::SocketUser;
 use super::payloads::*;
 use super::reply::Reply;
 use super::rooms::room;
-use crate::app::App;
-use crate::chat::events::{ServerEvent, SessionHistory};
+use super::socket_user::SocketUser;
 use crate::domain::input;
 use crate::domain::model::{AgentStatus, SessionStatus};
 use crate::domain::permissions::{self, Identity};
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::Target;
+use crate::fanout::events::{ServerEvent, SessionHistory};
 use crate::parse_fields;
+use crate::state::App;
 use crate::store::Mark;
 
 pub struct Job<A: Adapter> {
@@ -173,7 +173,7 @@ async fn history<A: Adapter>(
         messages: page.messages,
         has_more: page.has_more,
     };
-    super::fanout::emit_to(s, &ServerEvent::SessionHistory(history.clone()));
+    super::broadcast::emit_to(s, &ServerEvent::SessionHistory(history.clone()));
     Ok(history)
 }
 

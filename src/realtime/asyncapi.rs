@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::payloads::ClientEvent;
-use crate::chat::events::{EventDoc, Schemas, ServerEvent};
+use crate::fanout::events::{EventDoc, Schemas, ServerEvent};
 
 const CHANNEL: &str = "namespace";
 

@@ -4,7 +4,7 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::{Quota, RateLimiter};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{Event, SocketRef, TryData};
@@ -15,36 +15,14 @@ use super::actions::{self, Job};
 use super::payloads::ClientEvent;
 use super::reply::Reply;
 use super::rooms::room;
-use crate::app::App;
+use super::socket_user::{SocketUser, leave_presence};
 use crate::domain::permissions::Identity;
 use crate::error::ApiError;
 use crate::fanout::Target;
+use crate::state::App;
 
 /// Events a socket may have waiting before further ones are refused.
 const QUEUE_DEPTH: usize = 64;
-
-/// Who is behind a socket, fixed at connect.
-pub struct SocketUser {
-    pub identity: Identity,
-    pub token_version: i64,
-    /// When the token expires (Unix seconds); the socket is closed then.
-    pub expires_at: i64,
-    pub limiter: DefaultDirectRateLimiter,
-    /// Signalled when the socket's outgoing buffer overflowed (it stopped reading).
-    pub lagging: tokio::sync::Notify,
-    /// Whether this socket is counted in presence. The connect follow-up and the disconnect
-    /// handler run as separate tasks; this lock keeps a socket that left early from being
-    /// counted afterwards (an agent online forever). It is an async lock held across the
-    /// presence update on purpose: it guards only this one socket.
-    presence: tokio::sync::Mutex<PresenceState>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PresenceState {
-    Pending,
-    Counted,
-    Gone,
-}
 
 /// The socket's event queue; removing it from the extensions stops the worker. Events are
 /// boxed: the channel allocates its first 32 slots up front, for every idle socket.
@@ -125,7 +103,7 @@ pub async fn authenticate<A: Adapter>(
         expires_at,
         limiter: RateLimiter::direct(quota),
         lagging: tokio::sync::Notify::new(),
-        presence: tokio::sync::Mutex::new(PresenceState::Pending),
+        presence: Default::default(),
     });
     s.extensions.insert(user.clone());
     attach(app, &s, user);
@@ -186,14 +164,10 @@ pub async fn on_connect<A: Adapter>(app: App, s: SocketRef<A>) {
         return;
     };
     let arrived = match &user.identity {
-        Identity::Agent(agent) => {
-            let mut presence = user.presence.lock().await;
-            if *presence != PresenceState::Pending {
-                return;
-            }
-            *presence = PresenceState::Counted;
-            app.chat.agent_connected(agent).await
-        }
+        Identity::Agent(_) => match user.enter_presence(&app).await {
+            Some(entered) => entered,
+            None => return,
+        },
         Identity::Client(client) => tell_queue_positions(&app, &s, client).await,
     };
     if let Err(e) = arrived {
@@ -209,7 +183,7 @@ async fn tell_queue_positions<A: Adapter>(
     client: &crate::domain::model::Client,
 ) -> crate::error::ApiResult<()> {
     for position in app.chat.queue_positions_of(client).await? {
-        super::fanout::emit_to(s, &position);
+        super::broadcast::emit_to(s, &position);
     }
     Ok(())
 }
@@ -281,17 +255,4 @@ async fn on_disconnect<A: Adapter>(app: App, s: SocketRef<A>, reason: Disconnect
     tracing::info!(socket = %s.id, account = %account(&user.identity), ?reason, "socket disconnected");
     app.account_sockets.close(account(&user.identity));
     leave_presence(&app, &user).await;
-}
-
-/// Ends the socket's part in its agent's presence, once (a lagging socket ends it early).
-pub async fn leave_presence(app: &App, user: &SocketUser) {
-    let Identity::Agent(agent) = &user.identity else {
-        return;
-    };
-    let mut presence = user.presence.lock().await;
-    let counted = *presence == PresenceState::Counted;
-    *presence = PresenceState::Gone;
-    if counted && let Err(e) = app.chat.agent_disconnected(agent).await {
-        tracing::error!(error = %e, "agent presence on disconnect");
-    }
 }

@@ -6,10 +6,10 @@ use std::time::Duration;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
-use super::connect::{SocketUser, leave_presence};
-use crate::app::App;
-use crate::chat::events::ServerEvent;
+use super::socket_user::{SocketUser, leave_presence};
 use crate::error::ApiError;
+use crate::fanout::events::ServerEvent;
+use crate::state::App;
 
 /// Resolves when a token expiring at `expires_at` (Unix seconds) has expired.
 pub async fn expiry(expires_at: i64) {
@@ -21,7 +21,7 @@ pub async fn expiry(expires_at: i64) {
 pub fn expire<A: Adapter>(s: &SocketRef<A>) {
     tracing::info!(socket = %s.id, "socket closed: its token expired");
     let body = ApiError::Unauthorized("the token expired; sign in again".into()).body();
-    super::fanout::emit_to(s, &ServerEvent::Error(body));
+    super::broadcast::emit_to(s, &ServerEvent::Error(body));
     let _ = s.clone().disconnect();
 }
 

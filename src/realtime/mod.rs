@@ -1,29 +1,26 @@
 //! The Socket.IO protocol (SPEC §5): authentication at connect, rooms, and one ordered event
 //! queue per socket whose worker runs the same actions as the REST API.
 
-mod accounts;
 mod actions;
 pub mod asyncapi;
+pub mod broadcast;
 mod connect;
-pub mod fanout;
 mod handshake;
 mod lifecycle;
 pub mod payloads;
 mod reply;
 pub mod rooms;
-mod typing;
+mod socket_user;
 
 use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 use socketioxide::handler::ConnectHandler;
 use socketioxide_core::adapter::DefinedAdapter;
 
-use crate::app::App;
+use crate::state::App;
 
-pub use accounts::AccountSockets;
-pub use fanout::SocketFanout;
+pub use broadcast::SocketFanout;
 pub use handshake::detach_from_read_buffer;
-pub use typing::Typing;
 
 /// Installs the default namespace: authentication middleware, then the connect handler.
 /// Returns what the adapter needs to finish (for a shared adapter: its subscriptions).

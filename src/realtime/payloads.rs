@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::chat::events::{EventDoc, SessionHistory, schema_of};
 use crate::domain::input;
 use crate::domain::model::{Agent, AgentStatus, Message, Session, SessionStatus};
 use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
+use crate::fanout::events::{EventDoc, SessionHistory, schema_of};
 
 /// Declares `ClientEvent` from one table: variant, wire name, payload type, ack result type.
 macro_rules! client_events {

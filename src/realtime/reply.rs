@@ -10,8 +10,8 @@ use socketioxide::extract::{AckSender, SocketRef};
 use socketioxide::handler::FromMessageParts;
 use socketioxide::socket::Socket;
 
-use crate::chat::events::ServerEvent;
 use crate::error::ApiResult;
+use crate::fanout::events::ServerEvent;
 
 pub struct Reply<A: Adapter> {
     ack: AckSender<A>,
@@ -49,7 +49,7 @@ impl<A: Adapter> Reply<A> {
                     body["ok"] = Value::Bool(false);
                     self.ack.send(&body)
                 } else {
-                    super::fanout::emit_to(socket, &ServerEvent::Error(e.body()));
+                    super::broadcast::emit_to(socket, &ServerEvent::Error(e.body()));
                     Ok(())
                 }
             }

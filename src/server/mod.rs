@@ -2,8 +2,8 @@
 //! send or never read, speaks HTTP/1.1 (with upgrades for WebSockets) through hyper, and shuts
 //! down gracefully.
 
+mod descriptors;
 mod guard;
-mod limits;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,8 +20,8 @@ use tokio::sync::{Semaphore, watch};
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
+pub use descriptors::{connection_cap, return_large_allocations};
 pub use guard::Guarded;
-pub use limits::{connection_cap, return_large_allocations};
 
 /// How connections are bounded in number and time.
 #[derive(Debug, Clone)]

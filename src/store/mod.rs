@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 pub use crate::domain::assignment::AssignMode;
 pub use contract::{Conversations, MessageLog, Store};
-pub use open::{Stores, open};
+pub use open::{StoreConfig, Stores, open};
 
 use crate::domain::model::{Agent, Message, SenderType, Session, Timestamp};
 use crate::domain::{AgentId, MessageId, SessionId};

@@ -9,7 +9,6 @@ use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
 use super::{Conversations, MessageLog, Store};
-use crate::config::StoreArgs;
 
 /// The configured store, as the three traits the rest of the code uses.
 #[derive(Clone)]
@@ -23,8 +22,22 @@ pub struct Stores {
     pub name: &'static str,
 }
 
-/// Opens the store the arguments name and applies its migrations.
-pub async fn open(args: &StoreArgs) -> anyhow::Result<Stores> {
+/// Which store to open, and how (the flags of `--data-dir`, `--database-url` and the
+/// Cassandra ones, read by `config`).
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    pub data_dir: std::path::PathBuf,
+    pub database_url: Option<String>,
+    pub database_pool_size: u32,
+    pub cassandra_contact_points: Vec<String>,
+    pub cassandra_keyspace: String,
+    pub cassandra_replication: super::cassandra::Replication,
+    pub cassandra_consistency: scylla::statement::Consistency,
+}
+
+/// Opens the store the configuration names and applies its migrations.
+pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
+    let args = &config.into();
     if !args.cassandra_contact_points.is_empty() {
         return open_split(args).await;
     }
@@ -57,7 +70,7 @@ pub async fn open(args: &StoreArgs) -> anyhow::Result<Stores> {
 }
 
 /// PostgreSQL for everything but the messages, which go to Cassandra.
-async fn open_split(args: &StoreArgs) -> anyhow::Result<Stores> {
+async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
     let Some(url) = &args.database_url else {
         anyhow::bail!(
             "--cassandra-contact-points keeps only messages in Cassandra: it needs --database-url (PostgreSQL) for the rest"

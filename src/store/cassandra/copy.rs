@@ -10,9 +10,9 @@ use futures_util::{StreamExt, TryStreamExt};
 use sqlx::Row;
 
 use super::{CassandraLog, CassandraSettings};
-use crate::config::StoreArgs;
 use crate::domain::ids::{OrgId, SessionId};
 use crate::domain::model::Message;
+use crate::store::StoreConfig;
 use crate::store::postgres::{LogTarget, PgStore, rows};
 
 /// Messages read from PostgreSQL at a time.
@@ -29,7 +29,7 @@ pub struct Copied {
 
 /// Copies the messages; `progress(done, total)` after each page.
 pub async fn postgres_to_cassandra(
-    args: &StoreArgs,
+    args: &StoreConfig,
     progress: impl Fn(u64, u64),
 ) -> anyhow::Result<Copied> {
     let Some(url) = &args.database_url else {

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::chat::events::{ServerEvent, TypingIndicator};
 use crate::domain::SessionId;
 use crate::domain::model::{Session, Side};
 use crate::domain::permissions::Identity;
+use crate::fanout::events::{ServerEvent, TypingIndicator};
 use crate::fanout::{Fanout, Target, participants};
 
 pub struct Typing {

@@ -10,6 +10,10 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
+mod sockets;
+
+pub use sockets::SocketQuota;
+
 use crate::cluster::SharedRate;
 use crate::error::{ApiError, ApiResult};
 

@@ -3,9 +3,11 @@
 
 use async_trait::async_trait;
 
-use crate::chat::events::ServerEvent;
+pub mod events;
+
 use crate::domain::model::Session;
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
+use events::ServerEvent;
 
 /// One audience of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -17,9 +17,9 @@ use socketioxide::extract::SocketRef;
 use socketioxide::operators::BroadcastOperators;
 use socketioxide::{SendError, SocketError, SocketIo};
 
-use super::connect::SocketUser;
 use super::rooms::{node_room, room, rooms};
-use crate::chat::events::ServerEvent;
+use super::socket_user::SocketUser;
+use crate::fanout::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 
 pub struct SocketFanout<A: Adapter> {

@@ -6,14 +6,14 @@ use std::sync::Mutex;
 
 use uuid::Uuid;
 
-pub struct AccountSockets {
+pub struct SocketQuota {
     max: usize,
     open: Mutex<HashMap<Uuid, usize>>,
 }
 
-impl AccountSockets {
+impl SocketQuota {
     pub fn new(max: usize) -> Self {
-        AccountSockets {
+        SocketQuota {
             max: max.max(1),
             open: Mutex::default(),
         }
@@ -53,7 +53,7 @@ mod tests {
 
     #[test]
     fn an_account_holds_at_most_max_sockets_and_leaves_no_entry_behind() {
-        let sockets = AccountSockets::new(2);
+        let sockets = SocketQuota::new(2);
         let a = Uuid::now_v7();
         assert!(sockets.try_open(a));
         assert!(sockets.try_open(a));
