@@ -26,13 +26,12 @@ async fn waiting_session(app: &TestApp, org: &OrgHandle) -> (ClientHandle, Strin
 /// Waits until `agent_id` shows as online (presence follows the socket's connect handler).
 async fn wait_online(app: &TestApp, viewer_token: &str, agent_id: &str) {
     let path = format!("/api/agents/{agent_id}");
-    for _ in 0..500 {
-        if app.get(&path, Some(viewer_token)).await.1["agent"]["online"] == true {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("agent {agent_id} never came online");
+    wait_until(
+        &format!("agent {agent_id} comes online"),
+        crate::socket::WAIT,
+        || async { app.get(&path, Some(viewer_token)).await.1["agent"]["online"] == true },
+    )
+    .await;
 }
 
 /// Polls a session until `check` holds (assignment follows presence changes).
@@ -42,17 +41,16 @@ async fn wait_session(
     id: &str,
     check: impl Fn(&Value) -> bool,
 ) -> Value {
-    for _ in 0..500 {
-        let s = app.session(token, id).await;
-        if check(&s) {
-            return s;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!(
-        "session {id} never reached the expected state: {}",
-        app.session(token, id).await
-    );
+    let check = &check;
+    wait_until_some(
+        &format!("session {id} reaches the expected state"),
+        crate::socket::WAIT,
+        || async move {
+            let s = app.session(token, id).await;
+            check(&s).then_some(s)
+        },
+    )
+    .await
 }
 
 #[tokio::test]

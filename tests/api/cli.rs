@@ -1,27 +1,30 @@
 //! The binary's commands: migrate, admin commands, `serve --help`, and the demo seed.
 
-use std::process::Command;
-
 use serde_json::json;
 
+use crate::process::{free_port, raasel_command, raasel_output};
 use crate::support::*;
 
 /// Runs an admin command on the store the suite uses: the data directory, or the database.
-fn raasel(args: &[&str], data_dir: &std::path::Path, db: Option<&str>) -> std::process::Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_raasel"));
-    cmd.args(args).arg("--data-dir").arg(data_dir).env_clear();
+async fn raasel(
+    args: &[&str],
+    data_dir: &std::path::Path,
+    db: Option<&str>,
+) -> std::process::Output {
+    let mut cmd = raasel_command();
+    cmd.args(args).arg("--data-dir").arg(data_dir);
     if let Some(url) = db {
         cmd.args(["--database-url", url]);
         cmd.args(suite_cassandra_flags());
     }
-    cmd.output().expect("raasel runs")
+    cmd.output().await.expect("raasel runs")
 }
 
 #[tokio::test]
 async fn admin_commands_create_an_organization_and_agents_that_can_log_in() {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_database_url().await;
-    let out = raasel(&["migrate"], dir.path(), db.as_deref());
+    let out = raasel(&["migrate"], dir.path(), db.as_deref()).await;
     assert!(
         out.status.success(),
         "{}",
@@ -43,7 +46,8 @@ async fn admin_commands_create_an_organization_and_agents_that_can_log_in() {
         ],
         dir.path(),
         db.as_deref(),
-    );
+    )
+    .await;
     assert!(
         out.status.success(),
         "{}",
@@ -65,7 +69,8 @@ async fn admin_commands_create_an_organization_and_agents_that_can_log_in() {
         ],
         dir.path(),
         db.as_deref(),
-    );
+    )
+    .await;
     assert!(
         out.status.success(),
         "{}",
@@ -90,7 +95,8 @@ async fn admin_commands_create_an_organization_and_agents_that_can_log_in() {
         ],
         dir.path(),
         db.as_deref(),
-    );
+    )
+    .await;
     assert!(!bad.status.success());
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.contains("at least 8 characters"), "{stderr}");
@@ -118,12 +124,9 @@ async fn admin_commands_create_an_organization_and_agents_that_can_log_in() {
     );
 }
 
-#[test]
-fn serve_help_documents_every_setting() {
-    let out = Command::new(env!("CARGO_BIN_EXE_raasel"))
-        .args(["serve", "--help"])
-        .output()
-        .unwrap();
+#[tokio::test]
+async fn serve_help_documents_every_setting() {
+    let out = raasel_output(["serve", "--help"]).await;
     let help = String::from_utf8_lossy(&out.stdout);
     for setting in [
         "--listen",
@@ -181,10 +184,10 @@ async fn the_demo_seeds_sample_com_with_two_agents_and_a_customer() {
     assert_eq!(john["agent"]["role"], "admin");
 }
 
-#[test]
-fn serve_refuses_a_cluster_without_postgresql() {
+#[tokio::test]
+async fn serve_refuses_a_cluster_without_postgresql() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_raasel"))
+    let out = raasel_command()
         .args([
             "serve",
             "--listen",
@@ -194,8 +197,8 @@ fn serve_refuses_a_cluster_without_postgresql() {
         ])
         .arg("--data-dir")
         .arg(dir.path())
-        .env_clear()
         .output()
+        .await
         .unwrap();
     assert!(
         !out.status.success(),
@@ -205,16 +208,16 @@ fn serve_refuses_a_cluster_without_postgresql() {
     assert!(err.contains("needs --database-url"), "{err}");
 }
 
-#[test]
-fn serve_refuses_origins_that_could_never_match_with_the_reason() {
+#[tokio::test]
+async fn serve_refuses_origins_that_could_never_match_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     for origin in ["*", "shop.example", "https://shop.example/checkout"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_raasel"))
+        let out = raasel_command()
             .args(["serve", "--listen", "127.0.0.1:0", "--cors-origins", origin])
             .arg("--data-dir")
             .arg(dir.path())
-            .env_clear()
             .output()
+            .await
             .unwrap();
         assert!(!out.status.success(), "{origin} was accepted");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -225,7 +228,6 @@ fn serve_refuses_origins_that_could_never_match_with_the_reason() {
 
 #[tokio::test]
 async fn settings_take_the_usual_spellings_a_bare_port_and_a_host_name() {
-    use crate::process::{free_port, raasel_command};
     for (listen, demo) in [
         (free_port().to_string(), "1"),
         (format!("localhost:{}", free_port()), "yes"),
@@ -237,7 +239,6 @@ async fn settings_take_the_usual_spellings_a_bare_port_and_a_host_name() {
             .arg("--data-dir")
             .arg(dir.path())
             .env("RAASEL_DEMO", demo)
-            .kill_on_drop(true)
             .spawn()
             .unwrap();
         let url = format!("http://127.0.0.1:{port}/api/organizations/discover/sample.com");

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::process::raasel_command;
 use crate::support::*;
 
 /// What users see of their data: each client's conversation list and every history.
@@ -27,13 +28,13 @@ async fn snapshot(app: &TestApp, clients: &[ClientHandle], sessions: &[(String, 
     json!({ "lists": lists, "histories": histories })
 }
 
-fn raasel_move(from: &std::path::Path, to: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_raasel"))
+async fn raasel_move(from: &std::path::Path, to: &str) -> std::process::Output {
+    raasel_command()
         .args(["move", "--from"])
         .arg(from)
         .args(["--to", to])
-        .env_clear()
         .output()
+        .await
         .unwrap()
 }
 
@@ -85,7 +86,7 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
     app.server.stop().await.unwrap();
 
     let url = fresh_postgres_schema().await;
-    let out = raasel_move(&data, &url);
+    let out = raasel_move(&data, &url).await;
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -100,7 +101,7 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         String::from_utf8_lossy(&out.stderr).contains("messages: "),
         "progress is reported"
     );
-    let again = raasel_move(&data, &url);
+    let again = raasel_move(&data, &url).await;
     assert!(
         !again.status.success(),
         "a second move into a non-empty database must be refused"
@@ -148,13 +149,13 @@ async fn history(app: &TestApp, token: &str, id: &str) -> Value {
     page["messages"].clone()
 }
 
-fn raasel_move_messages(url: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_raasel"))
+async fn raasel_move_messages(url: &str) -> std::process::Output {
+    raasel_command()
         .args(["move-messages", "--database-url", url])
         .args(["--cassandra-contact-points", &test_cassandra()])
         .args(["--cassandra-keyspace", TEST_KEYSPACE])
-        .env_clear()
         .output()
+        .await
         .unwrap()
 }
 
@@ -186,7 +187,7 @@ async fn a_postgres_installation_copies_its_messages_to_cassandra_and_carries_on
     let stored = before.as_array().unwrap().len();
     app.server.stop().await.unwrap();
 
-    let out = raasel_move_messages(&url);
+    let out = raasel_move_messages(&url).await;
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -204,7 +205,7 @@ async fn a_postgres_installation_copies_its_messages_to_cassandra_and_carries_on
             .contains(&format!("copied {stored} of {stored} messages"))
     );
     // Run again (say after an interruption): the same rows, nothing doubled.
-    let again = raasel_move_messages(&url);
+    let again = raasel_move_messages(&url).await;
     assert!(
         again.status.success(),
         "{}",

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::support::wait_until;
+use crate::support::{wait_until, wait_until_some};
 
 pub struct ServerProcess {
     pub child: Child,
@@ -40,13 +40,34 @@ pub fn free_port() -> u16 {
     }
 }
 
-/// The binary with a clean environment.
-pub fn raasel_command() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_raasel"));
+/// `program` with a clean environment (only `PATH`): the one way tests start a child process.
+pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = Command::new(program);
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("RUST_LOG", "info");
+        .kill_on_drop(true);
     cmd
+}
+
+/// The `raasel` binary with a clean environment (never the developer's own `RAASEL_*`).
+pub fn raasel_command() -> Command {
+    let mut cmd = command(env!("CARGO_BIN_EXE_raasel"));
+    cmd.env("RUST_LOG", "info");
+    cmd
+}
+
+/// Runs `raasel` with `args` to its end (an admin command, or a server that refuses to start);
+/// its exit status and output.
+pub async fn raasel_output<I, S>(args: I) -> std::process::Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    raasel_command()
+        .args(args)
+        .output()
+        .await
+        .expect("raasel runs")
 }
 
 impl ServerProcess {
@@ -106,8 +127,7 @@ impl ServerProcess {
                     .flatten(),
             )
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("raasel starts");
         let logs = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().unwrap();
@@ -178,24 +198,20 @@ impl ServerProcess {
 
     /// Waits until one log line contains every one of `parts`; returns that line.
     pub async fn wait_for_log_line(&self, parts: &[&str]) -> String {
-        let logs = self.logs.clone();
-        let found = Mutex::new(None);
-        wait_until(
+        wait_until_some(
             &format!("a log line has {parts:?}"),
             Duration::from_secs(10),
             || {
-                let line = logs
+                let line = self
+                    .logs
                     .lock()
                     .unwrap()
                     .lines()
                     .find(|l| parts.iter().all(|p| l.contains(p)))
                     .map(String::from);
-                let hit = line.is_some();
-                *found.lock().unwrap() = line;
-                async move { hit }
+                async move { line }
             },
         )
-        .await;
-        found.into_inner().unwrap().unwrap()
+        .await
     }
 }

@@ -234,7 +234,12 @@ async fn presence_follows_sockets_and_going_offline_stops_assignment() {
     );
 
     one.disconnect();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A quiet window: the point is that the agent does not go offline.
+    watcher
+        .assert_no_where("agent_status_updated", Duration::from_millis(200), |v| {
+            v["agent_id"] == a.id.as_str() && v["online"] == false
+        })
+        .await;
     let (_, still) = app
         .get(&format!("/api/agents/{}", a.id), Some(&org.admin_token))
         .await;
@@ -419,37 +424,21 @@ async fn sockets_that_leave_at_once_never_leave_a_ghost_online() {
     let a = app.create_agent(&org, "Alpha", "agent", None).await;
     // Connect and leave in the same breath, before the server has finished connecting.
     for _ in 0..50 {
-        use futures_util::{SinkExt, StreamExt};
-        use tokio_tungstenite::tungstenite::Message;
-        let url = format!(
-            "{}/socket.io/?EIO=4&transport=websocket",
-            app.base.replacen("http", "ws", 1)
-        );
-        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-        ws.next().await.unwrap().unwrap();
-        ws.send(Message::Text(
-            format!("40{}", json!({ "token": a.token })).into(),
-        ))
-        .await
-        .unwrap();
-        ws.send(Message::Text("41".into())).await.unwrap();
-        let _ = ws.close(None).await;
+        let mut socket = crate::socket::Socket::open_url(&app.base).await.unwrap();
+        // CONNECT without waiting for its answer, then DISCONNECT and close at once.
+        socket
+            .send(format!("40{}", json!({ "token": a.token })))
+            .await
+            .unwrap();
+        socket.close().await;
     }
-    let mut online = true;
-    for _ in 0..40 {
-        let (_, body) = app
-            .get(&format!("/api/agents/{}", a.id), Some(&org.admin_token))
-            .await;
-        online = body["agent"]["online"] == true;
-        if !online {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(
-        !online,
-        "an agent with no socket left is still counted online"
-    );
+    let path = format!("/api/agents/{}", a.id);
+    wait_until(
+        "an agent with no socket left is no longer counted online",
+        WAIT,
+        || async { app.get(&path, Some(&org.admin_token)).await.1["agent"]["online"] == false },
+    )
+    .await;
     let (c, _s, id) = queued_session(&app, &org).await;
     assert!(assigned_to(&app, &c.token, &id).await.is_none());
 }

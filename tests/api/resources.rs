@@ -38,6 +38,7 @@ async fn a_burst_of_logins_hashes_a_few_at_a_time_and_gives_the_memory_back() {
                 if let Some(rss) = rss_of(pid) {
                     peak.fetch_max(rss, Ordering::Relaxed);
                 }
+                // The sampling rate, not a wait: the sampler runs until the burst is over.
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         })

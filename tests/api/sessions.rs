@@ -1077,12 +1077,10 @@ async fn with_an_agent_online_the_first_message_assigns_the_session() {
     let a = app.create_agent(&org, "Ann", "agent", None).await;
     let _online = app.socket(&a.token).await;
     let path = format!("/api/agents/{}", a.id);
-    for _ in 0..500 {
-        if app.get(&path, Some(&a.token)).await.1["agent"]["online"] == true {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    wait_until("the agent is online", crate::socket::WAIT, || async {
+        app.get(&path, Some(&a.token)).await.1["agent"]["online"] == true
+    })
+    .await;
     let client = app.register_client().await;
     let silent = app.open_session(&client, &org, None).await;
     assert_eq!(

@@ -2,6 +2,8 @@
 //! told to reconnect elsewhere, every acknowledged message is kept, no panic, within the grace
 //! period; `/ready` says so while draining.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -77,12 +79,14 @@ async fn sigterm_mid_traffic_answers_in_flight_requests_and_keeps_every_acknowle
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
+    let answered = Arc::new(AtomicUsize::new(0));
     let senders = (0..8).map(|n| {
-        let (http, url, token, session) = (
+        let (http, url, token, session, answered) = (
             http.clone(),
             url.clone(),
             s.client_token.clone(),
             s.session.clone(),
+            answered.clone(),
         );
         tokio::spawn(async move {
             let mut acked = vec![];
@@ -96,7 +100,10 @@ async fn sigterm_mid_traffic_answers_in_flight_requests_and_keeps_every_acknowle
                     .send()
                     .await;
                 match res {
-                    Ok(r) if r.status() == 201 => acked.push(key),
+                    Ok(r) if r.status() == 201 => {
+                        acked.push(key);
+                        answered.fetch_add(1, Ordering::Relaxed);
+                    }
                     Ok(r) => panic!("unexpected answer {}", r.status()),
                     Err(e) if e.is_connect() => break,
                     Err(_) => {
@@ -109,7 +116,12 @@ async fn sigterm_mid_traffic_answers_in_flight_requests_and_keeps_every_acknowle
         })
     });
     let senders: Vec<_> = senders.collect();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_until(
+        "the senders have 16 messages acknowledged",
+        Duration::from_secs(10),
+        || async { answered.load(Ordering::Relaxed) >= 16 },
+    )
+    .await;
     let (mut in_flight, rest) = half_sent(&url, &s).await;
 
     server.signal(libc::SIGTERM);

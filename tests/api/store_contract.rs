@@ -604,7 +604,10 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
     let ours = s.agent(org.id, agent).await.unwrap().unwrap();
     assert_eq!((ours.name, ours.token_version), (agents[1].name.clone(), 0));
     assert_eq!(
-        s.agent_password_hash(org.id, agent).await.unwrap().as_deref(),
+        s.agent_password_hash(org.id, agent)
+            .await
+            .unwrap()
+            .as_deref(),
         Some("hash")
     );
     let still = s.session(org.id, session.id).await.unwrap().unwrap();

@@ -395,32 +395,34 @@ where
     }
 }
 
+/// Like `wait_until`, for a condition that finds something: polls `find` until it returns
+/// `Some`, and returns that.
+pub async fn wait_until_some<T, F, Fut>(what: &str, timeout: std::time::Duration, mut find: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let found = std::sync::Mutex::new(None);
+    wait_until(what, timeout, || {
+        let (attempt, found) = (find(), &found);
+        async move {
+            let hit = attempt.await;
+            let done = hit.is_some();
+            *found.lock().unwrap() = hit;
+            done
+        }
+    })
+    .await;
+    found.into_inner().unwrap().expect("found")
+}
+
 /// Connects a socket for `token` and then never reads from it again.
 pub async fn stalled_socket(
     app: &TestApp,
     token: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message;
-    let url = format!(
-        "{}/socket.io/?EIO=4&transport=websocket",
-        app.base.replacen("http", "ws", 1)
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    ws.next().await.unwrap().unwrap();
-    ws.send(Message::Text(
-        format!("40{}", json!({ "token": token })).into(),
-    ))
-    .await
-    .unwrap();
-    loop {
-        let frame = ws.next().await.unwrap().unwrap();
-        match frame.to_text().unwrap() {
-            "2" => ws.send(Message::Text("3".into())).await.unwrap(),
-            reply => {
-                assert!(reply.starts_with("40"), "{reply}");
-                return ws;
-            }
-        }
-    }
+) -> tokio_tungstenite::WebSocketStream<tokio::net::TcpStream> {
+    crate::socket::Socket::connect_url(&app.base, &json!({ "token": token }))
+        .await
+        .expect("socket connects")
+        .into_inner()
 }

@@ -1,6 +1,5 @@
 //! Built-in TLS: the same server over HTTPS with a certificate from PEM files.
 
-use std::process::Command;
 use std::sync::Arc;
 
 use rustls_pki_types::pem::PemObject;
@@ -9,13 +8,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
+use crate::process::command;
 use crate::support::spawn_app_with;
 
 #[tokio::test]
 async fn the_server_speaks_https_with_the_configured_certificate() {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    let made = Command::new("openssl")
+    let made = command("openssl")
         .args([
             "req",
             "-x509",
@@ -34,6 +34,7 @@ async fn the_server_speaks_https_with_the_configured_certificate() {
         .arg("-out")
         .arg(&cert)
         .output()
+        .await
         .expect("openssl runs");
     assert!(
         made.status.success(),

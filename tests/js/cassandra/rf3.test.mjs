@@ -73,6 +73,8 @@ test('a Cassandra node killed during a burst: writes go on at QUORUM, nothing ac
       }
     }
   });
+  // The traffic under test runs for fixed periods: 5 s on three nodes, then 15 s with one of
+  // them killed. These sleeps are those periods, not waits for anything.
   await new Promise((r) => setTimeout(r, 5000));
   const killedAt = Date.now() - started;
   cassandra('kill-node', '2', '--no-wait');

@@ -76,6 +76,7 @@ test('a node killed during a message burst loses no acknowledged message and dup
       emitAck(c.socket, 'send_message', { session_id: c.session.id, content: `m${i}`, client_msg_id: key }, { timeout: 3000 })
         .then((ack) => ack.ok && c.acked.add(key))
         .catch(() => {});
+      // Paces the trickle of sends (the traffic under test), not a wait for anything.
       await new Promise((r) => setTimeout(r, 5));
     }
   });

@@ -17,7 +17,7 @@ import {
   emitOk,
   emitAck,
   seen,
-  sleep,
+  expectNoEvent,
   closeAllSockets,
 } from './helpers.mjs';
 
@@ -154,8 +154,13 @@ test('a widget visitor and a second customer are served round robin and see only
   const fm = await emitOk(first.socket, 'send_message', { session_id: sC2.id, content: 'It ships today' });
   await waitFor(sc2, 'new_message', { filter: (p) => p.message.id === fm.message.id });
 
-  // Clients never hear of other clients' conversations.
-  await sleep(300);
+  // Clients never hear of other clients' conversations (a quiet window, then everything heard).
+  await Promise.all([
+    expectNoEvent(sv, 'new_message', { within: 300, filter: (p) => p.message.session_id !== sVisitor.id }),
+    expectNoEvent(sc2, 'new_message', { within: 300, filter: (p) => p.message.session_id !== sC2.id }),
+    expectNoEvent(sv, 'agent_assigned', { within: 300, filter: (p) => p.session_id !== sVisitor.id }),
+    expectNoEvent(sc2, 'new_session', { within: 300 }),
+  ]);
   assert.deepEqual(seen(sv, 'new_message', (p) => p.message.session_id !== sVisitor.id), []);
   assert.deepEqual(seen(sc2, 'new_message', (p) => p.message.session_id !== sC2.id), []);
   assert.deepEqual(seen(sv, 'agent_assigned', (p) => p.session_id !== sVisitor.id), []);

@@ -399,6 +399,31 @@ export async function expectNoEvent(socket, event, { within = 500, filter = () =
   }
 }
 
+/** Every event the server sends (the AsyncAPI document's `send` operations). */
+export const SERVER_EVENTS = [
+  'new_message',
+  'new_session',
+  'agent_assigned',
+  'new_session_assigned',
+  'queue_position',
+  'session_status_updated',
+  'agent_status_updated',
+  'typing_start',
+  'typing_stop',
+  'messages_delivered',
+  'messages_read',
+  'session_history',
+  'error',
+];
+
+/**
+ * A quiet window over several events at once: `expectNoEvent` for each of `events` (default
+ * every server event) matching `filter`, all within the same `within` ms.
+ */
+export async function expectNoEvents(socket, { events = SERVER_EVENTS, within = 500, filter = () => true } = {}) {
+  await Promise.all(events.map((event) => expectNoEvent(socket, event, { within, filter })));
+}
+
 /** Emits with an acknowledgement and resolves with the ack body; rejects after `timeout` ms. */
 export async function emitAck(socket, event, payload, { timeout = EVENT_TIMEOUT } = {}) {
   try {

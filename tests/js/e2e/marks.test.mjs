@@ -16,7 +16,6 @@ import {
   expectNoEvent,
   seen,
   call,
-  sleep,
   closeAllSockets,
 } from './helpers.mjs';
 
@@ -128,10 +127,16 @@ test('a mark beyond the last message, or on a session one cannot read, is refuse
   const stranger = await registerClient(srv.api);
   stranger.socket = await connect(srv.url, stranger.token);
   const heardBefore = seen(agent.socket, 'messages_read').length + seen(client.socket, 'messages_read').length;
+  const heardEarlier = new Set([...agent.socket.received, ...client.socket.received].map((e) => e.payload));
   const denied = await emitAck(stranger.socket, 'mark_read', { session_id: session.id, seq: 1 });
   assert.equal(denied.ok, false);
   assert.equal(denied.error, 'not_found');
-  await sleep(300);
+  // A quiet window: no new messages_read on either side (the ones heard earlier do not count).
+  await Promise.all(
+    [agent.socket, client.socket].map((s) =>
+      expectNoEvent(s, 'messages_read', { within: 300, filter: (p) => !heardEarlier.has(p) }),
+    ),
+  );
   const heardAfter = seen(agent.socket, 'messages_read').length + seen(client.socket, 'messages_read').length;
   assert.equal(heardAfter, heardBefore, 'a refused mark announces nothing');
 });

@@ -17,7 +17,7 @@ import {
   waitOnline,
   emitOk,
   emitAck,
-  sleep,
+  expectNoEvents,
   seen,
   call,
   closeAllSockets,
@@ -57,6 +57,12 @@ function orgAIds() {
   return [orgA.organization.id, orgA.admin.id, agentA.agent.id, clientA.client.id, sessionA?.id].filter(Boolean);
 }
 
+/** Whether an event's payload names anything of org A. */
+function mentionsOrgA(payload) {
+  const text = JSON.stringify(payload ?? null);
+  return orgAIds().some((id) => text.includes(id));
+}
+
 function assertNothingOfOrgA(socket, who) {
   for (const entry of socket.received) {
     const text = JSON.stringify(entry.args);
@@ -93,8 +99,10 @@ test('org A runs a full conversation while org B listens and hears nothing of it
   await waitFor(agentB.socket, 'agent_status_updated', { filter: (p) => p.agent_id === own.agent.id });
   await waitFor(adminBSocket, 'agent_status_updated', { filter: (p) => p.agent_id === own.agent.id });
 
-  // …but none of org A's events reached them.
-  await sleep(300);
+  // …but none of org A's events reached them (a quiet window, then everything heard).
+  await Promise.all(
+    [agentB.socket, adminBSocket, own.socket].map((s) => expectNoEvents(s, { within: 300, filter: mentionsOrgA })),
+  );
   assertNothingOfOrgA(agentB.socket, 'org B supervisor');
   assertNothingOfOrgA(adminBSocket, 'org B admin');
   assertNothingOfOrgA(own.socket, 'org B agent');
@@ -151,7 +159,12 @@ test("org B's agent gets not_found when reading, joining or writing to org A's s
   assert.equal(session.agent_id, agentA.agent.id);
   const { agent } = await call(srv.api, 'GET', `/api/agents/${agentA.agent.id}`, { token: orgA.adminToken });
   assert.equal(agent.status, 'active');
-  await sleep(200);
+  // A quiet window: nothing of org B reaches org A's sockets; then everything heard is checked.
+  const mentionsOrgB = (p) => {
+    const text = JSON.stringify(p ?? null);
+    return text.includes('Beta') || text.includes(agentB.agent.id);
+  };
+  await Promise.all([clientA.socket, agentA.socket].map((s) => expectNoEvents(s, { within: 200, filter: mentionsOrgB })));
   for (const sock of [clientA.socket, agentA.socket]) {
     for (const entry of sock.received) {
       const text = JSON.stringify(entry.args);

@@ -1,6 +1,7 @@
 // Scenario 4: typing indicators reach the other side of the conversation; an explicit
 // typing_stop is relayed; a typing_start without follow-up expires with a server-sent
-// typing_stop after 6 s (allowed: up to 9 s); a refreshed typing_start keeps it alive.
+// typing_stop after the time to live; a refreshed typing_start keeps it alive. The server runs
+// with a short time to live (--typing-ttl-secs) so that nothing waits out the real 6 s.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,8 +29,15 @@ let other; // another agent of the organization, not assigned: not a participant
 let client; // {client, token, socket}
 let session;
 
+/** The typing indicator's time to live on the test server. */
+const TTL_MS = 2000;
+/** How much later than the time to live an expiry may arrive. */
+const LATE_MS = 3000;
+/** How much earlier it may seem to arrive: our clock is not the server's timer. */
+const CLOCKS_MS = 100;
+
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ args: ['--typing-ttl-secs', String(TTL_MS / 1000)] });
   org = await createOrg(srv.api);
   agent = await onlineAgent(srv, org.adminToken, { name: 'Tara Typist' });
   client = await registerClient(srv.api);
@@ -48,7 +56,7 @@ after(async () => {
 
 const inSession = (p) => p.session_id === session.id;
 
-test('typing_start reaches the other side and expires with a server-sent typing_stop after ~6 s', async () => {
+test('typing_start reaches the other side and expires with a server-sent typing_stop after the time to live', async () => {
   const started = Date.now();
   const ack = await emitAck(client.socket, 'typing_start', { session_id: session.id });
   assert.equal(ack.ok, true, JSON.stringify(ack));
@@ -60,11 +68,11 @@ test('typing_start reaches the other side and expires with a server-sent typing_
     name: client.client.username,
   });
 
-  const stop = await waitFor(agent.socket, 'typing_stop', { filter: inSession, timeout: 9000 });
+  const stop = await waitFor(agent.socket, 'typing_stop', { filter: inSession, timeout: TTL_MS + LATE_MS });
   const elapsed = Date.now() - started;
   assert.deepEqual(stop, got, 'the expiry names the same typist');
-  assert.ok(elapsed >= 5000, `expired too early: after ${elapsed} ms`);
-  assert.ok(elapsed <= 9000, `expired too late: after ${elapsed} ms`);
+  assert.ok(elapsed >= TTL_MS - CLOCKS_MS, `expired too early: after ${elapsed} ms`);
+  assert.ok(elapsed <= TTL_MS + LATE_MS, `expired too late: after ${elapsed} ms`);
 
   // The typist's own socket is not told about its own typing.
   assert.deepEqual(seen(client.socket, 'typing_start'), []);
@@ -82,32 +90,33 @@ test('an explicit typing_stop is relayed at once and the expiry does not fire af
     user_type: 'agent',
     name: agent.agent.name,
   });
-  await sleep(500);
   const before = Date.now();
   await emitOk(agent.socket, 'typing_stop', { session_id: session.id });
   const stop = await waitFor(client.socket, 'typing_stop', { filter: inSession, timeout: 3000 });
-  assert.ok(Date.now() - before < 2000, 'typing_stop is relayed at once, not at expiry');
+  assert.ok(Date.now() - before < TTL_MS / 2, 'typing_stop is relayed at once, not at expiry');
   assert.deepEqual(stop, got);
-  // No second typing_stop when the 6 s timer of the start would have run out.
-  await expectNoEvent(client.socket, 'typing_stop', { within: 7000, filter: inSession });
+  // No second typing_stop when the timer of the start runs out.
+  await expectNoEvent(client.socket, 'typing_stop', { within: TTL_MS + 1000, filter: inSession });
   assert.deepEqual(seen(agent.socket, 'typing_start', (p) => p.user_id === agent.agent.id), []);
 });
 
-test('a refreshed typing_start keeps the indicator alive until 6 s after the last refresh', async () => {
+test('a refreshed typing_start keeps the indicator alive until the time to live after the last refresh', async () => {
   const startsFromClient = () =>
     seen(agent.socket, 'typing_start', (p) => p.session_id === session.id && p.user_id === client.client.id).length;
   const startsBefore = startsFromClient();
   const t0 = Date.now();
   await emitOk(client.socket, 'typing_start', { session_id: session.id });
   await waitFor(agent.socket, 'typing_start', { filter: inSession, timeout: 3000 });
-  await sleep(4000);
+  // The typist pauses for two thirds of the time to live before typing again: this pause is
+  // the scenario, not a wait for anything.
+  await sleep((TTL_MS * 2) / 3);
   const refreshedAt = Date.now();
   await emitOk(client.socket, 'typing_start', { session_id: session.id });
-  // The refresh is not a new start: no second typing_start, no stop at t0 + 6 s.
-  const stop = await waitFor(agent.socket, 'typing_stop', { filter: inSession, timeout: 9000 });
+  // The refresh is not a new start: no second typing_start, no stop at t0 + TTL.
+  const stop = await waitFor(agent.socket, 'typing_stop', { filter: inSession, timeout: TTL_MS + LATE_MS });
   const sinceRefresh = Date.now() - refreshedAt;
-  assert.ok(sinceRefresh >= 5000, `stopped ${sinceRefresh} ms after the refresh (${Date.now() - t0} ms after the first start)`);
-  assert.ok(sinceRefresh <= 9000);
+  assert.ok(sinceRefresh >= TTL_MS - CLOCKS_MS, `stopped ${sinceRefresh} ms after the refresh (${Date.now() - t0} ms after the first start)`);
+  assert.ok(sinceRefresh <= TTL_MS + LATE_MS);
   assert.equal(stop.user_id, client.client.id);
   assert.equal(startsFromClient() - startsBefore, 1, 'the refresh is not relayed as a second typing_start');
 });
