@@ -64,6 +64,13 @@ test(
     await waitForMessage(customer.page, 'agent offline reply', 'the customer');
     await waitUntil(async () => (await agent.page.locator('[data-pending]').count()) === 0, { message: 'nothing pending for the agent' });
 
+    // Caught up on both sides: the "Catching up…" notice of the fills after the reconnects is gone.
+    for (const actor of [customer, agent]) {
+      await waitUntil(async () => (await actor.page.locator('[data-catching-up]').count()) === 0, {
+        message: `${actor.name} no longer catching up`,
+      });
+    }
+
     const expected = await stored(sessionId);
     expect(expected).toHaveLength(6);
     expect(new Set(expected).size).toBe(6);

@@ -14,6 +14,8 @@ export class FakeServer {
   loseAcks = false;
   /** Refuse the next send_message calls with these codes, one each. */
   refusals: string[] = [];
+  /** Fail the next get_session_history calls, one each: with this code, or `lost` (no answer). */
+  historyFailures: string[] = [];
   /** Every request and emit seen, in order. */
   readonly log: { event: string; payload: any }[] = [];
   private nextId = 1;
@@ -66,8 +68,12 @@ export class FakeServer {
         });
         return this.loseAcks ? 'lost' : { ok: true, message };
       }
-      case 'get_session_history':
+      case 'get_session_history': {
+        const failure = this.historyFailures.shift();
+        if (failure === 'lost') return 'lost';
+        if (failure) return { ok: false, error: failure, message: `failed: ${failure}` };
         return { ok: true, ...this.page(payload) };
+      }
       case 'join_organization':
         return { ok: true };
       default:

@@ -7,6 +7,12 @@ import type { Agent, Role } from '../shared/types';
 import type { Workspace } from './workspace';
 
 const ROLES: Role[] = ['agent', 'supervisor', 'admin'];
+/** The capacity an agent may be given (the API's bounds). */
+const CAPACITY = { min: 1, max: 100 };
+
+function roleOf(value: string): Role {
+  return ROLES.find((r) => r === value) ?? 'agent';
+}
 
 export function AgentsAdmin({ api, workspace }: { api: Api; workspace: Workspace }) {
   useObservable(workspace);
@@ -84,7 +90,7 @@ function AgentRow({ agent, isMe, orgCapacity, api, run }: RowProps) {
         <select
           aria-label={`Role of ${agent.name}`}
           value={agent.role}
-          onChange={(e) => void run(() => api.updateAgent(agent.id, { role: e.currentTarget.value }))}
+          onChange={(e) => void run(() => api.updateAgent(agent.id, { role: roleOf(e.currentTarget.value) }))}
         >
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -104,8 +110,8 @@ function AgentRow({ agent, isMe, orgCapacity, api, run }: RowProps) {
         >
           <input
             type="number"
-            min={0}
-            max={1000}
+            min={CAPACITY.min}
+            max={CAPACITY.max}
             class="capacity"
             aria-label={`Capacity of ${agent.name}`}
             placeholder={`${orgCapacity} (default)`}
@@ -155,7 +161,7 @@ function CreateAgent({ api, run }: { api: Api; run: (action: () => Promise<unkno
       aria-labelledby="create-agent-title"
       onSubmit={(e) => {
         e.preventDefault();
-        const body = { name: form.name, email: form.email, password: form.password, role: form.role };
+        const body = { name: form.name, email: form.email, password: form.password, role: roleOf(form.role) };
         const capacity = form.capacity.trim() ? { max_concurrent_sessions: Number(form.capacity) } : {};
         void run(async () => {
           await api.createAgent({ ...body, ...capacity });
@@ -189,7 +195,7 @@ function CreateAgent({ api, run }: { api: Api; run: (action: () => Promise<unkno
         </label>
         <label class="field">
           <span>Capacity</span>
-          <input type="number" name="capacity" min={0} value={form.capacity} onInput={set('capacity')} placeholder="Organization default" />
+          <input type="number" name="capacity" min={CAPACITY.min} max={CAPACITY.max} value={form.capacity} onInput={set('capacity')} placeholder="Organization default" />
         </label>
       </div>
       <button type="submit" class="btn btn-primary">

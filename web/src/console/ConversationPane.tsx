@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/api';
 import { duration } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
-import type { Session } from '../shared/types';
+import type { ConsoleSession } from '../shared/types';
 import { ChatView } from '../shared/ui/ChatView';
 import type { Workspace } from './workspace';
 
@@ -32,6 +32,7 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
       (e) => setError(errorText(e)),
     );
     void chat.open(sessionId);
+    return () => chat.leave(sessionId);
   }, [sessionId]);
 
   if (missing) return <main class="pane empty-pane"><p class="empty">This conversation does not exist.</p></main>;
@@ -92,7 +93,7 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
   );
 }
 
-function SessionState({ workspace, session }: { workspace: Workspace; session: Session }) {
+function SessionState({ workspace, session }: { workspace: Workspace; session: ConsoleSession }) {
   const now = useNow(15_000);
   if (session.status === 'closed') return <span data-status="closed">Closed</span>;
   if (session.status === 'waiting') {
@@ -102,7 +103,7 @@ function SessionState({ workspace, session }: { workspace: Workspace; session: S
   return <span data-status="active">{session.agent_id === workspace.me.id ? 'Assigned to you' : `Assigned to ${agent}`}</span>;
 }
 
-function Actions({ workspace, session, act }: { workspace: Workspace; session: Session; act: (f: () => Promise<void>) => void }) {
+function Actions({ workspace, session, act }: { workspace: Workspace; session: ConsoleSession; act: (f: () => Promise<void>) => void }) {
   const [target, setTarget] = useState('');
   if (session.status === 'closed') return null;
   const mine = session.agent_id === workspace.me.id;

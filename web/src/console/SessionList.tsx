@@ -4,7 +4,7 @@
 import { useEffect } from 'preact/hooks';
 import { duration, preview, shortWhen } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
-import type { Session } from '../shared/types';
+import type { ConsoleSession } from '../shared/types';
 import { type View, href } from './route';
 import type { StatusFilter, Workspace } from './workspace';
 
@@ -72,13 +72,13 @@ function emptyText(view: View): string {
   return 'No conversation matches.';
 }
 
-function lastLine(workspace: Workspace, s: Session): string {
+function lastLine(workspace: Workspace, s: ConsoleSession): string {
   const m = workspace.lastMessages.get(s.id);
   if (m) return preview(m.content, 60);
   return s.subject ? preview(s.subject, 60) : s.client_email ?? '';
 }
 
-function detailLine(workspace: Workspace, s: Session, view: View, now: number): string {
+function detailLine(workspace: Workspace, s: ConsoleSession, view: View, now: number): string {
   if (s.status === 'waiting') return s.queued_at ? `Waiting ${duration(s.queued_at, now)}` : 'Not started';
   if (s.status === 'closed') return `Closed ${shortWhen(s.closed_at ?? s.updated_at, now)}`;
   const agent = s.assigned_agent?.name ?? workspace.agentName(s.agent_id);

@@ -96,7 +96,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
         </div>
         <label class="field">
           <span>Capacity per agent</span>
-          <input type="number" name="max_concurrent_sessions" min={0} value={form.max_concurrent_sessions} onInput={set('max_concurrent_sessions')} />
+          <input type="number" name="max_concurrent_sessions" min={1} max={100} value={form.max_concurrent_sessions} onInput={set('max_concurrent_sessions')} />
           <small>Conversations at once, unless an agent has their own.</small>
         </label>
       </div>

@@ -5,7 +5,7 @@
 import { type Api, ApiError } from '../shared/api';
 import type { ChatClient, SocketPort } from '../shared/chat-client';
 import { Observable } from '../shared/observable';
-import type { Agent, AgentRef, AgentStatus, Message, OrganizationDetail, Session, SessionStatus } from '../shared/types';
+import type { Agent, AgentRef, AgentStatus, ConsoleSession, Message, OrganizationDetail, Session, SessionStatus } from '../shared/types';
 import type { Notifier } from './notifier';
 
 export type StatusFilter = SessionStatus | '';
@@ -13,7 +13,7 @@ export type StatusFilter = SessionStatus | '';
 export class Workspace extends Observable {
   org: OrganizationDetail | null = null;
   agents: Agent[] = [];
-  readonly sessions = new Map<string, Session>();
+  readonly sessions = new Map<string, ConsoleSession>();
   readonly lastMessages = new Map<string, Message>();
   readonly unseen = new Map<string, number>();
   allFilter: StatusFilter = '';
@@ -82,19 +82,19 @@ export class Workspace extends Observable {
   }
 
   /** Waiting conversations whose customer wrote, oldest first. */
-  queue(): Session[] {
+  queue(): ConsoleSession[] {
     return [...this.sessions.values()]
       .filter((s) => s.status === 'waiting' && s.queued_at)
       .sort((a, b) => (a.queued_at ?? '').localeCompare(b.queued_at ?? ''));
   }
 
-  mine(): Session[] {
+  mine(): ConsoleSession[] {
     return sortByActivity([...this.sessions.values()].filter((s) => s.status === 'active' && s.agent_id === this.me.id));
   }
 
-  all(): Session[] {
-    const matches = (s: Session) => !this.allFilter || s.status === this.allFilter;
-    return (this.allIds ?? []).map((id) => this.sessions.get(id)).filter((s): s is Session => !!s && matches(s));
+  all(): ConsoleSession[] {
+    const matches = (s: ConsoleSession) => !this.allFilter || s.status === this.allFilter;
+    return (this.allIds ?? []).map((id) => this.sessions.get(id)).filter((s): s is ConsoleSession => !!s && matches(s));
   }
 
   /** The conversation is active and assigned to me. */
@@ -120,7 +120,7 @@ export class Workspace extends Observable {
   }
 
   /** Fetches one conversation (opened by link, or named by an event). */
-  async refresh(sessionId: string): Promise<Session | null> {
+  async refresh(sessionId: string): Promise<ConsoleSession | null> {
     try {
       const { session } = await this.api.session(sessionId);
       this.sessions.set(session.id, session);
@@ -168,7 +168,7 @@ export class Workspace extends Observable {
     this.notify();
   }
 
-  private patch(sessionId: string, patch: Partial<Session>): void {
+  private patch(sessionId: string, patch: Partial<ConsoleSession>): void {
     const session = this.sessions.get(sessionId);
     if (!session) {
       void this.refresh(sessionId).catch(() => undefined);
@@ -211,7 +211,7 @@ export class Workspace extends Observable {
     this.setAgents(this.agents.map((a) => (a.id === agentId ? { ...a, status, online } : a)));
   }
 
-  private isMineOrWaiting(s: Session): boolean {
+  private isMineOrWaiting(s: ConsoleSession): boolean {
     return s.status === 'waiting' || (s.status === 'active' && s.agent_id === this.me.id);
   }
 
@@ -227,7 +227,7 @@ export class Workspace extends Observable {
   }
 }
 
-function sortByActivity(sessions: Session[]): Session[] {
+function sortByActivity<S extends Session>(sessions: S[]): S[] {
   const at = (s: Session) => s.last_message_at ?? s.created_at;
   return [...sessions].sort((a, b) => at(b).localeCompare(at(a)));
 }

@@ -2,15 +2,17 @@
 // server's stable code.
 
 import type {
-  Agent,
   AgentStatus,
-  Client,
-  ClientSession,
-  HistoryPage,
-  Message,
-  OrganizationDetail,
-  PublicOrganization,
-  Session,
+  ClientLoginInput,
+  CreateAgentInput,
+  ErrorBody,
+  LoginInput,
+  RegisterInput,
+  SessionStatus,
+  UpdateAgentInput,
+  UpdateOrganizationInput,
+  VisitorInput,
+  paths,
 } from './types';
 
 /** An error answered by the API (`{error, message, fields?}`), or a network failure (`network`). */
@@ -28,12 +30,54 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+// Request and response types of `call`, read from the OpenAPI document's `paths` (generated).
+type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+/** The paths that have an operation for `M`. */
+type PathsWith<M extends HttpMethod> = {
+  [P in keyof paths]: paths[P][M] extends { responses: unknown } ? P : never;
+}[keyof paths];
+type Operation<M extends HttpMethod, P extends keyof paths> = NonNullable<paths[P][M]>;
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : null;
+/** What a successful answer carries (null for 204 No Content). */
+export type Success<M extends HttpMethod, P extends PathsWith<M>> =
+  Operation<M, P> extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 204>]> : never;
+/** Path parameters, query and JSON body of an operation, each required when the document says so. */
+export type CallOptions<O> = (O extends { parameters: { path: infer X } } ? { path: X } : { path?: undefined }) &
+  (O extends { parameters: { query?: infer Q } } ? ([NonNullable<Q>] extends [never] ? { query?: undefined } : { query?: Q }) : unknown) &
+  (O extends { requestBody: { content: { 'application/json': infer B } } }
+    ? { body: B }
+    : O extends { requestBody?: { content: { 'application/json': infer B } } }
+      ? { body?: B }
+      : { body?: undefined });
+type CallArgs<O> = object extends CallOptions<O> ? [options?: CallOptions<O>] : [options: CallOptions<O>];
+
 export class Api {
   /** `base` is the server's origin ('' for the page's own). */
   constructor(
     private readonly base: string,
     public token: string | null = null,
   ) {}
+
+  /**
+   * One operation of the OpenAPI document, typed from it: `path` is the document's path
+   * template, its `{parameters}` filled from `options.path`.
+   */
+  call<M extends HttpMethod, P extends PathsWith<M>>(
+    method: M,
+    path: P,
+    ...[options]: CallArgs<Operation<M, P>>
+  ): Promise<Success<M, P>> {
+    const given = options as unknown as
+      | { path?: Record<string, string | number>; query?: Record<string, unknown>; body?: unknown }
+      | undefined;
+    const { path: params, query, body } = given ?? {};
+    let url = (path as string).replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params?.[name])));
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) search.set(k, String(v));
+    const queryString = search.toString();
+    if (queryString) url += `?${queryString}`;
+    return this.request<Success<M, P>>(method.toUpperCase() as Method, url, body);
+  }
 
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -52,104 +96,96 @@ export class Api {
     const text = await res.text();
     const parsed = text ? safeJson(text) : null;
     if (!res.ok) {
-      const err = (parsed ?? {}) as { error?: string; message?: string; fields?: Record<string, string> };
-      throw new ApiError(res.status, err.error ?? 'internal', err.message ?? res.statusText, err.fields);
+      const err = (parsed ?? {}) as Partial<ErrorBody>;
+      throw new ApiError(res.status, err.error ?? 'internal', err.message ?? res.statusText, err.fields ?? undefined);
     }
     return parsed as T;
   }
 
   // Customers and visitors
-  registerClient(body: { username: string; email: string; password: string }) {
-    return this.request<{ token: string; client: Client }>('POST', '/api/clients/register', body);
+  registerClient(body: RegisterInput) {
+    return this.call('post', '/api/clients/register', { body });
   }
-  loginClient(body: { email: string; password: string }) {
-    return this.request<{ token: string; client: Client }>('POST', '/api/clients/login', body);
+  loginClient(body: ClientLoginInput) {
+    return this.call('post', '/api/clients/login', { body });
   }
   me() {
-    return this.request<{ client: Client }>('GET', '/api/clients/me');
+    return this.call('get', '/api/clients/me');
   }
-  createVisitor(body: { domain: string; name?: string; email?: string; external_id?: string; identity_hash?: string }) {
-    return this.request<{ token: string; client: Client }>('POST', '/api/widget/visitors', body);
+  createVisitor(body: VisitorInput) {
+    return this.call('post', '/api/widget/visitors', { body });
   }
 
   // Organizations
   discover(domain: string) {
-    return this.request<{ organization: PublicOrganization }>(
-      'GET',
-      `/api/organizations/discover/${encodeURIComponent(domain)}`,
-    );
+    return this.call('get', '/api/organizations/discover/{domain}', { path: { domain } });
   }
   directory(q: string, limit = 20) {
-    const query = new URLSearchParams({ q, limit: String(limit) });
-    return this.request<{ organizations: PublicOrganization[] }>('GET', `/api/organizations/directory?${query}`);
+    return this.call('get', '/api/organizations/directory', { query: { q, limit } });
   }
   organization(id: string) {
-    return this.request<{ organization: OrganizationDetail }>('GET', `/api/organizations/${id}`);
+    return this.call('get', '/api/organizations/{id}', { path: { id } });
   }
-  updateOrganization(id: string, body: { name?: string; domain?: string; settings?: Record<string, unknown> }) {
-    return this.request<{ organization: OrganizationDetail }>('PUT', `/api/organizations/${id}`, body);
+  updateOrganization(id: string, body: UpdateOrganizationInput) {
+    return this.call('put', '/api/organizations/{id}', { path: { id }, body });
   }
 
   // Sessions
   clientSessions() {
-    return this.request<{ sessions: ClientSession[] }>('GET', '/api/sessions');
+    return this.call('get', '/api/sessions');
   }
   openSession(organizationId: string, subject?: string) {
-    return this.request<{ session: Session }>('POST', '/api/sessions', { organization_id: organizationId, subject });
+    return this.call('post', '/api/sessions', { body: { organization_id: organizationId, subject } });
   }
   session(id: string) {
-    return this.request<{ session: Session }>('GET', `/api/sessions/${id}`);
+    return this.call('get', '/api/sessions/{id}', { path: { id } });
   }
   messages(id: string, page: { limit?: number; before?: number; after?: number } = {}) {
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(page)) if (v !== undefined) query.set(k, String(v));
-    return this.request<HistoryPage>('GET', `/api/sessions/${id}/messages?${query}`);
+    return this.call('get', '/api/sessions/{id}/messages', { path: { id }, query: page });
   }
   sendMessage(id: string, content: string, clientMsgId?: string) {
-    return this.request<{ message: Message }>('POST', `/api/sessions/${id}/messages`, {
-      content,
-      client_msg_id: clientMsgId,
+    return this.call('post', '/api/sessions/{id}/messages', { path: { id }, body: { content, client_msg_id: clientMsgId } });
+  }
+  orgSessions(orgId: string, status?: SessionStatus) {
+    return this.call('get', '/api/sessions/organization/{organization_id}', {
+      path: { organization_id: orgId },
+      query: { status },
     });
   }
-  orgSessions(orgId: string, status?: string) {
-    const query = status ? `?status=${encodeURIComponent(status)}` : '';
-    return this.request<{ sessions: Session[] }>('GET', `/api/sessions/organization/${orgId}${query}`);
-  }
   waitingSessions(orgId: string) {
-    return this.request<{ sessions: Session[] }>('GET', `/api/sessions/organization/${orgId}/waiting`);
+    return this.call('get', '/api/sessions/organization/{organization_id}/waiting', { path: { organization_id: orgId } });
   }
   assign(sessionId: string, agentId: string) {
-    return this.request<{ session: Session }>('PUT', `/api/sessions/${sessionId}/assign`, { agent_id: agentId });
+    return this.call('put', '/api/sessions/{id}/assign', { path: { id: sessionId }, body: { agent_id: agentId } });
   }
   close(sessionId: string) {
-    return this.request<{ session: Session }>('PUT', `/api/sessions/${sessionId}/close`);
+    return this.call('put', '/api/sessions/{id}/close', { path: { id: sessionId } });
   }
 
   // Agents
-  loginAgent(body: { email: string; password: string; domain?: string }) {
-    return this.request<{ token: string; agent: Agent }>('POST', '/api/agents/login', body);
+  loginAgent(body: LoginInput) {
+    return this.call('post', '/api/agents/login', { body });
   }
   agent(id: string) {
-    return this.request<{ agent: Agent }>('GET', `/api/agents/${id}`);
+    return this.call('get', '/api/agents/{id}', { path: { id } });
   }
   agents(orgId: string) {
-    return this.request<{ agents: Agent[] }>('GET', `/api/agents/organization/${orgId}`);
+    return this.call('get', '/api/agents/organization/{organization_id}', { path: { organization_id: orgId } });
   }
-  agentSessions(agentId: string, status?: string) {
-    const query = status ? `?status=${encodeURIComponent(status)}` : '';
-    return this.request<{ sessions: Session[] }>('GET', `/api/agents/${agentId}/sessions${query}`);
+  agentSessions(agentId: string, status?: SessionStatus) {
+    return this.call('get', '/api/agents/{id}/sessions', { path: { id: agentId }, query: { status } });
   }
-  createAgent(body: { name: string; email: string; password: string; role: string; max_concurrent_sessions?: number }) {
-    return this.request<{ agent: Agent }>('POST', '/api/agents', body);
+  createAgent(body: CreateAgentInput) {
+    return this.call('post', '/api/agents', { body });
   }
-  updateAgent(id: string, body: { name?: string; email?: string; role?: string; max_concurrent_sessions?: number | null }) {
-    return this.request<{ agent: Agent }>('PUT', `/api/agents/${id}`, body);
+  updateAgent(id: string, body: UpdateAgentInput) {
+    return this.call('put', '/api/agents/{id}', { path: { id }, body });
   }
   setAgentStatus(id: string, status: AgentStatus) {
-    return this.request<{ agent: Agent }>('PUT', `/api/agents/${id}/status`, { status });
+    return this.call('put', '/api/agents/{id}/status', { path: { id }, body: { status } });
   }
   deleteAgent(id: string) {
-    return this.request<unknown>('DELETE', `/api/agents/${id}`);
+    return this.call('delete', '/api/agents/{id}', { path: { id } });
   }
 }
 

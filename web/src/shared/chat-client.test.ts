@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
 import { ChatClient } from './chat-client';
 
@@ -180,6 +180,208 @@ describe('ChatClient: gaps, reconnects and resends', () => {
     await settle(() => client.conversation(S).pending.length === 0 && seqs(client).length === 15, 'all synced');
     expect(shown(client)).toEqual(server.contents(S));
     expect(new Set(server.contents(S)).size).toBe(15);
+  });
+});
+
+describe('ChatClient: a history page that fails while filling a gap', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A connected client on fake timers; jitter fixed at its low end: pauses are half the backoff. */
+  function setupFake() {
+    vi.useFakeTimers();
+    const server = new FakeServer();
+    const socket = new FakeSocket(server);
+    const client = new ChatClient(socket, { side: 'client', ackTimeoutMs: 200, retryDelayMs: 5, random: () => 0 });
+    socket.connect();
+    /** When each get_session_history reached the server (fake clock). */
+    const asked: number[] = [];
+    const handle = server.handle.bind(server);
+    server.handle = (event, payload) => {
+      if (event === 'get_session_history') asked.push(Date.now());
+      return handle(event, payload);
+    };
+    return { server, socket, client, asked };
+  }
+
+  /** Opens S with `first` stored, then has the server store `missed` silently and send `live`. */
+  async function openThenSkip(
+    server: FakeServer,
+    client: ChatClient,
+    first: string[],
+    missed: string[],
+    live: string,
+  ) {
+    for (const text of first) server.append(S, text, { silent: true });
+    const opening = client.open(S);
+    await vi.advanceTimersByTimeAsync(0);
+    await opening;
+    for (const text of missed) server.append(S, text, { silent: true });
+    server.append(S, live);
+  }
+
+  test('fails twice, then succeeds: every message in order, "catching up" set while failing and cleared', async () => {
+    const { server, client, asked } = setupFake();
+    const conv = client.conversation(S);
+    const states: boolean[] = [];
+    conv.subscribe(() => states.at(-1) !== conv.catchingUp && states.push(conv.catchingUp));
+    /** Advances the fake clock to `ms` after `t0` (acks take a fake millisecond each). */
+    let t0 = Date.now();
+    const at = (ms: number) => vi.advanceTimersByTimeAsync(t0 + ms - Date.now());
+
+    // The first load fails twice: retried the same way, after 0.25 s and 0.5 s.
+    server.historyFailures = ['internal', 'internal'];
+    server.append(S, 'one', { silent: true });
+    const opening = client.open(S);
+    await at(5);
+    expect(asked).toHaveLength(1);
+    expect(conv.catchingUp).toBe(true);
+    expect(conv.loaded).toBe(false);
+    await at(240);
+    expect(asked).toHaveLength(1);
+    await at(260);
+    expect(asked).toHaveLength(2);
+    expect(conv.catchingUp).toBe(true);
+    await at(740);
+    expect(asked).toHaveLength(2);
+    await at(760);
+    await opening;
+    expect(asked).toHaveLength(3);
+    expect(shown(client)).toEqual(['one']);
+    expect(conv.catchingUp).toBe(false);
+
+    // Now a gap: a live message skips two seqs, and the fill's page fails twice.
+    server.historyFailures = ['internal', 'timeout'];
+    server.append(S, 'two', { silent: true });
+    server.append(S, 'three', { silent: true });
+    t0 = Date.now();
+    server.append(S, 'four');
+    await at(5);
+    expect(asked).toHaveLength(4);
+    expect(conv.catchingUp).toBe(true);
+    expect(shown(client)).toEqual(['one', 'four']);
+    await at(260);
+    expect(asked).toHaveLength(5);
+    expect(conv.catchingUp).toBe(true);
+    expect(shown(client)).toEqual(['one', 'four']);
+    await at(740);
+    expect(asked).toHaveLength(5);
+    await at(770);
+    expect(asked).toHaveLength(6);
+    expect(shown(client)).toEqual(['one', 'two', 'three', 'four']);
+    expect(seqs(client)).toEqual([1, 2, 3, 4]);
+    expect(conv.catchingUp).toBe(false);
+    expect(states).toEqual([true, false, true, false]);
+    // Everything is there: the server hears it was received, and nothing is asked again.
+    expect(server.log.filter((e) => e.event === 'mark_delivered').at(-1)?.payload).toEqual({ session_id: S, seq: 4 });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(asked).toHaveLength(6);
+  });
+
+  test('a lost answer (ack timeout) is asked for again too', async () => {
+    const { server, client, asked } = setupFake();
+    await openThenSkip(server, client, ['one'], ['two'], 'three');
+    server.historyFailures = ['lost'];
+    await vi.advanceTimersByTimeAsync(5);
+    expect(asked).toHaveLength(2);
+    expect(client.conversation(S).catchingUp).toBe(true);
+    await vi.advanceTimersByTimeAsync(200 + 250 + 10);
+    expect(asked).toHaveLength(3);
+    expect(shown(client)).toEqual(['one', 'two', 'three']);
+    expect(client.conversation(S).catchingUp).toBe(false);
+  });
+
+  test('the pause doubles from 0.5 s up to 10 s, with jitter', async () => {
+    const { server, client, asked } = setupFake();
+    await openThenSkip(server, client, ['one'], [], 'warm-up');
+    server.historyFailures = Array(8).fill('internal');
+    server.append(S, 'two', { silent: true });
+    server.append(S, 'three');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(shown(client)).toEqual(['one', 'warm-up', 'two', 'three']);
+    // Between two requests: the failed answer (a fake millisecond), then the pause.
+    const pauses = asked.slice(2).map((t, i) => Math.round((t - asked[i + 1]) / 10) * 10);
+    // Half of 0.5, 1, 2, 4, 8, 10, 10, 10 s (jitter at its low end).
+    expect(pauses).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+
+    // At the high end of the jitter, the whole backoff.
+    const server2 = new FakeServer();
+    const socket2 = new FakeSocket(server2);
+    const client2 = new ChatClient(socket2, { side: 'client', random: () => 0.999999 });
+    socket2.connect();
+    const asked2: number[] = [];
+    const handle = server2.handle.bind(server2);
+    server2.handle = (event, payload) => {
+      if (event === 'get_session_history') asked2.push(Date.now());
+      return handle(event, payload);
+    };
+    server2.historyFailures = Array(7).fill('rate_limited');
+    void client2.open(S);
+    await vi.advanceTimersByTimeAsync(60_000);
+    const pauses2 = asked2.slice(1).map((t, i) => t - asked2[i]);
+    expect(pauses2.map((p) => Math.round(p / 10) * 10)).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+
+  test('while offline the retry waits for the reconnect, then asks again at once', async () => {
+    const { server, socket, client, asked } = setupFake();
+    await openThenSkip(server, client, ['one'], ['two'], 'three');
+    server.historyFailures = ['internal'];
+    // The fill's first page fails; the connection drops before the retry.
+    await vi.advanceTimersByTimeAsync(0);
+    socket.drop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const conv = client.conversation(S);
+    expect(conv.catchingUp).toBe(true);
+    const before = asked.length;
+    server.append(S, 'four', { silent: true });
+    socket.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked.length).toBe(before + 1);
+    expect(shown(client)).toEqual(['one', 'two', 'three', 'four']);
+    expect(conv.catchingUp).toBe(false);
+  });
+
+  test('a conversation left stops retrying and is no longer catching up', async () => {
+    const { server, client, asked } = setupFake();
+    await openThenSkip(server, client, ['one'], ['two'], 'three');
+    server.historyFailures = Array(100).fill('internal');
+    await vi.advanceTimersByTimeAsync(1_000);
+    const conv = client.conversation(S);
+    expect(conv.catchingUp).toBe(true);
+    client.leave(S);
+    await vi.advanceTimersByTimeAsync(0);
+    const count = asked.length;
+    expect(conv.catchingUp).toBe(false);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(asked.length).toBe(count);
+    // Opened again, it fills once the server answers.
+    server.historyFailures = [];
+    const opening = client.open(S);
+    await vi.advanceTimersByTimeAsync(0);
+    await opening;
+    expect(shown(client)).toEqual(['one', 'two', 'three']);
+  });
+
+  test('a refusal for good ends the fill without retrying', async () => {
+    const { server, client, asked } = setupFake();
+    await openThenSkip(server, client, ['one'], ['two'], 'three');
+    server.historyFailures = ['forbidden'];
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(asked).toHaveLength(2);
+    expect(client.conversation(S).catchingUp).toBe(false);
+    expect(shown(client)).toEqual(['one', 'three']);
+  });
+
+  test('disposing the client ends a fill waiting to retry', async () => {
+    const { server, client, asked } = setupFake();
+    await openThenSkip(server, client, ['one'], ['two'], 'three');
+    server.historyFailures = Array(100).fill('internal');
+    await vi.advanceTimersByTimeAsync(100);
+    client.dispose();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(asked).toHaveLength(2);
+    expect(client.conversation(S).catchingUp).toBe(false);
   });
 });
 

@@ -1,8 +1,11 @@
 // The real-time side of every surface: keeps the open conversations in step with the server over
 // one socket. On (re)connect it rejoins session rooms, fills each conversation's gap from history
 // by `seq` and resends unacknowledged messages with their original `client_msg_id`; a live
-// message that skips a `seq` also triggers a fill. Sends are optimistic and serialized per
-// conversation, so messages keep their order. Marks and typing are sent from here too.
+// message that skips a `seq` also triggers a fill. A history page that fails during a fill is
+// asked for again with exponential backoff until it arrives (or the conversation is left); the
+// conversation's `catchingUp` flag tells the screens meanwhile. Sends are optimistic and
+// serialized per conversation, so messages keep their order. Marks and typing are sent from here
+// too.
 
 import { Conversation } from './conversation';
 import { Observable } from './observable';
@@ -27,6 +30,10 @@ export interface ChatClientOptions {
   retryDelayMs?: number;
   /** Messages per history request. */
   pageSize?: number;
+  /** Backoff between attempts of a failed history page: doubles from `initialMs` up to `maxMs`. */
+  fillRetry?: { initialMs: number; maxMs: number };
+  /** Jitter source in [0, 1) (tests make it fixed). */
+  random?: () => number;
   /** My own id, so my typing seen from another tab is not shown to me. */
   selfId?: string;
   /** Keeps the other side's marks between page loads (the API does not return them). */
@@ -49,6 +56,8 @@ type OptionalHooks = 'joinRoom' | 'selfId' | 'markStore' | 'deliveredWhenClosed'
 
 /** Refusals after which a resend may succeed. */
 const TRANSIENT = new Set(['rate_limited', 'internal', 'timeout']);
+/** Failures of a history request after which asking again may succeed (others are for good). */
+const RETRY_HISTORY = new Set([...TRANSIENT, 'offline']);
 const TYPING_REFRESH_MS = 2500;
 
 type MessageListener = (message: Message, isNew: boolean) => void;
@@ -57,6 +66,10 @@ export class ChatClient extends Observable {
   readonly conversations = new Map<string, Conversation>();
   private readonly visible = new Set<string>();
   private readonly filling = new Map<string, Promise<void>>();
+  /** Conversations on screen somewhere (`open` until `leave`): their fills retry until done. */
+  private readonly following = new Set<string>();
+  /** Ends the pause of a fill waiting to retry (reconnect, leave, dispose). */
+  private readonly wakers = new Map<string, () => void>();
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly typingSentAt = new Map<string, number>();
   private readonly messageListeners = new Set<MessageListener>();
@@ -70,7 +83,14 @@ export class ChatClient extends Observable {
     options: ChatClientOptions,
   ) {
     super();
-    this.opts = { ackTimeoutMs: 10_000, retryDelayMs: 1_000, pageSize: 50, ...options };
+    this.opts = {
+      ackTimeoutMs: 10_000,
+      retryDelayMs: 1_000,
+      pageSize: 50,
+      fillRetry: { initialMs: 500, maxMs: 10_000 },
+      random: Math.random,
+      ...options,
+    };
     socket.on('connect', this.onConnect);
     socket.on('disconnect', this.onDisconnect);
     socket.on('new_message', this.onNewMessage);
@@ -86,6 +106,7 @@ export class ChatClient extends Observable {
 
   dispose(): void {
     this.disposed = true;
+    this.wakeAll();
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
     this.socket.off('new_message', this.onNewMessage);
@@ -115,11 +136,24 @@ export class ChatClient extends Observable {
     return conv;
   }
 
-  /** Starts following a conversation: loads its newest page now or as soon as connected. */
+  /**
+   * Starts following a conversation: loads its newest page now or as soon as connected. While
+   * followed, a fill whose history page fails tries again until it succeeds.
+   */
   async open(sessionId: string): Promise<Conversation> {
     const conv = this.conversation(sessionId);
+    this.following.add(sessionId);
     if (this.connected) await this.resync(conv);
     return conv;
+  }
+
+  /**
+   * Stops following a conversation (its screen closed): a fill waiting to retry gives up. The
+   * conversation's state stays (unsent messages are still sent); `open` follows it again.
+   */
+  leave(sessionId: string): void {
+    this.following.delete(sessionId);
+    this.wakers.get(sessionId)?.();
   }
 
   /** Applies both sides' marks as the server reported them with the session. */
@@ -206,22 +240,70 @@ export class ChatClient extends Observable {
   }
 
   private async fillNow(conv: Conversation): Promise<void> {
-    // A conversation loaded before (a reconnect) may have missed messages after its newest one.
+    // A conversation loaded before (a reconnect) may have missed messages after its newest one:
+    // it is catching up until the fill is done. A first load is not, unless a page fails.
     let checkNewer = conv.loaded;
-    if (!conv.loaded) {
-      const page = await this.history(conv, { limit: this.opts.pageSize });
-      if (!page) return;
-      conv.applyPage(page.messages, 'newest', page.has_more);
+    if (conv.loaded) conv.setCatchingUp(true);
+    try {
+      if (!conv.loaded) {
+        const page = await this.historyUntilDone(conv, () => ({ limit: this.opts.pageSize }));
+        if (!page) return;
+        conv.applyPage(page.messages, 'newest', page.has_more);
+      }
+      while (checkNewer || conv.hasGap()) {
+        const after = conv.contiguousSeq;
+        const page = await this.historyUntilDone(conv, () => ({ after: conv.contiguousSeq, limit: 200 }));
+        if (!page) return;
+        conv.applyPage(page.messages, 'newer', page.has_more);
+        if (conv.contiguousSeq === after) break;
+        checkNewer = page.has_more;
+      }
+      this.sendMarks(conv);
+    } finally {
+      conv.setCatchingUp(false);
     }
-    while (checkNewer || conv.hasGap()) {
-      const after = conv.contiguousSeq;
-      const page = await this.history(conv, { after, limit: 200 });
-      if (!page) return;
-      conv.applyPage(page.messages, 'newer', page.has_more);
-      if (conv.contiguousSeq === after) break;
-      checkNewer = page.has_more;
+  }
+
+  /**
+   * One history page; a failed one is asked for again after a growing pause (jittered, doubling
+   * from `fillRetry.initialMs` up to `maxMs`; while offline, until the reconnect) as long as the
+   * conversation is followed. Null: given up (left, disposed, a refusal for good, or a failure
+   * of a conversation not followed).
+   */
+  private async historyUntilDone(
+    conv: Conversation,
+    page: () => { limit: number; before?: number; after?: number },
+  ): Promise<HistoryPage | null> {
+    const followed = () => !this.disposed && this.following.has(conv.sessionId);
+    for (let failures = 0; ; failures++) {
+      const ack = await this.request<HistoryPage>('get_session_history', { session_id: conv.sessionId, ...page() });
+      if (ack.ok) return ack;
+      if (!followed() || !RETRY_HISTORY.has(ack.error)) return null;
+      conv.setCatchingUp(true);
+      const { initialMs, maxMs } = this.opts.fillRetry;
+      const backoff = Math.min(maxMs, initialMs * 2 ** Math.min(failures, 30));
+      // Between half and all of the backoff, so clients that failed together do not return together.
+      await this.pause(conv.sessionId, this.connected ? backoff * (0.5 + this.opts.random() / 2) : null);
+      if (!followed()) return null;
     }
-    this.sendMarks(conv);
+  }
+
+  /** Waits `ms` (null: until woken), or less when woken by a resync, `leave` or `dispose`. */
+  private pause(sessionId: string, ms: number | null): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === null ? undefined : setTimeout(done, ms);
+      const wakers = this.wakers;
+      function done() {
+        clearTimeout(timer);
+        if (wakers.get(sessionId) === done) wakers.delete(sessionId);
+        resolve();
+      }
+      this.wakers.set(sessionId, done);
+    });
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.wakers.values()]) wake();
   }
 
   private async flushNow(conv: Conversation): Promise<void> {
@@ -250,10 +332,13 @@ export class ChatClient extends Observable {
     } catch {
       // Joining only adds typing and marks for watchers; the conversation still syncs.
     }
+    // A fill waiting to retry (or for the connection) asks again now, after the room is joined.
+    this.wakers.get(conv.sessionId)?.();
     await this.fill(conv);
     void this.flush(conv);
   }
 
+  /** One history page, or null when it failed (scrolling up: the user asks again). */
   private async history(
     conv: Conversation,
     page: { limit: number; before?: number; after?: number },

@@ -12,6 +12,7 @@ function msg(seq: number, extra: Partial<Message> = {}): Message {
     sender_id: 'agent-1',
     sender_name: 'John',
     content: `message ${seq}`,
+    client_msg_id: null,
     created_at: '2026-01-01T00:00:00Z',
     ...extra,
   };

@@ -33,6 +33,11 @@ export class Conversation extends Observable {
   loaded = false;
   /** Older messages exist before the oldest loaded one. */
   hasOlder = false;
+  /**
+   * Messages may be missing and are being fetched: a gap fill (after a reconnect or a skipped
+   * `seq`) is under way, or a history page failed and is being asked for again.
+   */
+  catchingUp = false;
   /** The other side's marks: they drive the check marks of my side's messages. */
   readonly peer = { delivered: 0, read: 0 };
   /** My side's marks, as last sent to the server. */
@@ -108,6 +113,12 @@ export class Conversation extends Observable {
       this.notify();
     }
     return added;
+  }
+
+  setCatchingUp(value: boolean): void {
+    if (this.catchingUp === value) return;
+    this.catchingUp = value;
+    this.notify();
   }
 
   /** Starts an optimistic message; the caller sends it with the returned `clientMsgId`. */

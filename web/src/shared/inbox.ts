@@ -5,7 +5,9 @@
 import type { Api } from './api';
 import type { ChatClient, SocketPort } from './chat-client';
 import { Observable } from './observable';
-import type { AgentRef, ClientSession, Message, PublicOrganization, SessionStatus } from './types';
+import type { AgentRef, ClientSession, Message, PublicOrganization, ReadState, SessionStatus } from './types';
+
+const NO_MARKS: ReadState = { client: { delivered_seq: 0, read_seq: 0 }, agent: { delivered_seq: 0, read_seq: 0 } };
 
 export class Inbox extends Observable {
   sessions: ClientSession[] = [];
@@ -80,11 +82,13 @@ export class Inbox extends Observable {
   async start(organization: PublicOrganization, content: string): Promise<string> {
     const { session } = await this.api.openSession(organization.id);
     this.sessions = sortByActivity([
-      { ...session, organization, last_message: null, unread_count: 0 },
+      // Just opened (POST /api/sessions answers a plain Session): nobody assigned, nothing marked.
+      { ...session, organization, last_message: null, unread_count: 0, assigned_agent: null, read_state: NO_MARKS },
       ...this.sessions.filter((s) => s.id !== session.id),
     ]);
     this.notify();
-    await this.chat.open(session.id);
+    // Not awaited: the first message shows and is sent at once, even while history is retried.
+    void this.chat.open(session.id);
     this.chat.send(session.id, content);
     return session.id;
   }

@@ -1,120 +1,70 @@
 // Wire types of the public REST and Socket.IO contract, as the front end uses them.
+//
+// REST types are aliases of the schemas of the server's OpenAPI document: `generated/api.d.ts`
+// is generated from `web/openapi.json` (a snapshot refreshed by `scripts/api-snapshot`) by
+// `npm run gen:api`, which the build, typecheck and test scripts run first. A server change that
+// breaks a screen therefore fails the type check. Do not widen or redefine them here: types of
+// the front end's own (UI state) go in the last section, built from these.
 
-export type SenderType = 'client' | 'agent' | 'system';
-export type Side = 'client' | 'agent';
-export type SessionStatus = 'waiting' | 'active' | 'closed';
-export type AgentStatus = 'active' | 'busy' | 'inactive';
-export type Role = 'agent' | 'supervisor' | 'admin';
+import type { components } from './generated/api';
 
-export interface Message {
-  id: string;
-  organization_id: string;
-  session_id: string;
-  seq: number;
-  sender_type: SenderType;
-  sender_id?: string | null;
-  sender_name: string;
-  content: string;
-  client_msg_id?: string | null;
-  created_at: string;
-}
+export type { components, operations, paths } from './generated/api';
 
-export interface PublicOrganization {
-  id: string;
-  name: string;
-  domain: string;
-  welcome_message: string;
-  offline_message: string;
-  widget_color: string;
-  online: boolean;
-}
+type Schemas = components['schemas'];
 
-export interface OrgSettings {
-  welcome_message: string;
-  offline_message: string;
-  widget_color: string;
-  max_concurrent_sessions: number;
-  widget_identity_secret?: string | null;
-  business_hours?: unknown;
-}
+// ---- REST: the OpenAPI document's schemas -------------------------------------------------------
 
-export interface OrganizationDetail extends PublicOrganization {
-  settings?: OrgSettings | null;
-  created_at: string;
-  updated_at: string;
-}
+export type SenderType = Schemas['SenderType'];
+export type SessionStatus = Schemas['SessionStatus'];
+export type AgentStatus = Schemas['AgentStatus'];
+export type Role = Schemas['Role'];
+export type ErrorCode = Schemas['ErrorCode'];
+export type ErrorBody = Schemas['ErrorBody'];
 
-export interface SideMarks {
-  delivered_seq: number;
-  read_seq: number;
-}
+export type Message = Schemas['Message'];
+export type HistoryPage = Schemas['HistoryPage'];
 
-export type ReadState = Record<Side, SideMarks>;
+/** What anyone may see of an organization (`GET /api/organizations/discover/{domain}`). */
+export type PublicOrganization = Schemas['PublicOrganization'];
+export type OrgSettings = Schemas['OrgSettings'];
+/** The public profile plus settings, as the organization's own agents see it. */
+export type OrganizationDetail = Schemas['OrganizationDetail'];
 
-export interface AgentRef {
-  id: string;
-  name: string;
-}
+/** One side's delivered/read marks (the document's `ReadState`). */
+export type SideMarks = Schemas['ReadState'];
+/** Both sides' marks of a conversation (the document's `ReadStates`). */
+export type ReadState = Schemas['ReadStates'];
+/** The two sides of a conversation, for marks and typing. */
+export type Side = keyof ReadState;
 
-export interface Session {
-  id: string;
-  organization_id: string;
-  client_id: string;
-  client_name: string;
-  client_email?: string | null;
-  agent_id?: string | null;
-  /** Present once the server includes it; older servers leave it out. */
-  assigned_agent?: AgentRef | null;
-  status: SessionStatus;
-  /** Both sides' marks, when the server includes them (see docs/web.md). */
-  read_state?: ReadState | null;
-  subject?: string | null;
-  last_seq: number;
-  last_message_at?: string | null;
-  queued_at?: string | null;
-  created_at: string;
-  updated_at: string;
-  closed_at?: string | null;
-}
-
+export type AgentRef = Schemas['AgentRef'];
+/** A conversation as lists return it (no assigned agent, no marks). */
+export type Session = Schemas['Session'];
+/** A conversation fetched on its own (`GET /api/sessions/{id}`): with the agent and both marks. */
+export type SessionView = Schemas['SessionView'];
 /** A customer's conversation as `GET /api/sessions` lists it. */
-export interface ClientSession extends Session {
-  organization: PublicOrganization;
-  last_message?: Message | null;
-  unread_count: number;
-}
+export type ClientSession = Schemas['ClientSessionView'];
 
-export interface Agent {
-  id: string;
-  organization_id: string;
-  name: string;
-  email: string;
-  role: Role;
-  status: AgentStatus;
-  online: boolean;
-  max_concurrent_sessions?: number | null;
-  last_assigned_at?: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type Agent = Schemas['Agent'];
+export type Client = Schemas['Client'];
 
-export interface Client {
-  id: string;
-  username?: string | null;
-  email?: string | null;
-  name?: string | null;
-  organization_id?: string | null;
-  external_id?: string | null;
-  created_at: string;
-}
+// Request bodies.
+export type RegisterInput = Schemas['RegisterInput'];
+export type ClientLoginInput = Schemas['ClientLoginInput'];
+export type LoginInput = Schemas['LoginInput'];
+export type VisitorInput = Schemas['VisitorInput'];
+export type UpdateOrganizationInput = Schemas['UpdateOrganizationInput'];
+export type SettingsInput = Schemas['SettingsInput'];
+export type CreateAgentInput = Schemas['CreateAgentInput'];
+export type UpdateAgentInput = Schemas['UpdateAgentInput'];
 
-export interface HistoryPage {
-  messages: Message[];
-  has_more: boolean;
-}
+// ---- Socket.IO: the AsyncAPI contract (not generated; kept to what the client uses) -------------
 
-/** Acknowledgement of every client→server socket event. */
-export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: string; message: string };
+/**
+ * Acknowledgement of every client→server socket event. Errors carry the API's codes, plus
+ * `offline` and `timeout` that the chat client makes up when it could not ask.
+ */
+export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorCode | 'offline' | 'timeout'; message: string };
 
 export interface TypingEvent {
   session_id: string;
@@ -128,3 +78,11 @@ export interface MarksEvent {
   side: Side;
   seq: number;
 }
+
+// ---- The front end's own types ------------------------------------------------------------------
+
+/**
+ * A conversation as the console keeps it: lists and `new_session` give a `Session`; fetching it
+ * alone (`SessionView`) and `agent_assigned` events add the assigned agent and the marks.
+ */
+export type ConsoleSession = Session & Partial<Pick<SessionView, 'assigned_agent' | 'read_state'>>;

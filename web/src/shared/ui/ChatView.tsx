@@ -1,6 +1,7 @@
 // A conversation on screen: history, who is typing, notices and the message box. Used by the
 // customer app, the widget and the console; `conversation` is null for a conversation not yet
-// started (its first message starts it).
+// started (its first message starts it). Says so while the connection is lost, and while
+// messages missed meanwhile (or skipped) are being fetched ("Catching up…").
 
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
@@ -56,6 +57,11 @@ export function ChatView({ chat, conversation, intro, notices, onSend, composerD
       {!chat.connected && chat.everConnected && (
         <div class="banner banner-warn" role="status">
           Reconnecting… messages you write are sent when the connection is back.
+        </div>
+      )}
+      {chat.connected && conversation?.catchingUp && (
+        <div class="banner banner-info" role="status" data-catching-up="">
+          Catching up… loading the messages you missed.
         </div>
       )}
       {notices}

@@ -31,6 +31,7 @@ export function CustomerChat({ inbox, session, organization, visible, onStarted 
     if (!sessionId) return;
     chat.applyReadState(sessionId, session?.read_state);
     void chat.open(sessionId);
+    return () => chat.leave(sessionId);
   }, [sessionId]);
 
   useEffect(() => {
