@@ -13,6 +13,7 @@ use crate::store::AgentChanges;
 impl Chat {
     /// Applies profile changes the caller is allowed to make; a raised capacity or a return to
     /// `active` assigns waiting sessions.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, org = %actor.organization_id, agent = %agent_id))]
     pub async fn update_agent(
         &self,
         actor: &Agent,
@@ -73,6 +74,7 @@ impl Chat {
     }
 
     /// Sets a new password, which revokes the agent's tokens and closes their sockets.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, org = %actor.organization_id, agent = %agent.id))]
     pub async fn set_agent_password(
         &self,
         actor: &Agent,
@@ -98,6 +100,7 @@ impl Chat {
     }
 
     /// Sets an agent's status and tells the organization.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, org = %actor.organization_id, agent = %agent_id))]
     pub async fn set_agent_status(
         &self,
         actor: &Agent,
@@ -138,6 +141,7 @@ impl Chat {
     }
 
     /// A socket of the agent connected; coming online may assign waiting sessions.
+    #[tracing::instrument(level = "debug", skip_all, fields(org = %agent.organization_id, agent = %agent.id))]
     pub async fn agent_connected(&self, agent: &Agent) -> ApiResult<()> {
         if self
             .presence
@@ -152,6 +156,7 @@ impl Chat {
     }
 
     /// A socket of the agent disconnected; going offline stops new assignments.
+    #[tracing::instrument(level = "debug", skip_all, fields(org = %agent.organization_id, agent = %agent.id))]
     pub async fn agent_disconnected(&self, agent: &Agent) -> ApiResult<()> {
         if self.presence.disconnect(agent.id).await? {
             // The stored status may have changed since the socket connected.
@@ -167,6 +172,7 @@ impl Chat {
     }
 
     /// An agent's node died and their presence lease ended: tell the organization.
+    #[tracing::instrument(level = "debug", skip_all, fields(org = %org, agent = %agent))]
     pub async fn agent_lease_ended(&self, org: crate::domain::OrgId, agent: AgentId) {
         tracing::info!(%agent, %org, "agent offline: their node stopped renewing presence");
         match self.store.agent(org, agent).await {
@@ -180,6 +186,7 @@ impl Chat {
     }
 
     /// Deletes an agent; their active sessions return to the queue.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, org = %actor.organization_id, agent = %agent_id))]
     pub async fn delete_agent(&self, actor: &Agent, agent_id: AgentId) -> ApiResult<()> {
         let target = self.agent_of_org(actor, agent_id).await?;
         permissions::can_administer(actor, target.organization_id).or_deny("agent")?;

@@ -25,6 +25,7 @@ pub struct HistoryPage {
 impl Chat {
     /// Stores a message from the caller, then announces it. A repeated `client_msg_id`
     /// returns the stored message and announces nothing.
+    #[tracing::instrument(level = "debug", skip_all, fields(session = %session_id))]
     pub async fn send_message(
         &self,
         who: &Identity,
@@ -167,6 +168,7 @@ impl Chat {
     }
 
     /// Moves the caller's side's delivered or read mark forward and tells the participants.
+    #[tracing::instrument(level = "debug", skip_all, fields(session = %session_id))]
     pub async fn mark(
         &self,
         who: &Identity,

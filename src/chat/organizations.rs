@@ -41,6 +41,7 @@ impl Chat {
 
     /// Renames, moves or reconfigures an organization (its admins); a raised capacity assigns
     /// waiting sessions at once.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %admin.id, org = %org.id))]
     pub async fn update_organization(
         &self,
         admin: &Agent,
@@ -84,6 +85,7 @@ impl Chat {
 
     /// Deletes the organization with everything it owns and closes its agents' and visitors'
     /// sockets (its admins, or the platform operator).
+    #[tracing::instrument(level = "debug", skip_all, fields(org = %id))]
     pub async fn delete_organization(&self, who: Steward<'_>, id: OrgId) -> ApiResult<()> {
         permissions::can_delete_organization(who, id).or_deny("organization")?;
         if !self.store.delete_organization(id).await? {

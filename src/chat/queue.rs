@@ -71,6 +71,7 @@ impl Chat {
 
     /// Assigns the oldest waiting sessions while someone can take them, then tells the clients
     /// still waiting where they stand.
+    #[tracing::instrument(level = "debug", skip_all, fields(org = %org_id))]
     pub async fn drain_queue(&self, org_id: OrgId) -> ApiResult<()> {
         let lock = self.drain_lock(org_id);
         let result = {

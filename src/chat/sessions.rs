@@ -62,6 +62,7 @@ impl Chat {
     }
 
     /// Opens a conversation; an optional first message is stored and queues it.
+    #[tracing::instrument(level = "debug", skip_all, fields(client = %client.id, org = %org_id))]
     pub async fn open_session(
         &self,
         client: &Client,
@@ -205,6 +206,7 @@ impl Chat {
     }
 
     /// Assigns or transfers a session to an agent of the organization.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, org = %actor.organization_id, session = %session_id, agent = %agent_id))]
     pub async fn assign(
         &self,
         actor: &Agent,
@@ -263,6 +265,7 @@ impl Chat {
 
     /// Closes a session with its note (idempotent: closing a closed session returns it
     /// unchanged; of concurrent closes one writes the note).
+    #[tracing::instrument(level = "debug", skip_all, fields(session = %session_id))]
     pub async fn close(&self, who: &Identity, session_id: SessionId) -> ApiResult<Session> {
         let session = self.readable_session(who, session_id).await?;
         permissions::can_close_session(who, &session).or_deny("session")?;
@@ -295,6 +298,7 @@ impl Chat {
 
     /// `PUT /api/sessions/:id/status`: only waiting→active (by assignment to the caller) and
     /// any→closed.
+    #[tracing::instrument(level = "debug", skip_all, fields(session = %session_id))]
     pub async fn set_session_status(
         &self,
         who: &Identity,

@@ -29,7 +29,8 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(cause) = &self {
-            tracing::error!(error = ?cause, "internal error");
+            // One line with the whole chain of causes: "what failed: why".
+            tracing::error!(error = %format_args!("{cause:#}"), "internal error");
         }
         let mut res = (self.status(), axum::Json(self.body())).into_response();
         if let ApiError::RateLimited { retry_after_secs } = self {

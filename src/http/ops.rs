@@ -23,7 +23,7 @@ pub async fn ready(State(app): State<App>) -> Response {
         return unavailable(json!({ "status": "draining" }));
     }
     if let Err(e) = app.chat.store_accepts_writes().await {
-        tracing::warn!(error = ?e, "store not ready");
+        tracing::warn!(error = %format_args!("{e:#}"), "store not ready");
         return unavailable(json!({ "status": "unavailable", "store": "unreachable" }));
     }
     let mut body = json!({ "status": "ready", "store": app.store_name });

@@ -53,7 +53,7 @@ pub async fn run_worker<A: Adapter>(
         };
         // Events that could not be parsed share one label: their names come from the client.
         let name = job.event.as_ref().map_or("unparsed", ClientEvent::name);
-        let span = tracing::info_span!("socket_event", event = name, socket = %s.id);
+        let span = event_span(name, &s.id, &user, job.event.as_ref().ok());
         let started = std::time::Instant::now();
         let result = match job.event {
             // Boxed: an idle worker is then only its wait (thousands of sockets idle at once).
@@ -67,6 +67,10 @@ pub async fn run_worker<A: Adapter>(
         metrics::histogram!("raasel_socket_event_duration_seconds", "event" => name)
             .record(started.elapsed().as_secs_f64());
         metrics::counter!("raasel_socket_events_total", "event" => name).increment(1);
+        span.record(
+            "outcome",
+            result.as_ref().map_or_else(|e| e.code().as_str(), |_| "ok"),
+        );
         span.in_scope(|| match &result {
             Ok(_) => tracing::debug!("socket event handled"),
             Err(e) => tracing::info!(error = e.code().as_str(), "socket event refused"),
@@ -78,6 +82,36 @@ pub async fn run_worker<A: Adapter>(
             let _ = s.clone().disconnect();
         }
     }
+}
+
+/// The span of one socket event: who (organization, user), what (event, session) and, once
+/// handled, its outcome (`ok` or the error code).
+fn event_span(
+    name: &str,
+    socket: &impl std::fmt::Display,
+    user: &SocketUser,
+    event: Option<&ClientEvent>,
+) -> tracing::Span {
+    let (org, user_id) = match &user.identity {
+        Identity::Agent(a) => (Some(a.organization_id), a.id.0),
+        Identity::Client(c) => (c.organization_id, c.id.0),
+    };
+    let span = tracing::info_span!(
+        "socket_event",
+        event = name,
+        socket = %socket,
+        user = %user_id,
+        org = tracing::field::Empty,
+        session = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    if let Some(org) = org {
+        span.record("org", tracing::field::display(org));
+    }
+    if let Some(session) = event.and_then(ClientEvent::session_id) {
+        span.record("session", tracing::field::display(session));
+    }
+    span
 }
 
 /// The acknowledgement's result as JSON.

@@ -76,6 +76,22 @@ client_events! {
     UpdateAgentStatus = "update_agent_status" (UpdateAgentStatus) -> AgentResult,
 }
 
+impl ClientEvent {
+    /// The session the event is about, if any (for its span).
+    pub fn session_id(&self) -> Option<SessionId> {
+        match self {
+            ClientEvent::JoinOrganization(p) => p.session_id,
+            ClientEvent::SendMessage(p) => Some(p.session_id),
+            ClientEvent::TypingStart(p) | ClientEvent::TypingStop(p) => Some(p.session_id),
+            ClientEvent::GetSessionHistory(p) => Some(p.session_id),
+            ClientEvent::MarkDelivered(p) | ClientEvent::MarkRead(p) => Some(p.session_id),
+            ClientEvent::AssignAgent(p) => Some(p.session_id),
+            ClientEvent::UpdateSessionStatus(p) => Some(p.session_id),
+            ClientEvent::UpdateAgentStatus(_) => None,
+        }
+    }
+}
+
 /// Parses a payload, describing a problem without echoing the input.
 fn payload<T: DeserializeOwned>(data: Option<Value>) -> ApiResult<T> {
     let data =

@@ -42,7 +42,7 @@ impl<A: Adapter> Reply<A> {
             }
             Err(e) => {
                 if let crate::error::ApiError::Internal(cause) = &e {
-                    tracing::error!(error = ?cause, "internal error in socket event");
+                    tracing::error!(error = %format_args!("{cause:#}"), "internal error in socket event");
                 }
                 if self.wanted {
                     let mut body = serde_json::to_value(e.body()).expect("error bodies serialize");

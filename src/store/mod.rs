@@ -91,6 +91,27 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// Names the operation and what it was about in an unexpected error (a failed statement, a
+    /// lost connection); the outcomes of the domain (not found, closed, conflict) pass as they
+    /// are.
+    pub fn during(self, op: &str, subject: &(dyn std::fmt::Display + Sync)) -> StoreError {
+        match self {
+            StoreError::Other(e) => StoreError::Other(e.context(format!("{op} ({subject})"))),
+            outcome => outcome,
+        }
+    }
+}
+
+/// Runs one store operation, naming it and its subject in an unexpected error.
+pub async fn during<T>(
+    op: &str,
+    subject: &(dyn std::fmt::Display + Sync),
+    work: impl std::future::Future<Output = StoreResult<T>>,
+) -> StoreResult<T> {
+    work.await.map_err(|e| e.during(op, subject))
+}
+
 /// A message to append; the store gives it its `seq`, id and time.
 #[derive(Debug, Clone)]
 pub struct NewMessage {

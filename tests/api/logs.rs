@@ -42,7 +42,15 @@ async fn some_traffic(server: &ServerProcess) {
     .await;
     assert_eq!(status, 200);
     let agent = body["token"].as_str().unwrap().to_string();
-    let _socket = SocketClient::connect(url, Some(&agent)).await.unwrap();
+    let socket = SocketClient::connect(url, Some(&agent)).await.unwrap();
+    // A refused event: its span names the user, the organization, the session and the outcome.
+    let ack = socket
+        .call(
+            "get_session_history",
+            json!({ "session_id": "018f0000-0000-7000-8000-000000000000" }),
+        )
+        .await;
+    assert_eq!(ack["error"], "not_found", "{ack}");
     let (_, body) = post(
         url,
         "/api/clients/login",
@@ -112,6 +120,16 @@ async fn the_text_log_records_requests_security_events_sockets_and_assignments()
     server.wait_for_log(&store).await;
     server
         .wait_for_log_line(&["route=/api/agents/login", "status=401", "latency_ms="])
+        .await;
+    server
+        .wait_for_log_line(&[
+            "socket_event",
+            "event=\"get_session_history\"",
+            "user=",
+            "org=",
+            "session=018f0000-0000-7000-8000-000000000000",
+            "outcome=\"not_found\"",
+        ])
         .await;
     // The request line names the caller.
     server

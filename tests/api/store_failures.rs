@@ -1,5 +1,5 @@
 //! A store broken underneath a running server: clients get `internal` and nothing about the
-//! cause; the log has the cause with its context.
+//! cause; the log has the cause with its context (the store operation that failed).
 
 use serde_json::{Value, json};
 
@@ -67,7 +67,12 @@ async fn a_broken_store_answers_internal_without_detail_and_logs_the_cause() {
         );
     }
     let line = server
-        .wait_for_log_line(&["internal error", "route=/api/sessions", "subject"])
+        .wait_for_log_line(&[
+            "internal error",
+            "route=/api/sessions",
+            "client_sessions",
+            "subject",
+        ])
         .await;
     assert!(line.contains("ERROR"), "{line}");
 }

@@ -84,6 +84,17 @@ pub async fn append(
     m: &NewMessage,
     now: Timestamp,
 ) -> StoreResult<Appended> {
+    appending(s, org, m, now)
+        .await
+        .map_err(|e| e.during("appending a message", &m.session_id))
+}
+
+async fn appending(
+    s: &mut impl Steps,
+    org: OrgId,
+    m: &NewMessage,
+    now: Timestamp,
+) -> StoreResult<Appended> {
     let session = s.session(org, m.session_id).await?;
     if let Some(key) = &m.client_msg_id
         && let Some(message) = s.sent_before(org, m, key).await?
@@ -113,6 +124,19 @@ pub async fn append(
 /// Assigns the session to the agent when `mode` allows it as of this transaction, with its
 /// note; `None` when it does not.
 pub async fn assign(
+    s: &mut impl Steps,
+    org: OrgId,
+    session_id: SessionId,
+    agent_id: AgentId,
+    mode: AssignMode,
+    now: Timestamp,
+) -> StoreResult<Option<Assigned>> {
+    assigning(s, org, session_id, agent_id, mode, now)
+        .await
+        .map_err(|e| e.during("assigning", &session_id))
+}
+
+async fn assigning(
     s: &mut impl Steps,
     org: OrgId,
     session_id: SessionId,
@@ -153,6 +177,18 @@ pub async fn assign(
 
 /// Closes the session with its closing note; `None` when it was closed already.
 pub async fn close(
+    s: &mut impl Steps,
+    org: OrgId,
+    session_id: SessionId,
+    by: &str,
+    now: Timestamp,
+) -> StoreResult<Option<Closed>> {
+    closing(s, org, session_id, by, now)
+        .await
+        .map_err(|e| e.during("closing", &session_id))
+}
+
+async fn closing(
     s: &mut impl Steps,
     org: OrgId,
     session_id: SessionId,

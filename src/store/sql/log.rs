@@ -31,14 +31,17 @@ pub fn bind_message<'q>(
 #[async_trait]
 impl MessageLog for $store {
     async fn write(&self, messages: &[Message]) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        for m in messages {
-            bind_message(sqlx::query(crate::store::sql::INSERT_MESSAGE), m)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        crate::store::during("write", &"all organizations", async move {
+            let mut tx = self.begin_write().await?;
+            for m in messages {
+                bind_message(sqlx::query(crate::store::sql::INSERT_MESSAGE), m)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn range(
@@ -47,55 +50,64 @@ impl MessageLog for $store {
         session: SessionId,
         page: Page,
     ) -> StoreResult<(Vec<Message>, bool)> {
-        let limit = i64::from(page.limit);
-        // Without `after`, the window ends at `before` (or the newest) and is read backwards.
-        let backwards = page.after.is_none();
-        let sql = if backwards {
-            "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-             AND seq > $3 AND seq < $4 ORDER BY seq DESC LIMIT $5"
-        } else {
-            "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-             AND seq > $3 AND seq < $4 ORDER BY seq ASC LIMIT $5"
-        };
-        let found = sqlx::query(sql)
-            .bind(session.0)
-            .bind(org.0)
-            .bind(page.after.unwrap_or(0))
-            .bind(page.before.unwrap_or(i64::MAX))
-            .bind(limit + 1)
-            .fetch_all(self.reads())
-            .await?;
-        let mut messages = rows::all(found, rows::message)?;
-        let has_more = messages.len() as i64 > limit;
-        messages.truncate(page.limit as usize);
-        if backwards {
-            messages.reverse();
-        }
-        Ok((messages, has_more))
+        crate::store::during("range", &org, async move {
+            let limit = i64::from(page.limit);
+            // Without `after`, the window ends at `before` (or the newest) and is read backwards.
+            let backwards = page.after.is_none();
+            let sql = if backwards {
+                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
+                 AND seq > $3 AND seq < $4 ORDER BY seq DESC LIMIT $5"
+            } else {
+                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
+                 AND seq > $3 AND seq < $4 ORDER BY seq ASC LIMIT $5"
+            };
+            let found = sqlx::query(sql)
+                .bind(session.0)
+                .bind(org.0)
+                .bind(page.after.unwrap_or(0))
+                .bind(page.before.unwrap_or(i64::MAX))
+                .bind(limit + 1)
+                .fetch_all(self.reads())
+                .await?;
+            let mut messages = rows::all(found, rows::message)?;
+            let has_more = messages.len() as i64 > limit;
+            messages.truncate(page.limit as usize);
+            if backwards {
+                messages.reverse();
+            }
+            Ok((messages, has_more))
+        })
+        .await
     }
 
     async fn at(&self, org: OrgId, session: SessionId, seq: i64) -> StoreResult<Option<Message>> {
-        let row = sqlx::query(
-            "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2 AND seq = $3",
-        )
-        .bind(session.0)
-        .bind(org.0)
-        .bind(seq)
-        .fetch_optional(self.reads())
-        .await?;
-        Ok(row.as_ref().map(rows::message).transpose()?)
+        crate::store::during("at", &org, async move {
+            let row = sqlx::query(
+                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2 AND seq = $3",
+            )
+            .bind(session.0)
+            .bind(org.0)
+            .bind(seq)
+            .fetch_optional(self.reads())
+            .await?;
+            Ok(row.as_ref().map(rows::message).transpose()?)
+        })
+        .await
     }
 
     async fn last(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Message>> {
-        let row = sqlx::query(
-            "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-             ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(session.0)
-        .bind(org.0)
-        .fetch_optional(self.reads())
-        .await?;
-        Ok(row.as_ref().map(rows::message).transpose()?)
+        crate::store::during("last", &org, async move {
+            let row = sqlx::query(
+                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
+                 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(session.0)
+            .bind(org.0)
+            .fetch_optional(self.reads())
+            .await?;
+            Ok(row.as_ref().map(rows::message).transpose()?)
+        })
+        .await
     }
 
     async fn count_unread(
@@ -106,34 +118,43 @@ impl MessageLog for $store {
         seq: i64,
         with_notes: bool,
     ) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM messages WHERE session_id = $1 AND organization_id = $2
-             AND seq > $3 AND sender_type <> $4 AND ($5 OR sender_type <> 'system')",
-        )
-        .bind(session.0)
-        .bind(org.0)
-        .bind(seq)
-        .bind(side.as_str())
-        .bind(with_notes)
-        .fetch_one(self.reads())
-        .await?)
+        crate::store::during("count_unread", &org, async move {
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM messages WHERE session_id = $1 AND organization_id = $2
+                 AND seq > $3 AND sender_type <> $4 AND ($5 OR sender_type <> 'system')",
+            )
+            .bind(session.0)
+            .bind(org.0)
+            .bind(seq)
+            .bind(side.as_str())
+            .bind(with_notes)
+            .fetch_one(self.reads())
+            .await?)
+        })
+        .await
     }
 
     async fn delete_session(&self, org: OrgId, session: SessionId) -> StoreResult<()> {
-        sqlx::query("DELETE FROM messages WHERE session_id = $1 AND organization_id = $2")
-            .bind(session.0)
-            .bind(org.0)
-            .execute(&mut *self.writing().await?)
-            .await?;
-        Ok(())
+        crate::store::during("delete_session", &org, async move {
+            sqlx::query("DELETE FROM messages WHERE session_id = $1 AND organization_id = $2")
+                .bind(session.0)
+                .bind(org.0)
+                .execute(&mut *self.writing().await?)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn delete_organization(&self, org: OrgId) -> StoreResult<()> {
-        sqlx::query("DELETE FROM messages WHERE organization_id = $1")
-            .bind(org.0)
-            .execute(&mut *self.writing().await?)
-            .await?;
-        Ok(())
+        crate::store::during("delete_organization", &org, async move {
+            sqlx::query("DELETE FROM messages WHERE organization_id = $1")
+                .bind(org.0)
+                .execute(&mut *self.writing().await?)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 }
 
