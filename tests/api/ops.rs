@@ -57,6 +57,20 @@ async fn metrics_are_prometheus_text_counting_http_requests() {
 }
 
 #[tokio::test]
+async fn the_front_ends_openapi_snapshot_is_the_served_document() {
+    let app = spawn_app().await;
+    let (status, served) = app.get("/api/openapi.json", None).await;
+    assert_eq!(status, 200);
+    let snapshot: Value = serde_json::from_str(include_str!("../../web/openapi.json"))
+        .expect("web/openapi.json is JSON");
+    assert!(
+        served == snapshot,
+        "web/openapi.json differs from the served document: run scripts/api-snapshot, then fix \
+         what the front end's type check reports"
+    );
+}
+
+#[tokio::test]
 async fn the_openapi_document_describes_every_route_of_the_api() {
     let app = spawn_app().await;
     let (status, doc) = app.get("/api/openapi.json", None).await;
