@@ -415,3 +415,118 @@ async fn a_token_not_yet_valid_is_refused() {
         Some("unauthorized")
     );
 }
+
+/// The string fields of a request body schema, as dotted paths (one level of nesting, as the
+/// API's bodies have).
+fn string_fields(doc: &Value, schema: &Value, prefix: &str) -> Vec<String> {
+    let schema = resolve(doc, schema);
+    let mut fields = vec![];
+    for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
+        let prop = resolve(doc, prop);
+        let path = format!("{prefix}{name}");
+        let types: Vec<&str> = match &prop["type"] {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if types.contains(&"string") || prop["oneOf"].is_array() && prop["properties"].is_null() {
+            fields.push(path);
+        } else if types.contains(&"object") && prop["properties"].is_object() {
+            fields.extend(string_fields(doc, prop, &format!("{path}.")));
+        }
+    }
+    fields
+}
+
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v["$ref"].as_str() {
+        Some(r) => resolve(doc, doc.pointer(r.trim_start_matches('#')).expect(r)),
+        None => match v["oneOf"].as_array().or(v["anyOf"].as_array()) {
+            Some(alts) => alts
+                .iter()
+                .map(|a| resolve(doc, a))
+                .find(|a| a["type"] != "null")
+                .unwrap_or(v),
+            None => v,
+        },
+    }
+}
+
+/// `{"a": {"b": value}}` for the path `a.b`.
+fn body_with(path: &str, value: &str) -> Value {
+    path.rsplit('.')
+        .fold(json!(value), |inner, key| json!({ key: inner }))
+}
+
+#[tokio::test]
+async fn a_control_character_in_any_string_field_of_any_route_is_refused_as_invalid() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let org = app.signup_org("Every field").await;
+    let client = app.register_client().await;
+    let tokens = [
+        Some(org.admin_token.as_str()),
+        Some(client.token.as_str()),
+        None,
+    ];
+    let some_id = "018f0000-0000-7000-8000-000000000000";
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let path = path
+            .replace("{organization_id}", &org.id)
+            .replace("{id}", some_id)
+            .replace("{domain}", &org.domain);
+        for (method, op) in ops.as_object().unwrap() {
+            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+            let mut cases: Vec<(String, String, Option<Value>)> = vec![];
+            if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+                for field in string_fields(&doc, schema, "") {
+                    cases.push((
+                        field.clone(),
+                        path.clone(),
+                        Some(body_with(&field, "x\u{0}y")),
+                    ));
+                }
+            }
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                if param["in"] == "query" {
+                    let name = param["name"].as_str().unwrap();
+                    cases.push((name.into(), format!("{path}?{name}=x%00y"), None));
+                }
+            }
+            for (field, target, body) in cases {
+                // The first caller the route lets past its door meets the input check.
+                let mut answer = None;
+                for token in tokens {
+                    let res = app.call(method.clone(), &target, token, body.clone()).await;
+                    assert_ne!(res.0 / 100, 5, "{method} {target} {field}: {}", res.1);
+                    assert_ne!(res.0 / 100, 2, "{method} {target} {field} was accepted");
+                    if ![401, 403].contains(&res.0) {
+                        answer = Some(res);
+                        break;
+                    }
+                }
+                let res = answer.unwrap_or_else(|| panic!("{method} {target}: nobody passed"));
+                assert_error(&res, 400, "validation_failed");
+                assert!(
+                    res.1["fields"][&field].is_string(),
+                    "{method} {target}: the error names {field}: {}",
+                    res.1
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} fields were checked");
+    let (_, agents) = app
+        .get(
+            &format!("/api/agents/organization/{}", org.id),
+            Some(&org.admin_token),
+        )
+        .await;
+    assert_eq!(
+        agents["agents"].as_array().unwrap().len(),
+        1,
+        "nothing was created"
+    );
+}
