@@ -248,7 +248,8 @@ impl Store for $store {
         crate::store::during("agent_loads", &org, async move {
             let found = sqlx::query(
                 "SELECT a.*, (SELECT COUNT(*) FROM sessions s
-                              WHERE s.agent_id = a.id AND s.status = 'active') AS active_sessions
+                              WHERE s.agent_id = a.id AND s.organization_id = a.organization_id
+                                AND s.status = 'active') AS active_sessions
                  FROM agents a WHERE a.organization_id = $1 ORDER BY a.id",
             )
             .bind(org.0)
