@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{PgStore, rows};
 use crate::domain::ids::*;
 use crate::domain::model::*;
-use crate::store::sql::conversation::{self, Reply, Steps, ask, statements};
+use crate::store::sql::conversation::{self, Moved, Reply, Steps, ask, statements};
 use crate::store::{
     Appended, AssignMode, Assigned, Closed, Conversations, NewMessage, StoreError, StoreResult,
 };
@@ -336,7 +336,7 @@ impl Steps for PgSteps<'_> {
 
     /// One statement writes both (the new row is known without reading it back); into the
     /// outbox with its key when another store is the log.
-    async fn write(&mut self, session: &Session, m: &Message) -> StoreResult<()> {
+    async fn write(&mut self, session: &Session, m: &Message, moved: Moved) -> StoreResult<()> {
         if self.target == LogTarget::Outbox
             && let (Some(key), Some(sender)) = (&m.client_msg_id, m.sender_id)
         {
@@ -351,29 +351,35 @@ impl Steps for PgSteps<'_> {
             .execute(&mut *self.tx)
             .await?;
         }
-        let sql = match self.target {
-            LogTarget::Here => WRITE_HERE,
-            LogTarget::Outbox => WRITE_TO_OUTBOX,
+        let query = match (self.target, moved) {
+            (LogTarget::Here, Moved::Activity) => sqlx::query(ACTIVITY_HERE),
+            (LogTarget::Outbox, Moved::Activity) => sqlx::query(ACTIVITY_TO_OUTBOX),
+            (LogTarget::Here, Moved::Everything) => sqlx::query(EVERYTHING_HERE),
+            (LogTarget::Outbox, Moved::Everything) => sqlx::query(EVERYTHING_TO_OUTBOX),
         };
-        super::log::bind_message(sqlx::query(sql), m)
-            .bind(session.agent_id.map(|a| a.0))
-            .bind(session.status.as_str())
-            .bind(session.closed_at)
-            .bind(session.queued_at)
-            .execute(&mut *self.tx)
-            .await?;
+        let query = super::log::bind_message(query, m).bind(session.queued_at);
+        let query = match moved {
+            Moved::Activity => query,
+            Moved::Everything => query
+                .bind(session.agent_id.map(|a| a.0))
+                .bind(session.status.as_str())
+                .bind(session.closed_at),
+        };
+        query.execute(&mut *self.tx).await?;
         Ok(())
     }
 }
 
 /// The session as decided and its message in one statement: the message's parameters first
-/// (`$1`–`$10`, as `INSERT_MESSAGE`), then the session's columns a change may move.
+/// (`$1`–`$10`, as `INSERT_MESSAGE`), then the session's queue time (`$11`) and, when an
+/// assignment or a close moved them, its agent, status and closing time (`$12`–`$14`).
 macro_rules! write_session_and {
-    ($table:literal) => {
+    ($table:literal, $moved:literal) => {
         concat!(
             "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
-             updated_at = $10, agent_id = $11, status = $12, closed_at = $13, queued_at = $14
-             WHERE id = $3 AND organization_id = $2)
+             updated_at = $10, queued_at = $11",
+            $moved,
+            " WHERE id = $3 AND organization_id = $2)
              INSERT INTO ",
             $table,
             " (id, organization_id, session_id, seq, sender_type, sender_id, sender_name,
@@ -383,8 +389,16 @@ macro_rules! write_session_and {
         )
     };
 }
-const WRITE_HERE: &str = write_session_and!("messages");
-const WRITE_TO_OUTBOX: &str = write_session_and!("message_outbox");
+const ACTIVITY_HERE: &str = write_session_and!("messages", "");
+const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
+const EVERYTHING_HERE: &str = write_session_and!(
+    "messages",
+    ", agent_id = $12, status = $13, closed_at = $14"
+);
+const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
+    "message_outbox",
+    ", agent_id = $12, status = $13, closed_at = $14"
+);
 
 #[async_trait]
 impl Conversations for PgStore {

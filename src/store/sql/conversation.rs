@@ -42,10 +42,23 @@ pub mod statements {
         "UPDATE agents SET last_assigned_at = $1 WHERE id = $2 AND organization_id = $3";
     pub const SENT_BEFORE: &str = "SELECT * FROM messages
         WHERE session_id = $1 AND organization_id = $2 AND sender_id = $3 AND client_msg_id = $4";
+    /// The columns a message moves (its activity and, for a first message, the queue).
+    pub const WRITE_ACTIVITY: &str = "UPDATE sessions SET last_seq = $1, last_message_at = $2,
+        updated_at = $3, queued_at = $4 WHERE id = $5 AND organization_id = $6";
     /// Every column a change may move, from the session decided in memory.
     pub const WRITE_SESSION: &str = "UPDATE sessions SET agent_id = $1, status = $2,
         closed_at = $3, last_seq = $4, last_message_at = $5, updated_at = $6, queued_at = $7
         WHERE id = $8 AND organization_id = $9";
+}
+
+/// Which of the session's columns a change moved. A message moves only its activity: writing
+/// nothing else leaves the session's indexes on agent and status untouched on the message path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moved {
+    /// `last_seq`, `last_message_at`, `updated_at`, `queued_at`.
+    Activity,
+    /// Those and `agent_id`, `status`, `closed_at` (an assignment, a close).
+    Everything,
 }
 
 /// What a backend does inside the transaction of one change.
@@ -72,8 +85,13 @@ pub trait Steps {
         agent: AgentId,
         now: Timestamp,
     ) -> StoreResult<()>;
-    /// Writes the session as decided and its new message.
-    async fn write(&mut self, session: &Session, message: &Message) -> StoreResult<()>;
+    /// Writes the session as decided (the columns `moved` names) and its new message.
+    async fn write(
+        &mut self,
+        session: &Session,
+        message: &Message,
+        moved: Moved,
+    ) -> StoreResult<()>;
 }
 
 /// Appends a message: a resend with a known key returns the first send; a closed session
@@ -112,7 +130,7 @@ async fn appending(
     let queued = session.enters_queue_with(m.sender_type);
     let session = session.advanced(now, queued);
     let message = m.at(&session, now);
-    s.write(&session, &message).await?;
+    s.write(&session, &message, Moved::Activity).await?;
     Ok(Appended {
         message,
         created: true,
@@ -166,7 +184,7 @@ async fn assigning(
     }
     .advanced(now, false);
     let note = NewMessage::note(session_id, text).at(&session, now);
-    s.write(&session, &note).await?;
+    s.write(&session, &note, Moved::Everything).await?;
     Ok(Some(Assigned {
         session,
         agent,
@@ -206,7 +224,7 @@ async fn closing(
     }
     .advanced(now, false);
     let note = NewMessage::note(session_id, notes::closed(by)).at(&session, now);
-    s.write(&session, &note).await?;
+    s.write(&session, &note, Moved::Everything).await?;
     Ok(Some(Closed { session, note }))
 }
 

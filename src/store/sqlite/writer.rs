@@ -20,7 +20,7 @@ use super::turn::WriteTurns;
 use crate::domain::ids::*;
 use crate::domain::model::*;
 use crate::store::sql::INSERT_MESSAGE;
-use crate::store::sql::conversation::{self, Steps, at_once, statements};
+use crate::store::sql::conversation::{self, Moved, Steps, at_once, statements};
 use crate::store::{NewMessage, StoreError, StoreResult};
 
 /// Most changes one transaction commits together.
@@ -199,22 +199,39 @@ impl Steps for SqliteSteps<'_> {
         Ok(())
     }
 
-    async fn write(&mut self, s: &Session, m: &Message) -> StoreResult<()> {
-        self.0
-            .prepare_cached(statements::WRITE_SESSION)
-            .map_err(db)?
-            .execute(params![
-                s.agent_id.map(|a| a.0),
-                s.status.as_str(),
-                s.closed_at.map(text_time),
-                s.last_seq,
-                s.last_message_at.map(text_time),
-                text_time(s.updated_at),
-                s.queued_at.map(text_time),
-                s.id.0,
-                s.organization_id.0,
-            ])
-            .map_err(db)?;
+    async fn write(&mut self, s: &Session, m: &Message, moved: Moved) -> StoreResult<()> {
+        let (last_message_at, updated_at) =
+            (s.last_message_at.map(text_time), text_time(s.updated_at));
+        match moved {
+            Moved::Activity => self
+                .0
+                .prepare_cached(statements::WRITE_ACTIVITY)
+                .map_err(db)?
+                .execute(params![
+                    s.last_seq,
+                    last_message_at,
+                    updated_at,
+                    s.queued_at.map(text_time),
+                    s.id.0,
+                    s.organization_id.0,
+                ]),
+            Moved::Everything => self
+                .0
+                .prepare_cached(statements::WRITE_SESSION)
+                .map_err(db)?
+                .execute(params![
+                    s.agent_id.map(|a| a.0),
+                    s.status.as_str(),
+                    s.closed_at.map(text_time),
+                    s.last_seq,
+                    last_message_at,
+                    updated_at,
+                    s.queued_at.map(text_time),
+                    s.id.0,
+                    s.organization_id.0,
+                ]),
+        }
+        .map_err(db)?;
         self.0
             .prepare_cached(INSERT_MESSAGE)
             .map_err(db)?
