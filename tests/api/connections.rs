@@ -129,10 +129,20 @@ async fn trickle_is_cut(
 #[tokio::test]
 async fn a_body_trickled_a_byte_at_a_time_is_cut_off_as_a_whole_while_health_answers() {
     let app = spawn_app_with(|a| a.connections.body_timeout = Duration::from_millis(600)).await;
-    for path in [
-        "/api/clients/login",
-        "/socket.io/?EIO=4&transport=polling&sid=unknown",
-    ] {
+    // A real long-polling session, so the server reads the POST's body instead of refusing it.
+    let open = reqwest::get(format!("{}/socket.io/?EIO=4&transport=polling", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let handshake: serde_json::Value =
+        serde_json::from_str(open.strip_prefix('0').expect("an engine.io open packet")).unwrap();
+    let polling = format!(
+        "/socket.io/?EIO=4&transport=polling&sid={}",
+        handshake["sid"].as_str().unwrap()
+    );
+    for path in ["/api/clients/login", polling.as_str()] {
         let mut stream = connect(&app).await;
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n"
