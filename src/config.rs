@@ -7,10 +7,19 @@ use std::time::Duration;
 use clap::builder::{BoolishValueParser, TypedValueParser};
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+/// What `raasel --version` prints after the name: the release and the commit it was built
+/// from (`unknown` when built outside a git checkout; see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("RAASEL_GIT_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "raasel",
-    version,
+    version = VERSION,
     about = "Self-hosted, multi-tenant customer-support chat"
 )]
 pub struct Cli {
@@ -33,8 +42,13 @@ pub struct Cli {
 pub enum Command {
     /// Run the server (REST API, Socket.IO, web pages).
     Serve(ServeArgs),
-    /// Apply database migrations and exit.
-    Migrate(StoreArgs),
+    /// Apply database migrations and exit; with --status, list the applied and pending ones
+    /// without applying any.
+    Migrate(MigrateArgs),
+    /// Copy the embedded store and its token secret into one file, while the server runs.
+    Backup(BackupArgs),
+    /// Restore a file made by `raasel backup` into an empty data directory.
+    Restore(RestoreArgs),
     /// Create an organization with its first admin.
     CreateOrganization(CreateOrganizationArgs),
     /// Create an agent in an existing organization.
@@ -44,6 +58,40 @@ pub enum Command {
     /// Copy the messages of a PostgreSQL installation into Cassandra (before running it with
     /// --cassandra-contact-points); the servers must be stopped.
     MoveMessages(StoreArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// List every migration of the configured store as applied or pending, and apply none.
+    #[arg(long)]
+    pub status: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The backup file to write (one SQLite file holding the store and the token secret).
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+    /// Replace FILE when it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The backup file, made by `raasel backup`.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Restore into a data directory that is not empty, replacing its store and token secret
+    /// (no server may be running on it).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Args)]

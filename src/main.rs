@@ -15,6 +15,8 @@ async fn main() -> anyhow::Result<()> {
             raasel::app::run(args).await
         }
         Command::Migrate(args) => raasel::cli::migrate(args).await,
+        Command::Backup(args) => raasel::cli::backup(args).await,
+        Command::Restore(args) => raasel::cli::restore(args).await,
         Command::CreateOrganization(args) => raasel::cli::create_organization(args).await,
         Command::CreateAgent(args) => raasel::cli::create_agent(args).await,
         Command::Move(args) => raasel::cli::move_to_postgres(args).await,

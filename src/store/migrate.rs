@@ -167,6 +167,176 @@ async fn apply_postgres(conn: &mut PgConnection) -> anyhow::Result<usize> {
     Ok(ran)
 }
 
+/// A migration as a database records it in `schema_migrations`.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub version: i64,
+    pub name: String,
+    /// Empty or absent in databases made before migrations carried checksums.
+    pub checksum: Option<String>,
+    pub applied_at: String,
+}
+
+/// Where one migration stands in a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Recorded with this binary's script, at this time.
+    Applied(String),
+    /// Not applied yet: the next `raasel migrate` or server start applies it.
+    Pending,
+    /// Recorded with another script than this binary's: the database and the binary disagree.
+    Changed(String),
+    /// Recorded but unknown to this binary: applied by a newer release.
+    Unknown(String),
+}
+
+impl State {
+    /// The one word `raasel migrate --status` prints.
+    pub fn word(&self) -> &'static str {
+        match self {
+            State::Applied(_) => "applied",
+            State::Pending => "pending",
+            State::Changed(_) => "changed",
+            State::Unknown(_) => "newer",
+        }
+    }
+
+    /// When it was applied, if it was.
+    pub fn applied_at(&self) -> Option<&str> {
+        match self {
+            State::Applied(at) | State::Changed(at) | State::Unknown(at) => Some(at),
+            State::Pending => None,
+        }
+    }
+}
+
+/// One migration of `raasel migrate --status`.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub version: i64,
+    pub name: String,
+    pub state: State,
+}
+
+/// Compares what a database recorded with this binary's migrations, without changing anything:
+/// every migration of `list` in order, then those recorded that `list` does not know.
+pub fn status(list: &[Migration], recorded: Vec<Recorded>) -> Vec<Status> {
+    let mut out: Vec<Status> = list
+        .iter()
+        .map(|m| {
+            let state = match recorded.iter().find(|r| r.version == m.version) {
+                None => State::Pending,
+                Some(r) => match r.checksum.as_deref() {
+                    Some(sum) if !sum.is_empty() && sum != m.checksum() => {
+                        State::Changed(r.applied_at.clone())
+                    }
+                    _ => State::Applied(r.applied_at.clone()),
+                },
+            };
+            Status {
+                version: m.version,
+                name: m.name.to_string(),
+                state,
+            }
+        })
+        .collect();
+    out.extend(
+        recorded
+            .into_iter()
+            .filter(|r| list.iter().all(|m| m.version != r.version))
+            .map(|r| Status {
+                version: r.version,
+                name: r.name,
+                state: State::Unknown(r.applied_at),
+            }),
+    );
+    out
+}
+
+/// What an embedded store (any SQLite connection, read-only is enough) recorded; nothing when
+/// it has no `schema_migrations` yet.
+pub fn recorded_sqlite(conn: &rusqlite::Connection) -> anyhow::Result<Vec<Recorded>> {
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('schema_migrations')")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if columns.is_empty() {
+        return Ok(vec![]);
+    }
+    // Older databases lack some columns; they read as NULL.
+    let column = |name: &'static str| match columns.iter().any(|c| c == name) {
+        true => name,
+        false => "NULL",
+    };
+    let sql = format!(
+        "SELECT version, {}, {}, {} FROM schema_migrations ORDER BY version",
+        column("name"),
+        column("checksum"),
+        column("applied_at")
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map([], |r| {
+        Ok(Recorded {
+            version: r.get(0)?,
+            name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            checksum: r.get(2)?,
+            applied_at: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Where the embedded store in `data_dir` stands, read without changing anything (a data
+/// directory without a database has every migration pending). Works beside a running server.
+pub fn sqlite_status(data_dir: &std::path::Path) -> anyhow::Result<Vec<Status>> {
+    let file = data_dir.join(super::sqlite::DB_FILE);
+    if !file.exists() {
+        return Ok(status(SQLITE, vec![]));
+    }
+    let conn = rusqlite::Connection::open_with_flags(
+        &file,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening {} to read", file.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let recorded = recorded_sqlite(&conn)
+        .with_context(|| format!("reading the migrations of {}", file.display()))?;
+    Ok(status(SQLITE, recorded))
+}
+
+/// Where the PostgreSQL database at `url` stands, read without changing anything and without
+/// the migration lock (a migration in progress shows once it has committed).
+pub async fn postgres_status(url: &str) -> anyhow::Result<Vec<Status>> {
+    let options = <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(url)
+        .context("reading the PostgreSQL URL")?
+        .application_name("raasel");
+    let mut conn = PgConnection::connect_with(&options)
+        .await
+        .context("connecting to PostgreSQL")?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await?;
+    let recorded = match exists {
+        false => vec![],
+        true => sqlx::query_as::<_, (i64, String, String, String)>(
+            "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .context("reading schema_migrations")?
+        .into_iter()
+        .map(|(version, name, checksum, applied_at)| Recorded {
+            version,
+            name,
+            checksum: Some(checksum),
+            applied_at,
+        })
+        .collect(),
+    };
+    conn.close().await?;
+    Ok(status(POSTGRES, recorded))
+}
+
 /// The row recording a migration, for either backend.
 fn record<DB: sqlx::Database>(
     m: &Migration,
@@ -196,6 +366,44 @@ mod tests {
         assert!(!check(m, None).unwrap());
         assert!(check(m, Some(m.checksum())).unwrap());
         assert!(check(m, Some("something else".into())).is_err());
+    }
+
+    #[test]
+    fn status_lists_applied_pending_changed_and_newer_migrations() {
+        let at = "2025-01-01T00:00:00+00:00".to_string();
+        let recorded = |version: i64, checksum: Option<String>| Recorded {
+            version,
+            name: format!("m{version}"),
+            checksum,
+            applied_at: at.clone(),
+        };
+        let list = &SQLITE[..2];
+        let states = |recorded: Vec<Recorded>| -> Vec<(i64, State)> {
+            status(list, recorded)
+                .into_iter()
+                .map(|s| (s.version, s.state))
+                .collect()
+        };
+        assert_eq!(states(vec![]), [(1, State::Pending), (2, State::Pending)]);
+        assert_eq!(
+            states(vec![
+                recorded(1, Some(list[0].checksum())),
+                recorded(2, Some("other".into()))
+            ]),
+            [
+                (1, State::Applied(at.clone())),
+                (2, State::Changed(at.clone()))
+            ]
+        );
+        // Recorded before checksums; then a newer release's migration.
+        assert_eq!(
+            states(vec![recorded(1, Some(String::new())), recorded(9, None)]),
+            [
+                (1, State::Applied(at.clone())),
+                (2, State::Pending),
+                (9, State::Unknown(at.clone()))
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 pub mod cassandra;
 mod contract;
-mod migrate;
+pub mod migrate;
 mod open;
 pub mod postgres;
 mod rows;

@@ -11,6 +11,7 @@ mod clients;
 mod logs;
 mod metrics;
 mod moving;
+mod operations;
 mod ops;
 mod organizations;
 mod races;

@@ -7,6 +7,7 @@
 //! after the commit that contains its message. That thread and the pooled writer connection
 //! take turns, so the two never write at once.
 
+pub mod backup;
 mod conversations;
 mod lock;
 mod log;
@@ -30,7 +31,7 @@ use super::migrate;
 use super::sql::WriteTx;
 use super::{QueueLock, StoreResult};
 
-const DB_FILE: &str = "raasel.db";
+pub(crate) const DB_FILE: &str = "raasel.db";
 const READERS: u32 = 4;
 
 pub struct SqliteStore {
