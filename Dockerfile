@@ -40,6 +40,10 @@ COPY web/ ./
 RUN npm run build
 
 FROM ${RUST_IMAGE} AS build
+# The commit `raasel --version` names (the build context has no .git): pass
+# --build-arg RAASEL_GIT_COMMIT=$(git rev-parse --short HEAD).
+ARG RAASEL_GIT_COMMIT=unknown
+ENV RAASEL_GIT_COMMIT=${RAASEL_GIT_COMMIT}
 WORKDIR /src
 COPY . .
 COPY --from=web /src/web/dist web/dist
