@@ -706,6 +706,20 @@ async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
                 .append(c.organization_id, from_client(&c, "late", None))
                 .await
         });
+        // Good messages in the poisoned conversation itself take its writer lane, so the bad
+        // change shares their batches.
+        for k in 0..5 {
+            let (n, p) = (n.clone(), poisoned.clone());
+            sends.push(tokio::spawn(async move {
+                n.b.conversations
+                    .append(
+                        p.organization_id,
+                        from_client(&p, &format!("beside {round}.{k}"), None),
+                    )
+                    .await
+                    .map(|a| a.message.seq)
+            }));
+        }
         let n3 = n.clone();
         let p = poisoned.clone();
         let nul = tokio::spawn(async move {
@@ -730,6 +744,22 @@ async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
         let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
         assert_eq!(seqs, (1..=ROUNDS as i64).collect::<Vec<_>>());
     }
+    let (log, _) =
+        n.a.log
+            .range(ours.id, poisoned.id, all_pages())
+            .await
+            .unwrap();
+    let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, (1..=log.len() as i64).collect::<Vec<_>>(), "gapless");
+    let beside = log
+        .iter()
+        .filter(|m| m.content.starts_with("beside "))
+        .count();
+    assert_eq!(
+        beside,
+        ROUNDS * 5,
+        "every good message beside the bad one was stored"
+    );
 }
 
 async fn other_agent(n: &Nodes, org: OrgId) -> AgentId {
