@@ -16,11 +16,10 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, sleep, socketFor, uniq, waitUntil } from '../e2e/helpers.mjs';
+import { connect, freePort, sleep, socketFor, uniq, waitUntil } from '../e2e/helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -74,18 +73,6 @@ export function configureFor(conf, { upstreams, listen, cert, key }) {
   out = replaceOnce(out, /^(\s*ssl_certificate\s+)\S+;/m, `$1${cert};`, '`ssl_certificate`');
   out = replaceOnce(out, /^(\s*ssl_certificate_key\s+)\S+;/m, `$1${key};`, '`ssl_certificate_key`');
   return out;
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A self-signed certificate for 127.0.0.1 and localhost: `{cert, key, pem}`. */

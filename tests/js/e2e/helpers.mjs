@@ -29,7 +29,8 @@ export function uniq() {
   return randomUUID().replace(/-/g, '').slice(0, 12);
 }
 
-async function freePort() {
+/** A free port on 127.0.0.1 (for a server the test starts). */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
