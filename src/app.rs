@@ -168,9 +168,7 @@ where
     crate::limits::prune_periodically(&limits, Duration::from_secs(30));
     let accounts = crate::accounts::Accounts::new(stores.store.clone());
     let chat = Arc::new(Chat::new(
-        stores.store.clone(),
-        stores.conversations.clone(),
-        stores.log.clone(),
+        &stores,
         mode.presence,
         fanout.clone(),
         limits.clone(),

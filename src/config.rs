@@ -200,6 +200,11 @@ pub struct ServeArgs {
     /// forwarded address that is not one of these proxies. Empty: the peer address is used.
     #[arg(long, env = "RAASEL_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Keep the visitor's IP address with what the widget reports at the start of a
+    /// conversation (shown in the agents' customer panel). Off by default: no address is stored.
+    /// (Environment: true/false, 1/0, yes/no, on/off.)
+    #[arg(long, env = "RAASEL_RECORD_VISITOR_IP", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub record_visitor_ip: bool,
     /// Origins allowed by CORS on the API, comma separated, each `scheme://host[:port]` (e.g.
     /// `https://shop.example`, `http://localhost:3000`); a trailing slash is dropped. `*` is
     /// not accepted (tokens would be usable from any site).

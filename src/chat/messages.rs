@@ -4,12 +4,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Chat;
-use crate::domain::model::{Message, SenderType, Session};
+use crate::domain::model::{Audience, Message, SenderType, Session};
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::events;
-use crate::fanout::{Target, participants, participants_and_agents};
+use crate::fanout::{Target, agents_only, participants, participants_and_agents};
 use crate::store::{Mark, NewMessage, Page};
 
 /// Most messages one history request returns.
@@ -51,6 +51,7 @@ impl Chat {
                     sender_name,
                     content,
                     client_msg_id,
+                    internal: false,
                 },
             )
             .await?;
@@ -119,12 +120,13 @@ impl Chat {
         Ok(())
     }
 
+    /// Sends a stored message to whoever may see it: a private note to the agents only.
     pub(super) async fn announce_message(&self, session: &Session, message: &Message) {
-        self.emit(
-            participants_and_agents(session),
-            events::new_message(message),
-        )
-        .await;
+        let audience = match message.internal {
+            true => agents_only(session),
+            false => participants_and_agents(session),
+        };
+        self.emit(audience, events::new_message(message)).await;
     }
 
     /// A window of the conversation in ascending `seq`.
@@ -162,6 +164,7 @@ impl Chat {
                     after,
                     limit,
                 },
+                Audience::of(who.side()),
             )
             .await?;
         Ok(HistoryPage { messages, has_more })

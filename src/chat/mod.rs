@@ -2,10 +2,15 @@
 //! permissions, changes the store, then announces the change to the right audiences.
 
 mod agents;
+mod canned;
+mod contacts;
+mod labels;
 mod messages;
+mod notes;
 pub mod organizations;
 mod owners;
 mod queue;
+mod search;
 mod sessions;
 pub mod typing;
 
@@ -20,15 +25,19 @@ use crate::fanout::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
-use crate::store::{Conversations, MessageLog, Store};
+use crate::store::{Conversations, MessageLog, Search, Store, Stores, Workspace};
 
+pub use contacts::{ContactChange, ContactView};
 pub use messages::HistoryPage;
+pub use search::{SearchHit, SearchResults};
 pub use sessions::{AgentRef, ClientSessionView, SessionView};
 
 pub struct Chat {
     pub store: Arc<dyn Store>,
     pub conversations: Arc<dyn Conversations>,
     pub log: Arc<dyn MessageLog>,
+    pub workspace: Arc<dyn Workspace>,
+    search: Arc<dyn Search>,
     pub presence: Arc<dyn Presence>,
     fanout: Arc<dyn Fanout>,
     limits: Arc<Limits>,
@@ -54,17 +63,17 @@ impl Chat {
     }
 
     pub fn new(
-        store: Arc<dyn Store>,
-        conversations: Arc<dyn Conversations>,
-        log: Arc<dyn MessageLog>,
+        stores: &Stores,
         presence: Arc<dyn Presence>,
         fanout: Arc<dyn Fanout>,
         limits: Arc<Limits>,
     ) -> Self {
         Chat {
-            store,
-            conversations,
-            log,
+            store: stores.store.clone(),
+            conversations: stores.conversations.clone(),
+            log: stores.log.clone(),
+            workspace: stores.workspace.clone(),
+            search: stores.search.clone(),
             presence,
             fanout,
             limits,

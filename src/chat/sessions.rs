@@ -4,16 +4,20 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Chat;
+use crate::domain::contacts::VisitContext;
 use crate::domain::model::{
-    Agent, Client, Message, Organization, PublicOrganization, ReadState, Session, SessionStatus,
-    Side,
+    Agent, Audience, Client, Message, Organization, Priority, PublicOrganization, ReadState,
+    Session, SessionStatus, Side,
 };
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::events;
 use crate::fanout::participants_and_agents;
-use crate::store::{AssignMode, StoreError};
+use crate::store::{AssignMode, SessionFilter, StoreError};
+
+/// Most sessions one list returns.
+pub const MAX_LISTED: u32 = 500;
 
 /// A client's conversation with what its list shows.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,6 +73,7 @@ impl Chat {
         org_id: OrgId,
         subject: Option<String>,
         first_message: Option<String>,
+        context: Option<VisitContext>,
     ) -> ApiResult<Session> {
         let org = self.organization(org_id).await?;
         permissions::can_open_session(client, org.id).or_deny("organization")?;
@@ -88,8 +93,15 @@ impl Chat {
             created_at: now,
             updated_at: now,
             closed_at: None,
+            priority: Priority::None,
+            labels: Vec::new(),
         };
         self.store.insert_session(&session).await?;
+        if let Some(context) = context {
+            self.workspace
+                .set_session_context(org.id, session.id, &context)
+                .await?;
+        }
         metrics::counter!("raasel_sessions_opened_total").increment(1);
         let Some(content) = first_message else {
             return Ok(session);
@@ -117,7 +129,7 @@ impl Chat {
                 read_state,
                 assigned_agent: self.assigned_agent(&session).await?,
                 organization: profiles[&org].clone(),
-                last_message: self.log.last(org, session.id).await?,
+                last_message: self.log.last(org, session.id, Audience::Customer).await?,
                 unread_count: self
                     .log
                     // A closed conversation's own notes (who closed it) are not news.
@@ -169,24 +181,20 @@ impl Chat {
         })
     }
 
-    /// Sessions of the agent's organization that the agent may see in lists.
+    /// Sessions of the agent's organization that the agent may see in lists, as `filter` says
+    /// (its `visible_to` is set here from the agent's role). A conversation whose client never
+    /// wrote is nobody's work yet, and in no list.
     pub async fn org_sessions(
         &self,
         agent: &Agent,
         org: OrgId,
-        status: Option<SessionStatus>,
+        mut filter: SessionFilter,
     ) -> ApiResult<Vec<Session>> {
         permissions::same_org(agent, org).or_deny("organization")?;
-        let mut sessions = if status == Some(SessionStatus::Waiting) {
-            self.store.queue(org).await?
-        } else {
-            self.store.org_sessions(org, status).await?
-        };
-        // A conversation whose client never wrote is nobody's work yet (and not in the queue).
-        sessions.retain(|s| {
-            permissions::lists_session(agent, s)
-                && !(s.status == SessionStatus::Waiting && s.queued_at.is_none())
-        });
+        filter.visible_to = (!permissions::sees_all_sessions(agent)).then_some(agent.id);
+        filter.limit = MAX_LISTED;
+        let mut sessions = self.workspace.filtered_sessions(org, &filter).await?;
+        sessions.retain(|s| permissions::lists_session(agent, s));
         Ok(sessions)
     }
 
@@ -294,6 +302,39 @@ impl Chat {
         // A freed seat, or a waiting session leaving the queue: either way the queue moved.
         self.drain_queue(closed.session.organization_id).await?;
         Ok(closed.session)
+    }
+
+    /// Opens a closed conversation again, with the reopening agent as its owner and a note.
+    /// Reopening an open conversation returns it unchanged.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, session = %session_id))]
+    pub async fn reopen(&self, actor: &Agent, session_id: SessionId) -> ApiResult<Session> {
+        let who = Identity::Agent(actor.clone());
+        let session = self.readable_session(&who, session_id).await?;
+        permissions::can_reopen(actor, &session).or_deny("session")?;
+        if session.status != SessionStatus::Closed {
+            return Ok(session);
+        }
+        let org = session.organization_id;
+        let reopened = match self
+            .conversations
+            .assign(org, session.id, actor.id, AssignMode::Reopen)
+            .await?
+        {
+            Some(reopened) => reopened,
+            // Reopened by someone else meanwhile.
+            None => return self.readable_session(&who, session_id).await,
+        };
+        tracing::info!(session = %session.id, org = %org, "conversation reopened");
+        self.announce_assignment(&reopened).await;
+        if reopened.previous.is_some() {
+            // Announced by the assignment itself only when nobody held it before.
+            self.emit(
+                participants_and_agents(&reopened.session),
+                events::session_status_updated(reopened.session.id, SessionStatus::Active),
+            )
+            .await;
+        }
+        Ok(reopened.session)
     }
 
     /// `PUT /api/sessions/:id/status`: only waiting→active (by assignment to the caller) and

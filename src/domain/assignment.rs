@@ -10,6 +10,8 @@ pub enum AssignMode {
     Unassigned { capacity: Option<u32> },
     /// Any open session (assignment or transfer by a supervisor), regardless of capacity.
     Any,
+    /// Only a closed session, which opens again with this agent (regardless of capacity).
+    Reopen,
 }
 
 impl AssignMode {
@@ -25,6 +27,9 @@ impl AssignMode {
 
     /// Whether this assignment may happen to `session` for an agent holding `active` sessions.
     pub fn allows(self, session: &Session, agent: AgentId, active: i64) -> bool {
+        if self == AssignMode::Reopen {
+            return session.status == SessionStatus::Closed;
+        }
         if session.status == SessionStatus::Closed || session.agent_id == Some(agent) {
             return false;
         }
@@ -34,7 +39,7 @@ impl AssignMode {
                     && session.agent_id.is_none()
                     && capacity.is_none_or(|c| active < i64::from(c))
             }
-            AssignMode::Any => true,
+            AssignMode::Any | AssignMode::Reopen => true,
         }
     }
 }

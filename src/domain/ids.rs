@@ -50,4 +50,8 @@ id_type!(
     SessionId,
     /// One message of a conversation.
     MessageId,
+    /// A label an organization puts on conversations.
+    LabelId,
+    /// A saved reply of an organization or of one agent.
+    CannedReplyId,
 );

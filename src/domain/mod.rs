@@ -1,13 +1,18 @@
 //! The product's entities and rules, free of HTTP, sockets and SQL.
 
 pub mod assignment;
+pub mod canned;
+pub mod contacts;
 /// Entities with plausible defaults, for the test suites.
 pub mod fixtures;
 pub mod ids;
 pub mod input;
+pub mod labels;
+pub mod mentions;
 pub mod model;
 pub mod notes;
 pub mod permissions;
+pub mod search;
 pub mod visitors;
 
-pub use ids::{AgentId, ClientId, MessageId, OrgId, SessionId};
+pub use ids::{AgentId, CannedReplyId, ClientId, LabelId, MessageId, OrgId, SessionId};

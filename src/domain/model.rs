@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ids::{AgentId, ClientId, MessageId, OrgId, SessionId};
+use super::ids::{AgentId, ClientId, LabelId, MessageId, OrgId, SessionId};
 
 pub type Timestamp = DateTime<Utc>;
 
@@ -66,6 +66,10 @@ string_enum!(
 string_enum!(
     /// Who wrote a message.
     SenderType { Client = "client", Agent = "agent", System = "system" }
+);
+string_enum!(
+    /// How urgent a conversation is, as its agents set it; ordered from least to most.
+    Priority { None = "none", Low = "low", Medium = "medium", High = "high", Urgent = "urgent" }
 );
 string_enum!(
     /// The two sides of a conversation, for delivered/read marks.
@@ -220,6 +224,9 @@ pub struct Session {
     pub updated_at: DateTime<Utc>,
     #[schema(required = true)]
     pub closed_at: Option<DateTime<Utc>>,
+    pub priority: Priority,
+    /// The organization's labels on it (ids of `Label`s that still exist).
+    pub labels: Vec<LabelId>,
 }
 
 impl Session {
@@ -257,6 +264,29 @@ pub struct Message {
     #[schema(required = true)]
     pub client_msg_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// A private note of the organization's agents: never shown to the customer.
+    pub internal: bool,
+}
+
+/// Who reads a conversation: its customer sees no private notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Customer,
+    Agents,
+}
+
+impl Audience {
+    pub fn of(side: Side) -> Audience {
+        match side {
+            Side::Client => Audience::Customer,
+            Side::Agent => Audience::Agents,
+        }
+    }
+
+    /// Whether this audience may see the message.
+    pub fn sees(self, m: &Message) -> bool {
+        self == Audience::Agents || !m.internal
+    }
 }
 
 /// Delivered and read marks of one side of a conversation.

@@ -13,6 +13,11 @@ pub fn closed(by: &str) -> String {
     format!("{by} closed the conversation")
 }
 
+/// An agent reopened the closed conversation.
+pub fn reopened(agent: &str) -> String {
+    format!("{agent} reopened the conversation")
+}
+
 /// The agent was removed and the conversation went back to the queue.
 pub fn requeued(agent: &str) -> String {
     format!("{agent} left; the conversation is back in the queue")

@@ -5,6 +5,7 @@
 //! gets `Forbidden`.
 
 use super::ids::OrgId;
+use super::canned::CannedReply;
 use super::model::{Agent, Client, OrgSettings, Organization, Role, Session, SessionStatus, Side};
 
 /// The verified caller of an action.
@@ -131,6 +132,53 @@ pub fn can_close_session(who: &Identity, s: &Session) -> Access {
     }
 }
 
+/// Write a private note: any agent of the organization, in any of its conversations; never a
+/// customer.
+pub fn can_write_note(who: &Identity, s: &Session) -> Access {
+    match who {
+        Identity::Agent(a) => same_org(a, s.organization_id),
+        Identity::Client(c) => allow_if(s.client_id == c.id, Denied::NotFound)
+            .and(Err(Denied::Forbidden)),
+    }
+}
+
+/// Reopen a closed conversation (it becomes theirs): supervisors and admins any; a plain
+/// agent one that was theirs or nobody's.
+pub fn can_reopen(agent: &Agent, s: &Session) -> Access {
+    same_org(agent, s.organization_id)?;
+    allow_if(
+        at_least(agent, Role::Supervisor) || s.agent_id.is_none_or(|id| id == agent.id),
+        Denied::Forbidden,
+    )
+}
+
+/// Put labels and a priority on a conversation: on any the agent sees in lists (supervisors
+/// and admins all of the organization's).
+pub fn can_tag_session(agent: &Agent, s: &Session) -> Access {
+    same_org(agent, s.organization_id)?;
+    allow_if(lists_session(agent, s), Denied::Forbidden)
+}
+
+/// Define, rename and delete the organization's labels.
+pub fn can_manage_labels(agent: &Agent, org: OrgId) -> Access {
+    can_administer(agent, org)
+}
+
+/// Keep a canned reply: the organization's shared ones are for supervisors and admins; anyone
+/// keeps their own.
+pub fn can_keep_canned_reply(agent: &Agent, r: &CannedReply) -> Access {
+    same_org(agent, r.organization_id)?;
+    match r.owner_id {
+        Some(owner) => allow_if(owner == agent.id, Denied::NotFound),
+        None => allow_if(at_least(agent, Role::Supervisor), Denied::Forbidden),
+    }
+}
+
+/// Read and edit what the organization keeps of its customers: its agents.
+pub fn can_edit_contact(agent: &Agent, org: OrgId) -> Access {
+    same_org(agent, org)
+}
+
 /// A visitor token is scoped to one organization; a registered client may open anywhere.
 pub fn can_open_session(client: &Client, org: OrgId) -> Access {
     match client.organization_id {
@@ -252,6 +300,60 @@ mod tests {
         let other = Identity::Agent(agent(OrgId::new(), Role::Admin));
         assert_eq!(can_read_session(&mine, &s), Ok(()));
         assert_eq!(can_read_session(&other, &s), Err(Denied::NotFound));
+    }
+
+    #[test]
+    fn notes_are_for_the_organizations_agents_only() {
+        let org = OrgId::new();
+        let c = client(Some(org));
+        let s = session(org, c.id, None);
+        assert_eq!(can_write_note(&Identity::Agent(agent(org, Role::Agent)), &s), Ok(()));
+        let stranger = Identity::Agent(agent(OrgId::new(), Role::Admin));
+        assert_eq!(can_write_note(&stranger, &s), Err(Denied::NotFound));
+        assert_eq!(can_write_note(&Identity::Client(c), &s), Err(Denied::Forbidden));
+        let other = Identity::Client(client(Some(org)));
+        assert_eq!(can_write_note(&other, &s), Err(Denied::NotFound));
+    }
+
+    #[test]
+    fn plain_agents_reopen_and_tag_only_what_was_theirs() {
+        let org = OrgId::new();
+        let me = agent(org, Role::Agent);
+        let theirs = agent(org, Role::Agent);
+        let mut s = session(org, ClientId::new(), Some(theirs.id));
+        assert_eq!(can_reopen(&me, &s), Err(Denied::Forbidden));
+        assert_eq!(can_tag_session(&me, &s), Err(Denied::Forbidden));
+        assert_eq!(can_reopen(&agent(org, Role::Supervisor), &s), Ok(()));
+        s.agent_id = Some(me.id);
+        assert_eq!(can_reopen(&me, &s), Ok(()));
+        assert_eq!(can_tag_session(&me, &s), Ok(()));
+        assert_eq!(
+            can_reopen(&agent(OrgId::new(), Role::Admin), &s),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn shared_canned_replies_are_kept_by_supervisors_personal_ones_by_their_owner() {
+        let org = OrgId::new();
+        let me = agent(org, Role::Agent);
+        let mut reply = CannedReply {
+            id: CannedReplyId::new(),
+            organization_id: org,
+            owner_id: None,
+            shortcut: "hi".into(),
+            content: "Hello".into(),
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        assert_eq!(can_keep_canned_reply(&me, &reply), Err(Denied::Forbidden));
+        assert_eq!(can_keep_canned_reply(&agent(org, Role::Supervisor), &reply), Ok(()));
+        reply.owner_id = Some(me.id);
+        assert_eq!(can_keep_canned_reply(&me, &reply), Ok(()));
+        assert_eq!(
+            can_keep_canned_reply(&agent(org, Role::Admin), &reply),
+            Err(Denied::NotFound)
+        );
     }
 
     #[test]

@@ -95,6 +95,11 @@ server_events! {
     MessagesRead = "messages_read" (Marks),
     /// The answer to `get_session_history`; to the requester.
     SessionHistory = "session_history" (SessionHistory),
+    /// A conversation's labels, priority or customer details changed; to the organization's
+    /// agents.
+    SessionUpdated = "session_updated" (SessionUpdated),
+    /// A teammate mentioned this agent in a private note; to that agent.
+    Mention = "mention" (MentionEvent),
     /// A failed event sent without an acknowledgement callback; to the sender.
     Error = "error" (ErrorBody),
 }
@@ -172,6 +177,29 @@ pub struct SessionHistory {
     pub session_id: SessionId,
     pub messages: Vec<Message>,
     pub has_more: bool,
+}
+
+/// A conversation as it is now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SessionUpdated {
+    pub session: Session,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MentionEvent {
+    pub mention: crate::domain::mentions::Mention,
+    pub message: Message,
+}
+
+pub fn session_updated(s: &Session) -> ServerEvent {
+    ServerEvent::SessionUpdated(SessionUpdated { session: s.clone() })
+}
+
+pub fn mention(mention: crate::domain::mentions::Mention, message: &Message) -> ServerEvent {
+    ServerEvent::Mention(MentionEvent {
+        mention,
+        message: message.clone(),
+    })
 }
 
 pub fn new_message(m: &Message) -> ServerEvent {

@@ -41,6 +41,11 @@ pub fn participants(s: &Session) -> Vec<Target> {
     t
 }
 
+/// Who may see a private note: the organization's agents, never the customer or watchers.
+pub fn agents_only(s: &Session) -> Vec<Target> {
+    vec![Target::OrgAgents(s.organization_id)]
+}
+
 /// The participants plus every agent of the organization.
 pub fn participants_and_agents(s: &Session) -> Vec<Target> {
     let mut t = participants(s);

@@ -11,6 +11,7 @@ mod organizations;
 mod sessions;
 pub mod web;
 mod widget;
+mod workspace;
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -86,6 +87,33 @@ pub fn router(app: App) -> Router {
         .route("/sessions/{id}/assign", put(sessions::assign))
         .route("/sessions/{id}/status", put(sessions::set_status))
         .route("/sessions/{id}/close", put(sessions::close))
+        .route("/sessions/{id}/reopen", put(sessions::reopen))
+        .route("/sessions/{id}/labels", put(sessions::set_labels))
+        .route("/sessions/{id}/priority", put(sessions::set_priority))
+        .route("/sessions/{id}/context", get(sessions::context))
+        .route(
+            "/labels",
+            get(workspace::labels).post(workspace::create_label),
+        )
+        .route(
+            "/labels/{id}",
+            put(workspace::update_label).delete(workspace::delete_label),
+        )
+        .route(
+            "/canned-replies",
+            get(workspace::canned_replies).post(workspace::create_canned_reply),
+        )
+        .route(
+            "/canned-replies/{id}",
+            put(workspace::update_canned_reply).delete(workspace::delete_canned_reply),
+        )
+        .route(
+            "/contacts/{id}",
+            get(workspace::contact).put(workspace::update_contact),
+        )
+        .route("/mentions", get(workspace::mentions))
+        .route("/mentions/read", put(workspace::read_mentions))
+        .route("/search", get(workspace::search))
         .route("/openapi.json", get(ops::openapi))
         .route("/asyncapi.json", get(ops::asyncapi))
         .fallback(|| async { ApiError::not_found("route") });

@@ -13,7 +13,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{agents, clients, organizations, sessions, widget};
+use super::{agents, clients, organizations, sessions, widget, workspace};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -34,7 +34,13 @@ use crate::error::ErrorBody;
         widget::create_visitor,
         sessions::open, sessions::mine, sessions::get_one, sessions::messages, sessions::send,
         sessions::of_org, sessions::active_of_org, sessions::waiting_of_org,
-        sessions::assign, sessions::set_status, sessions::close,
+        sessions::assign, sessions::set_status, sessions::close, sessions::reopen,
+        sessions::set_labels, sessions::set_priority, sessions::context,
+        workspace::labels, workspace::create_label, workspace::update_label,
+        workspace::delete_label, workspace::canned_replies, workspace::create_canned_reply,
+        workspace::update_canned_reply, workspace::delete_canned_reply, workspace::contact,
+        workspace::update_contact, workspace::mentions, workspace::read_mentions,
+        workspace::search,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security, &ErrorAnswers),

@@ -5,13 +5,15 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::agents::{SessionsBody, StatusQuery};
-use super::extract::{AgentCaller, Caller, ClientCaller, Json, PathId, Query};
+use super::agents::SessionsBody;
+use super::extract::{AgentCaller, Caller, ClientCaller, ClientIp, Json, PathId, Query};
 use crate::chat::{ClientSessionView, HistoryPage, SessionView};
+use crate::domain::contacts::{self, ReportedContext, VisitContext};
 use crate::domain::input;
-use crate::domain::model::{Message, Session, SessionStatus};
-use crate::domain::{AgentId, OrgId, SessionId};
+use crate::domain::model::{Message, Priority, Session, SessionStatus};
+use crate::domain::{AgentId, LabelId, OrgId, SessionId};
 use crate::error::ApiResult;
+use crate::store::{SessionFilter, SessionSort};
 use crate::parse_fields;
 use crate::state::App;
 
@@ -27,6 +29,13 @@ pub struct OpenSessionInput {
     /// session in the assignment queue.
     #[schema(min_length = 1)]
     message: Option<String>,
+    /// What the widget sees of the visit (page, referrer, browser, language, time zone), for
+    /// the agents' customer panel.
+    context: Option<ReportedContext>,
+    /// Custom attributes of the customer set by the site (at most 50; a text of at most 500
+    /// characters, a number or true/false each; `null` removes one).
+    #[schema(value_type = Option<Object>)]
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -38,6 +47,8 @@ pub struct SendInput {
     /// Idempotency key: resending it returns the stored message.
     #[schema(min_length = 1, max_length = 64)]
     client_msg_id: Option<String>,
+    /// A private note of the organization's agents (agents only): never shown to the customer.
+    internal: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -100,16 +111,25 @@ fn session_body(session: Session) -> axum::Json<SessionBody> {
 pub async fn open(
     State(app): State<App>,
     ClientCaller(client): ClientCaller,
+    ClientIp(peer): ClientIp,
     Json(body): Json<OpenSessionInput>,
 ) -> ApiResult<(StatusCode, axum::Json<SessionBody>)> {
+    let ip = app.config.record_visitor_ip.then(|| peer.to_string());
     parse_fields!(
         org = "organization_id" => body.organization_id.ok_or_else(|| "is required".to_string()),
         subject = "subject" => input::subject(body.subject.as_deref()),
         message = "message" => body.message.as_deref().map(|m| input::content(Some(m))).transpose(),
+        context = "context" => contacts::visit_context(&body.context.unwrap_or_default(), ip),
+        attributes = "attributes" => body.attributes.as_ref().map(contacts::attributes).transpose(),
     );
+    if let Some(attributes) = attributes {
+        app.chat
+            .merge_customer_attributes(&client, org, attributes)
+            .await?;
+    }
     let session = app
         .chat
-        .open_session(&client, org, subject, message)
+        .open_session(&client, org, subject, message, Some(context))
         .await?;
     Ok((StatusCode::CREATED, session_body(session)))
 }
@@ -172,9 +192,10 @@ pub async fn send(
         content = "content" => input::content(body.content.as_deref()),
         client_msg_id = "client_msg_id" => input::client_msg_id(body.client_msg_id.as_deref()),
     );
+    let internal = body.internal.unwrap_or(false);
     let message = app
         .chat
-        .send_message(&who, id, content, client_msg_id)
+        .post(&who, id, content, client_msg_id, internal)
         .await?;
     Ok((StatusCode::CREATED, axum::Json(MessageBody { message })))
 }
@@ -183,25 +204,90 @@ async fn org_sessions(
     app: &App,
     me: &crate::domain::model::Agent,
     org: OrgId,
-    status: Option<SessionStatus>,
+    filter: SessionFilter,
 ) -> ApiResult<axum::Json<SessionsBody>> {
     Ok(axum::Json(SessionsBody {
-        sessions: app.chat.org_sessions(me, org, status).await?,
+        sessions: app.chat.org_sessions(me, org, filter).await?,
     }))
 }
 
-/// The organization's sessions: plain agents see their own and the waiting ones.
+/// The list as one status shows it: the queue longest waiting first, others newest first.
+fn with_status(status: SessionStatus) -> SessionFilter {
+    SessionFilter {
+        status: Some(status),
+        sort: match status {
+            SessionStatus::Waiting => SessionSort::Waiting,
+            _ => SessionSort::Newest,
+        },
+        ..Default::default()
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionListQuery {
+    /// Only sessions with this status.
+    #[param(value_type = SessionStatus, required = false)]
+    status: Option<String>,
+    /// Only sessions assigned to this agent.
+    #[param(value_type = uuid::Uuid, required = false)]
+    agent_id: Option<String>,
+    /// Only sessions with this label.
+    #[param(value_type = uuid::Uuid, required = false)]
+    label: Option<String>,
+    /// Only sessions with this priority.
+    #[param(value_type = Priority, required = false)]
+    priority: Option<String>,
+    /// `newest` (default; `waiting` for the queue), `activity`, `waiting` (longest waiting
+    /// first) or `priority` (most urgent first).
+    #[param(required = false)]
+    sort: Option<String>,
+}
+
+impl SessionListQuery {
+    fn filter(&self) -> ApiResult<SessionFilter> {
+        parse_fields!(
+            status = "status" => self.status.as_deref().map(|s| s.parse()).transpose(),
+            agent = "agent_id" => self.agent_id.as_deref().map(|s| s.parse().map_err(|_| "must be an agent id".to_string())).transpose(),
+            label = "label" => self.label.as_deref().map(|s| s.parse().map_err(|_| "must be a label id".to_string())).transpose(),
+            priority = "priority" => self.priority.as_deref().map(|s| s.parse()).transpose(),
+            sort = "sort" => self.sort.as_deref().map(sort_order).transpose(),
+        );
+        let default = status.map(with_status).unwrap_or_default();
+        Ok(SessionFilter {
+            status,
+            agent,
+            label,
+            priority,
+            sort: sort.unwrap_or(default.sort),
+            ..default
+        })
+    }
+}
+
+fn sort_order(s: &str) -> Result<SessionSort, String> {
+    match s {
+        "newest" => Ok(SessionSort::Newest),
+        "activity" => Ok(SessionSort::Activity),
+        "waiting" => Ok(SessionSort::Waiting),
+        "priority" => Ok(SessionSort::Priority),
+        _ => Err("must be one of: newest, activity, waiting, priority".into()),
+    }
+}
+
+/// The organization's sessions, filtered and sorted: plain agents see their own and the
+/// waiting ones.
 #[utoipa::path(get, path = "/api/sessions/organization/{organization_id}", tag = "sessions",
     operation_id = "list_organization_sessions",
-    params(("organization_id" = uuid::Uuid, Path), StatusQuery), security(("bearer" = [])),
+    params(("organization_id" = uuid::Uuid, Path), SessionListQuery), security(("bearer" = [])),
     responses((status = 200, body = SessionsBody)))]
 pub async fn of_org(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
     PathId(org): PathId<OrgId>,
-    Query(q): Query<StatusQuery>,
+    Query(q): Query<SessionListQuery>,
 ) -> ApiResult<axum::Json<SessionsBody>> {
-    org_sessions(&app, &me, org, q.parse()?).await
+    org_sessions(&app, &me, org, q.filter()?).await
 }
 
 /// The organization's active sessions, as the caller may see them.
@@ -213,7 +299,7 @@ pub async fn active_of_org(
     AgentCaller(me): AgentCaller,
     PathId(org): PathId<OrgId>,
 ) -> ApiResult<axum::Json<SessionsBody>> {
-    org_sessions(&app, &me, org, Some(SessionStatus::Active)).await
+    org_sessions(&app, &me, org, with_status(SessionStatus::Active)).await
 }
 
 /// The queue: waiting sessions, oldest first.
@@ -225,7 +311,7 @@ pub async fn waiting_of_org(
     AgentCaller(me): AgentCaller,
     PathId(org): PathId<OrgId>,
 ) -> ApiResult<axum::Json<SessionsBody>> {
-    org_sessions(&app, &me, org, Some(SessionStatus::Waiting)).await
+    org_sessions(&app, &me, org, with_status(SessionStatus::Waiting)).await
 }
 
 /// Assigns or transfers a session (supervisors, admins; an agent takes a waiting one).
@@ -269,4 +355,85 @@ pub async fn close(
     PathId(id): PathId<SessionId>,
 ) -> ApiResult<axum::Json<SessionBody>> {
     Ok(session_body(app.chat.close(&who, id).await?))
+}
+
+/// Opens a closed conversation again; the reopening agent answers it (plain agents: one that was
+/// theirs or nobody's).
+#[utoipa::path(put, path = "/api/sessions/{id}/reopen", tag = "sessions",
+    operation_id = "reopen_session", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = SessionBody)))]
+pub async fn reopen(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    Ok(session_body(app.chat.reopen(&me, id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelsInput {
+    /// The labels the conversation has from now on (at most 10 of the organization's).
+    #[schema(value_type = Vec<LabelId>, required = true)]
+    labels: Option<Vec<LabelId>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityInput {
+    #[schema(value_type = Priority, required = true)]
+    priority: Option<String>,
+}
+
+/// Sets a conversation's labels; the organization's agents see it live (`session_updated`).
+#[utoipa::path(put, path = "/api/sessions/{id}/labels", tag = "sessions",
+    operation_id = "set_session_labels", params(("id" = uuid::Uuid, Path)),
+    request_body = LabelsInput, security(("bearer" = [])),
+    responses((status = 200, body = SessionBody)))]
+pub async fn set_labels(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+    Json(body): Json<LabelsInput>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    parse_fields!(labels = "labels" => body.labels.ok_or_else(|| "is required".to_string()));
+    Ok(session_body(
+        app.chat.tag_session(&me, id, Some(labels), None).await?,
+    ))
+}
+
+/// Sets a conversation's priority; the organization's agents see it live (`session_updated`).
+#[utoipa::path(put, path = "/api/sessions/{id}/priority", tag = "sessions",
+    operation_id = "set_session_priority", params(("id" = uuid::Uuid, Path)),
+    request_body = PriorityInput, security(("bearer" = [])),
+    responses((status = 200, body = SessionBody)))]
+pub async fn set_priority(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+    Json(body): Json<PriorityInput>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    parse_fields!(priority = "priority" => input::one_of::<Priority>(body.priority.as_deref()));
+    Ok(session_body(
+        app.chat.tag_session(&me, id, None, Some(priority)).await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContextBody {
+    context: VisitContext,
+}
+
+/// What the widget saw when the conversation started (agents of the organization).
+#[utoipa::path(get, path = "/api/sessions/{id}/context", tag = "sessions",
+    operation_id = "get_session_context", params(("id" = uuid::Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = ContextBody)))]
+pub async fn context(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+) -> ApiResult<axum::Json<ContextBody>> {
+    Ok(axum::Json(ContextBody {
+        context: app.chat.visit_context(&me, id).await?,
+    }))
 }

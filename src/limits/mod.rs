@@ -21,10 +21,14 @@ pub struct Limits {
     auth_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     auth_per_account: DefaultKeyedRateLimiter<String>,
     messages_per_sender: DefaultKeyedRateLimiter<Uuid>,
+    searches_per_agent: DefaultKeyedRateLimiter<Uuid>,
     auth_per_minute: u32,
     messages_per_minute: u32,
     shared: Option<SharedRate>,
 }
+
+/// Searches one agent may run per minute (each reads the full-text index).
+pub const SEARCHES_PER_MINUTE: u32 = 120;
 
 fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"))
@@ -48,6 +52,7 @@ impl Limits {
             auth_per_ip: RateLimiter::keyed(per_minute(auth_per_minute)),
             auth_per_account: RateLimiter::keyed(per_minute(auth_per_minute)),
             messages_per_sender: RateLimiter::keyed(per_minute(messages_per_minute)),
+            searches_per_agent: RateLimiter::keyed(per_minute(SEARCHES_PER_MINUTE)),
             auth_per_minute,
             messages_per_minute,
             shared: None,
@@ -110,6 +115,17 @@ impl Limits {
         }
     }
 
+    /// Searches by one agent.
+    pub async fn search(&self, agent: Uuid) -> ApiResult<()> {
+        match self
+            .take_shared(format!("search:{agent}"), SEARCHES_PER_MINUTE)
+            .await
+        {
+            Some(answer) => answer,
+            None => check(&self.searches_per_agent, &agent),
+        }
+    }
+
     /// Forgets every key whose budget is full again (it would behave as new anyway), so the
     /// maps hold only the keys active within the last minute. Run periodically.
     pub fn prune(&self) {
@@ -119,11 +135,16 @@ impl Limits {
         self.auth_per_account.shrink_to_fit();
         self.messages_per_sender.retain_recent();
         self.messages_per_sender.shrink_to_fit();
+        self.searches_per_agent.retain_recent();
+        self.searches_per_agent.shrink_to_fit();
     }
 
     /// Keys held across all limiters.
     pub fn keys(&self) -> usize {
-        self.auth_per_ip.len() + self.auth_per_account.len() + self.messages_per_sender.len()
+        self.auth_per_ip.len()
+            + self.auth_per_account.len()
+            + self.messages_per_sender.len()
+            + self.searches_per_agent.len()
     }
 }
 

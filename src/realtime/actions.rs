@@ -178,9 +178,10 @@ async fn send_message(app: &App, who: &Identity, p: SendMessage) -> ApiResult<Se
         content = "content" => input::content(p.content.as_deref()),
         client_msg_id = "client_msg_id" => input::client_msg_id(p.client_msg_id.as_deref()),
     );
+    let internal = p.internal.unwrap_or(false);
     let message = app
         .chat
-        .send_message(who, p.session_id, content, client_msg_id)
+        .post(who, p.session_id, content, client_msg_id, internal)
         .await?;
     Ok(Sent { message })
 }

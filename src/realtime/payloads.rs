@@ -136,6 +136,8 @@ pub struct SendMessage {
     /// Idempotency key: resending it returns the stored message.
     #[schema(min_length = 1, max_length = 64)]
     pub client_msg_id: Option<String>,
+    /// A private note of the organization's agents (agents only): never shown to the customer.
+    pub internal: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

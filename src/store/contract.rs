@@ -17,11 +17,17 @@
 use async_trait::async_trait;
 
 use super::{
-    AgentChanges, AgentLoad, Appended, AssignMode, Assigned, Closed, Mark, NewMessage, Page,
-    QueueLock, StoreResult,
+    AgentChanges, AgentLoad, Appended, AssignMode, Assigned, Closed, Mark, MessageHit, NewMessage,
+    Page, QueueLock, SessionFilter, StoreResult,
 };
+use crate::domain::canned::CannedReply;
+use crate::domain::contacts::{ContactDetails, VisitContext};
+use crate::domain::labels::Label;
+use crate::domain::mentions::Mention;
+use crate::domain::model::Priority;
+use crate::domain::{CannedReplyId, LabelId};
 use crate::domain::model::{
-    Agent, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus, Side,
+    Agent, Audience, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus, Side,
     Timestamp,
 };
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
@@ -198,18 +204,33 @@ pub trait MessageLog: Send + Sync + 'static {
     /// Writes messages at the seqs they carry, each keyed `((organization, session), seq)`;
     /// writing the same key again leaves one copy. Durable before returning.
     async fn write(&self, messages: &[Message]) -> StoreResult<()>;
-    /// A window of a session's messages in ascending `seq`, and whether more exist beyond it
-    /// (before `page.before` when reading backwards from it or the end; after `page.after`).
+    /// A window of the messages `audience` sees (a customer never a private note) in ascending
+    /// `seq`, and whether more it sees exist beyond it (before `page.before` when reading
+    /// backwards from it or the end; after `page.after`).
     async fn range(
         &self,
         org: OrgId,
         session: SessionId,
         page: Page,
+        audience: Audience,
     ) -> StoreResult<(Vec<Message>, bool)>;
-    /// The message with this seq.
-    async fn at(&self, org: OrgId, session: SessionId, seq: i64) -> StoreResult<Option<Message>>;
-    async fn last(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Message>>;
-    /// Messages after `seq` not written by `side`; system notes count only when `with_notes`.
+    /// The message with this seq, when `audience` sees it.
+    async fn at(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        seq: i64,
+        audience: Audience,
+    ) -> StoreResult<Option<Message>>;
+    /// The newest message `audience` sees.
+    async fn last(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        audience: Audience,
+    ) -> StoreResult<Option<Message>>;
+    /// Messages after `seq` not written by `side` that `side` sees (a customer no private
+    /// note); system notes count only when `with_notes`.
     async fn count_unread(
         &self,
         org: OrgId,
@@ -220,4 +241,113 @@ pub trait MessageLog: Send + Sync + 'static {
     ) -> StoreResult<i64>;
     async fn delete_session(&self, org: OrgId, session: SessionId) -> StoreResult<()>;
     async fn delete_organization(&self, org: OrgId) -> StoreResult<()>;
+}
+
+/// What the agents' workspace keeps besides conversations: labels and priority, canned
+/// replies, what the organization knows of its customers, mentions, filtered lists.
+#[async_trait]
+pub trait Workspace: Send + Sync + 'static {
+    /// The organization's labels, by name.
+    async fn labels(&self, org: OrgId) -> StoreResult<Vec<Label>>;
+    /// False when the organization already has `MAX_LABELS_PER_ORG`; `Conflict` for a name it
+    /// has (any case).
+    async fn insert_label(&self, label: &Label) -> StoreResult<bool>;
+    /// `None` when it is not the organization's; `Conflict` for a taken name.
+    async fn update_label(
+        &self,
+        org: OrgId,
+        id: LabelId,
+        name: &str,
+        color: &str,
+    ) -> StoreResult<Option<Label>>;
+    /// Conversations keep its id, which reads drop (see `labels::existing`).
+    async fn delete_label(&self, org: OrgId, id: LabelId) -> StoreResult<bool>;
+    /// Sets a session's labels and priority; `None` when it is not the organization's.
+    async fn set_session_tags(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        labels: &[LabelId],
+        priority: Priority,
+        now: Timestamp,
+    ) -> StoreResult<Option<Session>>;
+    /// Sessions of the organization as `filter` says, at most `filter.limit`.
+    async fn filtered_sessions(
+        &self,
+        org: OrgId,
+        filter: &SessionFilter,
+    ) -> StoreResult<Vec<Session>>;
+
+    /// The organization's shared replies and the agent's own, by shortcut.
+    async fn canned_replies(&self, org: OrgId, agent: AgentId) -> StoreResult<Vec<CannedReply>>;
+    async fn canned_reply(&self, org: OrgId, id: CannedReplyId)
+    -> StoreResult<Option<CannedReply>>;
+    /// False when its owner (the organization, or the agent) already keeps the most allowed.
+    async fn insert_canned_reply(&self, reply: &CannedReply) -> StoreResult<bool>;
+    async fn update_canned_reply(
+        &self,
+        org: OrgId,
+        id: CannedReplyId,
+        shortcut: &str,
+        content: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<CannedReply>>;
+    async fn delete_canned_reply(&self, org: OrgId, id: CannedReplyId) -> StoreResult<bool>;
+
+    /// What the organization keeps of the customer, if anything.
+    async fn contact_details(
+        &self,
+        org: OrgId,
+        client: ClientId,
+    ) -> StoreResult<Option<ContactDetails>>;
+    /// Saves it, and renames the customer in the organization's sessions to `display_name`
+    /// (with `details.email`), together.
+    async fn save_contact_details(
+        &self,
+        org: OrgId,
+        client: ClientId,
+        details: &ContactDetails,
+        display_name: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    async fn set_session_context(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        context: &VisitContext,
+    ) -> StoreResult<()>;
+    async fn session_context(
+        &self,
+        org: OrgId,
+        session: SessionId,
+    ) -> StoreResult<Option<VisitContext>>;
+    /// The customer's sessions with the organization, newest first, at most 50.
+    async fn contact_sessions(&self, org: OrgId, client: ClientId) -> StoreResult<Vec<Session>>;
+
+    /// Records mentions; each agent keeps their newest `MAX_KEPT_PER_AGENT`.
+    async fn insert_mentions(&self, mentions: &[Mention]) -> StoreResult<()>;
+    /// The agent's mentions, newest first.
+    async fn mentions(&self, org: OrgId, agent: AgentId, limit: u32) -> StoreResult<Vec<Mention>>;
+    /// Marks the agent's unread mentions read (of one session, or all); returns how many.
+    async fn read_mentions(
+        &self,
+        org: OrgId,
+        agent: AgentId,
+        session: Option<SessionId>,
+        now: Timestamp,
+    ) -> StoreResult<u64>;
+}
+
+/// Full-text search of an organization's messages.
+#[async_trait]
+pub trait Search: Send + Sync + 'static {
+    /// Messages of the organization with a word starting with every term, newest first, at
+    /// most `limit`; only in sessions `visible_to` lists when given (plain agents).
+    async fn search_messages(
+        &self,
+        org: OrgId,
+        terms: &[String],
+        visible_to: Option<AgentId>,
+        limit: u32,
+    ) -> StoreResult<Vec<MessageHit>>;
 }

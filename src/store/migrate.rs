@@ -30,6 +30,11 @@ pub const SQLITE: &[Migration] = &[
         name: "write probe",
         sql: include_str!("migrations/sqlite/0002_probe.sql"),
     },
+    Migration {
+        version: 3,
+        name: "workspace: notes, labels, canned replies, contacts, mentions, search",
+        sql: include_str!("migrations/sqlite/0003_workspace.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -42,6 +47,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "outbox for a message log elsewhere",
         sql: include_str!("migrations/postgres/0002_outbox.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "workspace: notes, labels, canned replies, contacts, mentions, search",
+        sql: include_str!("migrations/postgres/0003_workspace.sql"),
     },
 ];
 

@@ -16,7 +16,7 @@ pub mod transfer;
 use uuid::Uuid;
 
 pub use crate::domain::assignment::AssignMode;
-pub use contract::{Conversations, MessageLog, Store};
+pub use contract::{Conversations, MessageLog, Search, Store, Workspace};
 pub use open::{StoreConfig, Stores, open};
 
 use crate::domain::model::{Agent, Message, SenderType, Session, Timestamp};
@@ -63,6 +63,10 @@ const CONFLICTS: &[(&str, &str)] = &[
     (
         "clients_org_external_id_key",
         "a visitor with this external id already exists",
+    ),
+    (
+        "labels_org_name_key",
+        "a label with this name already exists in the organization",
     ),
 ];
 
@@ -121,6 +125,8 @@ pub struct NewMessage {
     pub sender_name: String,
     pub content: String,
     pub client_msg_id: Option<String>,
+    /// A private note of the agents.
+    pub internal: bool,
 }
 
 /// What appending did.
@@ -177,6 +183,7 @@ impl NewMessage {
             sender_name: crate::domain::notes::SYSTEM_SENDER.into(),
             content,
             client_msg_id: None,
+            internal: false,
         }
     }
 
@@ -193,6 +200,7 @@ impl NewMessage {
             content: self.content.clone(),
             client_msg_id: self.client_msg_id.clone(),
             created_at: now,
+            internal: self.internal,
         }
     }
 }
@@ -242,4 +250,42 @@ impl QueueLock {
             lock.release().await;
         }
     }
+}
+
+/// Which of an organization's sessions a list shows, and in what order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionFilter {
+    pub status: Option<crate::domain::model::SessionStatus>,
+    pub agent: Option<AgentId>,
+    pub label: Option<crate::domain::LabelId>,
+    pub priority: Option<crate::domain::model::Priority>,
+    /// Part of the customer's name or e-mail, any case.
+    pub customer: Option<String>,
+    pub sort: SessionSort,
+    /// Only what this agent may see in lists (their own and the waiting ones); `None` for
+    /// supervisors and admins, who see everything.
+    pub visible_to: Option<AgentId>,
+    pub limit: u32,
+}
+
+/// How a list of sessions is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SessionSort {
+    /// Newest first (by creation).
+    #[default]
+    Newest,
+    /// Most recent activity first.
+    Activity,
+    /// Longest waiting first (by when the customer's first message queued it).
+    Waiting,
+    /// Most urgent first, then newest.
+    Priority,
+}
+
+/// A message a search found, before its snippet is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageHit {
+    pub session_id: SessionId,
+    pub seq: i64,
+    pub created_at: Timestamp,
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
-use super::{Conversations, MessageLog, Store};
+use super::{Conversations, MessageLog, Search, Store, Workspace};
 
 /// The configured store, as the three traits the rest of the code uses.
 #[derive(Clone)]
@@ -16,6 +16,8 @@ pub struct Stores {
     pub store: Arc<dyn Store>,
     pub conversations: Arc<dyn Conversations>,
     pub log: Arc<dyn MessageLog>,
+    pub workspace: Arc<dyn Workspace>,
+    pub search: Arc<dyn Search>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -52,6 +54,8 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 store: pg.clone(),
                 conversations: pg.clone(),
                 log: pg.clone(),
+                workspace: pg.clone(),
+                search: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -61,6 +65,8 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
             Ok(Stores {
                 store: sqlite.clone(),
                 conversations: sqlite.clone(),
+                workspace: sqlite.clone(),
+                search: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -95,6 +101,8 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         store: pg.clone(),
         conversations: split.clone(),
         log: split,
+        workspace: pg.clone(),
+        search: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

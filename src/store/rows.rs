@@ -82,6 +82,8 @@ macro_rules! row_decoders {
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
                 closed_at: row.try_get("closed_at")?,
+                priority: parse(row, "priority")?,
+                labels: crate::domain::labels::decode(row.try_get("labels")?),
             })
         }
 
@@ -97,6 +99,7 @@ macro_rules! row_decoders {
                 content: row.try_get("content")?,
                 client_msg_id: row.try_get("client_msg_id")?,
                 created_at: row.try_get("created_at")?,
+                internal: row.try_get("internal")?,
             })
         }
 
@@ -104,6 +107,59 @@ macro_rules! row_decoders {
             Ok(ReadState {
                 delivered_seq: row.try_get("delivered_seq")?,
                 read_seq: row.try_get("read_seq")?,
+            })
+        }
+
+        pub fn label(row: &$row) -> Result<crate::domain::labels::Label> {
+            Ok(crate::domain::labels::Label {
+                id: LabelId(row.try_get("id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                name: row.try_get("name")?,
+                color: row.try_get("color")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
+        pub fn canned_reply(row: &$row) -> Result<crate::domain::canned::CannedReply> {
+            Ok(crate::domain::canned::CannedReply {
+                id: CannedReplyId(row.try_get("id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                owner_id: row.try_get::<Option<Uuid>, _>("owner_id")?.map(AgentId),
+                shortcut: row.try_get("shortcut")?,
+                content: row.try_get("content")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+            })
+        }
+
+        pub fn mention(row: &$row) -> Result<crate::domain::mentions::Mention> {
+            Ok(crate::domain::mentions::Mention {
+                id: row.try_get("id")?,
+                organization_id: OrgId(row.try_get("organization_id")?),
+                agent_id: AgentId(row.try_get("agent_id")?),
+                session_id: SessionId(row.try_get("session_id")?),
+                seq: row.try_get("seq")?,
+                author_name: row.try_get("author_name")?,
+                excerpt: row.try_get("excerpt")?,
+                created_at: row.try_get("created_at")?,
+                read_at: row.try_get("read_at")?,
+            })
+        }
+
+        pub fn contact_details(row: &$row) -> Result<crate::domain::contacts::ContactDetails> {
+            let attributes: String = row.try_get("attributes")?;
+            Ok(crate::domain::contacts::ContactDetails {
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                attributes: serde_json::from_str(&attributes)?,
+            })
+        }
+
+        pub fn message_hit(row: &$row) -> Result<crate::store::MessageHit> {
+            Ok(crate::store::MessageHit {
+                session_id: SessionId(row.try_get("session_id")?),
+                seq: row.try_get("seq")?,
+                created_at: row.try_get("created_at")?,
             })
         }
 

@@ -787,6 +787,7 @@ async fn assert_gone(app: &TestApp, p: &Populated) {
                     after: None,
                     limit: 200,
                 },
+                raasel::domain::model::Audience::Agents,
             )
             .await
             .expect("message store answers");

@@ -98,6 +98,7 @@ fn from_client(s: &Session, content: &str, key: Option<&str>) -> NewMessage {
         sender_name: "c".into(),
         content: content.into(),
         client_msg_id: key.map(String::from),
+        internal: false,
     }
 }
 
@@ -140,7 +141,7 @@ async fn one_winner_among_concurrent_assigners(n: Nodes) {
     assert_eq!(stored.status, SessionStatus::Active);
     let (log, _) =
         n.a.log
-            .range(org.id, session.id, all_pages())
+            .range(org.id, session.id, all_pages(), Audience::Agents)
             .await
             .unwrap();
     assert_eq!(log.len(), 1, "exactly one joined note: {log:?}");
@@ -262,7 +263,7 @@ async fn concurrent_resends_store_one_message(n: Nodes) {
     assert_eq!(ids.len(), 1, "every resend returns the stored message");
     let (log, _) =
         n.a.log
-            .range(org.id, session.id, all_pages())
+            .range(org.id, session.id, all_pages(), Audience::Agents)
             .await
             .unwrap();
     assert_eq!(log.len(), 1);
@@ -302,7 +303,7 @@ async fn concurrent_appends_get_gapless_seqs(n: Nodes) {
     );
     let (log, more) =
         n.b.log
-            .range(org.id, session.id, all_pages())
+            .range(org.id, session.id, all_pages(), Audience::Agents)
             .await
             .unwrap();
     assert_eq!((log.len(), more), (100, false));
@@ -357,7 +358,7 @@ async fn a_close_is_final_with_one_note(n: Nodes) {
     );
     let (log, _) =
         n.a.log
-            .range(org.id, session.id, all_pages())
+            .range(org.id, session.id, all_pages(), Audience::Agents)
             .await
             .unwrap();
     let last = log.last().unwrap();
@@ -428,34 +429,34 @@ async fn the_log_reads_windows_and_writes_idempotently(n: Nodes) {
     };
     let seqs = |m: &[Message]| m.iter().map(|m| m.seq).collect::<Vec<_>>();
     let (newest, more) = log
-        .range(org.id, session.id, page(None, None, 3))
+        .range(org.id, session.id, page(None, None, 3), Audience::Agents)
         .await
         .unwrap();
     assert_eq!((seqs(&newest), more), (vec![8, 9, 10], true));
     let (older, more) = log
-        .range(org.id, session.id, page(Some(3), None, 5))
+        .range(org.id, session.id, page(Some(3), None, 5), Audience::Agents)
         .await
         .unwrap();
     assert_eq!((seqs(&older), more), (vec![1, 2], false));
     let (after, more) = log
-        .range(org.id, session.id, page(None, Some(8), 5))
+        .range(org.id, session.id, page(None, Some(8), 5), Audience::Agents)
         .await
         .unwrap();
     assert_eq!((seqs(&after), more), (vec![9, 10], false));
     let (edge, more) = log
-        .range(org.id, session.id, page(None, Some(10), 5))
+        .range(org.id, session.id, page(None, Some(10), 5), Audience::Agents)
         .await
         .unwrap();
     assert_eq!((edge.len(), more), (0, false));
     assert_eq!(
-        log.at(org.id, session.id, 7)
+        log.at(org.id, session.id, 7, Audience::Agents)
             .await
             .unwrap()
             .unwrap()
             .content,
         "m7"
     );
-    assert_eq!(log.last(org.id, session.id).await.unwrap().unwrap().seq, 10);
+    assert_eq!(log.last(org.id, session.id, Audience::Agents).await.unwrap().unwrap().seq, 10);
     assert_eq!(
         log.count_unread(org.id, session.id, Side::Agent, 6, true)
             .await
@@ -470,10 +471,10 @@ async fn the_log_reads_windows_and_writes_idempotently(n: Nodes) {
     );
     // Writing the same key again leaves one copy.
     log.write(&newest).await.unwrap();
-    let (all, _) = log.range(org.id, session.id, all_pages()).await.unwrap();
+    let (all, _) = log.range(org.id, session.id, all_pages(), Audience::Agents).await.unwrap();
     assert_eq!(all.len(), 10);
     log.delete_session(org.id, session.id).await.unwrap();
-    assert!(log.last(org.id, session.id).await.unwrap().is_none());
+    assert!(log.last(org.id, session.id, Audience::Agents).await.unwrap().is_none());
 }
 
 async fn a_foreign_organization_finds_nothing(n: Nodes) {
@@ -575,14 +576,14 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
         Err(StoreError::SessionNotFound)
     ));
     assert!(
-        l.range(other.id, session.id, all_pages())
+        l.range(other.id, session.id, all_pages(), Audience::Agents)
             .await
             .unwrap()
             .0
             .is_empty()
     );
-    assert!(l.at(other.id, session.id, 1).await.unwrap().is_none());
-    assert!(l.last(other.id, session.id).await.unwrap().is_none());
+    assert!(l.at(other.id, session.id, 1, Audience::Agents).await.unwrap().is_none());
+    assert!(l.last(other.id, session.id, Audience::Agents).await.unwrap().is_none());
     assert_eq!(
         l.count_unread(other.id, session.id, Side::Agent, 0, true)
             .await
@@ -598,7 +599,7 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
 
     // Nothing of ours was touched by any of it.
     assert_eq!(
-        l.last(org.id, session.id).await.unwrap().unwrap().content,
+        l.last(org.id, session.id, Audience::Agents).await.unwrap().unwrap().content,
         "mine",
     );
     let ours = s.agent(org.id, agent).await.unwrap().unwrap();
@@ -740,13 +741,13 @@ async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
             .expect("a good change failed with a refused one");
     }
     for (org, s) in &good {
-        let (log, _) = n.a.log.range(*org, s.id, all_pages()).await.unwrap();
+        let (log, _) = n.a.log.range(*org, s.id, all_pages(), Audience::Agents).await.unwrap();
         let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
         assert_eq!(seqs, (1..=ROUNDS as i64).collect::<Vec<_>>());
     }
     let (log, _) =
         n.a.log
-            .range(ours.id, poisoned.id, all_pages())
+            .range(ours.id, poisoned.id, all_pages(), Audience::Agents)
             .await
             .unwrap();
     let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();

@@ -23,7 +23,7 @@ use crate::store::{Page, StoreResult};
 
 /// The columns of a message row, in statement order.
 const COLUMNS: &str = "organization_id, session_id, seq, id, sender_type, sender_id, \
-    sender_name, content, client_msg_id, created_at_us";
+    sender_name, content, client_msg_id, created_at_us, internal";
 
 type Row = (
     Uuid,
@@ -36,6 +36,7 @@ type Row = (
     String,
     Option<String>,
     i64,
+    Option<bool>,
 );
 
 /// How Cassandra is reached and used.
@@ -93,7 +94,7 @@ impl CassandraLog {
         let partition = "organization_id = ? AND session_id = ?";
         let statements = Statements {
             insert: prepare(format!(
-                "INSERT INTO {ks}.messages ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO {ks}.messages ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ))
             .await?,
             index_session: prepare(format!(
@@ -117,7 +118,7 @@ impl CassandraLog {
             ))
             .await?,
             kinds_after: prepare(format!(
-                "SELECT seq, sender_type FROM {ks}.messages WHERE {partition} AND seq > ?"
+                "SELECT seq, sender_type, internal FROM {ks}.messages WHERE {partition} AND seq > ?"
             ))
             .await?,
             delete_session: prepare(format!("DELETE FROM {ks}.messages WHERE {partition}")).await?,
@@ -175,8 +176,49 @@ impl CassandraLog {
         Ok(out)
     }
 
-    /// A window in ascending `seq` and whether more exist beyond it, as `MessageLog::range`.
+    /// A window of what `audience` sees in ascending `seq` and whether more it sees exist
+    /// beyond it, as `MessageLog::range`. Private notes are skipped for a customer by reading
+    /// on past them (Cassandra filters no column but the key).
     pub async fn range(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        page: Page,
+        audience: Audience,
+    ) -> StoreResult<(Vec<Message>, bool)> {
+        let limit = page.limit as usize;
+        let mut cursor = page;
+        let mut seen = Vec::new();
+        loop {
+            let (window, more) = self.window(org, session, cursor).await?;
+            let edge = match page.after {
+                Some(_) => window.last().map(|m| m.seq),
+                None => window.first().map(|m| m.seq),
+            };
+            seen.extend(window.into_iter().filter(|m| audience.sees(m)));
+            match edge {
+                Some(edge) if more && seen.len() <= limit => match page.after {
+                    Some(_) => cursor.after = Some(edge),
+                    None => cursor.before = Some(edge),
+                },
+                _ => break,
+            }
+        }
+        seen.sort_by_key(|m| m.seq);
+        let has_more = seen.len() > limit;
+        if has_more {
+            match page.after {
+                Some(_) => seen.truncate(limit),
+                None => {
+                    seen.drain(..seen.len() - limit);
+                }
+            }
+        }
+        Ok((seen, has_more))
+    }
+
+    /// A window of every message, notes included, and whether more exist beyond it.
+    async fn window(
         &self,
         org: OrgId,
         session: SessionId,
@@ -218,27 +260,42 @@ impl CassandraLog {
         org: OrgId,
         session: SessionId,
         seq: i64,
+        audience: Audience,
     ) -> StoreResult<Option<Message>> {
         Ok(self
             .rows(&self.statements.at, (org.0, session.0, seq))
             .await?
-            .pop())
+            .pop()
+            .filter(|m| audience.sees(m)))
     }
 
-    pub async fn last(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Message>> {
-        Ok(self
-            .rows(&self.statements.last, (org.0, session.0))
-            .await?
-            .pop())
+    pub async fn last(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        audience: Audience,
+    ) -> StoreResult<Option<Message>> {
+        if audience == Audience::Agents {
+            return Ok(self
+                .rows(&self.statements.last, (org.0, session.0))
+                .await?
+                .pop());
+        }
+        let newest = Page {
+            before: None,
+            after: None,
+            limit: 1,
+        };
+        Ok(self.range(org, session, newest, audience).await?.0.pop())
     }
 
-    /// The seq and sender type of every message after `seq` (for unread counts).
+    /// The seq, sender type and privacy of every message after `seq` (for unread counts).
     pub async fn kinds_after(
         &self,
         org: OrgId,
         session: SessionId,
         seq: i64,
-    ) -> StoreResult<Vec<(i64, String)>> {
+    ) -> StoreResult<Vec<(i64, String, bool)>> {
         let result = self
             .session
             .execute_unpaged(&self.statements.kinds_after, (org.0, session.0, seq))
@@ -248,10 +305,11 @@ impl CassandraLog {
             .context("counting messages in Cassandra")?;
         let mut out = vec![];
         for row in result
-            .rows::<(i64, String)>()
+            .rows::<(i64, String, Option<bool>)>()
             .context("decoding messages")?
         {
-            out.push(row.context("decoding a message")?);
+            let (seq, kind, internal) = row.context("decoding a message")?;
+            out.push((seq, kind, internal.unwrap_or(false)));
         }
         Ok(out)
     }
@@ -297,6 +355,7 @@ fn to_row(m: &Message) -> Row {
         m.content.clone(),
         m.client_msg_id.clone(),
         m.created_at.timestamp_micros(),
+        Some(m.internal),
     )
 }
 
@@ -315,5 +374,6 @@ fn from_row(r: Row) -> anyhow::Result<Message> {
         content: r.7,
         client_msg_id: r.8,
         created_at: DateTime::<Utc>::from_timestamp_micros(r.9).context("created_at")?,
+        internal: r.10.unwrap_or(false),
     })
 }

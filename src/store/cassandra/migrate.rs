@@ -87,7 +87,7 @@ pub async fn migrate(
             "CREATE TABLE IF NOT EXISTS {ks}.messages (
                 organization_id uuid, session_id uuid, seq bigint,
                 id uuid, sender_type text, sender_id uuid, sender_name text, content text,
-                client_msg_id text, created_at_us bigint,
+                client_msg_id text, created_at_us bigint, internal boolean,
                 PRIMARY KEY ((organization_id, session_id), seq)
             ) WITH CLUSTERING ORDER BY (seq ASC)"
         ),
@@ -99,15 +99,29 @@ pub async fn migrate(
         ),
     ];
     for cql in statements {
-        session
-            .query_unpaged(cql.clone(), ())
-            .await
-            .with_context(|| format!("running {cql}"))?;
-        session
-            .await_schema_agreement()
-            .await
-            .context("waiting for the Cassandra nodes to agree on the schema")?;
+        run(&session, &cql).await?;
     }
+    // Tables made before private notes existed get the column (Cassandra has no IF NOT EXISTS
+    // for columns: "conflicts with an existing column" means it is there).
+    let add_internal = format!("ALTER TABLE {ks}.messages ADD internal boolean");
+    if let Err(e) = run(&session, &add_internal).await
+        && !format!("{e:#}").contains("conflicts with an existing column")
+    {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Runs one schema statement and waits until every node agrees on the result.
+async fn run(session: &scylla::client::session::Session, cql: &str) -> anyhow::Result<()> {
+    session
+        .query_unpaged(cql.to_string(), ())
+        .await
+        .with_context(|| format!("running {cql}"))?;
+    session
+        .await_schema_agreement()
+        .await
+        .context("waiting for the Cassandra nodes to agree on the schema")?;
     Ok(())
 }
 

@@ -108,7 +108,7 @@ impl Conversations for Split {
             Err(StoreError::StoredElsewhere { seq }) => {
                 let message = self
                     .log
-                    .at(org, msg.session_id, seq)
+                    .at(org, msg.session_id, seq, Audience::Agents)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("message at seq {seq} missing from the log"))?;
                 let session = self
@@ -172,9 +172,10 @@ impl MessageLog for Split {
         org: OrgId,
         session: SessionId,
         page: Page,
+        audience: Audience,
     ) -> StoreResult<(Vec<Message>, bool)> {
         // The outbox first: a message leaves it only after the log has it.
-        let waiting = self
+        let mut waiting = self
             .pg
             .outbox_window(
                 org,
@@ -183,6 +184,7 @@ impl MessageLog for Split {
                 page.before.unwrap_or(i64::MAX),
             )
             .await?;
+        waiting.retain(|m| audience.sees(m));
         let (logged, _) = self
             .log
             .range(
@@ -192,6 +194,7 @@ impl MessageLog for Split {
                     limit: page.limit.saturating_add(waiting.len() as u32),
                     ..page
                 },
+                audience,
             )
             .await?;
         let mut all = merged([waiting, logged].concat());
@@ -205,24 +208,36 @@ impl MessageLog for Split {
             }
         }
         // Whether anything lies beyond the window, counting what the log alone would show.
-        let beyond = has_more || self.more_beyond(org, session, page, &all).await?;
+        let beyond = has_more || self.more_beyond(org, session, page, &all, audience).await?;
         Ok((all, beyond))
     }
 
-    async fn at(&self, org: OrgId, session: SessionId, seq: i64) -> StoreResult<Option<Message>> {
+    async fn at(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        seq: i64,
+        audience: Audience,
+    ) -> StoreResult<Option<Message>> {
         let waiting = self
             .pg
             .outbox_window(org, session, seq - 1, seq + 1)
             .await?;
         match waiting.into_iter().next() {
-            Some(m) => Ok(Some(m)),
-            None => self.log.at(org, session, seq).await,
+            Some(m) => Ok(Some(m).filter(|m| audience.sees(m))),
+            None => self.log.at(org, session, seq, audience).await,
         }
     }
 
-    async fn last(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Message>> {
-        let waiting = self.pg.outbox_window(org, session, 0, i64::MAX).await?;
-        let logged = self.log.last(org, session).await?;
+    async fn last(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        audience: Audience,
+    ) -> StoreResult<Option<Message>> {
+        let mut waiting = self.pg.outbox_window(org, session, 0, i64::MAX).await?;
+        waiting.retain(|m| audience.sees(m));
+        let logged = self.log.last(org, session, audience).await?;
         Ok(merged(waiting.into_iter().chain(logged).collect()).pop())
     }
 
@@ -235,16 +250,21 @@ impl MessageLog for Split {
         with_notes: bool,
     ) -> StoreResult<i64> {
         let waiting = self.pg.outbox_window(org, session, seq, i64::MAX).await?;
-        let mut kinds: Vec<(i64, String)> = waiting
+        let mut kinds: Vec<(i64, String, bool)> = waiting
             .iter()
-            .map(|m| (m.seq, m.sender_type.as_str().to_string()))
+            .map(|m| (m.seq, m.sender_type.as_str().to_string(), m.internal))
             .collect();
         kinds.extend(self.log.kinds_after(org, session, seq).await?);
         kinds.sort();
-        kinds.dedup_by_key(|(seq, _)| *seq);
+        kinds.dedup_by_key(|(seq, ..)| *seq);
+        let sees_notes = Audience::of(side) == Audience::Agents;
         Ok(kinds
             .iter()
-            .filter(|(_, kind)| kind != side.as_str() && (with_notes || kind != "system"))
+            .filter(|(_, kind, internal)| {
+                kind != side.as_str()
+                    && (with_notes || kind != "system")
+                    && (sees_notes || !internal)
+            })
             .count() as i64)
     }
 
@@ -266,6 +286,7 @@ impl Split {
         session: SessionId,
         page: Page,
         window: &[Message],
+        audience: Audience,
     ) -> StoreResult<bool> {
         let probe = |after, before| Page {
             after: Some(after),
@@ -285,10 +306,13 @@ impl Split {
             ),
         };
         let waiting = self.pg.outbox_window(org, session, after, before).await?;
-        if !waiting.is_empty() {
+        if waiting.iter().any(|m| audience.sees(m)) {
             return Ok(true);
         }
-        let (logged, _) = self.log.range(org, session, probe(after, before)).await?;
+        let (logged, _) = self
+            .log
+            .range(org, session, probe(after, before), audience)
+            .await?;
         Ok(!logged.is_empty())
     }
 }

@@ -371,20 +371,20 @@ impl Steps for PgSteps<'_> {
 }
 
 /// The session as decided and its message in one statement: the message's parameters first
-/// (`$1`–`$10`, as `INSERT_MESSAGE`), then the session's queue time (`$11`) and, when an
-/// assignment or a close moved them, its agent, status and closing time (`$12`–`$14`).
+/// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`) and, when an
+/// assignment or a close moved them, its agent, status and closing time (`$13`–`$15`).
 macro_rules! write_session_and {
     ($table:literal, $moved:literal) => {
         concat!(
             "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
-             updated_at = $10, queued_at = $11",
+             updated_at = $10, queued_at = $12",
             $moved,
             " WHERE id = $3 AND organization_id = $2)
              INSERT INTO ",
             $table,
             " (id, organization_id, session_id, seq, sender_type, sender_id, sender_name,
-             content, client_msg_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             content, client_msg_id, created_at, internal)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (session_id, seq) DO NOTHING"
         )
     };
@@ -393,11 +393,11 @@ const ACTIVITY_HERE: &str = write_session_and!("messages", "");
 const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
 const EVERYTHING_HERE: &str = write_session_and!(
     "messages",
-    ", agent_id = $12, status = $13, closed_at = $14"
+    ", agent_id = $13, status = $14, closed_at = $15"
 );
 const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
     "message_outbox",
-    ", agent_id = $12, status = $13, closed_at = $14"
+    ", agent_id = $13, status = $14, closed_at = $15"
 );
 
 #[async_trait]

@@ -13,6 +13,7 @@ mod meta;
 mod outbox;
 mod queue_lock;
 pub(crate) mod rows;
+mod workspace;
 
 use std::str::FromStr;
 use std::sync::Arc;

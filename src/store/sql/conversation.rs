@@ -15,7 +15,7 @@ use crate::store::{Appended, Assigned, Closed, NewMessage, StoreError, StoreResu
 macro_rules! session_columns {
     () => {
         "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
-         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at"
+         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels"
     };
 }
 
@@ -176,10 +176,14 @@ async fn assigning(
         None => None,
     };
     s.stamp_assigned(org, agent_id, now).await?;
-    let text = notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name);
+    let text = match mode {
+        AssignMode::Reopen => notes::reopened(&agent.name),
+        _ => notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name),
+    };
     let session = Session {
         agent_id: Some(agent_id),
         status: SessionStatus::Active,
+        closed_at: None,
         ..session
     }
     .advanced(now, false);

@@ -26,6 +26,7 @@ pub fn bind_message<'q>(
         .bind(&m.content)
         .bind(m.client_msg_id.as_deref())
         .bind(m.created_at)
+        .bind(m.internal)
 }
 
 #[async_trait]
@@ -49,6 +50,7 @@ impl MessageLog for $store {
         org: OrgId,
         session: SessionId,
         page: Page,
+        audience: Audience,
     ) -> StoreResult<(Vec<Message>, bool)> {
         crate::store::during("range", &org, async move {
             let limit = i64::from(page.limit);
@@ -56,10 +58,10 @@ impl MessageLog for $store {
             let backwards = page.after.is_none();
             let sql = if backwards {
                 "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-                 AND seq > $3 AND seq < $4 ORDER BY seq DESC LIMIT $5"
+                 AND seq > $3 AND seq < $4 AND ($6 OR NOT internal) ORDER BY seq DESC LIMIT $5"
             } else {
                 "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-                 AND seq > $3 AND seq < $4 ORDER BY seq ASC LIMIT $5"
+                 AND seq > $3 AND seq < $4 AND ($6 OR NOT internal) ORDER BY seq ASC LIMIT $5"
             };
             let found = sqlx::query(sql)
                 .bind(session.0)
@@ -67,6 +69,7 @@ impl MessageLog for $store {
                 .bind(page.after.unwrap_or(0))
                 .bind(page.before.unwrap_or(i64::MAX))
                 .bind(limit + 1)
+                .bind(audience == Audience::Agents)
                 .fetch_all(self.reads())
                 .await?;
             let mut messages = rows::all(found, rows::message)?;
@@ -80,14 +83,22 @@ impl MessageLog for $store {
         .await
     }
 
-    async fn at(&self, org: OrgId, session: SessionId, seq: i64) -> StoreResult<Option<Message>> {
+    async fn at(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        seq: i64,
+        audience: Audience,
+    ) -> StoreResult<Option<Message>> {
         crate::store::during("at", &org, async move {
             let row = sqlx::query(
-                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2 AND seq = $3",
+                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2 AND seq = $3
+                 AND ($4 OR NOT internal)",
             )
             .bind(session.0)
             .bind(org.0)
             .bind(seq)
+            .bind(audience == Audience::Agents)
             .fetch_optional(self.reads())
             .await?;
             Ok(row.as_ref().map(rows::message).transpose()?)
@@ -95,14 +106,20 @@ impl MessageLog for $store {
         .await
     }
 
-    async fn last(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Message>> {
+    async fn last(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        audience: Audience,
+    ) -> StoreResult<Option<Message>> {
         crate::store::during("last", &org, async move {
             let row = sqlx::query(
                 "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-                 ORDER BY seq DESC LIMIT 1",
+                 AND ($3 OR NOT internal) ORDER BY seq DESC LIMIT 1",
             )
             .bind(session.0)
             .bind(org.0)
+            .bind(audience == Audience::Agents)
             .fetch_optional(self.reads())
             .await?;
             Ok(row.as_ref().map(rows::message).transpose()?)
@@ -121,13 +138,15 @@ impl MessageLog for $store {
         crate::store::during("count_unread", &org, async move {
             Ok(sqlx::query_scalar(
                 "SELECT COUNT(*) FROM messages WHERE session_id = $1 AND organization_id = $2
-                 AND seq > $3 AND sender_type <> $4 AND ($5 OR sender_type <> 'system')",
+                 AND seq > $3 AND sender_type <> $4 AND ($5 OR sender_type <> 'system')
+                 AND ($6 OR NOT internal)",
             )
             .bind(session.0)
             .bind(org.0)
             .bind(seq)
             .bind(side.as_str())
             .bind(with_notes)
+            .bind(Audience::of(side) == Audience::Agents)
             .fetch_one(self.reads())
             .await?)
         })

@@ -18,6 +18,7 @@
 pub mod conversation;
 pub mod log;
 pub mod meta;
+pub mod workspace;
 
 use std::ops::{Deref, DerefMut};
 
@@ -65,6 +66,6 @@ pub fn like_pattern(q: &str) -> String {
 /// Writes one message at its seq; the same key written again is left as it is. Its
 /// parameters appear in order, so positional binding (rusqlite) reads them alike.
 pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, organization_id, session_id, seq,
-    sender_type, sender_id, sender_name, content, client_msg_id, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    sender_type, sender_id, sender_name, content, client_msg_id, created_at, internal)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
     ON CONFLICT (session_id, seq) DO NOTHING";

@@ -14,6 +14,7 @@ mod log;
 mod meta;
 pub(crate) mod rows;
 mod turn;
+mod workspace;
 mod writer;
 
 use std::path::Path;
@@ -152,6 +153,7 @@ pub fn unique_index(message: &str) -> Option<&'static str> {
             "clients_org_external_id_key",
         ),
         ("index 'clients_username_key'", "clients_username_key"),
+        ("index 'labels_org_name_key'", "labels_org_name_key"),
     ];
     let target = message.strip_prefix("UNIQUE constraint failed: ")?;
     BY_COLUMNS

@@ -246,6 +246,7 @@ impl Steps for SqliteSteps<'_> {
                 m.content,
                 m.client_msg_id,
                 text_time(m.created_at),
+                m.internal,
             ])
             .map_err(db)?;
         Ok(())
@@ -315,6 +316,8 @@ fn session(row: &Row) -> rusqlite::Result<Session> {
         created_at: time(row, 11, "created_at")?,
         updated_at: time(row, 12, "updated_at")?,
         closed_at: opt_time(row, 13, "closed_at")?,
+        priority: parsed(row, 14, "priority")?,
+        labels: crate::domain::labels::decode(&row.get::<_, String>(15)?),
     })
 }
 
@@ -349,5 +352,6 @@ fn message(row: &Row) -> rusqlite::Result<Message> {
         content: row.get("content")?,
         client_msg_id: row.get("client_msg_id")?,
         created_at: time(row, "created_at", "created_at")?,
+        internal: row.get("internal")?,
     })
 }

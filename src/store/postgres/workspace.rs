@@ -1,0 +1,47 @@
+//! `Workspace` on PostgreSQL (the shared statements), and `Search` over `message_search`, the
+//! full-text index a trigger fills in the transaction that makes a message durable here (into
+//! `messages`, or into the outbox when the messages live in Cassandra).
+
+use super::{PgStore, rows};
+use crate::store::{MessageHit, Search};
+
+crate::store::sql::workspace::sql_workspace!(PgStore, sqlx::Postgres);
+
+/// A `tsquery`: every term as a prefix (terms hold only letters and digits).
+fn ts_query(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("{t}:*"))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+#[async_trait]
+impl Search for PgStore {
+    async fn search_messages(
+        &self,
+        org: OrgId,
+        terms: &[String],
+        visible_to: Option<AgentId>,
+        limit: u32,
+    ) -> StoreResult<Vec<MessageHit>> {
+        crate::store::during("search_messages", &org, async move {
+            let found = sqlx::query(
+                "SELECT m.session_id, m.seq, m.created_at FROM message_search m
+                 JOIN sessions s ON s.id = m.session_id AND s.organization_id = $2
+                 WHERE m.document @@ to_tsquery('simple', $1) AND m.organization_id = $2
+                 AND ($3::uuid IS NULL OR s.agent_id = $3
+                      OR (s.status = 'waiting' AND s.queued_at IS NOT NULL))
+                 ORDER BY m.created_at DESC, m.seq DESC LIMIT $4",
+            )
+            .bind(ts_query(terms))
+            .bind(org.0)
+            .bind(visible_to.map(|a| a.0))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(rows::all(found, rows::message_hit)?)
+        })
+        .await
+    }
+}

@@ -1,0 +1,466 @@
+//! `Workspace` written once for both SQL backends: labels, canned replies, contacts, mentions
+//! and filtered session lists. Bounds are kept by the insert itself (`INSERT … SELECT … WHERE
+//! count < bound`), so no read-then-write window lets a caller pass them.
+
+/// The `ORDER BY` of each `SessionSort`.
+macro_rules! filtered_sessions {
+    ($order:literal) => {
+        concat!(
+            "SELECT * FROM sessions WHERE organization_id = $1
+             AND ($2 IS NULL OR status = $2)
+             AND ($3 IS NULL OR agent_id = $3)
+             AND ($4 IS NULL OR ',' || labels || ',' LIKE '%,' || $4 || ',%')
+             AND ($5 IS NULL OR priority = $5)
+             AND ($6 IS NULL OR lower(client_name) LIKE $6 ESCAPE '\\'
+                  OR lower(coalesce(client_email, '')) LIKE $6 ESCAPE '\\')
+             AND ($7 IS NULL OR agent_id = $7 OR status = 'waiting')
+             AND NOT (status = 'waiting' AND queued_at IS NULL)
+             ORDER BY ",
+            $order,
+            " LIMIT $8"
+        )
+    };
+}
+pub(crate) use filtered_sessions;
+
+/// Implements `Workspace` for `$store` on sqlx database `$db`.
+macro_rules! sql_workspace {
+    ($store:ty, $db:ty) => {
+use async_trait::async_trait;
+
+use crate::domain::canned::{self, CannedReply};
+use crate::domain::contacts::{ContactDetails, VisitContext};
+use crate::domain::ids::*;
+use crate::domain::labels::{self, Label};
+use crate::domain::mentions::{self, Mention};
+use crate::domain::model::*;
+use crate::store::sql::workspace::filtered_sessions;
+use crate::store::{SessionFilter, SessionSort, StoreResult, Workspace};
+
+fn json(value: &impl serde::Serialize) -> StoreResult<String> {
+    Ok(serde_json::to_string(value).map_err(anyhow::Error::from)?)
+}
+
+#[async_trait]
+impl Workspace for $store {
+    async fn labels(&self, org: OrgId) -> StoreResult<Vec<Label>> {
+        crate::store::during("labels", &org, async move {
+            let found = sqlx::query(
+                "SELECT * FROM labels WHERE organization_id = $1 ORDER BY lower(name), id",
+            )
+            .bind(org.0)
+            .fetch_all(self.reads())
+            .await?;
+            Ok(rows::all(found, rows::label)?)
+        })
+        .await
+    }
+
+    async fn insert_label(&self, l: &Label) -> StoreResult<bool> {
+        crate::store::during("insert_label", &l.organization_id, async move {
+            let done = sqlx::query(
+                "INSERT INTO labels (id, organization_id, name, color, created_at)
+                 SELECT $1, $2, $3, $4, $5
+                 WHERE (SELECT COUNT(*) FROM labels WHERE organization_id = $2) < $6",
+            )
+            .bind(l.id.0)
+            .bind(l.organization_id.0)
+            .bind(&l.name)
+            .bind(&l.color)
+            .bind(l.created_at)
+            .bind(labels::MAX_LABELS_PER_ORG)
+            .execute(&mut *self.writing().await?)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+        .await
+    }
+
+    async fn update_label(
+        &self,
+        org: OrgId,
+        id: LabelId,
+        name: &str,
+        color: &str,
+    ) -> StoreResult<Option<Label>> {
+        crate::store::during("update_label", &org, async move {
+            let row = sqlx::query(
+                "UPDATE labels SET name = $1, color = $2 WHERE id = $3 AND organization_id = $4
+                 RETURNING *",
+            )
+            .bind(name)
+            .bind(color)
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_optional(&mut *self.writing().await?)
+            .await?;
+            Ok(row.as_ref().map(rows::label).transpose()?)
+        })
+        .await
+    }
+
+    async fn delete_label(&self, org: OrgId, id: LabelId) -> StoreResult<bool> {
+        crate::store::during("delete_label", &org, async move {
+            let done = sqlx::query("DELETE FROM labels WHERE id = $1 AND organization_id = $2")
+                .bind(id.0)
+                .bind(org.0)
+                .execute(&mut *self.writing().await?)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+        .await
+    }
+
+    async fn set_session_tags(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        tags: &[LabelId],
+        priority: Priority,
+        now: Timestamp,
+    ) -> StoreResult<Option<Session>> {
+        crate::store::during("set_session_tags", &org, async move {
+            let row = sqlx::query(
+                "UPDATE sessions SET labels = $1, priority = $2, updated_at = $3
+                 WHERE id = $4 AND organization_id = $5 RETURNING *",
+            )
+            .bind(labels::encode(tags))
+            .bind(priority.as_str())
+            .bind(now)
+            .bind(session.0)
+            .bind(org.0)
+            .fetch_optional(&mut *self.writing().await?)
+            .await?;
+            Ok(row.as_ref().map(rows::session).transpose()?)
+        })
+        .await
+    }
+
+    async fn filtered_sessions(
+        &self,
+        org: OrgId,
+        f: &SessionFilter,
+    ) -> StoreResult<Vec<Session>> {
+        crate::store::during("filtered_sessions", &org, async move {
+            let sql = match f.sort {
+                SessionSort::Newest => filtered_sessions!("created_at DESC, id DESC"),
+                SessionSort::Activity => {
+                    filtered_sessions!("COALESCE(last_message_at, created_at) DESC, id DESC")
+                }
+                SessionSort::Waiting => {
+                    filtered_sessions!("(queued_at IS NULL), queued_at, created_at, id")
+                }
+                SessionSort::Priority => filtered_sessions!(
+                    "CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2
+                     WHEN 'low' THEN 1 ELSE 0 END DESC, created_at DESC, id DESC"
+                ),
+            };
+            let found = sqlx::query(sql)
+                .bind(org.0)
+                .bind(f.status.map(|s| s.as_str()))
+                .bind(f.agent.map(|a| a.0))
+                .bind(f.label.map(|l| l.to_string()))
+                .bind(f.priority.map(|p| p.as_str()))
+                .bind(f.customer.as_deref().map(crate::store::sql::like_pattern))
+                .bind(f.visible_to.map(|a| a.0))
+                .bind(i64::from(f.limit))
+                .fetch_all(self.reads())
+                .await?;
+            Ok(rows::all(found, rows::session)?)
+        })
+        .await
+    }
+
+    async fn canned_replies(&self, org: OrgId, agent: AgentId) -> StoreResult<Vec<CannedReply>> {
+        crate::store::during("canned_replies", &org, async move {
+            let found = sqlx::query(
+                "SELECT * FROM canned_replies WHERE organization_id = $1
+                 AND (owner_id IS NULL OR owner_id = $2) ORDER BY shortcut, id",
+            )
+            .bind(org.0)
+            .bind(agent.0)
+            .fetch_all(self.reads())
+            .await?;
+            Ok(rows::all(found, rows::canned_reply)?)
+        })
+        .await
+    }
+
+    async fn canned_reply(
+        &self,
+        org: OrgId,
+        id: CannedReplyId,
+    ) -> StoreResult<Option<CannedReply>> {
+        crate::store::during("canned_reply", &org, async move {
+            let row =
+                sqlx::query("SELECT * FROM canned_replies WHERE id = $1 AND organization_id = $2")
+                    .bind(id.0)
+                    .bind(org.0)
+                    .fetch_optional(self.reads())
+                    .await?;
+            Ok(row.as_ref().map(rows::canned_reply).transpose()?)
+        })
+        .await
+    }
+
+    async fn insert_canned_reply(&self, r: &CannedReply) -> StoreResult<bool> {
+        crate::store::during("insert_canned_reply", &r.organization_id, async move {
+            let bound = match r.owner_id {
+                Some(_) => canned::MAX_PERSONAL_PER_AGENT,
+                None => canned::MAX_SHARED_PER_ORG,
+            };
+            let done = sqlx::query(
+                "INSERT INTO canned_replies
+                 (id, organization_id, owner_id, shortcut, content, created_at, updated_at)
+                 SELECT $1, $2, $3, $4, $5, $6, $7
+                 WHERE (SELECT COUNT(*) FROM canned_replies
+                        WHERE organization_id = $2 AND owner_id IS NOT DISTINCT FROM $3) < $8",
+            )
+            .bind(r.id.0)
+            .bind(r.organization_id.0)
+            .bind(r.owner_id.map(|a| a.0))
+            .bind(&r.shortcut)
+            .bind(&r.content)
+            .bind(r.created_at)
+            .bind(r.updated_at)
+            .bind(bound)
+            .execute(&mut *self.writing().await?)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+        .await
+    }
+
+    async fn update_canned_reply(
+        &self,
+        org: OrgId,
+        id: CannedReplyId,
+        shortcut: &str,
+        content: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<CannedReply>> {
+        crate::store::during("update_canned_reply", &org, async move {
+            let row = sqlx::query(
+                "UPDATE canned_replies SET shortcut = $1, content = $2, updated_at = $3
+                 WHERE id = $4 AND organization_id = $5 RETURNING *",
+            )
+            .bind(shortcut)
+            .bind(content)
+            .bind(now)
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_optional(&mut *self.writing().await?)
+            .await?;
+            Ok(row.as_ref().map(rows::canned_reply).transpose()?)
+        })
+        .await
+    }
+
+    async fn delete_canned_reply(&self, org: OrgId, id: CannedReplyId) -> StoreResult<bool> {
+        crate::store::during("delete_canned_reply", &org, async move {
+            let done =
+                sqlx::query("DELETE FROM canned_replies WHERE id = $1 AND organization_id = $2")
+                    .bind(id.0)
+                    .bind(org.0)
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+            Ok(done.rows_affected() == 1)
+        })
+        .await
+    }
+
+    async fn contact_details(
+        &self,
+        org: OrgId,
+        client: ClientId,
+    ) -> StoreResult<Option<ContactDetails>> {
+        crate::store::during("contact_details", &org, async move {
+            let row = sqlx::query(
+                "SELECT * FROM contacts WHERE organization_id = $1 AND client_id = $2",
+            )
+            .bind(org.0)
+            .bind(client.0)
+            .fetch_optional(self.reads())
+            .await?;
+            Ok(row.as_ref().map(rows::contact_details).transpose()?)
+        })
+        .await
+    }
+
+    async fn save_contact_details(
+        &self,
+        org: OrgId,
+        client: ClientId,
+        d: &ContactDetails,
+        display_name: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        crate::store::during("save_contact_details", &org, async move {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO contacts (organization_id, client_id, name, email, attributes, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (organization_id, client_id) DO UPDATE SET name = excluded.name,
+                 email = excluded.email, attributes = excluded.attributes,
+                 updated_at = excluded.updated_at",
+            )
+            .bind(org.0)
+            .bind(client.0)
+            .bind(d.name.as_deref())
+            .bind(d.email.as_deref())
+            .bind(json(&d.attributes)?)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE sessions SET client_name = $1, client_email = $2
+                 WHERE organization_id = $3 AND client_id = $4",
+            )
+            .bind(display_name)
+            .bind(d.email.as_deref())
+            .bind(org.0)
+            .bind(client.0)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_session_context(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        context: &VisitContext,
+    ) -> StoreResult<()> {
+        crate::store::during("set_session_context", &org, async move {
+            sqlx::query("UPDATE sessions SET context = $1 WHERE id = $2 AND organization_id = $3")
+                .bind(json(context)?)
+                .bind(session.0)
+                .bind(org.0)
+                .execute(&mut *self.writing().await?)
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session_context(
+        &self,
+        org: OrgId,
+        session: SessionId,
+    ) -> StoreResult<Option<VisitContext>> {
+        crate::store::during("session_context", &org, async move {
+            let stored: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT context FROM sessions WHERE id = $1 AND organization_id = $2",
+            )
+            .bind(session.0)
+            .bind(org.0)
+            .fetch_optional(self.reads())
+            .await?;
+            match stored.flatten() {
+                Some(text) => Ok(Some(
+                    serde_json::from_str(&text).map_err(anyhow::Error::from)?,
+                )),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn contact_sessions(&self, org: OrgId, client: ClientId) -> StoreResult<Vec<Session>> {
+        crate::store::during("contact_sessions", &org, async move {
+            let found = sqlx::query(
+                "SELECT * FROM sessions WHERE organization_id = $1 AND client_id = $2
+                 ORDER BY created_at DESC, id DESC LIMIT 50",
+            )
+            .bind(org.0)
+            .bind(client.0)
+            .fetch_all(self.reads())
+            .await?;
+            Ok(rows::all(found, rows::session)?)
+        })
+        .await
+    }
+
+    async fn insert_mentions(&self, found: &[Mention]) -> StoreResult<()> {
+        crate::store::during("insert_mentions", &"mentions", async move {
+            let mut tx = self.begin_write().await?;
+            for m in found {
+                sqlx::query(
+                    "INSERT INTO mentions (id, organization_id, agent_id, session_id, seq,
+                     author_name, excerpt, created_at, read_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
+                )
+                .bind(m.id)
+                .bind(m.organization_id.0)
+                .bind(m.agent_id.0)
+                .bind(m.session_id.0)
+                .bind(m.seq)
+                .bind(&m.author_name)
+                .bind(&m.excerpt)
+                .bind(m.created_at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM mentions WHERE agent_id = $1 AND organization_id = $2
+                     AND id NOT IN (SELECT id FROM mentions WHERE agent_id = $1
+                     AND organization_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3)",
+                )
+                .bind(m.agent_id.0)
+                .bind(m.organization_id.0)
+                .bind(mentions::MAX_KEPT_PER_AGENT)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn mentions(&self, org: OrgId, agent: AgentId, limit: u32) -> StoreResult<Vec<Mention>> {
+        crate::store::during("mentions", &org, async move {
+            let found = sqlx::query(
+                "SELECT * FROM mentions WHERE organization_id = $1 AND agent_id = $2
+                 ORDER BY created_at DESC, id DESC LIMIT $3",
+            )
+            .bind(org.0)
+            .bind(agent.0)
+            .bind(i64::from(limit))
+            .fetch_all(self.reads())
+            .await?;
+            Ok(rows::all(found, rows::mention)?)
+        })
+        .await
+    }
+
+    async fn read_mentions(
+        &self,
+        org: OrgId,
+        agent: AgentId,
+        session: Option<SessionId>,
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        crate::store::during("read_mentions", &org, async move {
+            let done = sqlx::query(
+                "UPDATE mentions SET read_at = $1 WHERE organization_id = $2 AND agent_id = $3
+                 AND read_at IS NULL AND ($4 IS NULL OR session_id = $4)",
+            )
+            .bind(now)
+            .bind(org.0)
+            .bind(agent.0)
+            .bind(session.map(|s| s.0))
+            .execute(&mut *self.writing().await?)
+            .await?;
+            Ok(done.rows_affected())
+        })
+        .await
+    }
+}
+
+    };
+}
+
+pub(crate) use sql_workspace;
