@@ -301,7 +301,7 @@ pub async fn read_mentions(
 pub struct SearchQuery {
     /// 1 to 200 characters with a letter or digit: words match messages by prefix, the whole
     /// text customers' names and e-mails and labels.
-    #[param(value_type = String, required = true, min_length = 1, max_length = 200)]
+    #[param(value_type = String, required = false, min_length = 1, max_length = 200)]
     q: Option<String>,
 }
 

@@ -184,6 +184,23 @@ async fn every_documented_server_event_is_emitted_with_its_documented_payload() 
     // A failure without an acknowledgement callback arrives as `error`.
     client_socket.emit("mark_read", json!({ "session_id": sid, "seq": 99 }));
     check("error", client_socket.wait_for("error").await);
+    // A teammate mentioned in a private note hears of it; a new priority reaches the agents.
+    let mate = app.create_agent(&org, "Mona Mate", "agent", None).await;
+    let mate_socket = app.socket(&mate.token).await;
+    let note = agent
+        .call(
+            "send_message",
+            json!({ "session_id": sid, "content": "@Mona please look", "internal": true }),
+        )
+        .await;
+    assert_ack_conforms(&doc, "send_message", &note);
+    check("mention", mate_socket.wait_for("mention").await);
+    let priority = format!("/api/sessions/{sid}/priority");
+    let (status, body) = app
+        .put(&priority, Some(&org.admin_token), json!({ "priority": "high" }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    check("session_updated", agent.wait_for("session_updated").await);
     let (status, closed) = app.close(&org.admin_token, &sid).await;
     assert_eq!(status, 200, "{closed}");
 
