@@ -30,7 +30,7 @@ use crate::store::{Conversations, MessageLog, Search, Store, Stores, Workspace};
 pub use contacts::{ContactChange, ContactView};
 pub use messages::HistoryPage;
 pub use search::{SearchHit, SearchResults};
-pub use sessions::{AgentRef, ClientSessionView, SessionView};
+pub use sessions::{AgentRef, ClientSessionView, Opening, SessionView};
 
 pub struct Chat {
     pub store: Arc<dyn Store>,

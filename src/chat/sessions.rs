@@ -19,6 +19,18 @@ use crate::store::{AssignMode, SessionFilter, StoreError};
 /// Most sessions one list returns.
 pub const MAX_LISTED: u32 = 500;
 
+/// What a customer gives when opening a conversation.
+#[derive(Debug, Default)]
+pub struct Opening {
+    pub subject: Option<String>,
+    /// Stored at once; puts the conversation in the queue.
+    pub first_message: Option<String>,
+    /// What the widget saw of the visit.
+    pub context: Option<VisitContext>,
+    /// Custom attributes set by the site: values to set and keys to remove.
+    pub attributes: Option<(crate::domain::contacts::Attributes, Vec<String>)>,
+}
+
 /// A client's conversation with what its list shows.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClientSessionView {
@@ -71,12 +83,20 @@ impl Chat {
         &self,
         client: &Client,
         org_id: OrgId,
-        subject: Option<String>,
-        first_message: Option<String>,
-        context: Option<VisitContext>,
+        opening: Opening,
     ) -> ApiResult<Session> {
+        let Opening {
+            subject,
+            first_message,
+            context,
+            attributes,
+        } = opening;
         let org = self.organization(org_id).await?;
         permissions::can_open_session(client, org.id).or_deny("organization")?;
+        if let Some(attributes) = attributes {
+            self.merge_customer_attributes(client, org.id, attributes)
+                .await?;
+        }
         let now = crate::domain::model::now();
         let session = Session {
             id: SessionId::new(),
@@ -193,6 +213,18 @@ impl Chat {
         permissions::same_org(agent, org).or_deny("organization")?;
         filter.visible_to = (!permissions::sees_all_sessions(agent)).then_some(agent.id);
         filter.limit = MAX_LISTED;
+        // A deleted label stays in the conversations that had it until their next change
+        // (`labels::existing`), so it must not be matched against them.
+        if let Some(label) = filter.label
+            && !self
+                .workspace
+                .labels(org)
+                .await?
+                .iter()
+                .any(|l| l.id == label)
+        {
+            return Ok(Vec::new());
+        }
         let mut sessions = self.workspace.filtered_sessions(org, &filter).await?;
         sessions.retain(|s| permissions::lists_session(agent, s));
         Ok(sessions)

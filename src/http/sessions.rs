@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::agents::SessionsBody;
 use super::extract::{AgentCaller, Caller, ClientCaller, ClientIp, Json, PathId, Query};
-use crate::chat::{ClientSessionView, HistoryPage, SessionView};
+use crate::chat::{ClientSessionView, HistoryPage, Opening, SessionView};
 use crate::domain::contacts::{self, ReportedContext, VisitContext};
 use crate::domain::input;
 use crate::domain::model::{Message, Priority, Session, SessionStatus};
@@ -122,15 +122,13 @@ pub async fn open(
         context = "context" => contacts::visit_context(&body.context.unwrap_or_default(), ip),
         attributes = "attributes" => body.attributes.as_ref().map(contacts::attributes).transpose(),
     );
-    if let Some(attributes) = attributes {
-        app.chat
-            .merge_customer_attributes(&client, org, attributes)
-            .await?;
-    }
-    let session = app
-        .chat
-        .open_session(&client, org, subject, message, Some(context))
-        .await?;
+    let opening = Opening {
+        subject,
+        first_message: message,
+        context: Some(context),
+        attributes,
+    };
+    let session = app.chat.open_session(&client, org, opening).await?;
     Ok((StatusCode::CREATED, session_body(session)))
 }
 

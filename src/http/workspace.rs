@@ -286,7 +286,7 @@ pub struct ReadMentionsBody {
 /// Marks the caller's mentions read.
 #[utoipa::path(put, path = "/api/mentions/read", tag = "workspace",
     operation_id = "read_mentions", request_body = ReadMentionsInput, security(("bearer" = [])),
-    responses((status = 200, body = ReadMentionsBody)))]
+    responses((status = 200, body = ReadMentionsBody), (status = 404)))]
 pub async fn read_mentions(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
