@@ -41,6 +41,7 @@ export class FakeServer {
       content,
       client_msg_id: opts.clientMsgId ?? null,
       created_at: new Date().toISOString(),
+      internal: false,
     };
     list.push(message);
     if (!opts.silent) this.broadcast('new_message', { message });

@@ -1,8 +1,9 @@
 // Every conversation of the customer, across organizations: last message and unread count.
 
-import { preview, shortWhen } from '../shared/format';
+import { messagePreview, shortWhen } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
 import type { Inbox } from '../shared/inbox';
+import type { ClientSession } from '../shared/types';
 
 interface Props {
   inbox: Inbox;
@@ -38,7 +39,7 @@ export function ConversationList({ inbox, selectedId, onSelect }: Props) {
               <span class="row">
                 <span class="last-message muted">
                   {s.status === 'closed' && '(ended) '}
-                  {s.last_message ? preview(`${s.last_message.sender_type === 'client' ? 'You: ' : ''}${s.last_message.content}`) : 'No message yet'}
+                  {lastLine(s)}
                 </span>
                 {s.unread_count > 0 && (
                   <span class="badge" data-unread={s.unread_count} aria-label={`${s.unread_count} unread`}>
@@ -52,4 +53,11 @@ export function ConversationList({ inbox, selectedId, onSelect }: Props) {
       </ul>
     </section>
   );
+}
+
+/** What people last wrote (a system note, such as who joined, is not shown). */
+function lastLine(s: ClientSession): string {
+  if (!s.last_message) return 'No message yet';
+  const mine = s.last_message.sender_type === 'client';
+  return messagePreview({ ...s.last_message, content: `${mine ? 'You: ' : ''}${s.last_message.content}` }) ?? '';
 }

@@ -9,6 +9,7 @@ import { useNarrow, useObservable, usePageVisible } from '../shared/hooks';
 import { Inbox } from '../shared/inbox';
 import { localMarks } from '../shared/storage';
 import type { PublicOrganization } from '../shared/types';
+import { thisBrowser, thisPage, visitContext } from '../shared/visit-context';
 import { CustomerChat, answererLine } from '../shared/ui/CustomerChat';
 import { ConversationList } from './ConversationList';
 import { Directory } from './Directory';
@@ -26,7 +27,8 @@ function useCustomerSession(account: Account, onSignOut: () => void) {
       markStore: localMarks('client'),
       deliveredWhenClosed: () => true,
     });
-    const inbox = new Inbox(api, chat, connection.port);
+    // The app is the page the customer is on: it reports itself and this browser.
+    const inbox = new Inbox(api, chat, connection.port, () => visitContext(thisPage(), thisBrowser()));
     return { api, connection, chat, inbox };
   }, [account.token]);
   useEffect(() => {

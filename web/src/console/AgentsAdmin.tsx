@@ -20,8 +20,7 @@ export function AgentsAdmin({ api, workspace }: { api: Api; workspace: Workspace
   const orgCapacity = workspace.org?.settings?.max_concurrent_sessions ?? 5;
 
   async function reload() {
-    const { agents } = await api.agents(workspace.me.organization_id);
-    workspace.setAgents(agents);
+    await workspace.reloadAgents();
   }
 
   async function run(action: () => Promise<unknown>) {
@@ -86,7 +85,7 @@ function AgentRow({ agent, isMe, orgCapacity, api, run }: RowProps) {
         <div class="agent-name">{agent.name}{isMe && ' (you)'}</div>
         <div class="muted small">{agent.email}</div>
       </td>
-      <td>
+      <td data-label="Role">
         <select
           aria-label={`Role of ${agent.name}`}
           value={agent.role}
@@ -99,7 +98,7 @@ function AgentRow({ agent, isMe, orgCapacity, api, run }: RowProps) {
           ))}
         </select>
       </td>
-      <td>
+      <td data-label="Capacity">
         <form
           class="inline-form"
           onSubmit={(e) => {
@@ -125,11 +124,11 @@ function AgentRow({ agent, isMe, orgCapacity, api, run }: RowProps) {
           )}
         </form>
       </td>
-      <td>
+      <td data-label="Now">
         <span class={agent.online ? 'dot dot-online' : 'dot'} aria-hidden="true" />{' '}
         <span class="small">{agent.online ? agent.status : 'offline'}</span>
       </td>
-      <td>
+      <td class="agent-actions">
         {!isMe &&
           (confirming ? (
             <span class="confirm">

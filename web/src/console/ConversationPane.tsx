@@ -1,5 +1,5 @@
-// One conversation in the console: who the customer is, its state, take / transfer / close,
-// and the chat itself (history with older pages on scroll up, live messages, typing, marks).
+// One conversation in the console: who the customer is, its state, take / transfer / close /
+// reopen, and the chat itself (history with older pages on scroll up, live messages, typing, marks).
 
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/api';
@@ -7,6 +7,10 @@ import { duration } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
 import type { ConsoleSession } from '../shared/types';
 import { ChatView } from '../shared/ui/ChatView';
+import { AgentComposer } from './AgentComposer';
+import { ConfirmDialog } from './ConfirmDialog';
+import { ConversationTags } from './ConversationTags';
+import { MessageFocus } from './MessageFocus';
 import type { Workspace } from './workspace';
 
 interface Props {
@@ -65,6 +69,7 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
             {session.client_email && <span>{session.client_email} · </span>}
             <SessionState workspace={workspace} session={session} />
           </p>
+          <ConversationTags session={session} />
         </div>
         <Actions workspace={workspace} session={session} act={act} />
       </div>
@@ -80,7 +85,7 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
         composerDisabled={session.status === 'closed' || lockedForMe}
         placeholder={
           session.status === 'closed'
-            ? 'This conversation is closed.'
+            ? 'This conversation is closed. Reopen it to write.'
             : lockedForMe
               ? 'Assigned to a teammate.'
               : session.status === 'waiting'
@@ -88,7 +93,11 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
                 : `Reply to ${session.client_name}…`
         }
         showOwnNames
+        composer={(plain) => (
+          <AgentComposer session={session} replyBlocked={lockedForMe} closed={session.status === 'closed'} replyPlaceholder={plain.placeholder ?? ''} />
+        )}
       />
+      <MessageFocus sessionId={sessionId} />
     </main>
   );
 }
@@ -105,9 +114,26 @@ function SessionState({ workspace, session }: { workspace: Workspace; session: C
 
 function Actions({ workspace, session, act }: { workspace: Workspace; session: ConsoleSession; act: (f: () => Promise<void>) => void }) {
   const [target, setTarget] = useState('');
-  if (session.status === 'closed') return null;
+  const [confirmingClose, setConfirmingClose] = useState(false);
   const mine = session.agent_id === workspace.me.id;
+  if (session.status === 'closed') {
+    // Plain agents reopen only what was theirs or nobody's.
+    const mayReopen = mine || !session.agent_id || workspace.canSeeAll;
+    return (
+      <div class="pane-actions">
+        {mayReopen && (
+          <button type="button" class="btn btn-primary" onClick={() => act(() => workspace.reopen(session.id))}>
+            Reopen
+          </button>
+        )}
+      </div>
+    );
+  }
   const others = workspace.agents.filter((a) => a.id !== session.agent_id);
+  // A choice that is no longer among the others (say, the agent it was just transferred to) is none.
+  const chosen = others.some((a) => a.id === target) ? target : '';
+  const assignee = session.agent_id && !mine ? session.assigned_agent?.name ?? workspace.agentName(session.agent_id) ?? 'a teammate' : null;
+  const close = () => act(() => workspace.close(session.id));
   return (
     <div class="pane-actions">
       {session.status === 'waiting' && (
@@ -120,10 +146,14 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: C
           class="transfer"
           onSubmit={(e) => {
             e.preventDefault();
-            if (target) act(() => workspace.transfer(session.id, target));
+            if (!chosen) return;
+            act(async () => {
+              await workspace.transfer(session.id, chosen);
+              setTarget('');
+            });
           }}
         >
-          <select aria-label="Transfer to" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+          <select aria-label="Transfer to" value={chosen} onChange={(e) => setTarget(e.currentTarget.value)}>
             <option value="">Transfer to…</option>
             {others.map((a) => (
               <option key={a.id} value={a.id}>
@@ -132,15 +162,30 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: C
               </option>
             ))}
           </select>
-          <button type="submit" class="btn" disabled={!target}>
+          <button type="submit" class="btn" disabled={!chosen}>
             {session.agent_id ? 'Transfer' : 'Assign'}
           </button>
         </form>
       )}
       {(mine || workspace.canSeeAll) && (
-        <button type="button" class="btn btn-danger" onClick={() => act(() => workspace.close(session.id))}>
+        <button type="button" class="btn btn-danger" onClick={() => (assignee ? setConfirmingClose(true) : close())}>
           Close
         </button>
+      )}
+      {confirmingClose && assignee && (
+        <ConfirmDialog
+          title="Close this conversation?"
+          confirmLabel="Close conversation"
+          onConfirm={() => {
+            setConfirmingClose(false);
+            close();
+          }}
+          onCancel={() => setConfirmingClose(false)}
+        >
+          <p>
+            It is assigned to {assignee}. Closing it ends the chat for {assignee} and for {session.client_name}.
+          </p>
+        </ConfirmDialog>
       )}
     </div>
   );

@@ -1,12 +1,13 @@
 // A list of conversations: the queue (with how long each has waited), mine, or all of them
-// (supervisors and admins, filtered by status).
+// (supervisors and admins), each narrowed and ordered by the filter bar (ListFilters).
 
-import { useEffect } from 'preact/hooks';
-import { duration, preview, shortWhen } from '../shared/format';
+import { duration, messagePreview, preview, shortWhen } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
 import type { ConsoleSession } from '../shared/types';
+import { ListFilters, useFilteredEmptyText, useListedSessions } from './ListFilters';
+import { SessionTags } from './SessionTags';
 import { type View, href } from './route';
-import type { StatusFilter, Workspace } from './workspace';
+import type { Workspace } from './workspace';
 
 const TITLES: Record<string, string> = { queue: 'Queue', mine: 'My conversations', all: 'All conversations' };
 
@@ -14,31 +15,18 @@ export function SessionList({ workspace, view, selectedId }: { workspace: Worksp
   useObservable(workspace);
   const now = useNow(15_000);
 
-  useEffect(() => {
-    if (view === 'all' && workspace.canSeeAll && !workspace.allIds) void workspace.loadAll(workspace.allFilter);
-  }, [view]);
-
-  const sessions = view === 'queue' ? workspace.queue() : view === 'mine' ? workspace.mine() : workspace.all();
+  const list = view === 'queue' || view === 'mine' ? view : 'all';
+  const sessions = useListedSessions(list);
+  const filteredEmptyText = useFilteredEmptyText();
   return (
     <section class="session-list" aria-labelledby="list-title">
       <div class="list-header">
         <h1 id="list-title" class="section-title">
           {TITLES[view]}
         </h1>
-        {view === 'all' && (
-          <select
-            aria-label="Status"
-            value={workspace.allFilter}
-            onChange={(e) => void workspace.loadAll(e.currentTarget.value as StatusFilter)}
-          >
-            <option value="">Every status</option>
-            <option value="waiting">Waiting</option>
-            <option value="active">Active</option>
-            <option value="closed">Closed</option>
-          </select>
-        )}
       </div>
-      {workspace.loaded && sessions.length === 0 && <p class="empty small">{emptyText(view)}</p>}
+      <ListFilters list={list} />
+      {workspace.loaded && sessions.length === 0 && <p class="empty small">{filteredEmptyText(list) ?? emptyText(view)}</p>}
       <ul>
         {sessions.map((s) => (
           <li key={s.id}>
@@ -58,6 +46,7 @@ export function SessionList({ workspace, view, selectedId }: { workspace: Worksp
               </span>
               <span class="muted small last-message">{lastLine(workspace, s)}</span>
               <span class="muted small">{detailLine(workspace, s, view, now)}</span>
+              <SessionTags session={s} />
             </a>
           </li>
         ))}
@@ -73,8 +62,9 @@ function emptyText(view: View): string {
 }
 
 function lastLine(workspace: Workspace, s: ConsoleSession): string {
-  const m = workspace.lastMessages.get(s.id);
-  if (m) return preview(m.content, 60);
+  const m = workspace.lastMessage(s.id);
+  const text = m && messagePreview(m, 60);
+  if (text) return text;
   return s.subject ? preview(s.subject, 60) : s.client_email ?? '';
 }
 

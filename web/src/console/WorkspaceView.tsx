@@ -8,6 +8,7 @@ import { openConnection } from '../shared/connection';
 import { useNarrow, useObservable, usePageVisible } from '../shared/hooks';
 import { localMarks } from '../shared/storage';
 import { AgentsAdmin } from './AgentsAdmin';
+import { ConnectionStatus } from './ConnectionStatus';
 import { AlertSettings, StatusSwitch } from './Controls';
 import { ConversationPane } from './ConversationPane';
 import { SessionList } from './SessionList';
@@ -17,24 +18,29 @@ import type { AgentAccount } from './account';
 import { Notifier } from './notifier';
 import { type Route, type View, href, isListView, parseRoute } from './route';
 import { Workspace } from './workspace';
+import { CustomerPanel } from './CustomerPanel';
+import { SearchDialog } from './SearchDialog';
+import { Shortcuts } from './Shortcuts';
+import { ToolPage } from './ToolPages';
+import { TopbarTools } from './TopbarTools';
+import { ToolsContext, useAgentTools } from './tools';
 
 function useWorkspace(account: AgentAccount, onSignOut: () => void) {
   const parts = useMemo(() => {
     const api = new Api('', account.token);
     const connection = openConnection('', account.token, onSignOut);
     const orgId = account.agent.organization_id;
-    let workspace: Workspace | null = null;
+    // Delivered marks of conversations not open here are the workspace's (it knows the lists).
     const chat = new ChatClient(connection.port, {
       side: 'agent',
       selfId: account.agent.id,
       markStore: localMarks('agent'),
-      deliveredWhenClosed: (m) => !!workspace?.isMine(m.session_id),
       joinRoom: async (sessionId) => {
         await connection.port.request('join_organization', { organization_id: orgId, session_id: sessionId }, 10_000);
       },
     });
     const notifier = new Notifier();
-    workspace = new Workspace(account.agent, api, chat, connection.port, notifier);
+    const workspace = new Workspace(account.agent, api, chat, connection.port, notifier);
     return { api, connection, chat, notifier, workspace };
   }, [account.token]);
   useEffect(
@@ -59,8 +65,9 @@ function useRoute(): Route {
 }
 
 export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; onSignOut: () => void }) {
-  const { api, chat, notifier, workspace } = useWorkspace(account, onSignOut);
-  useObservable(workspace, chat);
+  const { api, chat, connection, notifier, workspace } = useWorkspace(account, onSignOut);
+  const tools = useAgentTools(api, connection.port, workspace);
+  useObservable(workspace, chat, tools);
   const route = useRoute();
   const narrow = useNarrow(900);
   const pageVisible = usePageVisible();
@@ -80,22 +87,22 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
     { view: 'all', label: 'All conversations', short: 'All', show: workspace.canSeeAll },
     { view: 'team', label: workspace.isAdmin ? 'Agents' : 'Team', show: true },
     { view: 'settings', label: 'Settings', show: workspace.isAdmin },
+    { view: 'replies', label: 'Canned replies', short: 'Replies', show: true },
+    { view: 'labels', label: 'Labels', show: workspace.isAdmin },
   ];
   const listView = isListView(view);
   const showList = listView && (!narrow || !sessionId);
   const showPane = listView && (!narrow || !!sessionId);
 
   return (
+    <ToolsContext.Provider value={tools}>
     <div class="console">
       <header class="topbar">
         <span class="brand">Raasel</span>
         <span class="org-label muted">{workspace.org?.name ?? ''}</span>
         <span class="spacer" />
-        {!chat.connected && chat.everConnected && (
-          <span class="conn-lost" role="status">
-            Reconnecting…
-          </span>
-        )}
+        <TopbarTools />
+        <ConnectionStatus chat={chat} socket={connection.socket} />
         <StatusSwitch workspace={workspace} />
         <AlertSettings notifier={notifier} />
         <span class="me muted">{workspace.me.name}</span>
@@ -132,6 +139,7 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
               <p class="empty">Choose a conversation.</p>
             </main>
           ))}
+        {showPane && sessionId && tools.panelOpen && <CustomerPanel sessionId={sessionId} />}
         {view === 'team' && (
           <main class="page">
             {workspace.isAdmin ? <AgentsAdmin api={api} workspace={workspace} /> : <TeamOnline workspace={workspace} wide />}
@@ -142,7 +150,11 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
             <SettingsAdmin api={api} workspace={workspace} />
           </main>
         )}
+        <ToolPage view={view} />
       </div>
+      <Shortcuts />
+      {tools.searchOpen && <SearchDialog />}
     </div>
+    </ToolsContext.Provider>
   );
 }

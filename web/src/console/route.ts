@@ -1,14 +1,14 @@
 // The console's location: a view and maybe an open conversation, kept in the URL hash
-// (#/queue, #/mine/<session id>, #/settings) so reloads and the back button work.
+// (#/queue, #/mine/<session id>, #/settings, #/replies, #/labels) so reloads and the back button work.
 
-export type View = 'queue' | 'mine' | 'all' | 'team' | 'settings';
+export type View = 'queue' | 'mine' | 'all' | 'team' | 'settings' | 'replies' | 'labels';
 
 export interface Route {
   view: View;
   sessionId: string | null;
 }
 
-const VIEWS: View[] = ['queue', 'mine', 'all', 'team', 'settings'];
+const VIEWS: View[] = ['queue', 'mine', 'all', 'team', 'settings', 'replies', 'labels'];
 
 export function parseRoute(hash: string): Route {
   const [view, sessionId] = hash.replace(/^#\/?/, '').split('/');

@@ -1,14 +1,19 @@
 // What the console knows of its organization, kept live from socket events: the agent, the
 // organization, the team with who is online, and the conversations (the queue, mine, and for
 // supervisors and admins all of them), with the last message and what is unseen per conversation.
+// Lists fetched over REST are merged with the events: an answer read before an event that
+// arrived meanwhile does not undo it.
 
 import { type Api, ApiError } from '../shared/api';
 import type { ChatClient, SocketPort } from '../shared/chat-client';
 import { Observable } from '../shared/observable';
-import type { Agent, AgentRef, AgentStatus, ConsoleSession, Message, OrganizationDetail, Session, SessionStatus } from '../shared/types';
+import type { Agent, AgentRef, AgentStatus, ConsoleSession, Message, OrganizationDetail, Session, SessionStatus, paths } from '../shared/types';
+import { type AgentLiveStatus, withLiveStatus } from './live-status';
 import type { Notifier } from './notifier';
 
 export type StatusFilter = SessionStatus | '';
+/** The query of GET /api/sessions/organization/{org}: filters and sort. */
+export type OrgSessionQuery = NonNullable<paths['/api/sessions/organization/{organization_id}']['get']['parameters']['query']>;
 
 export class Workspace extends Observable {
   org: OrganizationDetail | null = null;
@@ -20,12 +25,22 @@ export class Workspace extends Observable {
   allIds: string[] | null = null;
   loaded = false;
   private viewing: string | null = null;
+  /** Counts live changes; a REST request remembers its value when sent. */
+  private clock = 0;
+  /** Each agent's status and presence as the last event said, and when. */
+  private readonly agentLive = new Map<string, AgentLiveStatus>();
+  /** When the last applied agent list was asked for. */
+  private agentsAskedAt = -1;
+  /** When each conversation last changed by an event. */
+  private readonly sessionChangedAt = new Map<string, number>();
+  /** The delivered mark sent for conversations that are not open here. */
+  private readonly deliveredSent = new Map<string, number>();
 
   constructor(
     public me: Agent,
     private readonly api: Api,
     readonly chat: ChatClient,
-    port: SocketPort,
+    private readonly port: SocketPort,
     private readonly notifier: Notifier,
   ) {
     super();
@@ -35,7 +50,7 @@ export class Workspace extends Observable {
       this.patch(e.session_id, { agent_id: e.agent.id, assigned_agent: e.agent, status: 'active' }),
     );
     port.on('new_session_assigned', (e: { session_id: string; client_name: string }) => {
-      void this.refresh(e.session_id);
+      void this.refresh(e.session_id).then(() => this.acknowledge(e.session_id), () => undefined);
       this.bumpUnseen(e.session_id);
       this.notifier.announce('Conversation assigned to you', e.client_name);
     });
@@ -45,6 +60,7 @@ export class Workspace extends Observable {
     port.on('agent_status_updated', (e: { agent_id: string; status: AgentStatus; online: boolean }) =>
       this.onAgentStatus(e.agent_id, e.status, e.online),
     );
+    port.on('session_updated', (e: { session: Session }) => this.applySessionUpdate(e.session));
     chat.onMessage((m) => this.onMessage(m));
   }
 
@@ -59,6 +75,7 @@ export class Workspace extends Observable {
   /** Loads (or reloads after a reconnect) everything the console shows. */
   async load(): Promise<void> {
     const orgId = this.me.organization_id;
+    const askedAt = this.clock;
     const [org, agents, waiting, mine] = await Promise.all([
       this.api.organization(orgId),
       this.api.agents(orgId),
@@ -66,8 +83,8 @@ export class Workspace extends Observable {
       this.api.agentSessions(this.me.id, 'active'),
     ]);
     this.org = org.organization;
-    this.setAgents(agents.agents);
-    for (const s of [...waiting.sessions, ...mine.sessions]) this.sessions.set(s.id, s);
+    this.applyAgents(agents.agents, askedAt);
+    this.applySessions([...waiting.sessions, ...mine.sessions], askedAt);
     this.loaded = true;
     this.notify();
     if (this.allIds) await this.loadAll(this.allFilter);
@@ -75,10 +92,43 @@ export class Workspace extends Observable {
 
   async loadAll(filter: StatusFilter): Promise<void> {
     this.allFilter = filter;
+    const askedAt = this.clock;
     const { sessions } = await this.api.orgSessions(this.me.organization_id, filter || undefined);
-    for (const s of sessions) this.sessions.set(s.id, s);
+    this.applySessions(sessions, askedAt);
     this.allIds = sortByActivity(sessions).map((s) => s.id);
     this.notify();
+  }
+
+  /**
+   * Conversations of a filtered, sorted list query (the list of all conversations with the
+   * agent's filter), merged like the console's own lists.
+   */
+  async listSessions(query: OrgSessionQuery): Promise<Session[]> {
+    const askedAt = this.clock;
+    const { sessions } = await this.api.call('get', '/api/sessions/organization/{organization_id}', {
+      path: { organization_id: this.me.organization_id },
+      query,
+    });
+    this.applySessions(sessions, askedAt);
+    this.notify();
+    return sessions;
+  }
+
+  /**
+   * A conversation's labels, priority or customer changed (`session_updated`, or the answer to
+   * my own change): it comes whole. Plain agents keep only what their lists show.
+   */
+  applySessionUpdate(session: Session): void {
+    const known = this.sessions.get(session.id);
+    if (!known && !this.canSeeAll && !this.isMineOrWaiting(session)) return;
+    this.put({ ...known, ...session });
+  }
+
+  /** Fetches the team again (after an admin changed it, or an event named an unknown agent). */
+  async reloadAgents(): Promise<void> {
+    const askedAt = this.clock;
+    const { agents } = await this.api.agents(this.me.organization_id);
+    this.applyAgents(agents, askedAt);
   }
 
   /** Waiting conversations whose customer wrote, oldest first. */
@@ -103,6 +153,17 @@ export class Workspace extends Observable {
     return !!s && s.status === 'active' && s.agent_id === this.me.id;
   }
 
+  /** The newest message people wrote in the conversation that the console has seen, if any. */
+  lastMessage(sessionId: string): Message | undefined {
+    const live = this.lastMessages.get(sessionId);
+    const loaded = this.chat.conversations
+      .get(sessionId)
+      ?.messages()
+      .reverse()
+      .find((m) => m.sender_type !== 'system');
+    return loaded && (!live || live.seq < loaded.seq) ? loaded : live;
+  }
+
   agentName(id: string | null | undefined): string | null {
     return (id && this.agents.find((a) => a.id === id)?.name) || null;
   }
@@ -113,16 +174,22 @@ export class Workspace extends Observable {
     if (sessionId && this.unseen.delete(sessionId)) this.afterUnseenChange();
   }
 
-  totalUnseen(): number {
+  /** Conversations with something unseen, each counted once however many messages it has. */
+  unseenConversations(): number {
     let n = 0;
-    for (const c of this.unseen.values()) n += c;
+    for (const c of this.unseen.values()) if (c > 0) n += 1;
     return n;
   }
 
   /** Fetches one conversation (opened by link, or named by an event). */
   async refresh(sessionId: string): Promise<ConsoleSession | null> {
+    const askedAt = this.clock;
     try {
-      const { session } = await this.api.session(sessionId);
+      const { session: fetched } = await this.api.session(sessionId);
+      const known = this.sessions.get(sessionId);
+      const changedSince = (this.sessionChangedAt.get(sessionId) ?? -1) > askedAt;
+      // What events said meanwhile is newer than the answer; the answer adds the agent and marks.
+      const session: ConsoleSession = known && changedSince ? { ...fetched, ...known, read_state: fetched.read_state } : fetched;
       this.sessions.set(session.id, session);
       this.notify();
       return session;
@@ -144,18 +211,38 @@ export class Workspace extends Observable {
     this.put((await this.api.close(sessionId)).session);
   }
 
+  /** Opens a closed conversation again, assigned to me. */
+  async reopen(sessionId: string): Promise<void> {
+    this.put((await this.api.call('put', '/api/sessions/{id}/reopen', { path: { id: sessionId } })).session);
+  }
+
   async setStatus(status: AgentStatus): Promise<void> {
     const { agent } = await this.api.setAgentStatus(this.me.id, status);
     this.me = agent;
     this.setAgents(this.agents.map((a) => (a.id === agent.id ? { ...a, status: agent.status } : a)));
-    this.notify();
   }
 
-  setAgents(agents: Agent[]): void {
+  private setAgents(agents: Agent[]): void {
     this.agents = [...agents].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
     const me = agents.find((a) => a.id === this.me.id);
     if (me) this.me = me;
     this.notify();
+  }
+
+  /** A team list asked for at `askedAt`: events since then win over what it says. */
+  private applyAgents(agents: Agent[], askedAt: number): void {
+    // An answer to an earlier request that arrives after a later one's is older still.
+    if (askedAt < this.agentsAskedAt) return;
+    this.agentsAskedAt = askedAt;
+    this.setAgents(withLiveStatus(agents, this.agentLive, askedAt));
+  }
+
+  /** Conversations listed at `askedAt`: one changed by an event since then keeps what we have. */
+  private applySessions(sessions: Session[], askedAt: number): void {
+    for (const s of sessions) {
+      const changedSince = (this.sessionChangedAt.get(s.id) ?? -1) > askedAt;
+      if (!(changedSince && this.sessions.has(s.id))) this.sessions.set(s.id, s);
+    }
   }
 
   setOrganization(org: OrganizationDetail): void {
@@ -165,33 +252,40 @@ export class Workspace extends Observable {
 
   private put(session: Session): void {
     this.sessions.set(session.id, session);
+    this.sessionChangedAt.set(session.id, ++this.clock);
     this.notify();
   }
 
   private patch(sessionId: string, patch: Partial<ConsoleSession>): void {
     const session = this.sessions.get(sessionId);
+    this.sessionChangedAt.set(sessionId, ++this.clock);
     if (!session) {
-      void this.refresh(sessionId).catch(() => undefined);
+      void this.refresh(sessionId).then(() => this.acknowledge(sessionId), () => undefined);
       return;
     }
     this.sessions.set(sessionId, { ...session, ...patch });
     if (!this.isMineOrWaiting(this.sessions.get(sessionId)!) && this.unseen.delete(sessionId)) this.afterUnseenChange();
+    this.acknowledge(sessionId);
     this.notify();
   }
 
   private onNewSession(session: Session): void {
     this.sessions.set(session.id, session);
+    this.sessionChangedAt.set(session.id, ++this.clock);
     this.bumpUnseen(session.id);
     this.notifier.announce('New conversation', session.client_name);
+    this.acknowledge(session.id);
     this.notify();
   }
 
   private onMessage(m: Message): void {
+    // Lists preview what people wrote; a system note (who joined, who closed) is not news.
     const known = this.lastMessages.get(m.session_id);
-    if (!known || known.seq < m.seq) this.lastMessages.set(m.session_id, m);
+    if (m.sender_type !== 'system' && (!known || known.seq < m.seq)) this.lastMessages.set(m.session_id, m);
     const session = this.sessions.get(m.session_id);
+    this.sessionChangedAt.set(m.session_id, ++this.clock);
     if (!session) {
-      void this.refresh(m.session_id).catch(() => undefined);
+      void this.refresh(m.session_id).then(() => this.acknowledge(m.session_id), () => undefined);
       return;
     }
     if (m.seq <= session.last_seq) return;
@@ -200,15 +294,31 @@ export class Workspace extends Observable {
       this.bumpUnseen(m.session_id);
       this.notifier.announce(`Message from ${m.sender_name}`, m.content.slice(0, 120));
     }
+    this.acknowledge(m.session_id);
     this.notify();
   }
 
   private onAgentStatus(agentId: string, status: AgentStatus, online: boolean): void {
+    this.agentLive.set(agentId, { status, online, at: ++this.clock });
     if (!this.agents.some((a) => a.id === agentId)) {
-      void this.api.agents(this.me.organization_id).then(({ agents }) => this.setAgents(agents), () => undefined);
+      // Someone the console has not listed yet (a new agent, or the first list is still on its way).
+      void this.reloadAgents().catch(() => undefined);
       return;
     }
     this.setAgents(this.agents.map((a) => (a.id === agentId ? { ...a, status, online } : a)));
+  }
+
+  /**
+   * Tells the customer that their messages reached the agents: a conversation in my lists (the
+   * queue, mine) gets the agent side's delivered mark as its messages arrive, before anyone opens
+   * it. An open conversation's marks are the chat client's.
+   */
+  private acknowledge(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (!session || !this.port.connected || this.chat.conversations.has(sessionId) || !this.isMineOrWaiting(session)) return;
+    if (session.last_seq <= (this.deliveredSent.get(sessionId) ?? 0)) return;
+    this.deliveredSent.set(sessionId, session.last_seq);
+    this.port.emit('mark_delivered', { session_id: sessionId, seq: session.last_seq });
   }
 
   private isMineOrWaiting(s: ConsoleSession): boolean {
@@ -222,7 +332,7 @@ export class Workspace extends Observable {
   }
 
   private afterUnseenChange(): void {
-    this.notifier.setCount(this.totalUnseen());
+    this.notifier.setCount(this.unseenConversations());
     this.notify();
   }
 }

@@ -8,6 +8,7 @@ import type {
   ErrorBody,
   LoginInput,
   RegisterInput,
+  ReportedContext,
   SessionStatus,
   UpdateAgentInput,
   UpdateOrganizationInput,
@@ -134,8 +135,9 @@ export class Api {
   clientSessions() {
     return this.call('get', '/api/sessions');
   }
-  openSession(organizationId: string, subject?: string) {
-    return this.call('post', '/api/sessions', { body: { organization_id: organizationId, subject } });
+  /** `context`: what the customer's browser saw (the page, the browser), for the agents' customer panel. */
+  openSession(organizationId: string, subject?: string, context?: ReportedContext) {
+    return this.call('post', '/api/sessions', { body: { organization_id: organizationId, subject, context } });
   }
   session(id: string) {
     return this.call('get', '/api/sessions/{id}', { path: { id } });

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { Conversation } from './conversation';
+import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
+import { ChatClient } from './chat-client';
+import { Conversation, pageRange } from './conversation';
 import type { Message } from './types';
 
 function msg(seq: number, extra: Partial<Message> = {}): Message {
@@ -14,6 +16,7 @@ function msg(seq: number, extra: Partial<Message> = {}): Message {
     content: `message ${seq}`,
     client_msg_id: null,
     created_at: '2026-01-01T00:00:00Z',
+    internal: false,
     ...extra,
   };
 }
@@ -143,5 +146,93 @@ describe('Conversation', () => {
     off();
     conv.merge([msg(2)]);
     expect(calls).toBe(1);
+  });
+});
+
+// A customer never gets agents' private notes: their seqs are holes in the customer's timeline.
+describe('Conversation: seqs a reader never gets', () => {
+  test('a gap filled by a page that lacks a seq ends: the seq is a hole, contiguous up to the page', () => {
+    const conv = new Conversation('s1', 'client');
+    conv.applyPage([msg(4), msg(5)], 'newest', true);
+    conv.merge([msg(7)]);
+    expect(conv.hasGap()).toBe(true);
+    conv.applyPage([msg(7)], 'newer', false);
+    expect(conv.hasGap()).toBe(false);
+    expect(conv.contiguousSeq).toBe(7);
+    expect(conv.markTarget('read')).toBe(7);
+  });
+
+  test('a seq missing from a page is a hole, a seq beyond every page is still a gap', () => {
+    const conv = new Conversation('s1', 'client');
+    conv.applyPage([msg(1), msg(2), msg(4)], 'newest', false);
+    expect(conv.contiguousSeq).toBe(4);
+    conv.merge([msg(6)]);
+    expect(conv.hasGap()).toBe(true);
+    expect(conv.contiguousSeq).toBe(4);
+  });
+
+  test('the newest page with nothing older covers down to seq 1', () => {
+    const conv = new Conversation('s1', 'client');
+    conv.applyPage([msg(3), msg(4)], 'newest', false);
+    expect(conv.contiguousSeq).toBe(4);
+    expect(conv.hasOlder).toBe(false);
+  });
+
+  test('an older page joins the loaded run across a hole at the seam', () => {
+    const conv = new Conversation('s1', 'client');
+    conv.applyPage([msg(10), msg(11)], 'newest', true);
+    conv.applyPage([msg(6), msg(7), msg(8)], 'older', true);
+    expect(conv.oldestSeq).toBe(6);
+    expect(conv.contiguousSeq).toBe(11);
+    expect(conv.hasGap()).toBe(false);
+  });
+
+  test('a page with nothing new that closes a hole still tells the listeners', () => {
+    const conv = new Conversation('s1', 'client');
+    conv.applyPage([msg(5)], 'newest', true);
+    conv.merge([msg(7)]);
+    let calls = 0;
+    conv.subscribe(() => (calls += 1));
+    conv.applyPage([msg(7)], 'newer', false);
+    expect(calls).toBeGreaterThan(0);
+  });
+
+  test('what each kind of page answers for', () => {
+    expect(pageRange([msg(7), msg(9)], 'newer', false, { after: 5 })).toEqual({ from: 6, to: 9 });
+    expect(pageRange([msg(7), msg(9)], 'newest', true)).toEqual({ from: 7, to: 9 });
+    expect(pageRange([msg(7), msg(9)], 'newest', false)).toEqual({ from: 1, to: 9 });
+    expect(pageRange([msg(3), msg(4)], 'older', true, { before: 7 })).toEqual({ from: 3, to: 6 });
+    expect(pageRange([msg(3), msg(4)], 'older', false, { before: 7 })).toEqual({ from: 1, to: 6 });
+    expect(pageRange([], 'newer', false, { after: 5 })).toBeNull();
+  });
+
+  test('a customer whose history skips a note gets 5, then 7, asks once for the gap and not again', async () => {
+    const server = new FakeServer();
+    const socket = new FakeSocket(server);
+    const chat = new ChatClient(socket, { side: 'client', ackTimeoutMs: 200, retryDelayMs: 5 });
+    const stored = (seq: number) => msg(seq, { sender_type: seq === 7 ? 'agent' : 'client' });
+    // Seq 6 is an agents' private note: the server never gives it to the customer.
+    server.sessions.set('s1', [1, 2, 3, 4, 5].map(stored));
+    socket.connect();
+    const conv = await chat.open('s1');
+    expect(conv.contiguousSeq).toBe(5);
+
+    server.sessions.get('s1')!.push(stored(7));
+    server.broadcast('new_message', { message: stored(7) });
+    await settle(() => conv.contiguousSeq === 7, 'the hole at 6 is known');
+    const asks = () => server.log.filter((e) => e.event === 'get_session_history').length;
+    const afterFill = asks();
+    expect(server.log.filter((e) => e.event === 'get_session_history' && e.payload.after === 5)).toHaveLength(1);
+
+    // Later messages arrive without asking for seq 6 again; marks move past it.
+    for (const seq of [8, 9]) {
+      server.sessions.get('s1')!.push(stored(seq));
+      server.broadcast('new_message', { message: stored(seq) });
+    }
+    await settle(() => conv.contiguousSeq === 9, 'seqs 8 and 9');
+    expect(asks()).toBe(afterFill);
+    expect(conv.hasGap()).toBe(false);
+    expect(server.log.filter((e) => e.event === 'mark_delivered').at(-1)?.payload).toEqual({ session_id: 's1', seq: 9 });
+    chat.dispose();
   });
 });

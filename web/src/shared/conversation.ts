@@ -1,8 +1,13 @@
 // One conversation's timeline as a participant sees it: stored messages keyed by `seq` (so a
 // message arriving twice, from an event, an ack and a history page, is kept once), the highest
-// contiguous `seq` (everything from the oldest loaded message up to it is present, so a later
-// `seq` reveals a gap to fill from history), optimistic messages waiting for their ack, the other
-// side's delivered/read marks and who is typing. Pure state: no socket, no DOM.
+// contiguous `seq` (everything from the oldest loaded message up to it is present or known not to
+// exist for this reader, so a later `seq` reveals a gap to fill from history), optimistic
+// messages waiting for their ack, the other side's delivered/read marks and who is typing. Pure
+// state: no socket, no DOM.
+//
+// Not every seq reaches every reader: agents' private notes take seqs a customer never gets. A
+// history page is the server's complete answer for the range it covers, so a seq inside a
+// covered range that the page lacks is a hole that will never arrive, and counts as contiguous.
 
 import { randomId } from './ids';
 import { Observable } from './observable';
@@ -26,6 +31,8 @@ export type Delivery = 'sending' | 'failed' | 'sent' | 'delivered' | 'read';
 
 export class Conversation extends Observable {
   private bySeq = new Map<number, Message>();
+  /** Seq ranges history answered in full (sorted, disjoint, not adjacent). */
+  private covered: SeqRange[] = [];
   private pendingList: PendingMessage[] = [];
   private contiguous = 0;
   private typingNames = new Map<string, string>();
@@ -101,11 +108,20 @@ export class Conversation extends Observable {
   }
 
   /**
-   * A page of history: the newest page (first load), an older page (scrolling up) or a newer
-   * page (filling a gap). `hasMore` of the first two tells whether even older messages exist.
+   * A page of history: the newest page (first load), an older page (scrolling up, asked for
+   * before the oldest loaded seq) or a newer page (filling a gap, asked for after the end of the
+   * contiguous run). `hasMore` of the first two tells whether even older messages exist.
    */
   applyPage(messages: readonly Message[], kind: 'newest' | 'older' | 'newer', hasMore: boolean): Message[] {
+    const asked = kind === 'newer' ? { after: this.contiguous } : kind === 'older' ? { before: this.oldestSeq } : {};
+    const range = pageRange(messages, kind, hasMore, asked);
+    if (range) this.covered = addRange(this.covered, range);
+    const contiguousBefore = this.contiguous;
     const added = this.merge(messages);
+    if (added.length === 0) {
+      this.recomputeContiguous();
+      if (this.contiguous !== contiguousBefore) this.notify();
+    }
     const olderBefore = this.hasOlder;
     if (kind !== 'newer') this.hasOlder = hasMore;
     if (!this.loaded || olderBefore !== this.hasOlder) {
@@ -213,7 +229,56 @@ export class Conversation extends Observable {
       this.contiguous = 0;
       return;
     }
-    while (this.bySeq.has(seq + 1)) seq += 1;
+    for (;;) {
+      if (this.bySeq.has(seq + 1)) seq += 1;
+      else {
+        const range = this.covered.find((r) => r.from <= seq + 1 && seq + 1 <= r.to);
+        if (!range) break;
+        seq = range.to;
+      }
+    }
     this.contiguous = seq;
   }
+}
+
+/** Seqs `from` to `to`, both included. */
+interface SeqRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * The seqs a history page answers for in full. A newer page, asked for after seq N: N + 1 up to
+ * its highest seq. A newest or older page: its lowest seq (1 when nothing older exists) up to its
+ * highest, or for an older page asked for before seq B, up to B - 1.
+ */
+export function pageRange(
+  messages: readonly Message[],
+  kind: 'newest' | 'older' | 'newer',
+  hasMore: boolean,
+  asked: { after?: number; before?: number } = {},
+): SeqRange | null {
+  if (messages.length === 0) return null;
+  let low = messages[0].seq;
+  let high = low;
+  for (const m of messages) {
+    low = Math.min(low, m.seq);
+    high = Math.max(high, m.seq);
+  }
+  if (kind === 'newer') return { from: asked.after === undefined ? low : Math.min(asked.after + 1, low), to: high };
+  const from = hasMore ? low : 1;
+  if (kind === 'older' && asked.before) return { from, to: Math.max(high, asked.before - 1) };
+  return { from, to: high };
+}
+
+/** The ranges with one more, merged with those it overlaps or touches. */
+function addRange(ranges: readonly SeqRange[], next: SeqRange): SeqRange[] {
+  const out: SeqRange[] = [];
+  let merged = { ...next };
+  for (const r of ranges) {
+    if (r.to + 1 < merged.from || merged.to + 1 < r.from) out.push(r);
+    else merged = { from: Math.min(r.from, merged.from), to: Math.max(r.to, merged.to) };
+  }
+  out.push(merged);
+  return out.sort((a, b) => a.from - b.from);
 }

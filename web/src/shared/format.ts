@@ -28,3 +28,24 @@ export function preview(content: string, max = 80): string {
   const line = content.split('\n')[0];
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }
+
+/** The longest message the server accepts, in characters after trimming. */
+export const MAX_MESSAGE_CHARS = 4000;
+
+/** A message's length as the server counts it: Unicode characters of the trimmed text. */
+export function messageLength(text: string): number {
+  let n = 0;
+  for (const _ of text.trim()) n += 1;
+  return n;
+}
+
+/** "4,012 / 4,000": the length against the limit. */
+export function lengthOfLimit(length: number, limit = MAX_MESSAGE_CHARS): string {
+  return `${length.toLocaleString('en-US')} / ${limit.toLocaleString('en-US')}`;
+}
+
+/** What a list shows of a conversation's message; system notes (who joined, closed) are not news. */
+export function messagePreview(message: { sender_type: string; content: string; internal?: boolean }, max = 80): string | null {
+  if (message.sender_type === 'system') return null;
+  return preview(message.internal ? `Note: ${message.content}` : message.content, max);
+}

@@ -32,6 +32,8 @@ function session(id: string, extra: Partial<ClientSession> = {}): ClientSession 
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
     closed_at: null,
+    priority: 'none',
+    labels: [],
     read_state: { client: { delivered_seq: 0, read_seq: 0 }, agent: { delivered_seq: 0, read_seq: 0 } },
     organization: ORG,
     last_message: null,
@@ -110,6 +112,20 @@ describe('Inbox', () => {
     expect(inbox.get('a')?.unread_count).toBe(0);
     expect(inbox.totalUnread()).toBe(0);
     expect(inbox.sessions[0].id).toBe('a');
+  });
+
+  test('the last message shown is what people wrote, never a system note', async () => {
+    const { server, socket, inbox } = setup([session('a')]);
+    socket.connect();
+    await settle(() => inbox.loaded, 'the load');
+    server.append('a', 'Where is my parcel?', { sender: 'client' });
+    server.append('a', 'John joined the conversation', { sender: 'system' });
+    await settle(() => inbox.get('a')?.last_seq === 2, 'both messages');
+    expect(inbox.get('a')?.last_message?.content).toBe('Where is my parcel?');
+    server.append('a', 'It ships today.');
+    server.append('a', 'John closed the conversation', { sender: 'system' });
+    await settle(() => inbox.get('a')?.last_seq === 4, 'the reply and the closing note');
+    expect(inbox.get('a')?.last_message?.content).toBe('It ships today.');
   });
 
   test('a repeated message does not count twice', async () => {

@@ -5,7 +5,7 @@
 import type { Api } from './api';
 import type { ChatClient, SocketPort } from './chat-client';
 import { Observable } from './observable';
-import type { AgentRef, ClientSession, Message, PublicOrganization, ReadState, SessionStatus } from './types';
+import type { AgentRef, ClientSession, Message, PublicOrganization, ReadState, ReportedContext, SessionStatus } from './types';
 
 const NO_MARKS: ReadState = { client: { delivered_seq: 0, read_seq: 0 }, agent: { delivered_seq: 0, read_seq: 0 } };
 
@@ -23,6 +23,8 @@ export class Inbox extends Observable {
     private readonly api: Api,
     readonly chat: ChatClient,
     port: SocketPort,
+    /** What the browser reports when a conversation starts (the page, the browser). */
+    private readonly describeVisit: () => ReportedContext | undefined = () => undefined,
   ) {
     super();
     port.on('connect', () => void this.load());
@@ -80,7 +82,7 @@ export class Inbox extends Observable {
 
   /** Starts a conversation whose first message is `content`; resolves with its id. */
   async start(organization: PublicOrganization, content: string): Promise<string> {
-    const { session } = await this.api.openSession(organization.id);
+    const { session } = await this.api.openSession(organization.id, undefined, this.describeVisit());
     this.sessions = sortByActivity([
       // Just opened (POST /api/sessions answers a plain Session): nobody assigned, nothing marked.
       { ...session, organization, last_message: null, unread_count: 0, assigned_agent: null, read_state: NO_MARKS },
@@ -115,7 +117,8 @@ export class Inbox extends Observable {
     if (m.seq <= session.last_seq) return;
     const fromOtherSide = m.sender_type !== 'client';
     this.update(m.session_id, {
-      last_message: m,
+      // The list previews what people wrote; a system note (who joined, who closed) is not news.
+      last_message: m.sender_type === 'system' ? session.last_message : m,
       last_seq: m.seq,
       last_message_at: m.created_at,
       unread_count: fromOtherSide && m.session_id !== this.visibleId ? session.unread_count + 1 : session.unread_count,

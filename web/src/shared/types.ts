@@ -48,6 +48,21 @@ export type ClientSession = Schemas['ClientSessionView'];
 export type Agent = Schemas['Agent'];
 export type Client = Schemas['Client'];
 
+// The agents' workspace: notes' mentions, labels and priority, canned replies, the customer
+// panel and search.
+export type Priority = Schemas['Priority'];
+export type Label = Schemas['Label'];
+export type Mention = Schemas['Mention'];
+export type CannedReply = Schemas['CannedReply'];
+export type Contact = Schemas['Contact'];
+export type ContactView = Schemas['ContactView'];
+/** What the widget saw when a conversation started, as agents read it. */
+export type VisitContext = Schemas['VisitContext'];
+/** What a customer's browser reports when opening a conversation. */
+export type ReportedContext = Schemas['ReportedContext'];
+export type SearchHit = Schemas['SearchHit'];
+export type Snippet = Schemas['Snippet'];
+
 // Request bodies.
 export type RegisterInput = Schemas['RegisterInput'];
 export type ClientLoginInput = Schemas['ClientLoginInput'];

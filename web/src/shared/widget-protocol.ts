@@ -16,10 +16,21 @@ export type FrameMessage =
   /** Keep this value (the visitor identity) for me: my own storage is blocked. */
   | { source: typeof WIDGET_SOURCE; type: 'keep'; value: string | null };
 
-/** Loader → frame. `init` answers `ready` with what the loader kept for the frame. */
+/**
+ * Loader → frame. `init` answers `ready` with what the loader kept for the frame. Both carry the
+ * host page the visitor is on (the frame cannot read it: another origin), reported to the agents
+ * when a conversation starts.
+ */
 export type LoaderMessage =
-  | { source: typeof WIDGET_SOURCE; type: 'open'; open: boolean }
-  | { source: typeof WIDGET_SOURCE; type: 'init'; open: boolean; kept: string | null };
+  | { source: typeof WIDGET_SOURCE; type: 'open'; open: boolean; page?: HostPage }
+  | { source: typeof WIDGET_SOURCE; type: 'init'; open: boolean; kept: string | null; page?: HostPage };
+
+/** The host page as its loader sees it (the URL without its fragment). */
+export interface HostPage {
+  url: string;
+  title: string;
+  referrer: string;
+}
 
 /** The host page's key remembering that the visitor has an open conversation. */
 export function conversationFlagKey(domain: string): string {

@@ -58,6 +58,11 @@ function start(script: HTMLScriptElement): void {
     if (ready) frame?.contentWindow?.postMessage(message, origin);
   }
 
+  /** This page, for the agents' view of where the visitor is (the fragment may hold tokens: left out). */
+  function page() {
+    return { url: location.href.split('#')[0], title: document.title, referrer: document.referrer };
+  }
+
   function load(key: string): string | null {
     try {
       return localStorage.getItem(key);
@@ -112,7 +117,7 @@ function start(script: HTMLScriptElement): void {
   function setOpen(next: boolean): void {
     open = next;
     if (open && !frame) frame = createFrame();
-    post({ source: WIDGET_SOURCE, type: 'open', open });
+    post({ source: WIDGET_SOURCE, type: 'open', open, page: page() });
     layout();
     if (open) frame?.focus();
     else launcher.focus();
@@ -124,7 +129,7 @@ function start(script: HTMLScriptElement): void {
     if (!msg || msg.source !== WIDGET_SOURCE) return;
     if (msg.type === 'ready') {
       ready = true;
-      post({ source: WIDGET_SOURCE, type: 'init', open, kept: load(keptKey) });
+      post({ source: WIDGET_SOURCE, type: 'init', open, kept: load(keptKey), page: page() });
     }
     if (msg.type === 'close' && open) setOpen(false);
     if (msg.type === 'keep') store(keptKey, msg.value);

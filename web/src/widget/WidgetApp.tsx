@@ -12,7 +12,8 @@ import { Inbox } from '../shared/inbox';
 import { localMarks } from '../shared/storage';
 import type { PublicOrganization } from '../shared/types';
 import { CustomerChat, answererLine } from '../shared/ui/CustomerChat';
-import { type ParentOrigin, connectToLoader, tellLoader } from './bridge';
+import { type PageInfo, thisBrowser, thisPage, visitContext } from '../shared/visit-context';
+import { type ParentOrigin, connectToLoader, framed, hostPage, tellLoader } from './bridge';
 import type { WidgetParams } from './params';
 import { type Visitor, type VisitorStore, ensureVisitor, frameStore, openVisitorStore } from './visitor';
 
@@ -101,6 +102,18 @@ interface ChatProps {
   onProfile: (profile: PublicOrganization) => void;
 }
 
+/**
+ * The page the visitor is on: the host page as the loader describes it. A loader that did not
+ * say (an older copy cached by the site) leaves only the host's origin, which the browser gives
+ * as this window's referrer; a window opened on its own is itself the page.
+ */
+function visitedPage(): PageInfo | null {
+  const described = hostPage();
+  if (described) return described;
+  if (!framed) return thisPage();
+  return document.referrer ? { url: document.referrer, title: '', referrer: '' } : null;
+}
+
 function useVisitorSession(visitor: Visitor, onUnauthorized: () => void) {
   const parts = useMemo(() => {
     const api = new Api('', visitor.token);
@@ -111,7 +124,7 @@ function useVisitorSession(visitor: Visitor, onUnauthorized: () => void) {
       markStore: localMarks('client'),
       deliveredWhenClosed: () => true,
     });
-    const inbox = new Inbox(api, chat, connection.port);
+    const inbox = new Inbox(api, chat, connection.port, () => visitContext(visitedPage(), thisBrowser()));
     return { api, connection, chat, inbox };
   }, [visitor.token]);
   useEffect(() => {

@@ -3,7 +3,7 @@
 // from the parent window and that origin are heard. Opened on its own (not framed), the window
 // posts nothing and listens to nobody.
 
-import { type FrameMessage, type LoaderMessage, WIDGET_SOURCE } from '../shared/widget-protocol';
+import { type FrameMessage, type HostPage, type LoaderMessage, WIDGET_SOURCE } from '../shared/widget-protocol';
 
 type Payload = FrameMessage extends infer M ? (M extends unknown ? Omit<M, 'source'> : never) : never;
 
@@ -15,6 +15,13 @@ export const framed = window.parent !== window;
  * window is opened on its own (or refused, in which case nothing of the chat runs at all).
  */
 export type ParentOrigin = string | null;
+
+/** The host page as the loader last described it (null: not framed, or the loader did not say). */
+let lastHostPage: HostPage | null = null;
+
+export function hostPage(): HostPage | null {
+  return lastHostPage;
+}
 
 export function tellLoader(parentOrigin: ParentOrigin, message: Payload): void {
   if (framed && parentOrigin && parentOrigin !== '*') window.parent.postMessage({ source: WIDGET_SOURCE, ...message }, parentOrigin);
@@ -40,6 +47,7 @@ export function connectToLoader(parentOrigin: ParentOrigin, onOpen: (open: boole
     if (e.source !== window.parent || e.origin !== parentOrigin) return;
     const msg = e.data as LoaderMessage;
     if (!msg || msg.source !== WIDGET_SOURCE) return;
+    if (msg.page) lastHostPage = msg.page;
     onOpen(msg.open);
     if (msg.type === 'init') resolveInit({ open: msg.open, kept: msg.kept });
   };

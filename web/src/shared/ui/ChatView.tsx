@@ -21,9 +21,14 @@ interface Props {
   composerDisabled?: boolean;
   placeholder?: string;
   showOwnNames?: boolean;
+  /**
+   * A message box of the surface's own instead of the plain one (the console's reply/note box),
+   * given what the plain one would have been given.
+   */
+  composer?: (plain: { placeholder?: string; disabled?: boolean }) => ComponentChildren;
 }
 
-export function ChatView({ chat, conversation, intro, notices, onSend, composerDisabled, placeholder, showOwnNames }: Props) {
+export function ChatView({ chat, conversation, intro, notices, onSend, composerDisabled, placeholder, showOwnNames, composer }: Props) {
   useObservable(chat, conversation);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const sessionId = conversation?.sessionId;
@@ -65,13 +70,17 @@ export function ChatView({ chat, conversation, intro, notices, onSend, composerD
         </div>
       )}
       {notices}
-      <Composer
-        onSend={onSend}
-        onTyping={() => sessionId && chat.typing(sessionId)}
-        onIdle={() => sessionId && chat.stopTyping(sessionId)}
-        disabled={composerDisabled}
-        placeholder={placeholder}
-      />
+      {composer ? (
+        composer({ placeholder, disabled: composerDisabled })
+      ) : (
+        <Composer
+          onSend={onSend}
+          onTyping={() => sessionId && chat.typing(sessionId)}
+          onIdle={() => sessionId && chat.stopTyping(sessionId)}
+          disabled={composerDisabled}
+          placeholder={placeholder}
+        />
+      )}
     </div>
   );
 }

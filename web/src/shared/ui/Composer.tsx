@@ -1,6 +1,12 @@
 // The message box: Enter sends, Shift+Enter starts a new line; typing is reported as you type.
+// Text over the server's length limit is kept whole (never cut): a counter shows near the limit
+// and sending is refused, with the reason, until the text is short enough.
 
 import { useRef, useState } from 'preact/hooks';
+import { MAX_MESSAGE_CHARS, lengthOfLimit, messageLength } from '../format';
+
+/** The counter shows from this length on. */
+const COUNT_FROM = Math.floor(MAX_MESSAGE_CHARS * 0.9);
 
 interface Props {
   onSend: (text: string) => void;
@@ -13,11 +19,18 @@ interface Props {
 
 export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Write a message…', label = 'Message' }: Props) {
   const [text, setText] = useState('');
+  const [refused, setRefused] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const length = messageLength(text);
+  const over = length > MAX_MESSAGE_CHARS;
 
   function submit() {
     const content = text.trim();
     if (!content || disabled) return;
+    if (over) {
+      setRefused(true);
+      return;
+    }
     onSend(content);
     setText('');
     area.current?.focus();
@@ -33,6 +46,7 @@ export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Wr
   function onInput(e: Event) {
     const value = (e.currentTarget as HTMLTextAreaElement).value;
     setText(value);
+    if (messageLength(value) <= MAX_MESSAGE_CHARS) setRefused(false);
     if (value.trim()) onTyping?.();
     else onIdle?.();
   }
@@ -55,7 +69,8 @@ export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Wr
         value={text}
         placeholder={placeholder}
         disabled={disabled}
-        maxLength={4000}
+        aria-invalid={over ? 'true' : undefined}
+        aria-describedby={length >= COUNT_FROM ? 'composer-count' : undefined}
         onKeyDown={onKeyDown}
         onInput={onInput}
         onBlur={() => onIdle?.()}
@@ -65,6 +80,17 @@ export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Wr
           <path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z" fill="currentColor" />
         </svg>
       </button>
+      {length >= COUNT_FROM && (
+        <p id="composer-count" class={over ? 'composer-note composer-count over' : 'composer-note composer-count'}>
+          {lengthOfLimit(length)}
+        </p>
+      )}
+      {refused && over && (
+        <p class="composer-note error-text" role="alert">
+          This message is {(length - MAX_MESSAGE_CHARS).toLocaleString('en-US')} characters too long to send (at most{' '}
+          {MAX_MESSAGE_CHARS.toLocaleString('en-US')}). Shorten it or split it into several messages.
+        </p>
+      )}
     </form>
   );
 }

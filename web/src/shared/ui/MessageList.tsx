@@ -5,6 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Conversation, TimelineItem } from '../conversation';
 import { clockTime } from '../format';
+import { splitLinks } from '../links';
 import { Marks } from './Marks';
 
 interface Props {
@@ -74,7 +75,9 @@ function Bubble({ item, conversation, onRetry, showOwnNames }: {
     const { pending } = item;
     return (
       <div class="bubble mine pending" data-pending="true">
-        <div class="content">{pending.content}</div>
+        <div class="content">
+          <MessageText text={pending.content} />
+        </div>
         <div class="meta">
           {pending.failed ? (
             <>
@@ -100,15 +103,37 @@ function Bubble({ item, conversation, onRetry, showOwnNames }: {
     );
   }
   const mine = message.sender_type === conversation.mySide;
-  const delivery = conversation.delivery(message);
+  // A private note of the agents: marked as such, and without check marks (the customer never gets it).
+  const note = message.internal;
+  const delivery = note ? null : conversation.delivery(message);
   return (
-    <div class={`bubble ${mine ? 'mine' : 'theirs'}`} data-seq={message.seq}>
+    <div class={`bubble ${mine ? 'mine' : 'theirs'}${note ? ' note' : ''}`} data-seq={message.seq} data-internal={note ? 'true' : undefined}>
+      {note && <div class="note-label">Private note</div>}
       {(!mine || showOwnNames) && <div class="sender">{message.sender_name}</div>}
-      <div class="content">{message.content}</div>
+      <div class="content">
+        <MessageText text={message.content} />
+      </div>
       <div class="meta">
         <time dateTime={message.created_at}>{clockTime(message.created_at)}</time>
         {delivery && <Marks state={delivery} />}
       </div>
     </div>
+  );
+}
+
+/** A message's text with its web links clickable; the rest is text, never markup. */
+function MessageText({ text }: { text: string }) {
+  return (
+    <>
+      {splitLinks(text).map((part, i) =>
+        part.href ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </>
   );
 }

@@ -1,0 +1,52 @@
+// The workspace's own pages (canned replies for everyone, labels for admins), loaded when first
+// opened, and the customer panel's toggle in a conversation's header.
+
+import { useObservable } from '../shared/hooks';
+import { lazy } from './Lazy';
+import type { View } from './route';
+import { useTools } from './tools';
+
+const CannedRepliesAdmin = lazy(() => import('./CannedRepliesAdmin').then((m) => m.CannedRepliesAdmin));
+const LabelsAdmin = lazy(() => import('./LabelsAdmin').then((m) => m.LabelsAdmin));
+
+export function ToolPage({ view }: { view: View }) {
+  const tools = useTools();
+  if (view === 'replies') {
+    return (
+      <main class="page">
+        <CannedRepliesAdmin />
+      </main>
+    );
+  }
+  if (view === 'labels') {
+    return (
+      <main class="page">
+        {tools.workspace.isAdmin ? (
+          <LabelsAdmin />
+        ) : (
+          <div class="admin">
+            <h1>Labels</h1>
+            <p class="muted">Only admins manage labels.</p>
+          </div>
+        )}
+      </main>
+    );
+  }
+  return null;
+}
+
+export function PanelToggle() {
+  const tools = useTools();
+  useObservable(tools);
+  return (
+    <button
+      type="button"
+      class={tools.panelOpen ? 'btn btn-small panel-toggle active' : 'btn btn-small panel-toggle'}
+      aria-expanded={tools.panelOpen ? 'true' : 'false'}
+      aria-controls={tools.panelOpen ? 'customer-panel' : undefined}
+      onClick={() => tools.setPanelOpen(!tools.panelOpen)}
+    >
+      Customer details
+    </button>
+  );
+}

@@ -1,0 +1,176 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
+import type { Api } from '../shared/api';
+import { ChatClient } from '../shared/chat-client';
+import type { Agent, Session } from '../shared/types';
+import { withLiveStatus } from './live-status';
+import type { Notifier } from './notifier';
+import { Workspace } from './workspace';
+
+function agent(id: string, extra: Partial<Agent> = {}): Agent {
+  return {
+    id,
+    organization_id: 'org',
+    name: id,
+    email: `${id}@sample.com`,
+    role: 'agent',
+    status: 'active',
+    online: true,
+    max_concurrent_sessions: null,
+    last_assigned_at: null,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    ...extra,
+  } as Agent;
+}
+
+function session(id: string, extra: Partial<Session> = {}): Session {
+  return {
+    id,
+    organization_id: 'org',
+    client_id: 'client-1',
+    client_name: 'Alice',
+    client_email: null,
+    agent_id: null,
+    status: 'waiting',
+    subject: null,
+    last_seq: 0,
+    last_message_at: null,
+    queued_at: null,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    closed_at: null,
+    priority: 'none',
+    labels: [],
+    ...extra,
+  };
+}
+
+/** A promise with its resolve, for answers the test releases when it wants. */
+function held<T>() {
+  let release!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+interface Answers {
+  agents: () => Promise<Agent[]>;
+  session?: (id: string) => Session;
+}
+
+function setup(answers: Answers) {
+  const server = new FakeServer();
+  const socket = new FakeSocket(server);
+  const chat = new ChatClient(socket, { side: 'agent', ackTimeoutMs: 200, retryDelayMs: 5 });
+  const api = {
+    organization: async () => ({ organization: { id: 'org', name: 'Sample' } }),
+    agents: async () => ({ agents: await answers.agents() }),
+    waitingSessions: async () => ({ sessions: [] }),
+    agentSessions: async () => ({ sessions: [] }),
+    session: async (id: string) => ({ session: answers.session?.(id) ?? session(id) }),
+  } as unknown as Api;
+  const titles: number[] = [];
+  const notifier = { announce: () => undefined, setCount: (n: number) => titles.push(n) } as unknown as Notifier;
+  const workspace = new Workspace(agent('jane'), api, chat, socket, notifier);
+  return { server, socket, workspace, titles };
+}
+
+const statusOf = (w: Workspace, id: string) => w.agents.find((a) => a.id === id)?.status;
+
+beforeEach(() => {
+  vi.stubGlobal('document', { visibilityState: 'visible' });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('Workspace: the team list and status events', () => {
+  test('an event that arrives while the first list is on its way is not undone by it', async () => {
+    // The first answer was read before John went busy; the list asked for after the event has it.
+    const first = held<Agent[]>();
+    let calls = 0;
+    const { server, socket, workspace } = setup({
+      agents: () => (calls++ === 0 ? first.promise : Promise.resolve([agent('jane'), agent('john', { status: 'busy' })])),
+    });
+    socket.connect();
+    server.broadcast('agent_status_updated', { agent_id: 'john', status: 'busy', online: true });
+    await settle(() => statusOf(workspace, 'john') === 'busy', 'the list asked for after the event');
+    first.release([agent('jane'), agent('john')]);
+    await settle(() => workspace.loaded, 'the first load');
+    expect(statusOf(workspace, 'john')).toBe('busy');
+  });
+
+  test('an event during a reload wins over the older answer', async () => {
+    let answer = held<Agent[]>();
+    const { server, socket, workspace } = setup({ agents: () => answer.promise });
+    socket.connect();
+    answer.release([agent('jane'), agent('john')]);
+    await settle(() => workspace.loaded, 'the first load');
+
+    // A reconnect reloads; John goes busy and offline while that list is on its way.
+    answer = held<Agent[]>();
+    socket.drop();
+    socket.connect();
+    server.broadcast('agent_status_updated', { agent_id: 'john', status: 'busy', online: false });
+    await settle(() => statusOf(workspace, 'john') === 'busy', 'the event');
+    answer.release([agent('jane'), agent('john', { status: 'active', online: true })]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(workspace.agents.find((a) => a.id === 'john')).toMatchObject({ status: 'busy', online: false });
+  });
+
+  test('withLiveStatus takes only events newer than the request', () => {
+    const live = new Map([
+      ['john', { status: 'busy' as const, online: true, at: 5 }],
+      ['jane', { status: 'inactive' as const, online: false, at: 2 }],
+    ]);
+    const merged = withLiveStatus([agent('john'), agent('jane'), agent('ben')], live, 3);
+    expect(merged.map((a) => [a.id, a.status, a.online])).toEqual([
+      ['john', 'busy', true],
+      ['jane', 'active', true],
+      ['ben', 'active', true],
+    ]);
+  });
+});
+
+describe('Workspace: conversations in my lists', () => {
+  test('a new conversation gets the delivered mark when its first message reaches the console', async () => {
+    const { server, socket } = setup({
+      agents: async () => [agent('jane')],
+      session: (id) => session(id, { status: 'active', agent_id: 'jane', last_seq: 1 }),
+    });
+    socket.connect();
+    server.append('s1', 'Hello?', { sender: 'client' });
+    await settle(() => server.log.some((e) => e.event === 'mark_delivered'), 'a delivered mark');
+    expect(server.log.filter((e) => e.event === 'mark_delivered').map((e) => e.payload)).toEqual([{ session_id: 's1', seq: 1 }]);
+  });
+
+  test("a teammate's conversation is not marked delivered for them", async () => {
+    const { server, socket } = setup({
+      agents: async () => [agent('jane')],
+      session: (id) => session(id, { status: 'active', agent_id: 'john', last_seq: 1 }),
+    });
+    socket.connect();
+    server.append('s1', 'Hello?', { sender: 'client' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(server.log.some((e) => e.event === 'mark_delivered')).toBe(false);
+  });
+
+  test('the title counts conversations with something unseen, once each', async () => {
+    const { server, socket, workspace, titles } = setup({ agents: async () => [agent('jane')] });
+    socket.connect();
+    await settle(() => workspace.loaded, 'the load');
+    for (const id of ['a', 'b']) {
+      server.broadcast('new_session', { session: session(id, { queued_at: '2026-01-01T00:00:00Z', last_seq: 1 }) });
+    }
+    await settle(() => workspace.sessions.size === 2, 'both conversations');
+    for (const [id, n] of [['a', 2], ['a', 3], ['b', 2]] as const) {
+      server.broadcast('new_message', { message: { ...server.append(id, `m${n}`, { sender: 'client', silent: true }), seq: n } });
+    }
+    await settle(() => workspace.sessions.get('a')?.last_seq === 3 && workspace.sessions.get('b')?.last_seq === 2, 'the messages');
+    expect(workspace.unseenConversations()).toBe(2);
+    expect(titles.at(-1)).toBe(2);
+    workspace.setViewing('a');
+    expect(titles.at(-1)).toBe(1);
+  });
+});

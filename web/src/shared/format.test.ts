@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { MAX_MESSAGE_CHARS, lengthOfLimit, messageLength, messagePreview, preview } from './format';
+
+describe('messageLength', () => {
+  test('counts characters of the trimmed text, as the server does', () => {
+    expect(messageLength('  hello \n')).toBe(5);
+    expect(messageLength('é'.repeat(MAX_MESSAGE_CHARS))).toBe(MAX_MESSAGE_CHARS);
+    // One character outside the Basic Multilingual Plane is two UTF-16 units but one character.
+    expect(messageLength('😀😀')).toBe(2);
+  });
+});
+
+describe('lengthOfLimit', () => {
+  test('groups thousands', () => {
+    expect(lengthOfLimit(4012)).toBe('4,012 / 4,000');
+    expect(lengthOfLimit(12, 40)).toBe('12 / 40');
+  });
+});
+
+describe('messagePreview', () => {
+  const base = { content: 'Where is my order?\nIt was due Monday.' };
+
+  test("shows the customer's and the agent's messages, first line", () => {
+    expect(messagePreview({ ...base, sender_type: 'client' })).toBe('Where is my order?');
+    expect(messagePreview({ ...base, sender_type: 'agent' }, 10)).toBe(preview('Where is my order?', 10));
+  });
+
+  test('never a system note', () => {
+    expect(messagePreview({ sender_type: 'system', content: 'John Smith joined the conversation' })).toBeNull();
+  });
+
+  test('a private note says so', () => {
+    expect(messagePreview({ sender_type: 'agent', content: 'VIP customer', internal: true })).toBe('Note: VIP customer');
+  });
+});
