@@ -252,13 +252,18 @@ pub async fn move_to_postgres(args: MoveArgs) -> anyhow::Result<()> {
     .await
     .context("moving the installation")?;
     println!(
-        "moved {} organizations, {} agents, {} clients, {} sessions, {} messages, {} read marks; counts checked",
+        "moved {} organizations, {} agents, {} clients, {} sessions, {} messages, {} read marks, \
+         {} labels, {} canned replies, {} contacts, {} mentions; counts checked",
         counts.organizations,
         counts.agents,
         counts.clients,
         counts.sessions,
         counts.messages,
-        counts.read_states
+        counts.read_states,
+        counts.labels,
+        counts.canned_replies,
+        counts.contacts,
+        counts.mentions
     );
     Ok(())
 }

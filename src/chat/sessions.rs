@@ -115,6 +115,7 @@ impl Chat {
             closed_at: None,
             priority: Priority::None,
             labels: Vec::new(),
+            preview: None,
         };
         self.store.insert_session(&session).await?;
         if let Some(context) = context {

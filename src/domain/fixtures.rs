@@ -59,6 +59,7 @@ pub fn session(org: OrgId, client: ClientId, agent: Option<AgentId>) -> Session 
         closed_at: None,
         priority: Priority::None,
         labels: Vec::new(),
+        preview: None,
     }
 }
 

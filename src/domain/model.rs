@@ -227,6 +227,47 @@ pub struct Session {
     pub priority: Priority,
     /// The organization's labels on it (ids of `Label`s that still exist).
     pub labels: Vec<LabelId>,
+    /// The last message a person wrote that the customer sees too (never a system note or a
+    /// private note), for lists.
+    #[schema(required = true)]
+    pub preview: Option<MessagePreview>,
+}
+
+/// The start of a message, as a list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MessagePreview {
+    pub seq: i64,
+    pub sender_type: SenderType,
+    pub sender_name: String,
+    /// At most 200 characters of the message.
+    pub content: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl MessagePreview {
+    /// Most characters of a message a preview keeps.
+    pub const CHARS: usize = 200;
+
+    /// The preview a message gives its session's lists: none for system and private notes.
+    pub fn of(m: &Message) -> Option<MessagePreview> {
+        (m.sender_type != SenderType::System && !m.internal).then(|| MessagePreview {
+            seq: m.seq,
+            sender_type: m.sender_type,
+            sender_name: m.sender_name.clone(),
+            content: m.content.chars().take(Self::CHARS).collect(),
+            created_at: m.created_at,
+        })
+    }
+
+    /// Stored form (JSON text).
+    pub fn encode(preview: &Option<MessagePreview>) -> Option<String> {
+        preview.as_ref().and_then(|p| serde_json::to_string(p).ok())
+    }
+
+    /// Reads the stored form; an unreadable one is no preview rather than a failed read.
+    pub fn decode(stored: Option<&str>) -> Option<MessagePreview> {
+        stored.and_then(|s| serde_json::from_str(s).ok())
+    }
 }
 
 impl Session {

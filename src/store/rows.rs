@@ -84,6 +84,9 @@ macro_rules! row_decoders {
                 closed_at: row.try_get("closed_at")?,
                 priority: parse(row, "priority")?,
                 labels: crate::domain::labels::decode(row.try_get("labels")?),
+                preview: MessagePreview::decode(
+                    row.try_get::<Option<String>, _>("preview")?.as_deref(),
+                ),
             })
         }
 

@@ -1,7 +1,9 @@
 //! Moving an installation from the embedded store to PostgreSQL (`raasel move`): every
-//! organization, agent (with their password hash, so passwords keep working), client, session,
-//! message with its `seq`, and read mark, and the generated token secret (so issued tokens stay
-//! valid). The target must be empty; the counts are compared at the end.
+//! organization, agent (with their password hash, so passwords keep working), client, session
+//! (with its labels, priority, visit context and preview), message with its `seq` (private notes
+//! stay private; the target's search index is built as they arrive), read mark, label, canned
+//! reply, contact and mention, and the generated token secret (so issued tokens stay valid).
+//! The target must be empty; the counts are compared at the end.
 
 use std::path::Path;
 
@@ -24,6 +26,10 @@ pub struct Counts {
     pub sessions: i64,
     pub messages: i64,
     pub read_states: i64,
+    pub labels: i64,
+    pub canned_replies: i64,
+    pub contacts: i64,
+    pub mentions: i64,
 }
 
 /// Moves everything in `data_dir` to the (empty) PostgreSQL database at `url`, telling
@@ -52,12 +58,14 @@ pub async fn embedded_to_postgres(
     copy_sessions(&from, &to).await?;
     copy_messages(src, dst, &progress).await?;
     copy_read_states(src, dst).await?;
+    progress("labels, canned replies, contacts and mentions");
+    copy_workspace(&from, &to).await?;
     copy_token_secret(data_dir, &to).await?;
-    let moved: Counts = sqlx::query_as::<_, Row6>(COUNTS)
+    let moved: Counts = sqlx::query_as::<_, Row10>(COUNTS)
         .fetch_one(src)
         .await?
         .into();
-    let arrived: Counts = sqlx::query_as::<_, Row6>(COUNTS)
+    let arrived: Counts = sqlx::query_as::<_, Row10>(COUNTS)
         .fetch_one(dst)
         .await?
         .into();
@@ -71,12 +79,14 @@ pub async fn embedded_to_postgres(
 /// Every table's row count, in one statement both backends understand.
 const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM agents),
     (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM sessions),
-    (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM read_states)";
+    (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM read_states),
+    (SELECT COUNT(*) FROM labels), (SELECT COUNT(*) FROM canned_replies),
+    (SELECT COUNT(*) FROM contacts), (SELECT COUNT(*) FROM mentions)";
 
-type Row6 = (i64, i64, i64, i64, i64, i64);
+type Row10 = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-impl From<Row6> for Counts {
-    fn from(n: Row6) -> Self {
+impl From<Row10> for Counts {
+    fn from(n: Row10) -> Self {
         Counts {
             organizations: n.0,
             agents: n.1,
@@ -84,6 +94,10 @@ impl From<Row6> for Counts {
             sessions: n.3,
             messages: n.4,
             read_states: n.5,
+            labels: n.6,
+            canned_replies: n.7,
+            contacts: n.8,
+            mentions: n.9,
         }
     }
 }
@@ -186,9 +200,81 @@ async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
         .fetch_all(from.reader())
         .await?;
     for row in &rows {
-        to.insert_session(&sqlite::rows::session(row)?)
+        let session = sqlite::rows::session(row)?;
+        to.insert_session(&session)
             .await
             .context("copying sessions")?;
+        let context: Option<String> = row.try_get("context")?;
+        sqlx::query(
+            "UPDATE sessions SET priority = $1, labels = $2, context = $3, preview = $4
+             WHERE id = $5",
+        )
+        .bind(session.priority.as_str())
+        .bind(crate::domain::labels::encode(&session.labels))
+        .bind(context)
+        .bind(crate::domain::model::MessagePreview::encode(
+            &session.preview,
+        ))
+        .bind(session.id.0)
+        .execute(to.pool())
+        .await
+        .context("copying sessions' labels, priority, context and preview")?;
+    }
+    Ok(())
+}
+
+/// Labels, canned replies, contacts and mentions, through the stores' own methods where one
+/// writes a row as it is.
+async fn copy_workspace(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
+    use crate::store::Workspace;
+    let (src, dst) = (from.reader(), to.pool());
+    for row in sqlx::query("SELECT * FROM labels").fetch_all(src).await? {
+        to.insert_label(&sqlite::rows::label(&row)?)
+            .await
+            .context("copying labels")?;
+    }
+    for row in sqlx::query("SELECT * FROM canned_replies")
+        .fetch_all(src)
+        .await?
+    {
+        to.insert_canned_reply(&sqlite::rows::canned_reply(&row)?)
+            .await
+            .context("copying canned replies")?;
+    }
+    for row in sqlx::query("SELECT * FROM contacts").fetch_all(src).await? {
+        sqlx::query(
+            "INSERT INTO contacts (organization_id, client_id, name, email, attributes, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(row.try_get::<uuid::Uuid, _>("organization_id")?)
+        .bind(row.try_get::<uuid::Uuid, _>("client_id")?)
+        .bind(row.try_get::<Option<String>, _>("name")?)
+        .bind(row.try_get::<Option<String>, _>("email")?)
+        .bind(row.try_get::<String, _>("attributes")?)
+        .bind(row.try_get::<chrono::DateTime<chrono::Utc>, _>("updated_at")?)
+        .execute(dst)
+        .await
+        .context("copying contacts")?;
+    }
+    let mentions = sqlx::query("SELECT * FROM mentions").fetch_all(src).await?;
+    let mentions = sqlite::rows::all(mentions, sqlite::rows::mention)?;
+    for m in &mentions {
+        sqlx::query(
+            "INSERT INTO mentions (id, organization_id, agent_id, session_id, seq, author_name,
+             excerpt, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(m.id)
+        .bind(m.organization_id.0)
+        .bind(m.agent_id.0)
+        .bind(m.session_id.0)
+        .bind(m.seq)
+        .bind(&m.author_name)
+        .bind(&m.excerpt)
+        .bind(m.created_at)
+        .bind(m.read_at)
+        .execute(dst)
+        .await
+        .context("copying mentions")?;
     }
     Ok(())
 }
@@ -215,7 +301,7 @@ async fn copy_messages(
         let messages = sqlite::rows::all(rows, sqlite::rows::message)?;
         let mut q = QueryBuilder::<Postgres>::new(
             "INSERT INTO messages (id, organization_id, session_id, seq, sender_type, sender_id,
-             sender_name, content, client_msg_id, created_at) ",
+             sender_name, content, client_msg_id, created_at, internal) ",
         );
         q.push_values(&messages, |mut b, m| {
             b.push_bind(m.id.0)
@@ -227,7 +313,8 @@ async fn copy_messages(
                 .push_bind(&m.sender_name)
                 .push_bind(&m.content)
                 .push_bind(&m.client_msg_id)
-                .push_bind(m.created_at);
+                .push_bind(m.created_at)
+                .push_bind(m.internal);
         });
         q.build().execute(dst).await.context("copying messages")?;
         moved += messages.len() as i64;

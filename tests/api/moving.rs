@@ -28,6 +28,86 @@ async fn snapshot(app: &TestApp, clients: &[ClientHandle], sessions: &[(String, 
     json!({ "lists": lists, "histories": histories })
 }
 
+/// What the agents' workspace holds of one organization, as its agents read it.
+async fn workspace_snapshot(
+    app: &TestApp,
+    org: &OrgHandle,
+    agent: &AgentHandle,
+    customer: &ClientHandle,
+    session: &str,
+) -> Value {
+    let admin = Some(org.admin_token.as_str());
+    let mine = Some(agent.token.as_str());
+    let mut seen = vec![];
+    for (path, token) in [
+        ("/api/labels".to_string(), admin),
+        (
+            format!("/api/sessions/organization/{}?sort=priority", org.id),
+            admin,
+        ),
+        (
+            format!("/api/sessions/{session}/messages?after=0&limit=200"),
+            admin,
+        ),
+        (format!("/api/sessions/{session}/context"), admin),
+        (format!("/api/contacts/{}", customer.id), admin),
+        ("/api/canned-replies".to_string(), mine),
+        ("/api/mentions".to_string(), mine),
+        ("/api/search?q=refund".to_string(), admin),
+    ] {
+        let (status, body) = app.get(&path, token).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        seen.push(body);
+    }
+    json!(seen)
+}
+
+/// Labels, a priority, a private note with a mention, a personal canned reply and edited
+/// customer details in `session` of `org`.
+async fn fill_workspace(
+    app: &TestApp,
+    org: &OrgHandle,
+    agent: &AgentHandle,
+    customer: &ClientHandle,
+    session: &str,
+) {
+    let admin = Some(org.admin_token.as_str());
+    let (status, label) = app
+        .post(
+            "/api/labels",
+            admin,
+            json!({ "name": "VIP", "color": "#aa0000" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{label}");
+    let labels = json!({ "labels": [label["label"]["id"]] });
+    let tagged = app
+        .put(&format!("/api/sessions/{session}/labels"), admin, labels)
+        .await;
+    assert_eq!(tagged.0, 200, "{}", tagged.1);
+    let urgent = json!({ "priority": "urgent" });
+    let set = app
+        .put(&format!("/api/sessions/{session}/priority"), admin, urgent)
+        .await;
+    assert_eq!(set.0, 200, "{}", set.1);
+    let note = json!({ "content": "@Ann the refund is approved", "internal": true });
+    let (status, body) = app
+        .post(&format!("/api/sessions/{session}/messages"), admin, note)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let reply =
+        json!({ "shortcut": "refund", "content": "Your refund is on its way, {{customer.name}}." });
+    let (status, body) = app
+        .post("/api/canned-replies", Some(&agent.token), reply)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let details = json!({ "name": "Carla Customer", "attributes": { "plan": "gold", "seats": 4 } });
+    let (status, body) = app
+        .put(&format!("/api/contacts/{}", customer.id), admin, details)
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
 async fn raasel_move(from: &std::path::Path, to: &str) -> std::process::Output {
     raasel_command()
         .args(["move", "--from"])
@@ -81,6 +161,8 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         )
         .await;
     assert_eq!(ack["ok"], true, "{ack}");
+    fill_workspace(&app, &shop, &agent, &customer, &sessions[0].1).await;
+    let workspace_before = workspace_snapshot(&app, &shop, &agent, &customer, &sessions[0].1).await;
     let clients = [customer, visitor];
     let before = snapshot(&app, &clients, &sessions).await;
     app.server.stop().await.unwrap();
@@ -113,8 +195,16 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         a.store.cassandra_contact_points.clear();
     })
     .await;
-    // Old tokens still work (the token secret moved), and everything reads the same.
+    // Old tokens still work (the token secret moved), and everything reads the same, the
+    // agents' workspace included (the search index was built as the messages arrived).
     assert_eq!(snapshot(&moved, &clients, &sessions).await, before);
+    let workspace_after =
+        workspace_snapshot(&moved, &shop, &agent, &clients[0], &sessions[0].1).await;
+    assert_eq!(workspace_after, workspace_before);
+    assert!(
+        said.contains("1 labels, 1 canned replies, 1 contacts, 1 mentions"),
+        "{said}"
+    );
     // Old passwords still work.
     for email in [&shop.admin_email, &agent.email] {
         moved.login_agent(email).await;
@@ -132,7 +222,12 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         .send(&clients[0].token, &sessions[0].1, "still there?")
         .await;
     assert_eq!(status, 201, "{body}");
-    let last = before["histories"][0].as_array().unwrap().last().unwrap()["seq"]
+    // (The agents' history holds the private note's seq too, which the customer never sees.)
+    let last = workspace_before[2]["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["seq"]
         .as_i64()
         .unwrap();
     assert_eq!(body["message"]["seq"], last + 1);

@@ -357,7 +357,9 @@ impl Steps for PgSteps<'_> {
             (LogTarget::Here, Moved::Everything) => sqlx::query(EVERYTHING_HERE),
             (LogTarget::Outbox, Moved::Everything) => sqlx::query(EVERYTHING_TO_OUTBOX),
         };
-        let query = super::log::bind_message(query, m).bind(session.queued_at);
+        let query = super::log::bind_message(query, m)
+            .bind(session.queued_at)
+            .bind(MessagePreview::encode(&session.preview));
         let query = match moved {
             Moved::Activity => query,
             Moved::Everything => query
@@ -371,13 +373,14 @@ impl Steps for PgSteps<'_> {
 }
 
 /// The session as decided and its message in one statement: the message's parameters first
-/// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`) and, when an
-/// assignment or a close moved them, its agent, status and closing time (`$13`–`$15`).
+/// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`) and preview (`$13`)
+/// and, when an assignment or a close moved them, its agent, status and closing time
+/// (`$14`–`$16`).
 macro_rules! write_session_and {
     ($table:literal, $moved:literal) => {
         concat!(
             "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
-             updated_at = $10, queued_at = $12",
+             updated_at = $10, queued_at = $12, preview = $13",
             $moved,
             " WHERE id = $3 AND organization_id = $2)
              INSERT INTO ",
@@ -393,11 +396,11 @@ const ACTIVITY_HERE: &str = write_session_and!("messages", "");
 const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
 const EVERYTHING_HERE: &str = write_session_and!(
     "messages",
-    ", agent_id = $13, status = $14, closed_at = $15"
+    ", agent_id = $14, status = $15, closed_at = $16"
 );
 const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
     "message_outbox",
-    ", agent_id = $13, status = $14, closed_at = $15"
+    ", agent_id = $14, status = $15, closed_at = $16"
 );
 
 #[async_trait]

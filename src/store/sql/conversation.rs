@@ -15,7 +15,7 @@ use crate::store::{Appended, Assigned, Closed, NewMessage, StoreError, StoreResu
 macro_rules! session_columns {
     () => {
         "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
-         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels"
+         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels, preview"
     };
 }
 
@@ -44,18 +44,18 @@ pub mod statements {
         WHERE session_id = $1 AND organization_id = $2 AND sender_id = $3 AND client_msg_id = $4";
     /// The columns a message moves (its activity and, for a first message, the queue).
     pub const WRITE_ACTIVITY: &str = "UPDATE sessions SET last_seq = $1, last_message_at = $2,
-        updated_at = $3, queued_at = $4 WHERE id = $5 AND organization_id = $6";
+        updated_at = $3, queued_at = $4, preview = $5 WHERE id = $6 AND organization_id = $7";
     /// Every column a change may move, from the session decided in memory.
     pub const WRITE_SESSION: &str = "UPDATE sessions SET agent_id = $1, status = $2,
-        closed_at = $3, last_seq = $4, last_message_at = $5, updated_at = $6, queued_at = $7
-        WHERE id = $8 AND organization_id = $9";
+        closed_at = $3, last_seq = $4, last_message_at = $5, updated_at = $6, queued_at = $7,
+        preview = $8 WHERE id = $9 AND organization_id = $10";
 }
 
 /// Which of the session's columns a change moved. A message moves only its activity: writing
 /// nothing else leaves the session's indexes on agent and status untouched on the message path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moved {
-    /// `last_seq`, `last_message_at`, `updated_at`, `queued_at`.
+    /// `last_seq`, `last_message_at`, `updated_at`, `queued_at`, `preview`.
     Activity,
     /// Those and `agent_id`, `status`, `closed_at` (an assignment, a close).
     Everything,
@@ -128,8 +128,11 @@ async fn appending(
         return Err(StoreError::SessionClosed);
     }
     let queued = session.enters_queue_with(m.sender_type);
-    let session = session.advanced(now, queued);
+    let mut session = session.advanced(now, queued);
     let message = m.at(&session, now);
+    if let Some(preview) = MessagePreview::of(&message) {
+        session.preview = Some(preview);
+    }
     s.write(&session, &message, Moved::Activity).await?;
     Ok(Appended {
         message,

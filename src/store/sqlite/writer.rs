@@ -212,6 +212,7 @@ impl Steps for SqliteSteps<'_> {
                     last_message_at,
                     updated_at,
                     s.queued_at.map(text_time),
+                    MessagePreview::encode(&s.preview),
                     s.id.0,
                     s.organization_id.0,
                 ]),
@@ -227,6 +228,7 @@ impl Steps for SqliteSteps<'_> {
                     last_message_at,
                     updated_at,
                     s.queued_at.map(text_time),
+                    MessagePreview::encode(&s.preview),
                     s.id.0,
                     s.organization_id.0,
                 ]),
@@ -318,6 +320,7 @@ fn session(row: &Row) -> rusqlite::Result<Session> {
         closed_at: opt_time(row, 13, "closed_at")?,
         priority: parsed(row, 14, "priority")?,
         labels: crate::domain::labels::decode(&row.get::<_, String>(15)?),
+        preview: MessagePreview::decode(row.get::<_, Option<String>>(16)?.as_deref()),
     })
 }
 

@@ -9,6 +9,8 @@ ALTER TABLE sessions ADD COLUMN priority text NOT NULL DEFAULT 'none';
 ALTER TABLE sessions ADD COLUMN labels text NOT NULL DEFAULT '';
 -- What the widget reported at the start (JSON), for the customer panel.
 ALTER TABLE sessions ADD COLUMN context text;
+-- The last message a person wrote that the customer sees too (JSON), for lists.
+ALTER TABLE sessions ADD COLUMN preview text;
 CREATE INDEX sessions_org_client ON sessions (organization_id, client_id, created_at);
 
 CREATE TABLE labels (
@@ -66,6 +68,9 @@ CREATE TABLE message_search (
     PRIMARY KEY (session_id, seq)
 );
 CREATE INDEX message_search_document ON message_search USING gin (document);
+-- Newest first within an organization: for a common word the planner walks this and stops at
+-- the first matches instead of sorting every match the GIN index finds.
+CREATE INDEX message_search_recent ON message_search (organization_id, created_at DESC);
 
 CREATE FUNCTION message_search_index() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

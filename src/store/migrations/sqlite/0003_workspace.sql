@@ -8,6 +8,8 @@ ALTER TABLE sessions ADD COLUMN priority TEXT NOT NULL DEFAULT 'none';
 ALTER TABLE sessions ADD COLUMN labels TEXT NOT NULL DEFAULT '';
 -- What the widget reported at the start (JSON), for the customer panel.
 ALTER TABLE sessions ADD COLUMN context TEXT;
+-- The last message a person wrote that the customer sees too (JSON), for lists.
+ALTER TABLE sessions ADD COLUMN preview TEXT;
 CREATE INDEX sessions_org_client ON sessions (organization_id, client_id, created_at);
 
 CREATE TABLE labels (
