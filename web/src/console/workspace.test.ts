@@ -42,6 +42,7 @@ function session(id: string, extra: Partial<Session> = {}): Session {
     closed_at: null,
     priority: 'none',
     labels: [],
+    preview: null,
     ...extra,
   };
 }

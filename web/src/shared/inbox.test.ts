@@ -34,6 +34,7 @@ function session(id: string, extra: Partial<ClientSession> = {}): ClientSession 
     closed_at: null,
     priority: 'none',
     labels: [],
+    preview: null,
     read_state: { client: { delivered_seq: 0, read_seq: 0 }, agent: { delivered_seq: 0, read_seq: 0 } },
     organization: ORG,
     last_message: null,
