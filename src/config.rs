@@ -185,6 +185,11 @@ pub struct ServeArgs {
     /// Token of the platform operator (lists and deletes organizations); unset disables it.
     #[arg(long, env = "RAASEL_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
+    /// Let the platform operator move the product's clock forward
+    /// (`PUT /api/operator/clock`), for tests of what happens over time (business hours,
+    /// waits). Never in production. (Environment: true/false, 1/0, yes/no, on/off.)
+    #[arg(long, env = "RAASEL_MANUAL_CLOCK", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub manual_clock: bool,
     /// Seed the demo organization `sample.com` and serve the demo page at `/demo`.
     /// (Environment: true/false, 1/0, yes/no, on/off.)
     #[arg(long, env = "RAASEL_DEMO", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]

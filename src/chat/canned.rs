@@ -1,10 +1,10 @@
 //! Canned replies: the organization's shared ones and each agent's own.
 
 use super::Chat;
+use crate::domain::CannedReplyId;
 use crate::domain::canned::{self, CannedReply};
 use crate::domain::model::Agent;
 use crate::domain::permissions;
-use crate::domain::CannedReplyId;
 use crate::error::{AccessExt, ApiError, ApiResult};
 
 impl Chat {

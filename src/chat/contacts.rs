@@ -31,7 +31,11 @@ pub struct ContactChange {
 
 impl Chat {
     /// The customer of one of the organization's conversations: 404 for a stranger.
-    async fn customer_of_org(&self, agent: &Agent, id: ClientId) -> ApiResult<(Client, Vec<Session>)> {
+    async fn customer_of_org(
+        &self,
+        agent: &Agent,
+        id: ClientId,
+    ) -> ApiResult<(Client, Vec<Session>)> {
         let org = agent.organization_id;
         permissions::can_edit_contact(agent, org).or_deny("customer")?;
         let sessions = self.workspace.contact_sessions(org, id).await?;
@@ -124,7 +128,10 @@ impl Chat {
             .map_err(|e| ApiError::field("attributes", e))?;
         let kept = kept.unwrap_or_default();
         let details = ContactDetails { attributes, ..kept };
-        let name = details.name.clone().unwrap_or_else(|| client.display_name());
+        let name = details
+            .name
+            .clone()
+            .unwrap_or_else(|| client.display_name());
         self.workspace
             .save_contact_details(org, client.id, &details, &name, crate::domain::model::now())
             .await?;

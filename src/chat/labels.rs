@@ -16,7 +16,12 @@ impl Chat {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id))]
-    pub async fn create_label(&self, actor: &Agent, name: String, color: String) -> ApiResult<Label> {
+    pub async fn create_label(
+        &self,
+        actor: &Agent,
+        name: String,
+        color: String,
+    ) -> ApiResult<Label> {
         let org = actor.organization_id;
         permissions::can_manage_labels(actor, org).or_deny("organization")?;
         let label = Label {
@@ -77,7 +82,9 @@ impl Chat {
         let org = session.organization_id;
         let known = self.workspace.labels(org).await?;
         let tags = match wanted {
-            Some(ids) => labels::for_session(&ids, &known).map_err(|e| ApiError::field("labels", e))?,
+            Some(ids) => {
+                labels::for_session(&ids, &known).map_err(|e| ApiError::field("labels", e))?
+            }
             None => labels::existing(&session.labels, &known),
         };
         let priority = priority.unwrap_or(session.priority);

@@ -2,10 +2,10 @@
 //! and the mentions they carry.
 
 use super::Chat;
+use crate::domain::SessionId;
 use crate::domain::mentions::{self, Mention};
 use crate::domain::model::{Agent, Message, SenderType};
 use crate::domain::permissions::{self, Identity};
-use crate::domain::SessionId;
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::{Target, events};
 use crate::store::NewMessage;
@@ -137,4 +137,3 @@ impl Chat {
             .await?)
     }
 }
-

@@ -2,7 +2,8 @@
 
 use super::Chat;
 use crate::domain::OrgId;
-use crate::domain::model::{Agent, Organization, PublicOrganization};
+use crate::domain::availability::Availability;
+use crate::domain::model::{Agent, OrgState, Organization, PublicOrganization};
 use crate::domain::permissions::{self, Steward};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::Target;
@@ -99,10 +100,11 @@ impl Chat {
     }
 
     pub async fn public_profile(&self, org: &Organization) -> ApiResult<PublicOrganization> {
-        Ok(org.public(self.org_online(org).await?))
+        Ok(org.public(self.org_state(org).await?))
     }
 
-    /// Organizations matching `q`, online ones first, each group by name.
+    /// Organizations matching `q`: those with someone online first (available, then busy),
+    /// each group by name.
     pub async fn directory(&self, q: &str, limit: u32) -> ApiResult<Vec<PublicOrganization>> {
         let q = q.trim();
         // Online organizations are few and known to presence; look at them first so none is
@@ -111,12 +113,20 @@ impl Chat {
         for id in self.presence.online_orgs().await? {
             if let Some(org) = self.store.organization(id).await?
                 && matches(&org, q)
-                && self.org_online(&org).await?
             {
-                online.push(org.public(true));
+                let state = self.org_state(&org).await?;
+                if state.availability != Availability::Offline {
+                    online.push(org.public(state));
+                }
             }
         }
-        online.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        online.sort_by(|a, b| {
+            a.online
+                .cmp(&b.online)
+                .reverse()
+                .then(a.name.cmp(&b.name))
+                .then(a.id.cmp(&b.id))
+        });
         online.truncate(limit as usize);
         let wanted = limit as usize - online.len();
         let fill = self
@@ -126,9 +136,28 @@ impl Chat {
             .into_iter()
             .filter(|org| !online.iter().any(|p| p.id == org.id))
             .take(wanted)
-            .map(|org| org.public(false))
+            .map(|org| {
+                let state = offline_state(&org);
+                org.public(state)
+            })
             .collect::<Vec<_>>();
         online.extend(fill);
         Ok(online)
+    }
+}
+
+/// The state of an organization nobody of which is online: offline, and when it opens again
+/// if it is outside its hours.
+fn offline_state(org: &Organization) -> OrgState {
+    let now = crate::domain::model::now();
+    let reopens = org
+        .settings
+        .business_hours
+        .as_ref()
+        .filter(|h| !h.is_open(now))
+        .and_then(|h| h.next_opening(now));
+    OrgState {
+        reopens,
+        ..OrgState::offline()
     }
 }

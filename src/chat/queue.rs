@@ -5,13 +5,17 @@ use std::sync::Arc;
 
 use super::Chat;
 use crate::domain::assignment::{Candidate, pick_next};
-use crate::domain::model::{Agent, Client, Organization, SessionStatus};
+use crate::domain::availability::{self, Availability};
+use crate::domain::model::{Agent, Client, OrgState, Organization, SessionStatus};
 use crate::domain::{ClientId, OrgId, SessionId};
 use crate::error::ApiResult;
 use crate::fanout::events;
 use crate::fanout::events::ServerEvent;
 use crate::fanout::{Target, participants_and_agents};
 use crate::store::{AssignMode, Assigned, StoreError};
+
+/// How many recent waits the usual wait is made from.
+const RECENT_WAITS: u32 = 20;
 
 /// Lost races in a row after which draining stops (the next trigger resumes it).
 const MAX_MISSES: u32 = 8;
@@ -45,13 +49,34 @@ impl Chat {
             .collect())
     }
 
-    /// Whether at least one agent can take a conversation now.
-    pub async fn org_online(&self, org: &Organization) -> ApiResult<bool> {
-        Ok(self
+    /// Whether the organization can answer now, as its customers are told: outside its
+    /// business hours it is offline (and says when it opens again); while busy, the usual
+    /// wait from its recent ones.
+    pub async fn org_state(&self, org: &Organization) -> ApiResult<OrgState> {
+        let now = crate::domain::model::now();
+        let hours = org.settings.business_hours.as_ref();
+        let open = hours.is_none_or(|h| h.is_open(now));
+        let agents: Vec<Candidate> = self
             .candidates(org)
             .await?
-            .iter()
-            .any(|(_, c)| c.can_take()))
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        let availability = availability::availability(open, &agents);
+        let usual_wait_secs = match availability {
+            Availability::Busy => {
+                let waits = self.store.recent_waits(org.id, RECENT_WAITS).await?;
+                availability::usual_wait(&waits).map(|w| w.num_seconds())
+            }
+            _ => None,
+        };
+        Ok(OrgState {
+            availability,
+            reopens: (!open)
+                .then(|| hours.and_then(|h| h.next_opening(now)))
+                .flatten(),
+            usual_wait_secs,
+        })
     }
 
     /// Forgets the organization's drain lock when nobody else holds or waits for it, so the

@@ -52,7 +52,11 @@ impl Chat {
         }
         let needle = q.text.to_lowercase();
         let labels = self.workspace.labels(org).await?;
-        for label in labels.iter().filter(|l| l.name.to_lowercase().contains(&needle)).take(3) {
+        for label in labels
+            .iter()
+            .filter(|l| l.name.to_lowercase().contains(&needle))
+            .take(3)
+        {
             let filter = SessionFilter {
                 label: Some(label.id),
                 sort: SessionSort::Activity,

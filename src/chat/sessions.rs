@@ -113,6 +113,7 @@ impl Chat {
             created_at: now,
             updated_at: now,
             closed_at: None,
+            assigned_at: None,
             priority: Priority::None,
             labels: Vec::new(),
             preview: None,
@@ -140,8 +141,8 @@ impl Chat {
         for session in sessions {
             if !profiles.contains_key(&session.organization_id) {
                 let org = self.organization(session.organization_id).await?;
-                let online = self.org_online(&org).await?;
-                profiles.insert(org.id, org.public(online));
+                let state = self.org_state(&org).await?;
+                profiles.insert(org.id, org.public(state));
             }
             let org = session.organization_id;
             let read_state = self.read_states(&session).await?;
@@ -162,7 +163,7 @@ impl Chat {
                         session.status != SessionStatus::Closed,
                     )
                     .await?,
-                session,
+                session: session.for_customer(),
             });
         }
         Ok(views)
@@ -189,7 +190,7 @@ impl Chat {
         Ok(SessionView {
             assigned_agent: self.assigned_agent(&session).await?,
             read_state: self.read_states(&session).await?,
-            session,
+            session: session.as_seen_by(who.side()),
         })
     }
 

@@ -33,8 +33,7 @@ pub fn shortcut(s: Option<&str>) -> Parsed<String> {
     let s = s.ok_or("is required")?.trim();
     let ok = !s.is_empty()
         && s.chars().count() <= MAX_SHORTCUT_CHARS
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if ok {
         Ok(s.to_string())

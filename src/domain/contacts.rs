@@ -184,7 +184,14 @@ pub fn user_agent(ua: &str) -> (Option<String>, Option<String>) {
     } else if ua.contains("Firefox/") {
         named("Firefox", "Firefox/")
     } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
-        named("Chrome", if ua.contains("Chrome/") { "Chrome/" } else { "Chromium/" })
+        named(
+            "Chrome",
+            if ua.contains("Chrome/") {
+                "Chrome/"
+            } else {
+                "Chromium/"
+            },
+        )
     } else if ua.contains("Safari/") {
         named("Safari", "Version/")
     } else {
@@ -216,9 +223,10 @@ mod tests {
 
     #[test]
     fn attributes_take_texts_numbers_and_flags_and_null_removes() {
-        let (set, removed) =
-            attributes(&map(json!({"plan": "pro", "seats": 3, "trial": false, "old": null})))
-                .unwrap();
+        let (set, removed) = attributes(&map(
+            json!({"plan": "pro", "seats": 3, "trial": false, "old": null}),
+        ))
+        .unwrap();
         assert_eq!(set.len(), 3);
         assert_eq!(removed, vec!["old".to_string()]);
         assert!(attributes(&map(json!({"bad key": 1}))).is_err());
@@ -233,10 +241,7 @@ mod tests {
         let stored: Attributes = (0..50).map(|i| (format!("k{i}"), json!(i))).collect();
         let one_more: Attributes = [("new".to_string(), json!(1))].into();
         assert!(merged(stored.clone(), one_more.clone(), &[]).is_err());
-        assert_eq!(
-            merged(stored, one_more, &["k0".into()]).unwrap().len(),
-            50
-        );
+        assert_eq!(merged(stored, one_more, &["k0".into()]).unwrap().len(), 50);
     }
 
     #[test]
@@ -261,7 +266,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            visit_context(&sent, None).unwrap().page_title.unwrap().len(),
+            visit_context(&sent, None)
+                .unwrap()
+                .page_title
+                .unwrap()
+                .len(),
             500
         );
         let bad = ReportedContext {

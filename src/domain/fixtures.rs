@@ -57,6 +57,7 @@ pub fn session(org: OrgId, client: ClientId, agent: Option<AgentId>) -> Session 
         created_at: Utc::now(),
         updated_at: Utc::now(),
         closed_at: None,
+        assigned_at: None,
         priority: Priority::None,
         labels: Vec::new(),
         preview: None,

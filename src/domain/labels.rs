@@ -34,9 +34,7 @@ pub fn for_session(wanted: &[LabelId], known: &[Label]) -> Parsed<Vec<LabelId>> 
     ids.sort();
     ids.dedup();
     if ids.len() > MAX_LABELS_PER_SESSION {
-        return Err(format!(
-            "must hold at most {MAX_LABELS_PER_SESSION} labels"
-        ));
+        return Err(format!("must hold at most {MAX_LABELS_PER_SESSION} labels"));
     }
     if let Some(unknown) = ids.iter().find(|id| !known.iter().any(|l| l.id == **id)) {
         return Err(format!("{unknown} is not a label of this organization"));
@@ -65,10 +63,7 @@ pub fn encode(labels: &[LabelId]) -> String {
 
 /// Reads the stored form back; an unreadable entry is dropped rather than failing the read.
 pub fn decode(stored: &str) -> Vec<LabelId> {
-    stored
-        .split(',')
-        .filter_map(|s| s.parse().ok())
-        .collect()
+    stored.split(',').filter_map(|s| s.parse().ok()).collect()
 }
 
 #[cfg(test)]
@@ -89,7 +84,12 @@ mod tests {
     fn a_session_takes_known_labels_once_and_at_most_ten() {
         let known: Vec<Label> = (0..12).map(|i| label(&format!("l{i}"))).collect();
         let ids: Vec<LabelId> = known.iter().map(|l| l.id).collect();
-        assert_eq!(for_session(&[ids[1], ids[1], ids[0]], &known).unwrap().len(), 2);
+        assert_eq!(
+            for_session(&[ids[1], ids[1], ids[0]], &known)
+                .unwrap()
+                .len(),
+            2
+        );
         assert!(for_session(&ids[..11], &known).is_err());
         assert!(for_session(&[LabelId::new()], &known).is_err());
     }

@@ -12,7 +12,11 @@ pub fn mentioned(content: &str, agents: &[Agent], writer: AgentId) -> Vec<AgentI
         .filter(|a| a.id != writer)
         .filter(|a| {
             let full = a.name.to_lowercase();
-            let first = full.split_whitespace().next().unwrap_or_default().to_string();
+            let first = full
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             [full, first]
                 .iter()
                 .filter(|n| !n.is_empty())
@@ -53,7 +57,10 @@ mod tests {
         let mut john = fixtures::agent(org, crate::domain::model::Role::Agent);
         john.name = "John".into();
         let agents = vec![jane.clone(), john.clone()];
-        assert_eq!(mentioned("ask @jane please", &agents, john.id), vec![jane.id]);
+        assert_eq!(
+            mentioned("ask @jane please", &agents, john.id),
+            vec![jane.id]
+        );
         assert_eq!(mentioned("@Jane Doe, see", &agents, john.id), vec![jane.id]);
         assert!(mentioned("mail jane@example.com", &agents, john.id).is_empty());
         assert!(mentioned("@janet", &agents, john.id).is_empty());

@@ -1,10 +1,13 @@
 //! The product's entities and rules, free of HTTP, sockets and SQL.
 
 pub mod assignment;
+pub mod availability;
 pub mod canned;
+pub mod clock;
 pub mod contacts;
 /// Entities with plausible defaults, for the test suites.
 pub mod fixtures;
+pub mod hours;
 pub mod ids;
 pub mod input;
 pub mod labels;

@@ -9,11 +9,9 @@ use super::ids::{AgentId, ClientId, LabelId, MessageId, OrgId, SessionId};
 
 pub type Timestamp = DateTime<Utc>;
 
-/// The current time at the precision every store keeps (microseconds), so that what is read
-/// back equals what was broadcast.
+/// The product's current time (`clock::now`).
 pub fn now() -> Timestamp {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
+    super::clock::now()
 }
 
 /// Default capacity of an agent when neither agent nor organization says otherwise.
@@ -89,8 +87,12 @@ pub struct OrgSettings {
     pub widget_color: String,
     #[schema(required = true)]
     pub max_concurrent_sessions: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<serde_json::Value>,
+    /// When the organization answers; outside these hours it is offline.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::hours::lenient"
+    )]
+    pub business_hours: Option<super::hours::BusinessHours>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_identity_secret: Option<String>,
 }
@@ -128,11 +130,38 @@ pub struct PublicOrganization {
     pub welcome_message: String,
     pub offline_message: String,
     pub widget_color: String,
+    /// Someone can take a conversation now (`availability` is `available`).
     pub online: bool,
+    pub availability: super::availability::Availability,
+    /// When it opens again, while it is outside its business hours.
+    #[schema(required = true)]
+    pub reopens: Option<super::hours::Reopening>,
+    /// The usual wait in line, from recent waits, while it is busy (none with too little data).
+    #[schema(required = true)]
+    pub usual_wait_secs: Option<i64>,
+}
+
+/// Whether an organization can answer now, as its customers are told.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgState {
+    pub availability: super::availability::Availability,
+    pub reopens: Option<super::hours::Reopening>,
+    pub usual_wait_secs: Option<i64>,
+}
+
+impl OrgState {
+    /// Nobody online (no need to look further).
+    pub fn offline() -> OrgState {
+        OrgState {
+            availability: super::availability::Availability::Offline,
+            reopens: None,
+            usual_wait_secs: None,
+        }
+    }
 }
 
 impl Organization {
-    pub fn public(&self, online: bool) -> PublicOrganization {
+    pub fn public(&self, state: OrgState) -> PublicOrganization {
         PublicOrganization {
             id: self.id,
             name: self.name.clone(),
@@ -140,7 +169,10 @@ impl Organization {
             welcome_message: self.settings.welcome_message.clone(),
             offline_message: self.settings.offline_message.clone(),
             widget_color: self.settings.widget_color.clone(),
-            online,
+            online: state.availability == super::availability::Availability::Available,
+            availability: state.availability,
+            reopens: state.reopens,
+            usual_wait_secs: state.usual_wait_secs,
         }
     }
 
@@ -224,8 +256,13 @@ pub struct Session {
     pub updated_at: DateTime<Utc>,
     #[schema(required = true)]
     pub closed_at: Option<DateTime<Utc>>,
+    /// When an agent last took it (from the queue or by transfer).
+    #[schema(required = true)]
+    pub assigned_at: Option<DateTime<Utc>>,
+    /// How urgent the agents find it (`none` as the customer sees it).
     pub priority: Priority,
-    /// The organization's labels on it (ids of `Label`s that still exist).
+    /// The organization's labels on it, by id (empty as the customer sees it). A deleted
+    /// label's id leaves with the conversation's next change of labels.
     pub labels: Vec<LabelId>,
     /// The last message a person wrote that the customer sees too (never a system note or a
     /// private note), for lists.
@@ -271,6 +308,23 @@ impl MessagePreview {
 }
 
 impl Session {
+    /// The session as its customer sees it: the agents' labels and priority are theirs.
+    pub fn for_customer(self) -> Session {
+        Session {
+            labels: Vec::new(),
+            priority: Priority::None,
+            ..self
+        }
+    }
+
+    /// The session as `side` sees it.
+    pub fn as_seen_by(self, side: Side) -> Session {
+        match side {
+            Side::Client => self.for_customer(),
+            Side::Agent => self,
+        }
+    }
+
     /// Whether a message from `sender` puts the session in the assignment queue: a client's
     /// first message in a waiting session.
     pub fn enters_queue_with(&self, sender: SenderType) -> bool {

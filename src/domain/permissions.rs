@@ -4,8 +4,8 @@
 //! their existence is never confirmed; a caller of the right organization with too low a role
 //! gets `Forbidden`.
 
-use super::ids::OrgId;
 use super::canned::CannedReply;
+use super::ids::OrgId;
 use super::model::{Agent, Client, OrgSettings, Organization, Role, Session, SessionStatus, Side};
 
 /// The verified caller of an action.
@@ -137,8 +137,9 @@ pub fn can_close_session(who: &Identity, s: &Session) -> Access {
 pub fn can_write_note(who: &Identity, s: &Session) -> Access {
     match who {
         Identity::Agent(a) => same_org(a, s.organization_id),
-        Identity::Client(c) => allow_if(s.client_id == c.id, Denied::NotFound)
-            .and(Err(Denied::Forbidden)),
+        Identity::Client(c) => {
+            allow_if(s.client_id == c.id, Denied::NotFound).and(Err(Denied::Forbidden))
+        }
     }
 }
 
@@ -307,10 +308,16 @@ mod tests {
         let org = OrgId::new();
         let c = client(Some(org));
         let s = session(org, c.id, None);
-        assert_eq!(can_write_note(&Identity::Agent(agent(org, Role::Agent)), &s), Ok(()));
+        assert_eq!(
+            can_write_note(&Identity::Agent(agent(org, Role::Agent)), &s),
+            Ok(())
+        );
         let stranger = Identity::Agent(agent(OrgId::new(), Role::Admin));
         assert_eq!(can_write_note(&stranger, &s), Err(Denied::NotFound));
-        assert_eq!(can_write_note(&Identity::Client(c), &s), Err(Denied::Forbidden));
+        assert_eq!(
+            can_write_note(&Identity::Client(c), &s),
+            Err(Denied::Forbidden)
+        );
         let other = Identity::Client(client(Some(org)));
         assert_eq!(can_write_note(&other, &s), Err(Denied::NotFound));
     }
@@ -347,7 +354,10 @@ mod tests {
             updated_at: chrono::Utc::now(),
         };
         assert_eq!(can_keep_canned_reply(&me, &reply), Err(Denied::Forbidden));
-        assert_eq!(can_keep_canned_reply(&agent(org, Role::Supervisor), &reply), Ok(()));
+        assert_eq!(
+            can_keep_canned_reply(&agent(org, Role::Supervisor), &reply),
+            Ok(())
+        );
         reply.owner_id = Some(me.id);
         assert_eq!(can_keep_canned_reply(&me, &reply), Ok(()));
         assert_eq!(

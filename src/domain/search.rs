@@ -122,7 +122,10 @@ mod tests {
         assert!(query(Some("%%%")).is_err());
         assert!(query(Some(&"a".repeat(201))).is_err());
         assert!(query(None).is_err());
-        let many = (0..20).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        let many = (0..20)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         assert_eq!(query(Some(&many)).unwrap().terms.len(), MAX_TERMS);
     }
 

@@ -114,6 +114,7 @@ pub fn router(app: App) -> Router {
         .route("/mentions", get(workspace::mentions))
         .route("/mentions/read", put(workspace::read_mentions))
         .route("/search", get(workspace::search))
+        .route("/operator/clock", put(ops::set_clock))
         .route("/openapi.json", get(ops::openapi))
         .route("/asyncapi.json", get(ops::asyncapi))
         .fallback(|| async { ApiError::not_found("route") });

@@ -13,7 +13,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{agents, clients, organizations, sessions, widget, workspace};
+use super::{agents, clients, ops, organizations, sessions, widget, workspace};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -40,7 +40,7 @@ use crate::error::ErrorBody;
         workspace::delete_label, workspace::canned_replies, workspace::create_canned_reply,
         workspace::update_canned_reply, workspace::delete_canned_reply, workspace::contact,
         workspace::update_contact, workspace::mentions, workspace::read_mentions,
-        workspace::search,
+        workspace::search, ops::set_clock,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security, &ErrorAnswers),

@@ -140,3 +140,38 @@ fn route_label(req: &Request) -> String {
     };
     name.to_owned()
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockInput {
+    /// The time to move to; the clock never goes back.
+    #[schema(value_type = String, format = DateTime, required = true)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ClockBody {
+    #[schema(value_type = String, format = DateTime)]
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Moves the product's clock forward (the platform operator, on a server started with
+/// `--manual-clock`; 404 otherwise), so tests see business hours and waits without waiting.
+#[utoipa::path(put, path = "/api/operator/clock", tag = "operator", operation_id = "set_clock",
+    request_body = ClockInput, security(("operator" = [])),
+    responses((status = 200, body = ClockBody), (status = 404)))]
+pub async fn set_clock(
+    State(app): State<App>,
+    _: super::extract::Operator,
+    super::extract::Json(body): super::extract::Json<ClockInput>,
+) -> crate::error::ApiResult<axum::Json<ClockBody>> {
+    if !app.config.manual_clock {
+        return Err(crate::error::ApiError::not_found("route"));
+    }
+    let to = body
+        .now
+        .ok_or_else(|| crate::error::ApiError::field("now", "is required"))?;
+    let now = crate::domain::clock::advance_to(to);
+    tracing::warn!(%now, "the product's clock was moved");
+    Ok(axum::Json(ClockBody { now }))
+}

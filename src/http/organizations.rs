@@ -10,6 +10,7 @@ use super::extract::{
 };
 use crate::auth;
 use crate::domain::OrgId;
+use crate::domain::hours::BusinessHours;
 use crate::domain::input;
 use crate::domain::model::{Agent, OrgSettings, Organization, PublicOrganization};
 use crate::domain::permissions::{self, Identity, Steward};
@@ -29,8 +30,9 @@ pub struct SettingsInput {
     widget_color: Option<String>,
     #[schema(minimum = 1, maximum = 100)]
     max_concurrent_sessions: Option<i64>,
-    /// Free-form; `null` removes it.
-    #[schema(value_type = Option<Object>)]
+    /// When the organization answers (`time_zone`, `weekly` periods, `days_off`); outside
+    /// them it is offline. `null` removes them (always open).
+    #[schema(value_type = Option<BusinessHours>)]
     business_hours: Option<serde_json::Value>,
     /// 32 to 256 characters without spaces (for example 32 random bytes as 64 hex digits);
     /// an empty string removes it. Changing it revokes the verified visitors' tokens.
@@ -63,7 +65,9 @@ impl SettingsInput {
                 .unwrap_or_default();
         }
         if let Some(v) = self.business_hours {
-            base.business_hours = (!v.is_null()).then_some(v);
+            base.business_hours = errors
+                .take("settings.business_hours", business_hours(v))
+                .unwrap_or_default();
         }
         if let Some(v) = self.widget_identity_secret {
             base.widget_identity_secret = errors
@@ -347,4 +351,15 @@ pub async fn delete(
     };
     app.chat.delete_organization(who, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Business hours as sent: `null` for none, else checked whole.
+fn business_hours(v: serde_json::Value) -> input::Parsed<Option<BusinessHours>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let hours: BusinessHours =
+        serde_json::from_value(v).map_err(|e| format!("must be business hours: {e}"))?;
+    hours.validate()?;
+    Ok(Some(hours))
 }

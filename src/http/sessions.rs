@@ -13,9 +13,9 @@ use crate::domain::input;
 use crate::domain::model::{Message, Priority, Session, SessionStatus};
 use crate::domain::{AgentId, LabelId, OrgId, SessionId};
 use crate::error::ApiResult;
-use crate::store::{SessionFilter, SessionSort};
 use crate::parse_fields;
 use crate::state::App;
+use crate::store::{SessionFilter, SessionSort};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -129,7 +129,7 @@ pub async fn open(
         attributes,
     };
     let session = app.chat.open_session(&client, org, opening).await?;
-    Ok((StatusCode::CREATED, session_body(session)))
+    Ok((StatusCode::CREATED, session_body(session.for_customer())))
 }
 
 /// The caller's conversations across organizations (a customer or visitor).
@@ -339,7 +339,10 @@ pub async fn set_status(
 ) -> ApiResult<axum::Json<SessionBody>> {
     parse_fields!(status = "status" => input::one_of::<SessionStatus>(body.status.as_deref()));
     Ok(session_body(
-        app.chat.set_session_status(&who, id, status).await?,
+        app.chat
+            .set_session_status(&who, id, status)
+            .await?
+            .as_seen_by(who.side()),
     ))
 }
 
@@ -352,7 +355,8 @@ pub async fn close(
     Caller(who): Caller,
     PathId(id): PathId<SessionId>,
 ) -> ApiResult<axum::Json<SessionBody>> {
-    Ok(session_body(app.chat.close(&who, id).await?))
+    let closed = app.chat.close(&who, id).await?;
+    Ok(session_body(closed.as_seen_by(who.side())))
 }
 
 /// Opens a closed conversation again; the reopening agent answers it (plain agents: one that was

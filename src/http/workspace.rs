@@ -160,7 +160,10 @@ pub async fn create_canned_reply(
         .chat
         .create_canned_reply(&me, personal, shortcut, content)
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(CannedReplyBody { canned_reply })))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CannedReplyBody { canned_reply }),
+    ))
 }
 
 /// Changes a canned reply (its owner; the organization's: supervisors and admins).

@@ -158,7 +158,8 @@ async fn dispatch<A: Adapter>(
             let session = app
                 .chat
                 .set_session_status(&who, p.session_id, status)
-                .await?;
+                .await?
+                .as_seen_by(who.side());
             Ok(ack(SessionResult { session }))
         }
         ClientEvent::UpdateAgentStatus(p) => {

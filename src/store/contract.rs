@@ -25,12 +25,12 @@ use crate::domain::contacts::{ContactDetails, VisitContext};
 use crate::domain::labels::Label;
 use crate::domain::mentions::Mention;
 use crate::domain::model::Priority;
-use crate::domain::{CannedReplyId, LabelId};
 use crate::domain::model::{
-    Agent, Audience, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus, Side,
-    Timestamp,
+    Agent, Audience, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus,
+    Side, Timestamp,
 };
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
+use crate::domain::{CannedReplyId, LabelId};
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -140,6 +140,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<Session>>;
     /// Waiting sessions whose client has written, oldest first (the queue).
     async fn queue(&self, org: OrgId) -> StoreResult<Vec<Session>>;
+    /// How long the organization's last `limit` assigned conversations waited in line (from
+    /// the customer's first message to an agent), newest first.
+    async fn recent_waits(&self, org: OrgId, limit: u32) -> StoreResult<Vec<chrono::Duration>>;
     /// How many sessions wait in the queues of all organizations (for metrics).
     async fn waiting_sessions(&self) -> StoreResult<u64>;
     /// Holds the organization's queue for one drainer at a time across every server sharing
@@ -249,8 +252,8 @@ pub trait MessageLog: Send + Sync + 'static {
 pub trait Workspace: Send + Sync + 'static {
     /// The organization's labels, by name.
     async fn labels(&self, org: OrgId) -> StoreResult<Vec<Label>>;
-    /// False when the organization already has `MAX_LABELS_PER_ORG`; `Conflict` for a name it
-    /// has (any case).
+    /// False when the organization already has `MAX_LABELS_PER_ORG`, however many inserts race;
+    /// `Conflict` for a name it has (any case).
     async fn insert_label(&self, label: &Label) -> StoreResult<bool>;
     /// `None` when it is not the organization's; `Conflict` for a taken name.
     async fn update_label(
@@ -282,7 +285,8 @@ pub trait Workspace: Send + Sync + 'static {
     async fn canned_replies(&self, org: OrgId, agent: AgentId) -> StoreResult<Vec<CannedReply>>;
     async fn canned_reply(&self, org: OrgId, id: CannedReplyId)
     -> StoreResult<Option<CannedReply>>;
-    /// False when its owner (the organization, or the agent) already keeps the most allowed.
+    /// False when its owner (the organization, or the agent) already keeps the most allowed,
+    /// however many inserts race.
     async fn insert_canned_reply(&self, reply: &CannedReply) -> StoreResult<bool>;
     async fn update_canned_reply(
         &self,

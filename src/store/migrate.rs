@@ -35,6 +35,11 @@ pub const SQLITE: &[Migration] = &[
         name: "workspace: notes, labels, canned replies, contacts, mentions, search",
         sql: include_str!("migrations/sqlite/0003_workspace.sql"),
     },
+    Migration {
+        version: 4,
+        name: "lifecycle: assignment times",
+        sql: include_str!("migrations/sqlite/0004_lifecycle.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -52,6 +57,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 3,
         name: "workspace: notes, labels, canned replies, contacts, mentions, search",
         sql: include_str!("migrations/postgres/0003_workspace.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "lifecycle: assignment times",
+        sql: include_str!("migrations/postgres/0004_lifecycle.sql"),
     },
 ];
 

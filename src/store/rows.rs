@@ -82,6 +82,7 @@ macro_rules! row_decoders {
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
                 closed_at: row.try_get("closed_at")?,
+                assigned_at: row.try_get("assigned_at")?,
                 priority: parse(row, "priority")?,
                 labels: crate::domain::labels::decode(row.try_get("labels")?),
                 preview: MessagePreview::decode(

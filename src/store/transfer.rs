@@ -206,8 +206,8 @@ async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
             .context("copying sessions")?;
         let context: Option<String> = row.try_get("context")?;
         sqlx::query(
-            "UPDATE sessions SET priority = $1, labels = $2, context = $3, preview = $4
-             WHERE id = $5",
+            "UPDATE sessions SET priority = $1, labels = $2, context = $3, preview = $4,
+             assigned_at = $5 WHERE id = $6",
         )
         .bind(session.priority.as_str())
         .bind(crate::domain::labels::encode(&session.labels))
@@ -215,6 +215,7 @@ async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
         .bind(crate::domain::model::MessagePreview::encode(
             &session.preview,
         ))
+        .bind(session.assigned_at)
         .bind(session.id.0)
         .execute(to.pool())
         .await

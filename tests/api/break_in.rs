@@ -467,6 +467,7 @@ async fn a_control_character_in_any_string_field_of_any_route_is_refused_as_inva
     let tokens = [
         Some(org.admin_token.as_str()),
         Some(client.token.as_str()),
+        Some("operator-secret"),
         None,
     ];
     let some_id = "018f0000-0000-7000-8000-000000000000";

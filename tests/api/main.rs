@@ -20,6 +20,7 @@ mod shutdown;
 mod store_contract;
 mod store_failures;
 mod widget;
+mod workspace;
 
 mod cli;
 mod connections;

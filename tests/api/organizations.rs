@@ -349,12 +349,15 @@ async fn the_directory_lists_online_organizations_first() {
     );
     assert_eq!(body["organizations"][0]["online"], true);
     assert_eq!(body["organizations"][1]["online"], false);
+    assert_eq!(body["organizations"][0]["availability"], "available");
+    assert_eq!(body["organizations"][1]["availability"], "offline");
     let (_, body) = app
         .get("/api/organizations/directory?q=help&limit=1", None)
         .await;
     assert_eq!(names(&body["organizations"]), vec!["Beta Help"]);
 
-    // Online means someone can take a conversation now: a busy agent does not count.
+    // Online means someone can take a conversation now: with its only agent busy, Beta is
+    // busy, not offline, and still before the organizations nobody is at.
     let (status, _) = app
         .put(
             &format!("/api/agents/{}/status", beta.admin_id),
@@ -366,9 +369,13 @@ async fn the_directory_lists_online_organizations_first() {
     let (_, body) = app.get("/api/organizations/directory?q=help", None).await;
     assert_eq!(
         names(&body["organizations"]),
-        vec!["Alpha Help", "Beta Help"]
+        vec!["Beta Help", "Alpha Help"]
     );
-    assert_eq!(body["organizations"][1]["online"], false);
+    assert_eq!(body["organizations"][0]["online"], false);
+    assert_eq!(body["organizations"][0]["availability"], "busy");
+    assert_eq!(body["organizations"][1]["availability"], "offline");
+    let (_, found) = app.get(&discover, None).await;
+    assert_eq!(found["organization"]["availability"], "busy");
 }
 
 #[tokio::test]
@@ -459,7 +466,11 @@ async fn an_admin_updates_name_domain_and_settings() {
                     "welcome_message": "Hello there",
                     "offline_message": "Back soon",
                     "max_concurrent_sessions": 7,
-                    "business_hours": { "mon": "9-17" }
+                    "business_hours": {
+                        "time_zone": "Europe/Paris",
+                        "weekly": [{ "day": "mon", "open": "09:00", "close": "17:00" }],
+                        "days_off": ["2026-12-25"]
+                    }
                 }
             }),
         )
@@ -471,7 +482,31 @@ async fn an_admin_updates_name_domain_and_settings() {
     assert_eq!(o["settings"]["welcome_message"], "Hello there");
     assert_eq!(o["settings"]["offline_message"], "Back soon");
     assert_eq!(o["settings"]["max_concurrent_sessions"], 7);
-    assert_eq!(o["settings"]["business_hours"]["mon"], "9-17");
+    assert_eq!(o["settings"]["business_hours"]["time_zone"], "Europe/Paris");
+    assert_eq!(
+        o["settings"]["business_hours"]["weekly"][0]["open"],
+        "09:00"
+    );
+    // Hours that cannot be read are refused, naming what is wrong, and change nothing.
+    for bad in [
+        json!({ "mon": "9-17" }),
+        json!({ "time_zone": "Mars/Olympus", "weekly": [] }),
+        json!({ "time_zone": "UTC", "weekly": [{ "day": "mon", "open": "17:00", "close": "09:00" }] }),
+    ] {
+        let res = app
+            .put(
+                &format!("/api/organizations/{}", org.id),
+                Some(&org.admin_token),
+                json!({ "settings": { "business_hours": bad } }),
+            )
+            .await;
+        assert_error(&res, 400, "validation_failed");
+        assert!(
+            res.1["fields"]["settings.business_hours"].is_string(),
+            "{}",
+            res.1
+        );
+    }
 
     let (status, found) = app
         .get("/api/organizations/discover/new-home.example.com", None)

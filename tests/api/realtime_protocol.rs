@@ -197,7 +197,11 @@ async fn every_documented_server_event_is_emitted_with_its_documented_payload() 
     check("mention", mate_socket.wait_for("mention").await);
     let priority = format!("/api/sessions/{sid}/priority");
     let (status, body) = app
-        .put(&priority, Some(&org.admin_token), json!({ "priority": "high" }))
+        .put(
+            &priority,
+            Some(&org.admin_token),
+            json!({ "priority": "high" }),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     check("session_updated", agent.wait_for("session_updated").await);

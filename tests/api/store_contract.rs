@@ -7,10 +7,16 @@ use std::sync::Arc;
 
 use raasel::config::StoreArgs;
 
+use raasel::domain::canned::{self, CannedReply};
+use raasel::domain::contacts::{ContactDetails, VisitContext};
 use raasel::domain::fixtures;
 use raasel::domain::ids::*;
+use raasel::domain::labels::{self, Label};
+use raasel::domain::mentions::Mention;
 use raasel::domain::model::*;
-use raasel::store::{AgentChanges, AssignMode, Mark, NewMessage, Page, StoreError, Stores};
+use raasel::store::{
+    AgentChanges, AssignMode, Mark, NewMessage, Page, SessionFilter, StoreError, Stores,
+};
 
 /// Two stores on one fresh database: `a` and `b` stand for two nodes.
 struct Nodes {
@@ -444,7 +450,12 @@ async fn the_log_reads_windows_and_writes_idempotently(n: Nodes) {
         .unwrap();
     assert_eq!((seqs(&after), more), (vec![9, 10], false));
     let (edge, more) = log
-        .range(org.id, session.id, page(None, Some(10), 5), Audience::Agents)
+        .range(
+            org.id,
+            session.id,
+            page(None, Some(10), 5),
+            Audience::Agents,
+        )
         .await
         .unwrap();
     assert_eq!((edge.len(), more), (0, false));
@@ -456,7 +467,14 @@ async fn the_log_reads_windows_and_writes_idempotently(n: Nodes) {
             .content,
         "m7"
     );
-    assert_eq!(log.last(org.id, session.id, Audience::Agents).await.unwrap().unwrap().seq, 10);
+    assert_eq!(
+        log.last(org.id, session.id, Audience::Agents)
+            .await
+            .unwrap()
+            .unwrap()
+            .seq,
+        10
+    );
     assert_eq!(
         log.count_unread(org.id, session.id, Side::Agent, 6, true)
             .await
@@ -471,10 +489,18 @@ async fn the_log_reads_windows_and_writes_idempotently(n: Nodes) {
     );
     // Writing the same key again leaves one copy.
     log.write(&newest).await.unwrap();
-    let (all, _) = log.range(org.id, session.id, all_pages(), Audience::Agents).await.unwrap();
+    let (all, _) = log
+        .range(org.id, session.id, all_pages(), Audience::Agents)
+        .await
+        .unwrap();
     assert_eq!(all.len(), 10);
     log.delete_session(org.id, session.id).await.unwrap();
-    assert!(log.last(org.id, session.id, Audience::Agents).await.unwrap().is_none());
+    assert!(
+        log.last(org.id, session.id, Audience::Agents)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn a_foreign_organization_finds_nothing(n: Nodes) {
@@ -582,8 +608,18 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
             .0
             .is_empty()
     );
-    assert!(l.at(other.id, session.id, 1, Audience::Agents).await.unwrap().is_none());
-    assert!(l.last(other.id, session.id, Audience::Agents).await.unwrap().is_none());
+    assert!(
+        l.at(other.id, session.id, 1, Audience::Agents)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        l.last(other.id, session.id, Audience::Agents)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         l.count_unread(other.id, session.id, Side::Agent, 0, true)
             .await
@@ -599,7 +635,11 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
 
     // Nothing of ours was touched by any of it.
     assert_eq!(
-        l.last(org.id, session.id, Audience::Agents).await.unwrap().unwrap().content,
+        l.last(org.id, session.id, Audience::Agents)
+            .await
+            .unwrap()
+            .unwrap()
+            .content,
         "mine",
     );
     let ours = s.agent(org.id, agent).await.unwrap().unwrap();
@@ -741,7 +781,11 @@ async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
             .expect("a good change failed with a refused one");
     }
     for (org, s) in &good {
-        let (log, _) = n.a.log.range(*org, s.id, all_pages(), Audience::Agents).await.unwrap();
+        let (log, _) =
+            n.a.log
+                .range(*org, s.id, all_pages(), Audience::Agents)
+                .await
+                .unwrap();
         let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
         assert_eq!(seqs, (1..=ROUNDS as i64).collect::<Vec<_>>());
     }
@@ -761,6 +805,648 @@ async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
         ROUNDS * 5,
         "every good message beside the bad one was stored"
     );
+}
+
+fn note_by(s: &Session, agent: AgentId, content: &str) -> NewMessage {
+    NewMessage {
+        session_id: s.id,
+        sender_type: SenderType::Agent,
+        sender_id: Some(agent.0),
+        sender_name: "Agent".into(),
+        content: content.into(),
+        client_msg_id: None,
+        internal: true,
+    }
+}
+
+fn seqs_of(m: &[Message]) -> Vec<i64> {
+    m.iter().map(|m| m.seq).collect()
+}
+
+/// Notes at both ends and between the customer's messages, written through the conversation:
+/// the customer's reads skip them, the agents' reads hold everything in order.
+async fn a_customer_never_reads_a_private_note(n: Nodes) {
+    let (org, agents) = org_with(&n, 1, 1).await;
+    let agent = agents[1].id;
+    let session = waiting_session(&n, org.id).await;
+    let c = &n.a.conversations;
+    let first = c
+        .append(org.id, note_by(&session, agent, "n1"))
+        .await
+        .unwrap();
+    assert!(first.message.internal);
+    c.append(org.id, from_client(&session, "c2", None))
+        .await
+        .unwrap();
+    c.append(org.id, note_by(&session, agent, "n3"))
+        .await
+        .unwrap();
+    let reply = NewMessage {
+        internal: false,
+        ..note_by(&session, agent, "a4")
+    };
+    c.append(org.id, reply).await.unwrap();
+    c.append(org.id, note_by(&session, agent, "n5"))
+        .await
+        .unwrap();
+
+    for log in [&n.a.log, &n.b.log] {
+        let read = |page, audience| log.range(org.id, session.id, page, audience);
+        let (all, more) = read(all_pages(), Audience::Customer).await.unwrap();
+        assert_eq!((seqs_of(&all), more), (vec![2, 4], false));
+        assert!(all.iter().all(|m| !m.internal));
+        let (all, more) = read(all_pages(), Audience::Agents).await.unwrap();
+        assert_eq!((seqs_of(&all), more), (vec![1, 2, 3, 4, 5], false));
+        assert_eq!(
+            all.iter().map(|m| m.internal).collect::<Vec<_>>(),
+            vec![true, false, true, false, true]
+        );
+        let newest = |limit| Page {
+            before: None,
+            after: None,
+            limit,
+        };
+        let (last, more) = read(newest(1), Audience::Customer).await.unwrap();
+        assert_eq!((seqs_of(&last), more), (vec![4], true));
+        // Only a note lies before seq 2: nothing more for the customer.
+        let (two, more) = read(newest(2), Audience::Customer).await.unwrap();
+        assert_eq!((seqs_of(&two), more), (vec![2, 4], false));
+
+        assert!(
+            log.at(org.id, session.id, 1, Audience::Customer)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            log.at(org.id, session.id, 5, Audience::Customer)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let hidden = log
+            .at(org.id, session.id, 3, Audience::Agents)
+            .await
+            .unwrap();
+        assert_eq!(
+            hidden.map(|m| (m.content, m.internal)),
+            Some(("n3".into(), true))
+        );
+        let shown = log
+            .at(org.id, session.id, 2, Audience::Customer)
+            .await
+            .unwrap();
+        assert_eq!(shown.unwrap().content, "c2");
+        let last = log
+            .last(org.id, session.id, Audience::Customer)
+            .await
+            .unwrap();
+        assert_eq!(last.unwrap().seq, 4);
+        let last = log
+            .last(org.id, session.id, Audience::Agents)
+            .await
+            .unwrap();
+        assert_eq!(last.unwrap().seq, 5);
+
+        // The customer's unread: the agent's reply only, never a note.
+        let unread = |side, seq| log.count_unread(org.id, session.id, side, seq, true);
+        assert_eq!(unread(Side::Client, 0).await.unwrap(), 1);
+        assert_eq!(unread(Side::Client, 4).await.unwrap(), 0);
+        assert_eq!(unread(Side::Agent, 0).await.unwrap(), 1);
+    }
+}
+
+/// Where a message stands in `customer_windows_read_past_runs_of_notes`: runs of notes longer
+/// than any page read, at both ends and between the customer's messages.
+fn layout(s: &Session, agent: AgentId) -> Vec<Message> {
+    let visible = [
+        (4, SenderType::Client),
+        (13, SenderType::Agent),
+        (14, SenderType::System),
+        (21, SenderType::Agent),
+    ];
+    (1..=30)
+        .map(|seq| {
+            let shown = visible.iter().find(|(at, _)| *at == seq);
+            Message {
+                id: MessageId::new(),
+                organization_id: s.organization_id,
+                session_id: s.id,
+                seq,
+                sender_type: shown.map_or(SenderType::Agent, |(_, kind)| *kind),
+                sender_id: Some(agent.0),
+                sender_name: "someone".into(),
+                content: format!("m{seq}"),
+                client_msg_id: None,
+                created_at: chrono::Utc::now(),
+                internal: shown.is_none(),
+            }
+        })
+        .collect()
+}
+
+/// What a window must hold: the seqs `audience` sees after `after` (ascending from it) or
+/// before `before` (the newest of them), at most `limit`, and whether more lie beyond.
+fn expected_window(all: &[Message], page: Page, audience: Audience) -> (Vec<i64>, bool) {
+    let seen: Vec<i64> = all
+        .iter()
+        .filter(|m| audience.sees(m))
+        .map(|m| m.seq)
+        .filter(|seq| *seq > page.after.unwrap_or(0) && *seq < page.before.unwrap_or(i64::MAX))
+        .collect();
+    let limit = page.limit as usize;
+    let more = seen.len() > limit;
+    match page.after {
+        Some(_) => (seen.into_iter().take(limit).collect(), more),
+        None => (seen[seen.len().saturating_sub(limit)..].to_vec(), more),
+    }
+}
+
+/// Every window, forwards and backwards, small pages among long runs of notes: a customer's
+/// pages are full of what they see and say rightly whether more exists (a log that cannot
+/// filter by privacy reads on past the notes).
+async fn customer_windows_read_past_runs_of_notes(n: Nodes) {
+    let (org, agents) = org_with(&n, 1, 1).await;
+    let session = waiting_session(&n, org.id).await;
+    let all = layout(&session, agents[1].id);
+    // Straight into the log, as a partitioned log holds them once they leave the outbox.
+    n.a.log.write(&all).await.unwrap();
+    let log = &n.b.log;
+    for limit in 1..=3 {
+        for cursor in 0..=31 {
+            for page in [
+                Page {
+                    before: None,
+                    after: Some(cursor),
+                    limit,
+                },
+                Page {
+                    before: Some(cursor),
+                    after: None,
+                    limit,
+                },
+            ] {
+                for audience in [Audience::Customer, Audience::Agents] {
+                    let (got, more) = log.range(org.id, session.id, page, audience).await.unwrap();
+                    assert_eq!(
+                        (seqs_of(&got), more),
+                        expected_window(&all, page, audience),
+                        "{page:?} {audience:?}"
+                    );
+                }
+            }
+        }
+    }
+    let newest = Page {
+        before: None,
+        after: None,
+        limit: 2,
+    };
+    let (got, more) = log
+        .range(org.id, session.id, newest, Audience::Customer)
+        .await
+        .unwrap();
+    assert_eq!((seqs_of(&got), more), (vec![14, 21], true));
+    // Between two bounds, with a run of notes on either side of the one message in it.
+    let between = Page {
+        before: Some(13),
+        after: Some(1),
+        limit: 3,
+    };
+    let (got, more) = log
+        .range(org.id, session.id, between, Audience::Customer)
+        .await
+        .unwrap();
+    assert_eq!((seqs_of(&got), more), (vec![4], false));
+
+    let last = log
+        .last(org.id, session.id, Audience::Customer)
+        .await
+        .unwrap();
+    assert_eq!(last.unwrap().seq, 21);
+    let last = log
+        .last(org.id, session.id, Audience::Agents)
+        .await
+        .unwrap();
+    assert_eq!(last.unwrap().seq, 30);
+    let unread =
+        |seq, with_notes| log.count_unread(org.id, session.id, Side::Client, seq, with_notes);
+    assert_eq!(unread(0, true).await.unwrap(), 3, "13, 14 and 21");
+    assert_eq!(
+        unread(0, false).await.unwrap(),
+        2,
+        "13 and 21: no system note"
+    );
+    assert_eq!(unread(14, true).await.unwrap(), 1);
+    assert_eq!(unread(21, true).await.unwrap(), 0, "only notes after 21");
+    let agents_unread = log
+        .count_unread(org.id, session.id, Side::Agent, 0, true)
+        .await
+        .unwrap();
+    assert_eq!(agents_unread, 2, "the client's 4 and the system's 14");
+}
+
+fn new_label(org: OrgId, name: &str) -> Label {
+    Label {
+        id: LabelId::new(),
+        organization_id: org,
+        name: name.into(),
+        color: "#2563eb".into(),
+        created_at: chrono::Utc::now(),
+    }
+}
+
+fn new_reply(org: OrgId, owner: Option<AgentId>, shortcut: &str) -> CannedReply {
+    let now = chrono::Utc::now();
+    CannedReply {
+        id: CannedReplyId::new(),
+        organization_id: org,
+        owner_id: owner,
+        shortcut: shortcut.into(),
+        content: format!("Text of {shortcut}"),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Labels, canned replies, what is kept of a customer, the visit context and mentions: another
+/// organization's ids find nothing and change nothing.
+async fn the_workspace_keeps_to_its_organization(n: Nodes) {
+    let (org, agents) = org_with(&n, 1, 1).await;
+    let (other, _) = org_with(&n, 1, 0).await;
+    let agent = agents[1].id;
+    let session = waiting_session(&n, org.id).await;
+    n.a.conversations
+        .append(org.id, from_client(&session, "hello", None))
+        .await
+        .unwrap();
+    let (w, now) = (&n.a.workspace, chrono::Utc::now());
+    let label = new_label(org.id, "VIP");
+    assert!(w.insert_label(&label).await.unwrap());
+    w.set_session_tags(org.id, session.id, &[label.id], Priority::High, now)
+        .await
+        .unwrap()
+        .expect("our session");
+    let shared = new_reply(org.id, None, "hi");
+    let personal = new_reply(org.id, Some(agent), "mine");
+    assert!(w.insert_canned_reply(&shared).await.unwrap());
+    assert!(w.insert_canned_reply(&personal).await.unwrap());
+    let client = session.client_id;
+    let kept = ContactDetails {
+        name: Some("Kept Name".into()),
+        email: Some("kept@example.com".into()),
+        attributes: [("plan".to_string(), serde_json::json!("pro"))].into(),
+    };
+    w.save_contact_details(org.id, client, &kept, "Kept Name", now)
+        .await
+        .unwrap();
+    let context = VisitContext {
+        page_url: Some("https://shop.example/".into()),
+        ..Default::default()
+    };
+    w.set_session_context(org.id, session.id, &context)
+        .await
+        .unwrap();
+    let mention = Mention {
+        id: uuid::Uuid::now_v7(),
+        organization_id: org.id,
+        agent_id: agent,
+        session_id: session.id,
+        seq: 1,
+        author_name: "Ann".into(),
+        excerpt: "@A look".into(),
+        created_at: now,
+        read_at: None,
+    };
+    w.insert_mentions(std::slice::from_ref(&mention))
+        .await
+        .unwrap();
+
+    // Everything asked as the other organization.
+    let w = &n.b.workspace;
+    let o = other.id;
+    assert!(w.labels(o).await.unwrap().is_empty());
+    assert!(
+        w.update_label(o, label.id, "Mine", "#000")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!w.delete_label(o, label.id).await.unwrap());
+    let untag = w
+        .set_session_tags(o, session.id, &[], Priority::None, now)
+        .await;
+    assert!(untag.unwrap().is_none());
+    let everything = SessionFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    assert!(
+        w.filtered_sessions(o, &everything)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(w.canned_replies(o, agent).await.unwrap().is_empty());
+    for id in [shared.id, personal.id] {
+        assert!(w.canned_reply(o, id).await.unwrap().is_none());
+        let changed = w
+            .update_canned_reply(o, id, "x", "taken", now)
+            .await
+            .unwrap();
+        assert!(changed.is_none());
+        assert!(!w.delete_canned_reply(o, id).await.unwrap());
+    }
+    assert!(w.contact_details(o, client).await.unwrap().is_none());
+    assert!(w.contact_sessions(o, client).await.unwrap().is_empty());
+    // Their own record of the same person renames none of our conversations.
+    let theirs = ContactDetails {
+        name: Some("Their Name".into()),
+        ..Default::default()
+    };
+    w.save_contact_details(o, client, &theirs, "Their Name", now)
+        .await
+        .unwrap();
+    let elsewhere = VisitContext {
+        page_url: Some("https://elsewhere.example/".into()),
+        ..Default::default()
+    };
+    w.set_session_context(o, session.id, &elsewhere)
+        .await
+        .unwrap();
+    assert!(w.session_context(o, session.id).await.unwrap().is_none());
+    assert!(w.mentions(o, agent, 100).await.unwrap().is_empty());
+    assert_eq!(w.read_mentions(o, agent, None, now).await.unwrap(), 0);
+
+    // Nothing of ours changed.
+    let w = &n.a.workspace;
+    let names = |l: Vec<Label>| l.into_iter().map(|l| (l.id, l.name)).collect::<Vec<_>>();
+    assert_eq!(
+        names(w.labels(org.id).await.unwrap()),
+        vec![(label.id, label.name.clone())]
+    );
+    let ours =
+        n.a.store
+            .session(org.id, session.id)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        (ours.labels, ours.priority, ours.client_name.as_str()),
+        (vec![label.id], Priority::High, "Kept Name")
+    );
+    assert_eq!(ours.client_email.as_deref(), Some("kept@example.com"));
+    let replies = w.canned_replies(org.id, agent).await.unwrap();
+    let replies: Vec<_> = replies.iter().map(|r| (r.id, r.content.as_str())).collect();
+    assert_eq!(
+        replies,
+        vec![(shared.id, "Text of hi"), (personal.id, "Text of mine")],
+        "by shortcut, unchanged"
+    );
+    assert_eq!(w.contact_details(org.id, client).await.unwrap(), Some(kept));
+    assert_eq!(
+        w.session_context(org.id, session.id).await.unwrap(),
+        Some(context)
+    );
+    let mentions = w.mentions(org.id, agent, 100).await.unwrap();
+    let mentions: Vec<_> = mentions.iter().map(|m| (m.id, m.read_at)).collect();
+    assert_eq!(mentions, vec![(mention.id, None)], "still unread");
+    let listed = w.contact_sessions(org.id, client).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![session.id]
+    );
+    assert_eq!(
+        w.filtered_sessions(org.id, &everything)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Inserts `extra` items at once across both nodes into an owner that holds `bound - 5`
+/// already; returns how many were taken.
+async fn race_to_the_bound<F, Fut>(n: &Arc<Nodes>, extra: usize, insert: F) -> usize
+where
+    F: Fn(Stores, usize) -> Fut,
+    Fut: std::future::Future<Output = bool> + Send + 'static,
+{
+    let attempts = (0..extra).map(|i| tokio::spawn(insert(node(n, i).clone(), i)));
+    futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .filter(|r| *r.as_ref().unwrap())
+        .count()
+}
+
+/// Labels per organization, personal replies per agent and shared replies per organization
+/// stop at their bounds, also when the last places are raced for from two nodes; one owner's
+/// full bound leaves every other owner's alone.
+async fn labels_and_canned_replies_stop_at_their_bounds(n: Nodes) {
+    let n = Arc::new(n);
+    let (org, agents) = org_with(&n, 1, 2).await;
+    let (other, _) = org_with(&n, 1, 0).await;
+    let w = &n.a.workspace;
+
+    let bound = labels::MAX_LABELS_PER_ORG as usize;
+    for i in 0..bound - 5 {
+        assert!(
+            w.insert_label(&new_label(org.id, &format!("l{i}")))
+                .await
+                .unwrap()
+        );
+    }
+    let taken = race_to_the_bound(&n, 10, |s, i| async move {
+        s.workspace
+            .insert_label(&new_label(org.id, &format!("raced {i}")))
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(taken, 5);
+    assert_eq!(w.labels(org.id).await.unwrap().len(), bound);
+    assert!(!w.insert_label(&new_label(org.id, "late")).await.unwrap());
+    assert!(w.insert_label(&new_label(other.id, "l0")).await.unwrap());
+    // A name the organization has, in another case, is a conflict (checked on a fresh org).
+    let (fresh, _) = org_with(&n, 1, 0).await;
+    assert!(
+        w.insert_label(&new_label(fresh.id, "Billing"))
+            .await
+            .unwrap()
+    );
+    assert!(matches!(
+        w.insert_label(&new_label(fresh.id, "BILLING")).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    let (full, free) = (agents[1].id, agents[2].id);
+    let bound = canned::MAX_PERSONAL_PER_AGENT as usize;
+    for i in 0..bound - 5 {
+        assert!(
+            w.insert_canned_reply(&new_reply(org.id, Some(full), &format!("p{i}")))
+                .await
+                .unwrap()
+        );
+    }
+    let taken = race_to_the_bound(&n, 10, |s, i| async move {
+        s.workspace
+            .insert_canned_reply(&new_reply(org.id, Some(full), &format!("raced-{i}")))
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(taken, 5);
+    assert!(
+        !w.insert_canned_reply(&new_reply(org.id, Some(full), "late"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        w.insert_canned_reply(&new_reply(org.id, Some(free), "late"))
+            .await
+            .unwrap()
+    );
+
+    let bound = canned::MAX_SHARED_PER_ORG as usize;
+    for i in 0..bound - 5 {
+        assert!(
+            w.insert_canned_reply(&new_reply(org.id, None, &format!("s{i}")))
+                .await
+                .unwrap()
+        );
+    }
+    let taken = race_to_the_bound(&n, 10, |s, i| async move {
+        s.workspace
+            .insert_canned_reply(&new_reply(org.id, None, &format!("raced-{i}")))
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(taken, 5);
+    assert!(
+        !w.insert_canned_reply(&new_reply(org.id, None, "late"))
+            .await
+            .unwrap()
+    );
+    // Personal replies do not count against the shared bound, nor the reverse.
+    assert!(
+        w.insert_canned_reply(&new_reply(org.id, Some(free), "after-shared"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        w.insert_canned_reply(&new_reply(other.id, None, "theirs"))
+            .await
+            .unwrap()
+    );
+    let seen_by_full = w.canned_replies(org.id, full).await.unwrap();
+    assert_eq!(
+        seen_by_full.len(),
+        canned::MAX_SHARED_PER_ORG as usize + canned::MAX_PERSONAL_PER_AGENT as usize
+    );
+}
+
+/// Message search: every term a word prefix, newest first, within the sessions a plain agent
+/// sees (their own and the queue) when asked for one, never another organization's.
+async fn search_finds_word_prefixes_where_the_agent_may_look(n: Nodes) {
+    let (org, agents) = org_with(&n, 1, 2).await;
+    let (other, _) = org_with(&n, 1, 0).await;
+    let (mine, theirs) = (agents[1].id, agents[2].id);
+    let c = &n.a.conversations;
+    let any = AssignMode::Any;
+    let own = waiting_session(&n, org.id).await;
+    c.append(
+        org.id,
+        from_client(&own, "Refunding my Zebrafish, please", None),
+    )
+    .await
+    .unwrap();
+    c.assign(org.id, own.id, mine, any).await.unwrap().unwrap();
+    let taken = waiting_session(&n, org.id).await;
+    c.append(org.id, from_client(&taken, "a zebrafish question", None))
+        .await
+        .unwrap();
+    c.assign(org.id, taken.id, theirs, any)
+        .await
+        .unwrap()
+        .unwrap();
+    let queued = waiting_session(&n, org.id).await;
+    c.append(
+        org.id,
+        from_client(&queued, "zebrafish-food, in stock?", None),
+    )
+    .await
+    .unwrap();
+    // Never queued (its customer has not written): nobody's work yet, but a note is searchable.
+    let silent = waiting_session(&n, org.id).await;
+    c.append(org.id, note_by(&silent, mine, "zebrafish supplier called"))
+        .await
+        .unwrap();
+    let foreign = waiting_session(&n, other.id).await;
+    c.append(other.id, from_client(&foreign, "zebrafish too", None))
+        .await
+        .unwrap();
+
+    let terms = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let zebra = terms(&["zebra"]);
+    let sessions = |hits: Vec<raasel::store::MessageHit>| {
+        let mut ids: Vec<SessionId> = hits.iter().map(|h| h.session_id).collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut ids: Vec<SessionId>| {
+        ids.sort();
+        ids
+    };
+    for s in [&n.a.search, &n.b.search] {
+        let all = s.search_messages(org.id, &zebra, None, 20).await.unwrap();
+        assert!(
+            all.windows(2).all(|w| w[0].created_at >= w[1].created_at),
+            "newest first"
+        );
+        assert_eq!(all.len(), 4);
+        assert_eq!(
+            sessions(all),
+            sorted(vec![own.id, taken.id, queued.id, silent.id])
+        );
+        let newest = s.search_messages(org.id, &zebra, None, 1).await.unwrap();
+        assert_eq!((newest[0].session_id, newest[0].seq), (silent.id, 1));
+        let for_mine = s
+            .search_messages(org.id, &zebra, Some(mine), 20)
+            .await
+            .unwrap();
+        assert_eq!(sessions(for_mine), sorted(vec![own.id, queued.id]));
+        let for_theirs = s
+            .search_messages(org.id, &zebra, Some(theirs), 20)
+            .await
+            .unwrap();
+        assert_eq!(sessions(for_theirs), sorted(vec![taken.id, queued.id]));
+        let both = s
+            .search_messages(org.id, &terms(&["zebra", "refund"]), None, 20)
+            .await
+            .unwrap();
+        assert_eq!(sessions(both), vec![own.id]);
+        let hit = s
+            .search_messages(org.id, &terms(&["food"]), None, 20)
+            .await
+            .unwrap();
+        assert_eq!(sessions(hit), vec![queued.id], "a word after a hyphen");
+        assert!(
+            s.search_messages(org.id, &terms(&["ebrafish"]), None, 20)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            s.search_messages(org.id, &terms(&["zebra", "nowhere"]), None, 20)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let theirs = s.search_messages(other.id, &zebra, None, 20).await.unwrap();
+        assert_eq!(sessions(theirs), vec![foreign.id]);
+    }
 }
 
 async fn other_agent(n: &Nodes, org: OrgId) -> AgentId {
@@ -810,4 +1496,9 @@ contract!(
     a_foreign_organization_finds_nothing,
     queue_locks_leave_connections_for_reads,
     a_refused_change_fails_alone_in_its_batch,
+    a_customer_never_reads_a_private_note,
+    customer_windows_read_past_runs_of_notes,
+    the_workspace_keeps_to_its_organization,
+    labels_and_canned_replies_stop_at_their_bounds,
+    search_finds_word_prefixes_where_the_agent_may_look,
 );

@@ -465,9 +465,6 @@ test(
     const earlier = panel.locator(`a[data-earlier="${first.sessionId}"]`);
     expect(await earlier.textContent()).toContain('Closed · with Earlier Desk Admin');
     await earlier.click();
-    await new Promise((r) => setTimeout(r, 3000));
-    console.log('DEBUG', await ravi.page.evaluate(() => location.hash), await ravi.page.locator('.chat-view').innerHTML());
-    console.log('DEBUG LOG', ravi.log.join('\n'));
     await waitForMessage(ravi.page, 'Yes, until it ships.', 'Ravi');
     expect(await shownMessages(ravi.page)).toContain('Can I change my delivery address?');
     expect(await ravi.page.locator('#composer-text').count(), 'no message box').toBe(0);

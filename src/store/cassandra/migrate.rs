@@ -102,12 +102,14 @@ pub async fn migrate(
         run(&session, &cql).await?;
     }
     // Tables made before private notes existed get the column (Cassandra has no IF NOT EXISTS
-    // for columns: "conflicts with an existing column" means it is there).
+    // for columns: "conflicts with an existing column" (4.x) or "Column with name 'internal'
+    // already exists" (5.x) means it is there).
     let add_internal = format!("ALTER TABLE {ks}.messages ADD internal boolean");
-    if let Err(e) = run(&session, &add_internal).await
-        && !format!("{e:#}").contains("conflicts with an existing column")
-    {
-        return Err(e);
+    if let Err(e) = run(&session, &add_internal).await {
+        let told = format!("{e:#}");
+        if !told.contains("conflicts with an existing column") && !told.contains("already exists") {
+            return Err(e);
+        }
     }
     Ok(())
 }

@@ -365,7 +365,8 @@ impl Steps for PgSteps<'_> {
             Moved::Everything => query
                 .bind(session.agent_id.map(|a| a.0))
                 .bind(session.status.as_str())
-                .bind(session.closed_at),
+                .bind(session.closed_at)
+                .bind(session.assigned_at),
         };
         query.execute(&mut *self.tx).await?;
         Ok(())
@@ -374,8 +375,8 @@ impl Steps for PgSteps<'_> {
 
 /// The session as decided and its message in one statement: the message's parameters first
 /// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`) and preview (`$13`)
-/// and, when an assignment or a close moved them, its agent, status and closing time
-/// (`$14`–`$16`).
+/// and, when an assignment or a close moved them, its agent, status, closing and assignment
+/// times (`$14`–`$17`).
 macro_rules! write_session_and {
     ($table:literal, $moved:literal) => {
         concat!(
@@ -396,11 +397,11 @@ const ACTIVITY_HERE: &str = write_session_and!("messages", "");
 const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
 const EVERYTHING_HERE: &str = write_session_and!(
     "messages",
-    ", agent_id = $14, status = $15, closed_at = $16"
+    ", agent_id = $14, status = $15, closed_at = $16, assigned_at = $17"
 );
 const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
     "message_outbox",
-    ", agent_id = $14, status = $15, closed_at = $16"
+    ", agent_id = $14, status = $15, closed_at = $16, assigned_at = $17"
 );
 
 #[async_trait]

@@ -5,7 +5,7 @@
 use super::{PgStore, rows};
 use crate::store::{MessageHit, Search};
 
-crate::store::sql::workspace::sql_workspace!(PgStore, sqlx::Postgres);
+crate::store::sql::workspace::sql_workspace!(PgStore, sqlx::Postgres, lock = " FOR NO KEY UPDATE");
 
 /// A `tsquery`: every term as a prefix (terms hold only letters and digits).
 fn ts_query(terms: &[String]) -> String {

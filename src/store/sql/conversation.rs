@@ -15,7 +15,7 @@ use crate::store::{Appended, Assigned, Closed, NewMessage, StoreError, StoreResu
 macro_rules! session_columns {
     () => {
         "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
-         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels, preview"
+         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels, preview, assigned_at"
     };
 }
 
@@ -48,7 +48,7 @@ pub mod statements {
     /// Every column a change may move, from the session decided in memory.
     pub const WRITE_SESSION: &str = "UPDATE sessions SET agent_id = $1, status = $2,
         closed_at = $3, last_seq = $4, last_message_at = $5, updated_at = $6, queued_at = $7,
-        preview = $8 WHERE id = $9 AND organization_id = $10";
+        preview = $8, assigned_at = $9 WHERE id = $10 AND organization_id = $11";
 }
 
 /// Which of the session's columns a change moved. A message moves only its activity: writing
@@ -57,7 +57,7 @@ pub mod statements {
 pub enum Moved {
     /// `last_seq`, `last_message_at`, `updated_at`, `queued_at`, `preview`.
     Activity,
-    /// Those and `agent_id`, `status`, `closed_at` (an assignment, a close).
+    /// Those and `agent_id`, `status`, `closed_at`, `assigned_at` (an assignment, a close).
     Everything,
 }
 
@@ -187,6 +187,7 @@ async fn assigning(
         agent_id: Some(agent_id),
         status: SessionStatus::Active,
         closed_at: None,
+        assigned_at: Some(now),
         ..session
     }
     .advanced(now, false);

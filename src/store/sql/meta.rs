@@ -598,6 +598,25 @@ impl Store for $store {
         .await
     }
 
+    async fn recent_waits(&self, org: OrgId, limit: u32) -> StoreResult<Vec<chrono::Duration>> {
+        crate::store::during("recent_waits", &org, async move {
+            let found: Vec<(Timestamp, Timestamp)> = sqlx::query_as(
+                "SELECT queued_at, assigned_at FROM sessions WHERE organization_id = $1
+                 AND assigned_at IS NOT NULL AND queued_at IS NOT NULL
+                 ORDER BY assigned_at DESC LIMIT $2",
+            )
+            .bind(org.0)
+            .bind(i64::from(limit))
+            .fetch_all(self.reads())
+            .await?;
+            Ok(found
+                .into_iter()
+                .map(|(queued, assigned)| (assigned - queued).max(chrono::Duration::zero()))
+                .collect())
+        })
+        .await
+    }
+
     async fn waiting_sessions(&self) -> StoreResult<u64> {
         crate::store::during("waiting_sessions", &"all organizations", async move {
             let n: i64 = sqlx::query_scalar(

@@ -1,6 +1,6 @@
 //! `Workspace` written once for both SQL backends: labels, canned replies, contacts, mentions
 //! and filtered session lists. Bounds are kept by the insert itself (`INSERT … SELECT … WHERE
-//! count < bound`), so no read-then-write window lets a caller pass them.
+//! count < bound`) with the organization's row locked, so concurrent inserts count each other.
 
 /// The `ORDER BY` of each `SessionSort`.
 macro_rules! filtered_sessions {
@@ -23,9 +23,11 @@ macro_rules! filtered_sessions {
 }
 pub(crate) use filtered_sessions;
 
-/// Implements `Workspace` for `$store` on sqlx database `$db`.
+/// Implements `Workspace` for `$store` on sqlx database `$db`; `$lock` is the suffix that locks
+/// the rows a query reads until its transaction ends (or `""` where write transactions are
+/// serialized anyway).
 macro_rules! sql_workspace {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, lock = $lock:literal) => {
 use async_trait::async_trait;
 
 use crate::domain::canned::{self, CannedReply};
@@ -39,6 +41,20 @@ use crate::store::{SessionFilter, SessionSort, StoreResult, Workspace};
 
 fn json(value: &impl serde::Serialize) -> StoreResult<String> {
     Ok(serde_json::to_string(value).map_err(anyhow::Error::from)?)
+}
+
+/// Locks the organization's row until the transaction ends, so that inserts counting what it
+/// holds see each other in order: under READ COMMITTED an `INSERT … WHERE count < bound` alone
+/// lets two concurrent inserts both find room for one.
+async fn lock_organization(
+    tx: &mut <$db as sqlx::Database>::Connection,
+    org: OrgId,
+) -> StoreResult<()> {
+    sqlx::query(concat!("SELECT id FROM organizations WHERE id = $1", $lock))
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -58,6 +74,8 @@ impl Workspace for $store {
 
     async fn insert_label(&self, l: &Label) -> StoreResult<bool> {
         crate::store::during("insert_label", &l.organization_id, async move {
+            let mut tx = self.begin_write().await?;
+            lock_organization(&mut tx, l.organization_id).await?;
             let done = sqlx::query(
                 "INSERT INTO labels (id, organization_id, name, color, created_at)
                  SELECT $1, $2, $3, $4, $5
@@ -69,8 +87,9 @@ impl Workspace for $store {
             .bind(&l.color)
             .bind(l.created_at)
             .bind(labels::MAX_LABELS_PER_ORG)
-            .execute(&mut *self.writing().await?)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
         .await
@@ -209,6 +228,8 @@ impl Workspace for $store {
                 Some(_) => canned::MAX_PERSONAL_PER_AGENT,
                 None => canned::MAX_SHARED_PER_ORG,
             };
+            let mut tx = self.begin_write().await?;
+            lock_organization(&mut tx, r.organization_id).await?;
             let done = sqlx::query(
                 "INSERT INTO canned_replies
                  (id, organization_id, owner_id, shortcut, content, created_at, updated_at)
@@ -224,8 +245,9 @@ impl Workspace for $store {
             .bind(r.created_at)
             .bind(r.updated_at)
             .bind(bound)
-            .execute(&mut *self.writing().await?)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
         .await

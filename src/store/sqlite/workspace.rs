@@ -4,7 +4,7 @@
 use super::{SqliteStore, rows};
 use crate::store::{MessageHit, Search};
 
-crate::store::sql::workspace::sql_workspace!(SqliteStore, sqlx::Sqlite);
+crate::store::sql::workspace::sql_workspace!(SqliteStore, sqlx::Sqlite, lock = "");
 
 /// An FTS5 query: every term as a quoted prefix (terms hold only letters and digits).
 fn match_expression(terms: &[String]) -> String {

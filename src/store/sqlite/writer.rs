@@ -229,6 +229,7 @@ impl Steps for SqliteSteps<'_> {
                     updated_at,
                     s.queued_at.map(text_time),
                     MessagePreview::encode(&s.preview),
+                    s.assigned_at.map(text_time),
                     s.id.0,
                     s.organization_id.0,
                 ]),
@@ -321,6 +322,7 @@ fn session(row: &Row) -> rusqlite::Result<Session> {
         priority: parsed(row, 14, "priority")?,
         labels: crate::domain::labels::decode(&row.get::<_, String>(15)?),
         preview: MessagePreview::decode(row.get::<_, Option<String>>(16)?.as_deref()),
+        assigned_at: opt_time(row, 17, "assigned_at")?,
     })
 }
 

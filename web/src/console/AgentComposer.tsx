@@ -6,16 +6,16 @@
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../shared/api';
-import { MAX_MESSAGE_CHARS, lengthOfLimit, messageLength, preview } from '../shared/format';
+import { MAX_MESSAGE_CHARS, messageLength } from '../shared/format';
 import { useObservable } from '../shared/hooks';
 import { randomId } from '../shared/ids';
-import type { Agent, CannedReply, ConsoleSession } from '../shared/types';
-import { fillPlaceholders, isPersonal, matchCanned } from './canned';
-import { SUGGESTIONS_ID, Suggestions, optionId } from './Suggestions';
-import { type Trigger, cannedTrigger, matchTeammates, mentionText, mentionTrigger, replaceTrigger } from './suggest';
+import type { ConsoleSession } from '../shared/types';
+import { fillPlaceholders } from './canned';
+import { ComposerSuggestions } from './ComposerSuggestions';
+import { LengthNotice, countShown } from './LengthNotice';
+import { SUGGESTIONS_ID, optionId } from './Suggestions';
+import { type Picker, mentionText, pickerFor, replaceTrigger } from './suggest';
 import { type ComposerMode, useTools } from './tools';
-
-const COUNT_FROM = Math.floor(MAX_MESSAGE_CHARS * 0.9);
 
 interface Props {
   session: ConsoleSession;
@@ -26,10 +26,6 @@ interface Props {
   /** What the reply box says when empty. */
   replyPlaceholder: string;
 }
-
-type Picker =
-  | { kind: 'canned'; trigger: Trigger; items: CannedReply[] }
-  | { kind: 'mention'; trigger: Trigger; items: Agent[] };
 
 export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder }: Props) {
   const tools = useTools();
@@ -166,7 +162,7 @@ export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder 
         ? 'Assigned to a teammate: write a private note for the team (@ mentions someone)…'
         : 'Write a private note for the team (@ mentions someone)…'
       : replyPlaceholder;
-  const describedBy = [length >= COUNT_FROM ? 'composer-count' : '', 'composer-hint'].filter(Boolean).join(' ');
+  const describedBy = [countShown(length) ? 'composer-count' : '', 'composer-hint'].filter(Boolean).join(' ');
 
   // Closed, and not mine to reopen (a teammate's earlier conversation): there is nothing to write.
   const readOnly = closed && !workspace.canSeeAll && !!session.agent_id && session.agent_id !== workspace.me.id;
@@ -202,25 +198,7 @@ export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder 
         </span>
       </fieldset>
       {picker && !closed && (
-        <Suggestions
-          label={picker.kind === 'canned' ? 'Canned replies' : 'Teammates'}
-          items={picker.items as (CannedReply | Agent)[]}
-          active={activeIndex}
-          keyOf={(item) => item.id}
-          render={(item) =>
-            picker.kind === 'canned' ? <CannedOption reply={item as CannedReply} text={fillPlaceholders((item as CannedReply).content, values)} /> : <TeammateOption agent={item as Agent} />
-          }
-          onChoose={(item) => choose(picker, (picker.items as (CannedReply | Agent)[]).indexOf(item))}
-          empty={
-            picker.kind === 'canned'
-              ? !canned.loaded
-                ? 'Loading canned replies…'
-                : canned.replies.length === 0
-                  ? 'No canned replies yet: add them on the Canned replies page.'
-                  : `No canned reply matches /${picker.trigger.query}.`
-              : `No teammate matches @${picker.trigger.query}.`
-          }
-        />
+        <ComposerSuggestions picker={picker} active={activeIndex} values={values} canned={canned} onChoose={(index) => choose(picker, index)} />
       )}
       <label class="sr-only" for="composer-text">
         {mode === 'note' ? 'Private note' : 'Message'}
@@ -248,63 +226,12 @@ export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder 
           <path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z" fill="currentColor" />
         </svg>
       </button>
-      {length >= COUNT_FROM && (
-        <p id="composer-count" class={over ? 'composer-note composer-count over' : 'composer-note composer-count'}>
-          {lengthOfLimit(length)}
-        </p>
-      )}
-      {refused && over && (
-        <p class="composer-note error-text" role="alert">
-          This message is {(length - MAX_MESSAGE_CHARS).toLocaleString('en-US')} characters too long to send (at most{' '}
-          {MAX_MESSAGE_CHARS.toLocaleString('en-US')}). Shorten it or split it into several messages.
-        </p>
-      )}
+      <LengthNotice length={length} refused={refused} />
       {error && (
         <p class="composer-note error-text" role="alert">
           {error}
         </p>
       )}
     </form>
-  );
-}
-
-/** The suggestions for the word being typed at the caret, unless Escape dismissed them there. */
-function pickerFor(
-  text: string,
-  caret: number,
-  mode: ComposerMode,
-  dismissedAt: number | null,
-  replies: CannedReply[],
-  agents: Agent[],
-  selfId: string,
-): Picker | null {
-  const slash = cannedTrigger(text, caret);
-  const at = mode === 'note' ? mentionTrigger(text, caret) : null;
-  // When both could apply ("@ja /th"), the one nearest the caret is being typed.
-  if (at && (!slash || at.start > slash.start)) {
-    return at.start === dismissedAt ? null : { kind: 'mention', trigger: at, items: matchTeammates(agents, at.query, selfId) };
-  }
-  if (slash) return slash.start === dismissedAt ? null : { kind: 'canned', trigger: slash, items: matchCanned(replies, slash.query) };
-  return null;
-}
-
-function CannedOption({ reply, text }: { reply: CannedReply; text: string }) {
-  return (
-    <>
-      <span class="suggestion-title">
-        /{reply.shortcut}
-        <span class="suggestion-tag">{isPersonal(reply) ? 'Personal' : 'Shared'}</span>
-      </span>
-      <span class="suggestion-detail">{preview(text, 90)}</span>
-    </>
-  );
-}
-
-function TeammateOption({ agent }: { agent: Agent }) {
-  return (
-    <span class="suggestion-title">
-      <span class={agent.online ? 'dot dot-online' : 'dot'} aria-hidden="true" /> {agent.name}
-      {!agent.online && <span class="suggestion-tag">offline</span>}
-    </span>
   );
 }

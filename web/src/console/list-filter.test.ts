@@ -19,6 +19,8 @@ function session(id: string, over: Partial<Session> = {}): Session {
     closed_at: null,
     queued_at: null,
     labels: [],
+    preview: null,
+    assigned_at: null,
     priority: 'none',
     ...over,
   };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { matchTeammates, mentionText, mentionTrigger, replaceTrigger } from './suggest';
+import type { Agent, CannedReply } from '../shared/types';
+import { matchTeammates, mentionText, mentionTrigger, pickerFor, replaceTrigger } from './suggest';
 
 const team = [
   { id: 'me', name: 'John Smith' },
@@ -32,5 +33,27 @@ describe('mentions in notes', () => {
     const trigger = mentionTrigger(text, 7)!;
     expect(replaceTrigger(text, trigger, mentionText('Jane Doe'))).toEqual({ text: 'Can @Jane Doe check?', caret: 14 });
     expect(replaceTrigger('@ja', mentionTrigger('@ja', 3)!, mentionText('Jane Doe'))).toEqual({ text: '@Jane Doe ', caret: 10 });
+  });
+});
+
+describe('what the composer offers at the caret', () => {
+  const at = '2025-01-01T00:00:00Z';
+  const replies = [{ id: 'r', organization_id: 'o', owner_id: null, shortcut: 'thanks', content: 'Thanks!', created_at: at, updated_at: at }] as CannedReply[];
+  const agents = team as unknown as Agent[];
+  const offer = (text: string, mode: 'reply' | 'note', dismissedAt: number | null = null) =>
+    pickerFor(text, text.length, mode, dismissedAt, replies, agents, 'me');
+
+  test('canned replies in both modes, teammates only in a note', () => {
+    expect(offer('/th', 'reply')).toMatchObject({ kind: 'canned', items: [{ shortcut: 'thanks' }] });
+    expect(offer('/th', 'note')?.kind).toBe('canned');
+    expect(offer('@ja', 'reply')).toBeNull();
+    expect(offer('@ja', 'note')).toMatchObject({ kind: 'mention', items: [{ id: 'j' }] });
+  });
+
+  test('the trigger nearest the caret wins, and a dismissed one stays closed', () => {
+    expect(offer('/th @ra', 'note')?.kind).toBe('mention');
+    expect(offer('@ra /th', 'note')?.kind).toBe('canned');
+    expect(offer('hi /th', 'reply', 3)).toBeNull();
+    expect(offer('hi /th', 'reply', 0)?.kind).toBe('canned');
   });
 });

@@ -1,6 +1,9 @@
 // What the composer offers while an agent types: a word that starts with a trigger character
-// (`/` for canned replies, `@` for teammates in a note) right before the caret, and the text
-// after a suggestion replaces it. Pure: the composer and its tests share it.
+// (`/` for canned replies, `@` for teammates in a note) right before the caret, what it offers
+// there, and the text after a suggestion replaces it. Pure: the composer and its tests share it.
+
+import type { Agent, CannedReply } from '../shared/types';
+import { matchCanned } from './canned';
 
 /** A trigger being typed: the text from `start` (the trigger character) to the caret. */
 export interface Trigger {
@@ -61,4 +64,32 @@ export function matchTeammates<A extends { id: string; name: string }>(agents: r
 /** What a chosen teammate becomes in the note: `@Full Name ` (the server matches full names). */
 export function mentionText(name: string): string {
   return `@${name} `;
+}
+
+/** What the composer offers at the caret. */
+export type Picker =
+  | { kind: 'canned'; trigger: Trigger; items: CannedReply[] }
+  | { kind: 'mention'; trigger: Trigger; items: Agent[] };
+
+/**
+ * The suggestions for the word being typed at the caret (teammates only in a note), unless
+ * Escape dismissed the ones of the trigger at `dismissedAt`.
+ */
+export function pickerFor(
+  text: string,
+  caret: number,
+  mode: 'reply' | 'note',
+  dismissedAt: number | null,
+  replies: CannedReply[],
+  agents: Agent[],
+  selfId: string,
+): Picker | null {
+  const slash = cannedTrigger(text, caret);
+  const at = mode === 'note' ? mentionTrigger(text, caret) : null;
+  // When both could apply ("@ja /th"), the one nearest the caret is being typed.
+  if (at && (!slash || at.start > slash.start)) {
+    return at.start === dismissedAt ? null : { kind: 'mention', trigger: at, items: matchTeammates(agents, at.query, selfId) };
+  }
+  if (slash) return slash.start === dismissedAt ? null : { kind: 'canned', trigger: slash, items: matchCanned(replies, slash.query) };
+  return null;
 }

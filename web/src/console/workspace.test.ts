@@ -43,6 +43,7 @@ function session(id: string, extra: Partial<Session> = {}): Session {
     priority: 'none',
     labels: [],
     preview: null,
+    assigned_at: null,
     ...extra,
   };
 }

@@ -6,8 +6,12 @@ import type { Observable } from './observable';
 /** Re-renders the component whenever one of the observables notifies. */
 export function useObservable(...observables: (Observable | null | undefined)[]): void {
   const [, bump] = useReducer((n: number, _: unknown) => n + 1, 0);
+  const rendered = observables.map((o) => o?.version);
   useEffect(() => {
     const offs = observables.map((o) => o?.subscribe(() => bump(undefined)));
+    // Effects run after the paint: a change between the render and the subscription (say, a
+    // history page arriving just then) would otherwise stay unseen until the next one.
+    if (observables.some((o, i) => o && o.version !== rendered[i])) bump(undefined);
     return () => offs.forEach((off) => off?.());
   }, observables);
 }

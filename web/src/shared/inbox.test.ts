@@ -13,6 +13,9 @@ const ORG: PublicOrganization = {
   offline_message: 'Offline',
   widget_color: '#2563eb',
   online: true,
+  availability: 'available',
+  reopens: null,
+  usual_wait_secs: null,
 };
 
 function session(id: string, extra: Partial<ClientSession> = {}): ClientSession {
@@ -35,6 +38,7 @@ function session(id: string, extra: Partial<ClientSession> = {}): ClientSession 
     priority: 'none',
     labels: [],
     preview: null,
+    assigned_at: null,
     read_state: { client: { delivered_seq: 0, read_seq: 0 }, agent: { delivered_seq: 0, read_seq: 0 } },
     organization: ORG,
     last_message: null,
