@@ -6,6 +6,7 @@ mod socket;
 mod support;
 
 mod agents;
+mod availability;
 mod break_in;
 mod clients;
 mod logs;
