@@ -173,6 +173,7 @@ where
         fanout.clone(),
         limits.clone(),
     ));
+    drain_opened_queues_periodically(&chat);
     let typing = Typing::new(Duration::from_secs(config.typing_ttl_secs), fanout);
     let app = App::new(AppState {
         config,
@@ -416,6 +417,23 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// How often queues of organizations whose business hours opened are drained.
+const OPENING_CHECK: Duration = Duration::from_secs(30);
+
+/// Drains the queues that business hours held, once they open, for as long as the chat lives.
+fn drain_opened_queues_periodically(chat: &Arc<Chat>) {
+    let chat = Arc::downgrade(chat);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(OPENING_CHECK).await;
+            let Some(chat) = chat.upgrade() else { return };
+            if let Err(e) = chat.drain_opened_queues().await {
+                tracing::warn!(error = %e, "draining queues that opened");
+            }
+        }
+    });
 }
 
 /// Renews this node's presence leases and announces agents whose node died, for as long as the

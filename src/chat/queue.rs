@@ -114,8 +114,16 @@ impl Chat {
         let Some(org) = self.store.organization(org_id).await? else {
             return Ok(());
         };
+        let now = crate::domain::model::now();
+        let open = org
+            .settings
+            .business_hours
+            .as_ref()
+            .is_none_or(|h| h.is_open(now));
         let mut misses = 0;
-        while misses < MAX_MISSES {
+        // Outside business hours nobody is given a conversation: the customer was told the
+        // organization is offline. Agents may still take one from the queue themselves.
+        while open && misses < MAX_MISSES {
             let queue = self.store.queue(org_id).await?;
             let Some(head) = queue.first() else { break };
             let candidates = self.candidates(&org).await?;
@@ -146,6 +154,27 @@ impl Chat {
             }
         }
         self.announce_queue_positions(org_id).await
+    }
+
+    /// Drains the queues of organizations with business hours that are open now: their
+    /// conversations waited while they were closed, and opening time is no event of its own.
+    /// Run periodically and whenever the clock is moved.
+    pub async fn drain_opened_queues(&self) -> ApiResult<()> {
+        let now = crate::domain::model::now();
+        for org_id in self.store.organizations_with_waiting().await? {
+            let Some(org) = self.store.organization(org_id).await? else {
+                continue;
+            };
+            if org
+                .settings
+                .business_hours
+                .as_ref()
+                .is_some_and(|h| h.is_open(now))
+            {
+                self.drain_queue(org_id).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Sends each waiting client its place in the queue (1 = next) when it changed since the

@@ -173,5 +173,7 @@ pub async fn set_clock(
         .ok_or_else(|| crate::error::ApiError::field("now", "is required"))?;
     let now = crate::domain::clock::advance_to(to);
     tracing::warn!(%now, "the product's clock was moved");
+    // What depends on the time is looked at again at once, as if the time had passed.
+    app.chat.drain_opened_queues().await?;
     Ok(axum::Json(ClockBody { now }))
 }

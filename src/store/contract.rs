@@ -143,6 +143,8 @@ pub trait Store: Send + Sync + 'static {
     /// How long the organization's last `limit` assigned conversations waited in line (from
     /// the customer's first message to an agent), newest first.
     async fn recent_waits(&self, org: OrgId, limit: u32) -> StoreResult<Vec<chrono::Duration>>;
+    /// Organizations with conversations waiting in their queue (at most 1,000).
+    async fn organizations_with_waiting(&self) -> StoreResult<Vec<OrgId>>;
     /// How many sessions wait in the queues of all organizations (for metrics).
     async fn waiting_sessions(&self) -> StoreResult<u64>;
     /// Holds the organization's queue for one drainer at a time across every server sharing

@@ -95,8 +95,51 @@ async fn business_hours_decide_in_local_time_across_the_zone_boundary_and_days_o
     assert_eq!(p["reopens"]["local"], "Monday 09:00");
     assert_eq!(p["reopens"]["at"], "2030-01-07T08:00:00Z");
 
-    // 09:00 in Paris with John online and free: available.
+    // A customer writes before opening time: John is online and free, but nobody is given
+    // a conversation while the organization says it is offline.
+    let url = |p: &str| format!("{}{p}", server.url);
+    let team = url(&format!("/api/agents/organization/{org}"));
+    wait_until(
+        "John is online",
+        std::time::Duration::from_secs(10),
+        || async {
+            let (_, agents) = call(reqwest::Method::GET, &team, Some(&token), None).await;
+            agents["agents"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|a| a["id"] == john && a["online"] == true))
+        },
+    )
+    .await;
+    let login = json!({ "email": "alice@example.com", "password": "password123" });
+    let (_, alice) = call(
+        reqwest::Method::POST,
+        &url("/api/clients/login"),
+        None,
+        Some(login),
+    )
+    .await;
+    let alice = alice["token"].as_str().unwrap().to_string();
+    let open = json!({ "organization_id": org, "message": "Are you open yet?" });
+    let (status, opened) = call(
+        reqwest::Method::POST,
+        &url("/api/sessions"),
+        Some(&alice),
+        Some(open),
+    )
+    .await;
+    assert_eq!(status, 201, "{opened}");
+    let session = url(&format!(
+        "/api/sessions/{}",
+        opened["session"]["id"].as_str().unwrap()
+    ));
+    let (_, seen) = call(reqwest::Method::GET, &session, Some(&alice), None).await;
+    assert_eq!(seen["session"]["status"], "waiting", "{seen}");
+
+    // 09:00 in Paris with John online and free: available, and the waiting customer is his.
     set_clock(&server, "2030-01-07T08:00:00Z").await;
+    let (_, seen) = call(reqwest::Method::GET, &session, Some(&alice), None).await;
+    assert_eq!(seen["session"]["status"], "active", "{seen}");
+    assert_eq!(seen["session"]["agent_id"], john, "{seen}");
     wait_until(
         "John counts as online",
         std::time::Duration::from_secs(10),

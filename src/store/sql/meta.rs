@@ -617,6 +617,19 @@ impl Store for $store {
         .await
     }
 
+    async fn organizations_with_waiting(&self) -> StoreResult<Vec<OrgId>> {
+        crate::store::during("organizations_with_waiting", &"all organizations", async move {
+            let found: Vec<uuid::Uuid> = sqlx::query_scalar(
+                "SELECT DISTINCT organization_id FROM sessions
+                 WHERE status = 'waiting' AND queued_at IS NOT NULL LIMIT 1000",
+            )
+            .fetch_all(self.reads())
+            .await?;
+            Ok(found.into_iter().map(OrgId).collect())
+        })
+        .await
+    }
+
     async fn waiting_sessions(&self) -> StoreResult<u64> {
         crate::store::during("waiting_sessions", &"all organizations", async move {
             let n: i64 = sqlx::query_scalar(

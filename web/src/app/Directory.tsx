@@ -1,5 +1,6 @@
 // The central directory: find an organization (online ones first) and start chatting.
 
+import { dotClass } from '../shared/availability';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, errorText } from '../shared/api';
 import type { PublicOrganization } from '../shared/types';
@@ -41,10 +42,10 @@ export function Directory({ api, onPick }: { api: Api; onPick: (org: PublicOrgan
         {results?.map((org) => (
           <li key={org.id}>
             <button type="button" class="org-result" onClick={() => onPick(org)} data-domain={org.domain}>
-              <span class={org.online ? 'dot dot-online' : 'dot'} aria-hidden="true" />
+              <span class={dotClass(org)} aria-hidden="true" />
               <span class="org-name">{org.name}</span>
               <span class="muted small">{org.domain}</span>
-              <span class="sr-only">{org.online ? 'online' : 'offline'}</span>
+              <span class="sr-only">{org.availability}</span>
             </button>
           </li>
         ))}

@@ -2,6 +2,7 @@
 // shows the visitor's newest conversation, and keeps the loader told about unread messages and
 // whether a conversation is open.
 
+import { dotClass } from '../shared/availability';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, errorText } from '../shared/api';
 import { ChatClient } from '../shared/chat-client';
@@ -173,7 +174,7 @@ function VisitorChat({ params, parentOrigin, profile, visitor, open, onUnauthori
         <div>
           <h1 class="widget-title">{profile.name}</h1>
           <p class="widget-status" data-answerer="true">
-            <span class={profile.online ? 'dot dot-online' : 'dot'} aria-hidden="true" /> {answererLine(session, profile)}
+            <span class={dotClass(profile)} aria-hidden="true" /> {answererLine(session, profile)}
           </p>
         </div>
         <button type="button" class="widget-close" aria-label="Close chat" onClick={() => tellLoader(parentOrigin, { type: 'close' })}>

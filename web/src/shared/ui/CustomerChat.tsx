@@ -1,9 +1,11 @@
 // A customer's conversation with one organization (customer app and widget alike): its welcome
-// message, the queue position while waiting, the offline message when nobody is online, and a
-// closed conversation's note. Writing in a closed (or not yet started) conversation starts one.
+// message, the place in line while waiting (with the usual wait when everyone is busy), the
+// offline message and when it opens again when nobody can answer, and a closed conversation's
+// note. Writing in a closed (or not yet started) conversation starts one.
 
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../api';
+import { reopensLine, statusLine, waitingLine } from '../availability';
 import { useObservable } from '../hooks';
 import type { Inbox } from '../inbox';
 import type { ClientSession, PublicOrganization } from '../types';
@@ -52,6 +54,8 @@ export function CustomerChat({ inbox, session, organization, visible, onStarted 
   }
 
   const position = sessionId ? inbox.positions.get(sessionId) : undefined;
+  const line = waitingLine(organization, position);
+  const back = reopensLine(organization);
   const waiting = !session || session.status === 'waiting';
   const closed = session?.status === 'closed';
   return (
@@ -66,18 +70,17 @@ export function CustomerChat({ inbox, session, organization, visible, onStarted 
       }
       notices={
         <>
-          {waiting && position !== undefined && (
+          {waiting && line && (
             <Banner kind="info">
-              <span data-queue-position={position}>
-                {position === 1
-                  ? 'You are next in line. An agent will be with you shortly.'
-                  : `You are number ${position} in the queue. An agent will be with you shortly.`}
+              <span data-queue-position={position} data-availability={organization.availability}>
+                {line}
               </span>
             </Banner>
           )}
-          {waiting && !organization.online && (
+          {waiting && organization.availability === 'offline' && (
             <Banner kind="warn">
               <span data-offline-message="true">{organization.offline_message}</span>
+              {back && <span data-reopens="true"> {back}</span>}
             </Banner>
           )}
           {closed && <Banner kind="info">This conversation has ended. Writing a message starts a new one.</Banner>}
@@ -94,5 +97,5 @@ export function answererLine(session: ClientSession | undefined, organization: P
   if (session?.status === 'closed') return 'Conversation ended';
   const agent = session?.assigned_agent?.name;
   if (agent) return `You are chatting with ${agent}`;
-  return organization.online ? 'We are online' : 'We are offline';
+  return statusLine(organization);
 }

@@ -1,0 +1,57 @@
+// What a customer is told about an organization's availability, the same way in the widget and
+// the customer app: available (someone can answer now), busy (agents are online, the customer
+// waits in line, with the usual wait when the server knows it), offline (nobody online, or
+// outside business hours: leave a message, and when it opens again). Never "offline" and
+// "shortly" together. Pure: no DOM.
+
+import type { PublicOrganization } from './types';
+
+type Org = Pick<PublicOrganization, 'availability' | 'reopens' | 'usual_wait_secs'>;
+
+/** The header line while no agent answers yet. */
+export function statusLine(org: Org): string {
+  switch (org.availability) {
+    case 'available':
+      return 'We are online';
+    case 'busy':
+      return 'All our agents are busy';
+    case 'offline':
+      return org.reopens ? `We are offline · back ${backOn(org.reopens.local)}` : 'We are offline';
+  }
+}
+
+/** "Monday 09:00" → "on Monday at 09:00". */
+function backOn(local: string): string {
+  const [day, time] = local.split(' ');
+  return time ? `on ${day} at ${time}` : local;
+}
+
+/** "about 4 minutes", from seconds (at least a minute). */
+export function aboutWait(secs: number): string {
+  const minutes = Math.max(1, Math.round(secs / 60));
+  return minutes === 1 ? 'about 1 minute' : `about ${minutes} minutes`;
+}
+
+/**
+ * What a waiting customer reads about their place in line, or null when there is nothing true
+ * to say (offline: nobody will be "with you shortly").
+ */
+export function waitingLine(org: Org, position: number | undefined): string | null {
+  if (org.availability === 'offline' || position === undefined) return null;
+  const place = position === 1 ? 'You are next in line' : `You are number ${position} in line`;
+  if (org.availability === 'busy') {
+    const wait = org.usual_wait_secs != null ? `; usual wait ${aboutWait(org.usual_wait_secs)}` : '';
+    return `All our agents are busy. ${place}${wait}.`;
+  }
+  return `${place}. An agent will be with you shortly.`;
+}
+
+/** When an offline organization opens again, as a sentence (null when it does not say). */
+export function reopensLine(org: Org): string | null {
+  return org.availability === 'offline' && org.reopens ? `We are back ${backOn(org.reopens.local)}.` : null;
+}
+
+/** The class of the status dot. */
+export function dotClass(org: Org): string {
+  return org.availability === 'available' ? 'dot dot-online' : org.availability === 'busy' ? 'dot dot-busy' : 'dot';
+}
