@@ -173,7 +173,7 @@ where
         fanout.clone(),
         limits.clone(),
     ));
-    drain_opened_queues_periodically(&chat);
+    run_due_periodically(&chat);
     let typing = Typing::new(Duration::from_secs(config.typing_ttl_secs), fanout);
     let app = App::new(AppState {
         config,
@@ -419,18 +419,19 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
 }
 
-/// How often queues of organizations whose business hours opened are drained.
-const OPENING_CHECK: Duration = Duration::from_secs(30);
+/// How often what is due over time is looked at: snoozes ending, inactive conversations,
+/// unanswered customers, queues whose business hours opened.
+const DUE_CHECK: Duration = Duration::from_secs(15);
 
-/// Drains the queues that business hours held, once they open, for as long as the chat lives.
-fn drain_opened_queues_periodically(chat: &Arc<Chat>) {
+/// Runs the pass over what is due, for as long as the chat lives.
+fn run_due_periodically(chat: &Arc<Chat>) {
     let chat = Arc::downgrade(chat);
     tokio::spawn(async move {
         loop {
-            tokio::time::sleep(OPENING_CHECK).await;
+            tokio::time::sleep(DUE_CHECK).await;
             let Some(chat) = chat.upgrade() else { return };
-            if let Err(e) = chat.drain_opened_queues().await {
-                tracing::warn!(error = %e, "draining queues that opened");
+            if let Err(e) = chat.run_due().await {
+                tracing::warn!(error = %e, "the pass over what is due");
             }
         }
     });

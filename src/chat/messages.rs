@@ -10,7 +10,7 @@ use crate::domain::{OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::events;
 use crate::fanout::{Target, agents_only, participants, participants_and_agents};
-use crate::store::{Mark, NewMessage, Page};
+use crate::store::{Mark, NewMessage, Page, StoreError};
 
 /// Most messages one history request returns.
 pub const MAX_PAGE: u32 = 200;
@@ -40,21 +40,25 @@ impl Chat {
             Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),
         };
         self.limits.message(sender_id).await?;
-        let appended = self
-            .conversations
-            .append(
-                org,
-                NewMessage {
-                    session_id,
-                    sender_type,
-                    sender_id: Some(sender_id),
-                    sender_name,
-                    content,
-                    client_msg_id,
-                    internal: false,
-                },
-            )
-            .await?;
+        let message = NewMessage {
+            session_id,
+            sender_type,
+            sender_id: Some(sender_id),
+            sender_name,
+            content,
+            client_msg_id,
+            internal: false,
+        };
+        let appended = match self.conversations.append(org, message.clone()).await {
+            // A customer writing soon after a close opens the conversation again.
+            Err(StoreError::SessionClosed)
+                if sender_type == SenderType::Client
+                    && self.reopen_for_customer(org, session_id).await? =>
+            {
+                self.conversations.append(org, message).await?
+            }
+            other => other?,
+        };
         metrics::histogram!("raasel_message_ack_duration_seconds")
             .record(received.elapsed().as_secs_f64());
         if appended.created {

@@ -5,6 +5,7 @@ mod agents;
 mod canned;
 mod contacts;
 mod labels;
+mod lifecycle;
 mod messages;
 mod notes;
 pub mod organizations;

@@ -14,7 +14,7 @@ use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::events;
 use crate::fanout::participants_and_agents;
-use crate::store::{AssignMode, SessionFilter, StoreError};
+use crate::store::{AssignMode, Closing, SessionFilter, StoreError};
 
 /// Most sessions one list returns.
 pub const MAX_LISTED: u32 = 500;
@@ -114,6 +114,10 @@ impl Chat {
             updated_at: now,
             closed_at: None,
             assigned_at: None,
+            snoozed: false,
+            snoozed_until: None,
+            awaiting_since: None,
+            first_response_at: None,
             priority: Priority::None,
             labels: Vec::new(),
             preview: None,
@@ -320,7 +324,7 @@ impl Chat {
         };
         let closed = self
             .conversations
-            .close(session.organization_id, session.id, &by)
+            .close(session.organization_id, session.id, &Closing::by(&by))
             .await?;
         let Some(closed) = closed else {
             return self.readable_session(who, session_id).await;

@@ -12,6 +12,13 @@ pub enum AssignMode {
     Any,
     /// Only a closed session, which opens again with this agent (regardless of capacity).
     Reopen,
+    /// Only a session still held by `from` whose customer still waits since `since` for an
+    /// answer (the deadline passed), to an agent below `capacity`.
+    Reassign {
+        from: AgentId,
+        since: Timestamp,
+        capacity: u32,
+    },
 }
 
 impl AssignMode {
@@ -38,6 +45,16 @@ impl AssignMode {
                 session.status == SessionStatus::Waiting
                     && session.agent_id.is_none()
                     && capacity.is_none_or(|c| active < i64::from(c))
+            }
+            AssignMode::Reassign {
+                from,
+                since,
+                capacity,
+            } => {
+                session.status == SessionStatus::Active
+                    && session.agent_id == Some(from)
+                    && session.awaiting_since == Some(since)
+                    && active < i64::from(capacity)
             }
             AssignMode::Any | AssignMode::Reopen => true,
         }

@@ -313,6 +313,20 @@ pub fn capacity(n: i64) -> Parsed<u32> {
     }
 }
 
+/// Longest period a lifecycle setting takes: 30 days.
+pub const MAX_PERIOD_SECS: i64 = 30 * 24 * 3600;
+
+/// A period of a lifecycle setting, in seconds: 0 (off) to 30 days.
+pub fn period_secs(n: i64) -> Parsed<u32> {
+    if (0..=MAX_PERIOD_SECS).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(format!(
+            "must be between 0 (off) and {MAX_PERIOD_SECS} seconds (30 days)"
+        ))
+    }
+}
+
 /// Parses one of the enumerations of the model.
 pub fn one_of<T: std::str::FromStr<Err = String>>(s: Option<&str>) -> Parsed<T> {
     required(s)?.parse()

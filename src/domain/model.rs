@@ -95,6 +95,17 @@ pub struct OrgSettings {
     pub business_hours: Option<super::hours::BusinessHours>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_identity_secret: Option<String>,
+    /// A customer writing within this many seconds of a close reopens the conversation
+    /// instead of starting a new one (0: always a new one).
+    #[schema(required = true)]
+    pub reopen_window_secs: u32,
+    /// Conversations without a message for this many seconds are closed (0: never).
+    #[schema(required = true)]
+    pub auto_resolve_after_secs: u32,
+    /// A customer waiting this many seconds for the assigned agent's answer is offered to
+    /// the next agent who can take them, or back to the queue (0: never).
+    #[schema(required = true)]
+    pub answer_deadline_secs: u32,
 }
 
 impl Default for OrgSettings {
@@ -107,6 +118,9 @@ impl Default for OrgSettings {
             max_concurrent_sessions: DEFAULT_MAX_CONCURRENT_SESSIONS,
             business_hours: None,
             widget_identity_secret: None,
+            reopen_window_secs: 0,
+            auto_resolve_after_secs: 0,
+            answer_deadline_secs: 0,
         }
     }
 }
@@ -259,6 +273,17 @@ pub struct Session {
     /// When an agent last took it (from the queue or by transfer).
     #[schema(required = true)]
     pub assigned_at: Option<DateTime<Utc>>,
+    /// Out of the agent's active list until `snoozed_until` (or, without it, until the
+    /// customer writes; a customer's message always ends a snooze).
+    pub snoozed: bool,
+    #[schema(required = true)]
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// Since when the customer has waited for an agent's answer (none once answered).
+    #[schema(required = true)]
+    pub awaiting_since: Option<DateTime<Utc>>,
+    /// When an agent first answered.
+    #[schema(required = true)]
+    pub first_response_at: Option<DateTime<Utc>>,
     /// How urgent the agents find it (`none` as the customer sees it).
     pub priority: Priority,
     /// The organization's labels on it, by id (empty as the customer sees it). A deleted
@@ -315,6 +340,27 @@ impl Session {
             priority: Priority::None,
             ..self
         }
+    }
+
+    /// The session after `m` was written into it: a customer's message ends a snooze and,
+    /// with an agent assigned, starts the wait for an answer (if none is running); an agent's
+    /// answer (not a private note) ends it and is the first response if none came before.
+    pub fn after_message(mut self, m: &Message, now: Timestamp) -> Session {
+        match (m.sender_type, m.internal) {
+            (SenderType::Client, _) => {
+                self.snoozed = false;
+                self.snoozed_until = None;
+                if self.agent_id.is_some() && self.awaiting_since.is_none() {
+                    self.awaiting_since = Some(now);
+                }
+            }
+            (SenderType::Agent, false) => {
+                self.awaiting_since = None;
+                self.first_response_at.get_or_insert(now);
+            }
+            _ => {}
+        }
+        self
     }
 
     /// The session as `side` sees it.

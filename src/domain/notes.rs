@@ -18,6 +18,26 @@ pub fn reopened(agent: &str) -> String {
     format!("{agent} reopened the conversation")
 }
 
+/// Nobody answered the customer in time: the conversation moved on (to `to`, or the queue).
+pub fn unanswered(from: &str, to: Option<&str>, minutes: i64) -> String {
+    match to {
+        Some(to) => {
+            format!("No answer from {from} within {minutes} min; the conversation moved to {to}")
+        }
+        None => format!(
+            "No answer from {from} within {minutes} min; the conversation is back in the queue"
+        ),
+    }
+}
+
+/// The conversation had no message for the organization's inactivity period.
+pub fn resolved_when_inactive(minutes: i64) -> String {
+    format!("Closed after {minutes} min without a message")
+}
+
+/// The customer wrote again soon after the close.
+pub const REOPENED_BY_CUSTOMER: &str = "The customer wrote again; the conversation is open again";
+
 /// The agent was removed and the conversation went back to the queue.
 pub fn requeued(agent: &str) -> String {
     format!("{agent} left; the conversation is back in the queue")

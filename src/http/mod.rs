@@ -92,6 +92,10 @@ pub fn router(app: App) -> Router {
         .route("/sessions/{id}/priority", put(sessions::set_priority))
         .route("/sessions/{id}/context", get(sessions::context))
         .route(
+            "/sessions/{id}/snooze",
+            put(sessions::snooze).delete(sessions::wake),
+        )
+        .route(
             "/labels",
             get(workspace::labels).post(workspace::create_label),
         )

@@ -174,6 +174,6 @@ pub async fn set_clock(
     let now = crate::domain::clock::advance_to(to);
     tracing::warn!(%now, "the product's clock was moved");
     // What depends on the time is looked at again at once, as if the time had passed.
-    app.chat.drain_opened_queues().await?;
+    app.chat.run_due().await?;
     Ok(axum::Json(ClockBody { now }))
 }

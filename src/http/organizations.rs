@@ -30,6 +30,17 @@ pub struct SettingsInput {
     widget_color: Option<String>,
     #[schema(minimum = 1, maximum = 100)]
     max_concurrent_sessions: Option<i64>,
+    /// Seconds after a close within which a customer's message reopens the conversation;
+    /// 0 (default) starts a new one.
+    #[schema(minimum = 0, maximum = 2592000)]
+    reopen_window_secs: Option<i64>,
+    /// Seconds without a message after which a conversation is closed; 0 (default) never.
+    #[schema(minimum = 0, maximum = 2592000)]
+    auto_resolve_after_secs: Option<i64>,
+    /// Seconds a customer may wait for the assigned agent's answer before the conversation
+    /// is offered to the next agent; 0 (default) never.
+    #[schema(minimum = 0, maximum = 2592000)]
+    answer_deadline_secs: Option<i64>,
     /// When the organization answers (`time_zone`, `weekly` periods, `days_off`); outside
     /// them it is offline. `null` removes them (always open).
     #[schema(value_type = Option<BusinessHours>)]
@@ -63,6 +74,28 @@ impl SettingsInput {
             base.max_concurrent_sessions = errors
                 .take("settings.max_concurrent_sessions", input::capacity(v))
                 .unwrap_or_default();
+        }
+        for (field, sent, kept) in [
+            (
+                "reopen_window_secs",
+                self.reopen_window_secs,
+                &mut base.reopen_window_secs,
+            ),
+            (
+                "auto_resolve_after_secs",
+                self.auto_resolve_after_secs,
+                &mut base.auto_resolve_after_secs,
+            ),
+            (
+                "answer_deadline_secs",
+                self.answer_deadline_secs,
+                &mut base.answer_deadline_secs,
+            ),
+        ] {
+            if let Some(v) = sent {
+                let field = format!("settings.{field}");
+                *kept = errors.take(&field, input::period_secs(v)).unwrap_or(*kept);
+            }
         }
         if let Some(v) = self.business_hours {
             base.business_hours = errors

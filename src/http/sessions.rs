@@ -236,6 +236,9 @@ pub struct SessionListQuery {
     /// Only sessions with this priority.
     #[param(value_type = Priority, required = false)]
     priority: Option<String>,
+    /// `true`: only snoozed conversations; `false`: only the others.
+    #[param(value_type = bool, required = false)]
+    snoozed: Option<String>,
     /// `newest` (default; `waiting` for the queue), `activity`, `waiting` (longest waiting
     /// first) or `priority` (most urgent first).
     #[param(required = false)]
@@ -250,6 +253,7 @@ impl SessionListQuery {
             label = "label" => self.label.as_deref().map(|s| s.parse().map_err(|_| "must be a label id".to_string())).transpose(),
             priority = "priority" => self.priority.as_deref().map(|s| s.parse()).transpose(),
             sort = "sort" => self.sort.as_deref().map(sort_order).transpose(),
+            snoozed = "snoozed" => self.snoozed.as_deref().map(|s| s.parse::<bool>().map_err(|_| "must be true or false".to_string())).transpose(),
         );
         let default = status.map(with_status).unwrap_or_default();
         Ok(SessionFilter {
@@ -257,6 +261,7 @@ impl SessionListQuery {
             agent,
             label,
             priority,
+            snoozed,
             sort: sort.unwrap_or(default.sort),
             ..default
         })
@@ -438,4 +443,40 @@ pub async fn context(
     Ok(axum::Json(ContextBody {
         context: app.chat.visit_context(&me, id).await?,
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnoozeInput {
+    /// When it comes back; without it, when the customer writes (a customer's message always
+    /// ends a snooze).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Snoozes a conversation: it leaves the active lists until `until` or until the customer
+/// writes, then comes back (`session_updated`).
+#[utoipa::path(put, path = "/api/sessions/{id}/snooze", tag = "sessions",
+    operation_id = "snooze_session", params(("id" = uuid::Uuid, Path)),
+    request_body = SnoozeInput, security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 409)))]
+pub async fn snooze(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+    Json(body): Json<SnoozeInput>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    Ok(session_body(app.chat.snooze(&me, id, body.until).await?))
+}
+
+/// Ends a conversation's snooze now.
+#[utoipa::path(delete, path = "/api/sessions/{id}/snooze", tag = "sessions",
+    operation_id = "wake_session", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 409)))]
+pub async fn wake(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    Ok(session_body(app.chat.wake(&me, id).await?))
 }

@@ -17,8 +17,8 @@
 use async_trait::async_trait;
 
 use super::{
-    AgentChanges, AgentLoad, Appended, AssignMode, Assigned, Closed, Mark, MessageHit, NewMessage,
-    Page, QueueLock, SessionFilter, StoreResult,
+    AgentChanges, AgentLoad, Appended, AssignMode, Assigned, Closed, Closing, Mark, MessageHit,
+    NewMessage, Page, QueueLock, Requeue, SessionFilter, StoreResult,
 };
 use crate::domain::canned::CannedReply;
 use crate::domain::contacts::{ContactDetails, VisitContext};
@@ -199,7 +199,20 @@ pub trait Conversations: Send + Sync + 'static {
     /// transaction. `None` when it was already closed: of concurrent closes exactly one writes
     /// the note. Changes are stamped with the time they are applied, so `closed_at` is never
     /// earlier than a message before it.
-    async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>>;
+    async fn close(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        closing: &Closing,
+    ) -> StoreResult<Option<Closed>>;
+    /// Puts the session (back) in the queue with its note in one transaction; `None` when it is
+    /// no longer as `requeue.expected` says (someone acted first).
+    async fn requeue(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        requeue: &Requeue,
+    ) -> StoreResult<Option<Closed>>;
     /// Waits until every change accepted so far is durable (for shutdown).
     async fn flush(&self) -> StoreResult<()>;
 }
@@ -329,6 +342,34 @@ pub trait Workspace: Send + Sync + 'static {
     ) -> StoreResult<Option<VisitContext>>;
     /// The customer's sessions with the organization, newest first, at most 50.
     async fn contact_sessions(&self, org: OrgId, client: ClientId) -> StoreResult<Vec<Session>>;
+
+    /// Snoozes the open session (until a time, or with `until` none until the customer writes)
+    /// or wakes it; `None` when it is not the organization's or is closed.
+    async fn set_snooze(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        snoozed: bool,
+        until: Option<Timestamp>,
+        now: Timestamp,
+    ) -> StoreResult<Option<Session>>;
+    /// Wakes snoozed sessions (of every organization) whose time has come, each exactly once
+    /// however many servers run this at the same time; returns them, at most `limit`.
+    async fn wake_due_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Session>>;
+    /// Open sessions of the organization without a message since before `before`.
+    async fn idle_sessions(
+        &self,
+        org: OrgId,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Session>>;
+    /// Active sessions whose customer has waited for an answer since before `before`.
+    async fn unanswered_sessions(
+        &self,
+        org: OrgId,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Session>>;
 
     /// Records mentions; each agent keeps their newest `MAX_KEPT_PER_AGENT`.
     async fn insert_mentions(&self, mentions: &[Mention]) -> StoreResult<()>;

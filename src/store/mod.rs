@@ -218,6 +218,37 @@ pub struct Assigned {
     pub note: Message,
 }
 
+/// A close: the note it writes, and whether it waits on the conversation being idle.
+#[derive(Debug, Clone)]
+pub struct Closing {
+    pub note: String,
+    /// Close only if the last message is still the one at this time (an inactivity close
+    /// must not follow a message that arrived after the conversation was found idle).
+    pub if_idle_since: Option<Option<Timestamp>>,
+}
+
+impl Closing {
+    /// Someone closes it.
+    pub fn by(name: &str) -> Closing {
+        Closing {
+            note: crate::domain::notes::closed(name),
+            if_idle_since: None,
+        }
+    }
+}
+
+/// Putting an open or closed conversation (back) in the queue, unassigned, with a note: when
+/// nobody answered in time, or when its customer writes again soon after a close. Done only
+/// if the conversation is still as `expected` (status, agent, wait and close time), so of
+/// several nodes acting on the same due timer one does it.
+#[derive(Debug, Clone)]
+pub struct Requeue {
+    pub note: String,
+    pub expected: Session,
+    /// Its place in the queue (an earlier time keeps the customer's original place).
+    pub queued_at: Timestamp,
+}
+
 /// What closing did.
 #[derive(Debug, Clone)]
 pub struct Closed {
@@ -259,6 +290,8 @@ pub struct SessionFilter {
     pub agent: Option<AgentId>,
     pub label: Option<crate::domain::LabelId>,
     pub priority: Option<crate::domain::model::Priority>,
+    /// Only snoozed ones, or only the others.
+    pub snoozed: Option<bool>,
     /// Part of the customer's name or e-mail, any case.
     pub customer: Option<String>,
     pub sort: SessionSort,

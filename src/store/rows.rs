@@ -83,6 +83,10 @@ macro_rules! row_decoders {
                 updated_at: row.try_get("updated_at")?,
                 closed_at: row.try_get("closed_at")?,
                 assigned_at: row.try_get("assigned_at")?,
+                snoozed: row.try_get("snoozed")?,
+                snoozed_until: row.try_get("snoozed_until")?,
+                awaiting_since: row.try_get("awaiting_since")?,
+                first_response_at: row.try_get("first_response_at")?,
                 priority: parse(row, "priority")?,
                 labels: crate::domain::labels::decode(row.try_get("labels")?),
                 preview: MessagePreview::decode(

@@ -207,7 +207,8 @@ async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
         let context: Option<String> = row.try_get("context")?;
         sqlx::query(
             "UPDATE sessions SET priority = $1, labels = $2, context = $3, preview = $4,
-             assigned_at = $5 WHERE id = $6",
+             assigned_at = $5, snoozed = $6, snoozed_until = $7, awaiting_since = $8,
+             first_response_at = $9 WHERE id = $10",
         )
         .bind(session.priority.as_str())
         .bind(crate::domain::labels::encode(&session.labels))
@@ -216,6 +217,10 @@ async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
             &session.preview,
         ))
         .bind(session.assigned_at)
+        .bind(session.snoozed)
+        .bind(session.snoozed_until)
+        .bind(session.awaiting_since)
+        .bind(session.first_response_at)
         .bind(session.id.0)
         .execute(to.pool())
         .await

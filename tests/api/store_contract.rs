@@ -15,7 +15,7 @@ use raasel::domain::labels::{self, Label};
 use raasel::domain::mentions::Mention;
 use raasel::domain::model::*;
 use raasel::store::{
-    AgentChanges, AssignMode, Mark, NewMessage, Page, SessionFilter, StoreError, Stores,
+    AgentChanges, AssignMode, Closing, Mark, NewMessage, Page, SessionFilter, StoreError, Stores,
 };
 
 /// Two stores on one fresh database: `a` and `b` stand for two nodes.
@@ -335,7 +335,7 @@ async fn a_close_is_final_with_one_note(n: Nodes) {
             if i % 10 == 5 {
                 node(&n, i)
                     .conversations
-                    .close(org.id, s.id, "Ann")
+                    .close(org.id, s.id, &Closing::by("Ann"))
                     .await
                     .map(|c| c.is_some())
             } else {
@@ -598,7 +598,7 @@ async fn a_foreign_organization_finds_nothing(n: Nodes) {
         Err(StoreError::AgentNotFound)
     ));
     assert!(matches!(
-        c.close(other.id, session.id, "x").await,
+        c.close(other.id, session.id, &Closing::by("x")).await,
         Err(StoreError::SessionNotFound)
     ));
     assert!(
@@ -723,7 +723,7 @@ async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
     }
     let closed = waiting_session(&n, ours.id).await;
     n.a.conversations
-        .close(ours.id, closed.id, "closing")
+        .close(ours.id, closed.id, &Closing::by("closing"))
         .await
         .unwrap();
     let poisoned = waiting_session(&n, ours.id).await;

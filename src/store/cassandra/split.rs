@@ -24,8 +24,8 @@ use crate::domain::ids::*;
 use crate::domain::model::*;
 use crate::store::postgres::PgStore;
 use crate::store::{
-    Appended, AssignMode, Assigned, Closed, Conversations, MessageLog, NewMessage, Page, Store,
-    StoreError, StoreResult,
+    Appended, AssignMode, Assigned, Closed, Closing, Conversations, MessageLog, NewMessage, Page,
+    Requeue, Store, StoreError, StoreResult,
 };
 
 /// How long a message may sit in the outbox before any node copies it over.
@@ -141,12 +141,30 @@ impl Conversations for Split {
         Ok(assigned)
     }
 
-    async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>> {
-        let closed = Conversations::close(self.pg.as_ref(), org, session, by).await?;
+    async fn close(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        closing: &Closing,
+    ) -> StoreResult<Option<Closed>> {
+        let closed = Conversations::close(self.pg.as_ref(), org, session, closing).await?;
         if let Some(c) = &closed {
             self.settle(&c.note).await?;
         }
         Ok(closed)
+    }
+
+    async fn requeue(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        requeue: &Requeue,
+    ) -> StoreResult<Option<Closed>> {
+        let done = Conversations::requeue(self.pg.as_ref(), org, session, requeue).await?;
+        if let Some(d) = &done {
+            self.settle(&d.note).await?;
+        }
+        Ok(done)
     }
 
     async fn flush(&self) -> StoreResult<()> {

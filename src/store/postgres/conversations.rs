@@ -21,7 +21,8 @@ use crate::domain::ids::*;
 use crate::domain::model::*;
 use crate::store::sql::conversation::{self, Moved, Reply, Steps, ask, statements};
 use crate::store::{
-    Appended, AssignMode, Assigned, Closed, Conversations, NewMessage, StoreError, StoreResult,
+    Appended, AssignMode, Assigned, Closed, Closing, Conversations, NewMessage, Requeue,
+    StoreError, StoreResult,
 };
 
 /// Most changes one transaction commits together.
@@ -32,7 +33,7 @@ const ATTEMPTS: usize = 5;
 /// What the writer task is asked to do.
 pub enum Change {
     Append(OrgId, NewMessage, Reply<Appended>),
-    Close(OrgId, SessionId, String, Reply<Option<Closed>>),
+    Close(OrgId, SessionId, Closing, Reply<Option<Closed>>),
     /// Answered once everything queued before it is committed.
     Flush(oneshot::Sender<()>),
 }
@@ -220,12 +221,14 @@ async fn try_batch(
                 };
                 Outcome::Append(conversation::append(&mut steps, *org, msg, now()).await)
             }
-            Change::Close(org, session, by, _) => {
+            Change::Close(org, session, closing, _) => {
                 let mut steps = PgSteps {
                     tx: &mut tx,
                     target,
                 };
-                Outcome::Close(conversation::close(&mut steps, *org, *session, by, now()).await)
+                Outcome::Close(
+                    conversation::close(&mut steps, *org, *session, closing, now()).await,
+                )
             }
             Change::Flush(_) => unreachable!("flushes are taken out of batches"),
         };
@@ -359,7 +362,11 @@ impl Steps for PgSteps<'_> {
         };
         let query = super::log::bind_message(query, m)
             .bind(session.queued_at)
-            .bind(MessagePreview::encode(&session.preview));
+            .bind(MessagePreview::encode(&session.preview))
+            .bind(session.snoozed)
+            .bind(session.snoozed_until)
+            .bind(session.awaiting_since)
+            .bind(session.first_response_at);
         let query = match moved {
             Moved::Activity => query,
             Moved::Everything => query
@@ -374,14 +381,16 @@ impl Steps for PgSteps<'_> {
 }
 
 /// The session as decided and its message in one statement: the message's parameters first
-/// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`) and preview (`$13`)
-/// and, when an assignment or a close moved them, its agent, status, closing and assignment
-/// times (`$14`–`$17`).
+/// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`), preview (`$13`),
+/// snooze (`$14`, `$15`), wait for an answer (`$16`) and first response (`$17`) and, when an
+/// assignment or a close moved them, its agent, status, closing and assignment times
+/// (`$18`–`$21`).
 macro_rules! write_session_and {
     ($table:literal, $moved:literal) => {
         concat!(
             "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
-             updated_at = $10, queued_at = $12, preview = $13",
+             updated_at = $10, queued_at = $12, preview = $13, snoozed = $14,
+             snoozed_until = $15, awaiting_since = $16, first_response_at = $17",
             $moved,
             " WHERE id = $3 AND organization_id = $2)
              INSERT INTO ",
@@ -397,11 +406,11 @@ const ACTIVITY_HERE: &str = write_session_and!("messages", "");
 const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
 const EVERYTHING_HERE: &str = write_session_and!(
     "messages",
-    ", agent_id = $14, status = $15, closed_at = $16, assigned_at = $17"
+    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21"
 );
 const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
     "message_outbox",
-    ", agent_id = $14, status = $15, closed_at = $16, assigned_at = $17"
+    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21"
 );
 
 #[async_trait]
@@ -437,13 +446,44 @@ impl Conversations for PgStore {
         }
     }
 
-    async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>> {
-        let by = by.to_string();
+    async fn close(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        closing: &Closing,
+    ) -> StoreResult<Option<Closed>> {
+        let closing = closing.clone();
         ask(
-            |r| Change::Close(org, session, by, r),
+            |r| Change::Close(org, session, closing, r),
             |c| self.changes.send(c),
         )
         .await
+    }
+
+    async fn requeue(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        requeue: &Requeue,
+    ) -> StoreResult<Option<Closed>> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut tx = self.pool.begin().await?;
+            let mut steps = PgSteps {
+                tx: &mut tx,
+                target: self.log,
+            };
+            let result = conversation::requeue(&mut steps, org, session, requeue, now()).await;
+            let result = match result {
+                Ok(done) => tx.commit().await.map(|()| done).map_err(Into::into),
+                Err(e) => Err(e),
+            };
+            match result {
+                Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+                other => return other,
+            }
+        }
     }
 
     async fn flush(&self) -> StoreResult<()> {

@@ -9,13 +9,16 @@ use crate::domain::assignment::AssignMode;
 use crate::domain::ids::*;
 use crate::domain::model::*;
 use crate::domain::notes;
-use crate::store::{Appended, Assigned, Closed, NewMessage, StoreError, StoreResult};
+use crate::store::{
+    Appended, Assigned, Closed, Closing, NewMessage, Requeue, StoreError, StoreResult,
+};
 
 /// The columns of a session, in the order positional decoders read them.
 macro_rules! session_columns {
     () => {
         "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
-         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels, preview, assigned_at"
+         last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels, preview, assigned_at, snoozed, \
+         snoozed_until, awaiting_since, first_response_at"
     };
 }
 
@@ -44,18 +47,21 @@ pub mod statements {
         WHERE session_id = $1 AND organization_id = $2 AND sender_id = $3 AND client_msg_id = $4";
     /// The columns a message moves (its activity and, for a first message, the queue).
     pub const WRITE_ACTIVITY: &str = "UPDATE sessions SET last_seq = $1, last_message_at = $2,
-        updated_at = $3, queued_at = $4, preview = $5 WHERE id = $6 AND organization_id = $7";
+        updated_at = $3, queued_at = $4, preview = $5, snoozed = $6, snoozed_until = $7,
+        awaiting_since = $8, first_response_at = $9 WHERE id = $10 AND organization_id = $11";
     /// Every column a change may move, from the session decided in memory.
     pub const WRITE_SESSION: &str = "UPDATE sessions SET agent_id = $1, status = $2,
         closed_at = $3, last_seq = $4, last_message_at = $5, updated_at = $6, queued_at = $7,
-        preview = $8, assigned_at = $9 WHERE id = $10 AND organization_id = $11";
+        preview = $8, assigned_at = $9, snoozed = $10, snoozed_until = $11, awaiting_since = $12,
+        first_response_at = $13 WHERE id = $14 AND organization_id = $15";
 }
 
 /// Which of the session's columns a change moved. A message moves only its activity: writing
 /// nothing else leaves the session's indexes on agent and status untouched on the message path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moved {
-    /// `last_seq`, `last_message_at`, `updated_at`, `queued_at`, `preview`.
+    /// `last_seq`, `last_message_at`, `updated_at`, `queued_at`, `preview`, and the snooze,
+    /// the wait for an answer and the first response.
     Activity,
     /// Those and `agent_id`, `status`, `closed_at`, `assigned_at` (an assignment, a close).
     Everything,
@@ -133,6 +139,7 @@ async fn appending(
     if let Some(preview) = MessagePreview::of(&message) {
         session.preview = Some(preview);
     }
+    let session = session.after_message(&message, now);
     s.write(&session, &message, Moved::Activity).await?;
     Ok(Appended {
         message,
@@ -179,15 +186,28 @@ async fn assigning(
         None => None,
     };
     s.stamp_assigned(org, agent_id, now).await?;
+    let previous_name = previous.as_ref().map(|(_, n)| n.as_str());
     let text = match mode {
         AssignMode::Reopen => notes::reopened(&agent.name),
-        _ => notes::assigned(previous.as_ref().map(|(_, n)| n.as_str()), &agent.name),
+        AssignMode::Reassign { since, .. } => notes::unanswered(
+            previous_name.unwrap_or("the agent"),
+            Some(&agent.name),
+            (now - since).num_minutes(),
+        ),
+        _ => notes::assigned(previous_name, &agent.name),
     };
+    // A customer who was waiting (in the queue, or for the agent it is taken from) now waits
+    // for this agent: the answer deadline starts again.
+    let waiting = session.awaiting_since.is_some()
+        || (session.status == SessionStatus::Waiting && session.queued_at.is_some());
     let session = Session {
         agent_id: Some(agent_id),
         status: SessionStatus::Active,
         closed_at: None,
         assigned_at: Some(now),
+        awaiting_since: waiting.then_some(now),
+        snoozed: false,
+        snoozed_until: None,
         ..session
     }
     .advanced(now, false);
@@ -201,15 +221,16 @@ async fn assigning(
     }))
 }
 
-/// Closes the session with its closing note; `None` when it was closed already.
+/// Closes the session with its closing note; `None` when it was closed already, or is no
+/// longer idle when the close waits on that.
 pub async fn close(
     s: &mut impl Steps,
     org: OrgId,
     session_id: SessionId,
-    by: &str,
+    how: &Closing,
     now: Timestamp,
 ) -> StoreResult<Option<Closed>> {
-    closing(s, org, session_id, by, now)
+    closing(s, org, session_id, how, now)
         .await
         .map_err(|e| e.during("closing", &session_id))
 }
@@ -218,20 +239,67 @@ async fn closing(
     s: &mut impl Steps,
     org: OrgId,
     session_id: SessionId,
-    by: &str,
+    how: &Closing,
     now: Timestamp,
 ) -> StoreResult<Option<Closed>> {
     let session = s.session(org, session_id).await?;
-    if session.status == SessionStatus::Closed {
+    let moved_on = how
+        .if_idle_since
+        .is_some_and(|idle_since| session.last_message_at != idle_since);
+    if session.status == SessionStatus::Closed || moved_on {
         return Ok(None);
     }
     let session = Session {
         status: SessionStatus::Closed,
         closed_at: Some(now),
+        snoozed: false,
+        snoozed_until: None,
+        awaiting_since: None,
         ..session
     }
     .advanced(now, false);
-    let note = NewMessage::note(session_id, notes::closed(by)).at(&session, now);
+    let note = NewMessage::note(session_id, how.note.clone()).at(&session, now);
+    s.write(&session, &note, Moved::Everything).await?;
+    Ok(Some(Closed { session, note }))
+}
+
+/// Puts the session (back) in the queue with its note, if it is still as expected.
+pub async fn requeue(
+    s: &mut impl Steps,
+    org: OrgId,
+    session_id: SessionId,
+    how: &Requeue,
+    now: Timestamp,
+) -> StoreResult<Option<Closed>> {
+    requeueing(s, org, session_id, how, now)
+        .await
+        .map_err(|e| e.during("requeueing", &session_id))
+}
+
+async fn requeueing(
+    s: &mut impl Steps,
+    org: OrgId,
+    session_id: SessionId,
+    how: &Requeue,
+    now: Timestamp,
+) -> StoreResult<Option<Closed>> {
+    let session = s.session(org, session_id).await?;
+    let as_seen = |x: &Session| (x.status, x.agent_id, x.awaiting_since, x.closed_at);
+    if as_seen(&session) != as_seen(&how.expected) {
+        return Ok(None);
+    }
+    let session = Session {
+        status: SessionStatus::Waiting,
+        agent_id: None,
+        closed_at: None,
+        queued_at: Some(how.queued_at),
+        awaiting_since: None,
+        snoozed: false,
+        snoozed_until: None,
+        ..session
+    }
+    .advanced(now, false);
+    let note = NewMessage::note(session_id, how.note.clone()).at(&session, now);
     s.write(&session, &note, Moved::Everything).await?;
     Ok(Some(Closed { session, note }))
 }

@@ -15,6 +15,7 @@ macro_rules! filtered_sessions {
                   OR lower(coalesce(client_email, '')) LIKE $6 ESCAPE '\\')
              AND ($7 IS NULL OR agent_id = $7 OR status = 'waiting')
              AND NOT (status = 'waiting' AND queued_at IS NULL)
+             AND ($9 IS NULL OR snoozed = $9)
              ORDER BY ",
             $order,
             " LIMIT $8"
@@ -183,6 +184,7 @@ impl Workspace for $store {
                 .bind(f.customer.as_deref().map(crate::store::sql::like_pattern))
                 .bind(f.visible_to.map(|a| a.0))
                 .bind(i64::from(f.limit))
+                .bind(f.snoozed)
                 .fetch_all(self.reads())
                 .await?;
             Ok(rows::all(found, rows::session)?)
@@ -399,6 +401,94 @@ impl Workspace for $store {
             )
             .bind(org.0)
             .bind(client.0)
+            .fetch_all(self.reads())
+            .await?;
+            Ok(rows::all(found, rows::session)?)
+        })
+        .await
+    }
+
+    async fn set_snooze(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        snoozed: bool,
+        until: Option<Timestamp>,
+        now: Timestamp,
+    ) -> StoreResult<Option<Session>> {
+        crate::store::during("set_snooze", &org, async move {
+            let row = sqlx::query(
+                "UPDATE sessions SET snoozed = $1, snoozed_until = $2, updated_at = $3
+                 WHERE id = $4 AND organization_id = $5 AND status <> 'closed' RETURNING *",
+            )
+            .bind(snoozed)
+            .bind(until)
+            .bind(now)
+            .bind(session.0)
+            .bind(org.0)
+            .fetch_optional(&mut *self.writing().await?)
+            .await?;
+            Ok(row.as_ref().map(rows::session).transpose()?)
+        })
+        .await
+    }
+
+    async fn wake_due_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Session>> {
+        crate::store::during("wake_due_snoozes", &"all organizations", async move {
+            // The condition is checked again on each row as it is updated: of two servers
+            // waking the same session, one updates it and the other finds it awake.
+            let found = sqlx::query(
+                "UPDATE sessions SET snoozed = $1, snoozed_until = NULL, updated_at = $2
+                 WHERE id IN (SELECT id FROM sessions WHERE snoozed AND snoozed_until <= $2
+                              LIMIT $3)
+                 AND snoozed AND snoozed_until <= $2 RETURNING *",
+            )
+            .bind(false)
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *self.writing().await?)
+            .await?;
+            Ok(rows::all(found, rows::session)?)
+        })
+        .await
+    }
+
+    async fn idle_sessions(
+        &self,
+        org: OrgId,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Session>> {
+        crate::store::during("idle_sessions", &org, async move {
+            let found = sqlx::query(
+                "SELECT * FROM sessions WHERE organization_id = $1 AND status <> 'closed'
+                 AND COALESCE(last_message_at, created_at) < $2
+                 ORDER BY COALESCE(last_message_at, created_at), id LIMIT $3",
+            )
+            .bind(org.0)
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(self.reads())
+            .await?;
+            Ok(rows::all(found, rows::session)?)
+        })
+        .await
+    }
+
+    async fn unanswered_sessions(
+        &self,
+        org: OrgId,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Session>> {
+        crate::store::during("unanswered_sessions", &org, async move {
+            let found = sqlx::query(
+                "SELECT * FROM sessions WHERE organization_id = $1 AND status = 'active'
+                 AND awaiting_since < $2 ORDER BY awaiting_since, id LIMIT $3",
+            )
+            .bind(org.0)
+            .bind(before)
+            .bind(i64::from(limit))
             .fetch_all(self.reads())
             .await?;
             Ok(rows::all(found, rows::session)?)

@@ -13,7 +13,8 @@ use tokio::sync::oneshot;
 use super::SqliteStore;
 use crate::domain::ids::*;
 use crate::store::{
-    Appended, AssignMode, Assigned, Closed, Conversations, NewMessage, StoreError, StoreResult,
+    Appended, AssignMode, Assigned, Closed, Closing, Conversations, NewMessage, Requeue,
+    StoreError, StoreResult,
 };
 
 use crate::store::sql::conversation::{Reply, ask};
@@ -28,7 +29,8 @@ pub enum Change {
         AssignMode,
         Reply<Option<Assigned>>,
     ),
-    Close(OrgId, SessionId, String, Reply<Option<Closed>>),
+    Close(OrgId, SessionId, Closing, Reply<Option<Closed>>),
+    Requeue(OrgId, SessionId, Box<Requeue>, Reply<Option<Closed>>),
     /// Answered once everything queued before it is committed.
     Flush(oneshot::Sender<()>),
 }
@@ -97,9 +99,32 @@ impl Conversations for SqliteStore {
         .await
     }
 
-    async fn close(&self, org: OrgId, session: SessionId, by: &str) -> StoreResult<Option<Closed>> {
-        let by = by.to_string();
-        ask(|r| Change::Close(org, session, by, r), |c| self.submit(c)).await
+    async fn close(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        closing: &Closing,
+    ) -> StoreResult<Option<Closed>> {
+        let closing = closing.clone();
+        ask(
+            |r| Change::Close(org, session, closing, r),
+            |c| self.submit(c),
+        )
+        .await
+    }
+
+    async fn requeue(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        requeue: &Requeue,
+    ) -> StoreResult<Option<Closed>> {
+        let requeue = Box::new(requeue.clone());
+        ask(
+            |r| Change::Requeue(org, session, requeue, r),
+            |c| self.submit(c),
+        )
+        .await
     }
 
     async fn flush(&self) -> StoreResult<()> {

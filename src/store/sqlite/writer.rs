@@ -122,8 +122,12 @@ fn apply(tx: &Transaction, change: Change) -> Outcome {
             let assigned = conversation::assign(steps, org, session, agent, mode, now);
             Outcome::Assign(at_once(assigned), reply)
         }
-        Change::Close(org, session, by, reply) => Outcome::Close(
-            at_once(conversation::close(steps, org, session, &by, now)),
+        Change::Close(org, session, closing, reply) => Outcome::Close(
+            at_once(conversation::close(steps, org, session, &closing, now)),
+            reply,
+        ),
+        Change::Requeue(org, session, how, reply) => Outcome::Close(
+            at_once(conversation::requeue(steps, org, session, &how, now)),
             reply,
         ),
         Change::Flush(_) => unreachable!("flushes are taken out of batches"),
@@ -213,6 +217,10 @@ impl Steps for SqliteSteps<'_> {
                     updated_at,
                     s.queued_at.map(text_time),
                     MessagePreview::encode(&s.preview),
+                    s.snoozed,
+                    s.snoozed_until.map(text_time),
+                    s.awaiting_since.map(text_time),
+                    s.first_response_at.map(text_time),
                     s.id.0,
                     s.organization_id.0,
                 ]),
@@ -230,6 +238,10 @@ impl Steps for SqliteSteps<'_> {
                     s.queued_at.map(text_time),
                     MessagePreview::encode(&s.preview),
                     s.assigned_at.map(text_time),
+                    s.snoozed,
+                    s.snoozed_until.map(text_time),
+                    s.awaiting_since.map(text_time),
+                    s.first_response_at.map(text_time),
                     s.id.0,
                     s.organization_id.0,
                 ]),
@@ -323,6 +335,10 @@ fn session(row: &Row) -> rusqlite::Result<Session> {
         labels: crate::domain::labels::decode(&row.get::<_, String>(15)?),
         preview: MessagePreview::decode(row.get::<_, Option<String>>(16)?.as_deref()),
         assigned_at: opt_time(row, 17, "assigned_at")?,
+        snoozed: row.get(18)?,
+        snoozed_until: opt_time(row, 19, "snoozed_until")?,
+        awaiting_since: opt_time(row, 20, "awaiting_since")?,
+        first_response_at: opt_time(row, 21, "first_response_at")?,
     })
 }
 

@@ -21,6 +21,10 @@ function session(id: string, over: Partial<Session> = {}): Session {
     labels: [],
     preview: null,
     assigned_at: null,
+    snoozed: false,
+    snoozed_until: null,
+    awaiting_since: null,
+    first_response_at: null,
     priority: 'none',
     ...over,
   };

@@ -1,5 +1,12 @@
--- Availability: when each conversation was last taken by an agent, so the usual wait in line
--- (from the queue to an agent) can be told to customers waiting now.
+-- Availability and lifecycle: when each conversation was last taken by an agent (so the usual
+-- wait in line can be told to customers waiting now), whether it is snoozed and until when,
+-- since when the customer has waited for an agent's answer (answer deadlines), and when the
+-- first answer came (reports).
 
 ALTER TABLE sessions ADD COLUMN assigned_at TEXT;
 CREATE INDEX sessions_org_assigned ON sessions (organization_id, assigned_at);
+ALTER TABLE sessions ADD COLUMN snoozed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN snoozed_until TEXT;
+ALTER TABLE sessions ADD COLUMN awaiting_since TEXT;
+ALTER TABLE sessions ADD COLUMN first_response_at TEXT;
+CREATE INDEX sessions_snoozed ON sessions (snoozed_until) WHERE snoozed;
