@@ -1,33 +1,19 @@
 import { describe, expect, test } from 'vitest';
+import { sessionFixture } from '../../test/fixtures';
 import type { Session } from '../shared/types';
 import { NO_FILTER, activeFilters, filtered, listQuery, matches } from './list-filter';
 
 function session(id: string, over: Partial<Session> = {}): Session {
-  return {
-    id,
+  return sessionFixture(id, {
     organization_id: 'o',
     client_id: 'c',
     client_name: id,
-    client_email: null,
-    agent_id: null,
     status: 'active',
-    subject: null,
     last_seq: 1,
-    last_message_at: null,
     created_at: '2025-01-01T10:00:00Z',
     updated_at: '2025-01-01T10:00:00Z',
-    closed_at: null,
-    queued_at: null,
-    labels: [],
-    preview: null,
-    assigned_at: null,
-    snoozed: false,
-    snoozed_until: null,
-    awaiting_since: null,
-    first_response_at: null,
-    priority: 'none',
     ...over,
-  };
+  });
 }
 
 describe('list filters', () => {

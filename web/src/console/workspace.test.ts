@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
+import { sessionFixture } from '../../test/fixtures';
 import type { Api } from '../shared/api';
 import { ChatClient } from '../shared/chat-client';
 import type { Agent, Session } from '../shared/types';
@@ -25,31 +26,7 @@ function agent(id: string, extra: Partial<Agent> = {}): Agent {
 }
 
 function session(id: string, extra: Partial<Session> = {}): Session {
-  return {
-    id,
-    organization_id: 'org',
-    client_id: 'client-1',
-    client_name: 'Alice',
-    client_email: null,
-    agent_id: null,
-    status: 'waiting',
-    subject: null,
-    last_seq: 0,
-    last_message_at: null,
-    queued_at: null,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-    closed_at: null,
-    priority: 'none',
-    labels: [],
-    preview: null,
-    assigned_at: null,
-    snoozed: false,
-    snoozed_until: null,
-    awaiting_since: null,
-    first_response_at: null,
-    ...extra,
-  };
+  return sessionFixture(id, extra);
 }
 
 /** A promise with its resolve, for answers the test releases when it wants. */

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
 import type { Api } from './api';
 import { ChatClient } from './chat-client';
+import { sessionFixture } from '../../test/fixtures';
 import { Inbox } from './inbox';
 import type { ClientSession, PublicOrganization } from './types';
 
@@ -20,29 +21,8 @@ const ORG: PublicOrganization = {
 
 function session(id: string, extra: Partial<ClientSession> = {}): ClientSession {
   return {
-    id,
-    organization_id: 'org',
-    client_id: 'client-1',
-    client_name: 'Alice',
-    client_email: null,
-    agent_id: null,
+    ...sessionFixture(id),
     assigned_agent: null,
-    status: 'waiting',
-    subject: null,
-    last_seq: 0,
-    last_message_at: null,
-    queued_at: null,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-    closed_at: null,
-    priority: 'none',
-    labels: [],
-    preview: null,
-    assigned_at: null,
-    snoozed: false,
-    snoozed_until: null,
-    awaiting_since: null,
-    first_response_at: null,
     read_state: { client: { delivered_seq: 0, read_seq: 0 }, agent: { delivered_seq: 0, read_seq: 0 } },
     organization: ORG,
     last_message: null,
