@@ -9,7 +9,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { expectAccessible } from './support/a11y';
 import { PHONE, launchActor } from './support/browser';
 import {
-  createOrganization,
+  customerWrites,
+  desk,
+  listItem,
   launcher,
   loginConsole,
   markOf,
@@ -48,41 +50,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   if (size) await page.setViewportSize(size);
 }
 
-interface Teammate {
-  name: string;
-  email: string;
-  role: 'agent' | 'supervisor' | 'admin';
-}
-
-/** A fresh organization with its admin and these teammates (password `agent-password-1`). */
-async function desk(name: string, teammates: Teammate[] = []) {
-  const org = await createOrganization(server.api, name);
-  const agents: Record<string, { id: string; token: string }> = {};
-  for (const t of teammates) {
-    const { agent } = await server.api('POST', '/api/agents', { token: org.token, body: { ...t, password: 'agent-password-1' } });
-    const login = await server.api('POST', '/api/agents/login', { body: { email: t.email, password: 'agent-password-1' } });
-    agents[t.email] = { id: agent.id, token: login.token };
-  }
-  const me = await server.api('POST', '/api/agents/login', { body: { email: org.admin.email, password: org.admin.password } });
-  return { ...org, adminId: me.agent.id as string, agents };
-}
-
-let customers = 0;
-
-/** A registered customer who opens a conversation with `organizationId` by writing `first`. */
-async function customerWrites(organizationId: string, first: string) {
-  const username = `customer_${++customers}_${Date.now() % 100000}`;
-  const { token } = await server.api('POST', '/api/clients/register', {
-    body: { username, email: `${username}@example.com`, password: 'customer-password-1' },
-  });
-  const { session } = await server.api('POST', '/api/sessions', { token, body: { organization_id: organizationId, message: first } });
-  const write = (content: string) => server.api('POST', `/api/sessions/${session.id}/messages`, { token, body: { content } });
-  return { token, sessionId: session.id as string, username, write };
-}
-
-function listItem(page: Page, sessionId: string) {
-  return page.locator(`.session-list .session-item[data-session="${sessionId}"]`);
-}
 
 async function previewOf(page: Page, sessionId: string): Promise<string> {
   return (await listItem(page, sessionId).locator('.last-message').textContent()) ?? '';
@@ -98,7 +65,7 @@ async function waitForSeq(page: Page, seq: number, who: string): Promise<void> {
 test(
   'conversation previews show what people wrote, never a system note',
   scenario(async () => {
-    const org = await desk('Preview Desk', [{ name: 'Ravi Rao', email: 'ravi@preview-desk.test', role: 'agent' }]);
+    const org = await desk(server.api, 'Preview Desk', [{ name: 'Ravi Rao', email: 'ravi@preview-desk.test', role: 'agent' }]);
     const admin = await launchActor('admin');
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
     const customer = await launchActor('customer');
@@ -143,7 +110,7 @@ test(
 test(
   "a private note previews as a note for agents, and the customer reads past the seq it took",
   scenario(async () => {
-    const org = await desk('Note Desk');
+    const org = await desk(server.api, 'Note Desk');
     const admin = await launchActor('admin');
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
     const customer = await launchActor('customer');
@@ -176,13 +143,13 @@ test(
 test(
   'the tab title counts each conversation with unseen messages once',
   scenario(async () => {
-    const org = await desk('Title Desk');
+    const org = await desk(server.api, 'Title Desk');
     const admin = await launchActor('admin');
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
     await admin.page.getByRole('link', { name: /My conversations/ }).click();
 
-    const first = await customerWrites(org.organization.id, 'first question');
-    const second = await customerWrites(org.organization.id, 'second question');
+    const first = await customerWrites(server.api, org.organization.id, 'first question');
+    const second = await customerWrites(server.api, org.organization.id, 'second question');
     for (const c of [first, second]) {
       await c.write('are you there?');
       await c.write('hello?');
@@ -201,14 +168,14 @@ test(
 test(
   "after a transfer the choice is cleared, and closing someone else's conversation asks first",
   scenario(async () => {
-    const org = await desk('Handover Desk', [
+    const org = await desk(server.api, 'Handover Desk', [
       { name: 'Ravi Rao', email: 'ravi@handover-desk.test', role: 'agent' },
       { name: 'Mia Moss', email: 'mia@handover-desk.test', role: 'agent' },
     ]);
     const admin = await launchActor('admin');
     const page = admin.page;
     await loginConsole(page, server.url, org.admin.email, org.admin.password, server.api);
-    const { sessionId, token } = await customerWrites(org.organization.id, 'Can someone help?');
+    const { sessionId, token } = await customerWrites(server.api, org.organization.id, 'Can someone help?');
     await page.getByRole('link', { name: /My conversations/ }).click();
     await listItem(page, sessionId).click();
     await page.locator('[data-status="active"]', { hasText: 'Assigned to you' }).waitFor();
@@ -249,11 +216,11 @@ test(
 test(
   'an agent reopens a closed conversation and writes in it; closing their own asks nothing',
   scenario(async () => {
-    const org = await desk('Reopen Desk');
+    const org = await desk(server.api, 'Reopen Desk');
     const admin = await launchActor('admin');
     const page = admin.page;
     await loginConsole(page, server.url, org.admin.email, org.admin.password, server.api);
-    const { sessionId, token } = await customerWrites(org.organization.id, 'My order never came.');
+    const { sessionId, token } = await customerWrites(server.api, org.organization.id, 'My order never came.');
     await page.getByRole('link', { name: /My conversations/ }).click();
     await listItem(page, sessionId).click();
 
@@ -303,7 +270,7 @@ async function checkLongText(scope: Page | Frame, who: string, shot: { page: Pag
 test(
   'a message over 4,000 characters is kept whole, counted and refused, in the console, the app and the widget',
   scenario(async () => {
-    const org = await desk('Long Desk');
+    const org = await desk(server.api, 'Long Desk');
     const host: HostSite = await startHostSite(server.url, { 'data-organization': org.domain });
     try {
       const admin = await launchActor('admin');
@@ -339,7 +306,7 @@ test(
 test(
   'links in messages open in a new tab and markup shows as text, in the console, the widget and the app',
   scenario(async () => {
-    const org = await desk('Link Desk');
+    const org = await desk(server.api, 'Link Desk');
     const host = await startHostSite(server.url, { 'data-organization': org.domain });
     try {
       const admin = await launchActor('admin');
@@ -395,7 +362,7 @@ test(
 test(
   'the Agents page fits a phone screen',
   scenario(async () => {
-    const org = await desk('Narrow Desk', [
+    const org = await desk(server.api, 'Narrow Desk', [
       { name: 'Maximiliana Oyelaran-Vasquez', email: 'maximiliana.oyelaran-vasquez@narrow-desk.test', role: 'supervisor' },
       { name: 'Ravi Rao', email: 'ravi@narrow-desk.test', role: 'agent' },
     ]);
@@ -457,7 +424,7 @@ async function socketSwitch(page: Page) {
 test(
   'the console header says when the connection is lost, and clears when it is back',
   scenario(async () => {
-    const org = await desk('Signal Desk');
+    const org = await desk(server.api, 'Signal Desk');
     const admin = await launchActor('admin');
     const page = admin.page;
     const network = await socketSwitch(page);
@@ -473,7 +440,7 @@ test(
     await network.restore();
     await notice.waitFor({ state: 'detached', timeout: 20_000 });
     // Back for real: a customer's new conversation reaches the console.
-    const { sessionId } = await customerWrites(org.organization.id, 'Anyone back?');
+    const { sessionId } = await customerWrites(server.api, org.organization.id, 'Anyone back?');
     await page.getByRole('link', { name: /My conversations/ }).click();
     await listItem(page, sessionId).waitFor();
 
@@ -492,7 +459,7 @@ test(
 test(
   "a new conversation's first message shows delivered while the console lists it, before anyone opens it",
   scenario(async () => {
-    const org = await desk('Delivery Desk');
+    const org = await desk(server.api, 'Delivery Desk');
     const admin = await launchActor('admin');
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
 
@@ -527,7 +494,7 @@ test(
 test(
   "a teammate's status change that arrives while the team list loads is kept",
   scenario(async () => {
-    const org = await desk('Status Desk', [{ name: 'Ravi Rao', email: 'ravi@status-desk.test', role: 'agent' }]);
+    const org = await desk(server.api, 'Status Desk', [{ name: 'Ravi Rao', email: 'ravi@status-desk.test', role: 'agent' }]);
     const admin = await launchActor('admin');
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
 

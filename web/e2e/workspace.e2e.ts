@@ -8,7 +8,17 @@ import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { expectAccessible } from './support/a11y';
 import { PHONE, launchActor } from './support/browser';
-import { createOrganization, launcher, loginConsole, send, shownMessages, waitForMessage, widgetFrame } from './support/flows';
+import {
+  customerWrites,
+  desk,
+  launcher,
+  listItem,
+  loginConsole,
+  send,
+  shownMessages,
+  waitForMessage,
+  widgetFrame,
+} from './support/flows';
 import { type HostSite, startHostSite } from './support/host-page';
 import { scenario } from './support/scenario';
 import { type Server, startServer } from './support/server';
@@ -30,41 +40,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   if (dir) await page.screenshot({ path: `${dir}/workspace-${name}.png` });
 }
 
-interface Teammate {
-  name: string;
-  email: string;
-  role: 'agent' | 'supervisor' | 'admin';
-}
-
-/** A fresh organization with its admin and these teammates (password `agent-password-1`). */
-async function desk(name: string, teammates: Teammate[] = []) {
-  const org = await createOrganization(server.api, name);
-  const agents: Record<string, { id: string; token: string }> = {};
-  for (const t of teammates) {
-    const { agent } = await server.api('POST', '/api/agents', { token: org.token, body: { ...t, password: 'agent-password-1' } });
-    const login = await server.api('POST', '/api/agents/login', { body: { email: t.email, password: 'agent-password-1' } });
-    agents[t.email] = { id: agent.id, token: login.token };
-  }
-  const me = await server.api('POST', '/api/agents/login', { body: { email: org.admin.email, password: org.admin.password } });
-  return { ...org, adminId: me.agent.id as string, adminToken: me.token as string, agents };
-}
-
-let customers = 0;
-
-/** A registered customer who opens a conversation with `organizationId` by writing `first`. */
-async function customerWrites(organizationId: string, first: string) {
-  const username = `ws_customer_${++customers}_${Date.now() % 100000}`;
-  const { token } = await server.api('POST', '/api/clients/register', {
-    body: { username, email: `${username}@example.com`, password: 'customer-password-1' },
-  });
-  const { session } = await server.api('POST', '/api/sessions', { token, body: { organization_id: organizationId, message: first } });
-  const write = (content: string) => server.api('POST', `/api/sessions/${session.id}/messages`, { token, body: { content } });
-  return { token, sessionId: session.id as string, username, write };
-}
-
-function listItem(page: Page, sessionId: string) {
-  return page.locator(`.session-list .session-item[data-session="${sessionId}"]`);
-}
 
 /** Script files the page asked for, to tell when a lazily loaded screen's code arrived. */
 function scriptRequests(page: Page): string[] {
@@ -88,7 +63,7 @@ async function openConversation(page: Page, view: RegExp | string, sessionId: st
 test(
   'a private note is marked for agents, never reaches the visitor, and its mention reaches the teammate live',
   scenario(async () => {
-    const org = await desk('Note Desk', [{ name: 'Jane Doe', email: 'jane@note-desk.test', role: 'agent' }]);
+    const org = await desk(server.api, 'Note Desk', [{ name: 'Jane Doe', email: 'jane@note-desk.test', role: 'agent' }]);
     const host: HostSite = await startHostSite(server.url, { 'data-organization': org.domain });
     try {
       const admin = await launchActor('admin');
@@ -184,7 +159,7 @@ test(
 test(
   'canned replies: saved on their page, typed as /shortcut, chosen with the keyboard and edited before sending',
   scenario(async () => {
-    const org = await desk('Canned Desk');
+    const org = await desk(server.api, 'Canned Desk');
     const admin = await launchActor('admin');
     const scripts = scriptRequests(admin.page);
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
@@ -218,7 +193,7 @@ test(
     ]);
 
     // A customer writes; the admin types /re and picks with the keyboard.
-    const customer = await customerWrites(org.organization.id, 'I want my money back');
+    const customer = await customerWrites(server.api, org.organization.id, 'I want my money back');
     await openConversation(admin.page, /My conversations/, customer.sessionId);
     const box = admin.page.locator('#composer-text');
     await waitForMessage(admin.page, 'I want my money back', 'the admin');
@@ -264,7 +239,7 @@ test(
 test(
   'labels and priority: an admin makes labels, tags a conversation, and another console sees it live and filters by it',
   scenario(async () => {
-    const org = await desk('Label Desk', [{ name: 'Sam Super', email: 'sam@label-desk.test', role: 'supervisor' }]);
+    const org = await desk(server.api, 'Label Desk', [{ name: 'Sam Super', email: 'sam@label-desk.test', role: 'supervisor' }]);
     const admin = await launchActor('admin');
     const scripts = scriptRequests(admin.page);
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
@@ -283,8 +258,8 @@ test(
     await expectAccessible(admin.page, 'the labels page');
     await shoot(admin.page, 'labels-admin');
 
-    const first = await customerWrites(org.organization.id, 'My invoice is wrong');
-    const second = await customerWrites(org.organization.id, 'Just saying hello');
+    const first = await customerWrites(server.api, org.organization.id, 'My invoice is wrong');
+    const second = await customerWrites(server.api, org.organization.id, 'Just saying hello');
     const sam = await launchActor('sam');
     await loginConsole(sam.page, server.url, 'sam@label-desk.test', 'agent-password-1', server.api);
     await sam.page.getByRole('link', { name: 'All conversations' }).click();
@@ -350,7 +325,7 @@ test(
 test(
   'the customer panel shows the visitor, the page they came from and an earlier conversation, and edits their details',
   scenario(async () => {
-    const org = await desk('Panel Desk');
+    const org = await desk(server.api, 'Panel Desk');
     const host = await startHostSite(server.url, { 'data-organization': org.domain, 'data-name': 'Alice Visitor' });
     try {
       const admin = await launchActor('admin');
@@ -446,8 +421,8 @@ test(
 test(
   "a plain agent reads a customer's earlier conversation of a teammate, without a box to write in",
   scenario(async () => {
-    const org = await desk('Earlier Desk', [{ name: 'Ravi Rao', email: 'ravi@earlier-desk.test', role: 'agent' }]);
-    const first = await customerWrites(org.organization.id, 'Can I change my delivery address?');
+    const org = await desk(server.api, 'Earlier Desk', [{ name: 'Ravi Rao', email: 'ravi@earlier-desk.test', role: 'agent' }]);
+    const first = await customerWrites(server.api, org.organization.id, 'Can I change my delivery address?');
     await server.api('PUT', `/api/sessions/${first.sessionId}/assign`, { token: org.adminToken, body: { agent_id: org.adminId } });
     await server.api('POST', `/api/sessions/${first.sessionId}/messages`, { token: org.adminToken, body: { content: 'Yes, until it ships.' } });
     await server.api('PUT', `/api/sessions/${first.sessionId}/close`, { token: org.adminToken });
@@ -479,8 +454,8 @@ test(
 test(
   'search: Ctrl+K finds a message, shows it marked in a snippet, and opens the conversation at it',
   scenario(async () => {
-    const org = await desk('Search Desk');
-    const customer = await customerWrites(org.organization.id, 'Hello there');
+    const org = await desk(server.api, 'Search Desk');
+    const customer = await customerWrites(server.api, org.organization.id, 'Hello there');
     await customer.write('My <b>zebracorn</b> order 7 never arrived');
     for (let i = 3; i <= 70; i++) await customer.write(`filler message ${i}`);
 
@@ -537,7 +512,7 @@ test(
 test(
   'the keyboard: next and previous conversation, take, reply and note, close, and the shortcuts overlay',
   scenario(async () => {
-    const org = await desk('Keys Desk');
+    const org = await desk(server.api, 'Keys Desk');
     const admin = await launchActor('admin');
     const scripts = scriptRequests(admin.page);
     await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
@@ -546,9 +521,9 @@ test(
     await waitUntil(async () => (await server.api('GET', `/api/agents/${org.adminId}`, { token: org.adminToken })).agent.status === 'busy', {
       message: 'the admin is busy',
     });
-    const a = await customerWrites(org.organization.id, 'first in line');
-    const b = await customerWrites(org.organization.id, 'second in line');
-    const c = await customerWrites(org.organization.id, 'third in line');
+    const a = await customerWrites(server.api, org.organization.id, 'first in line');
+    const b = await customerWrites(server.api, org.organization.id, 'second in line');
+    const c = await customerWrites(server.api, org.organization.id, 'third in line');
     await admin.page.getByRole('link', { name: /Queue/ }).click();
     await listItem(admin.page, c.sessionId).waitFor();
     await admin.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -608,9 +583,9 @@ test(
 test(
   'at phone width the filters, a conversation with labels, search and mentions fit the screen',
   scenario(async () => {
-    const org = await desk('Phone Desk');
+    const org = await desk(server.api, 'Phone Desk');
     await server.api('POST', '/api/labels', { token: org.adminToken, body: { name: 'Shipping', color: '#0891b2' } });
-    const customer = await customerWrites(org.organization.id, 'Where is parcel 42?');
+    const customer = await customerWrites(server.api, org.organization.id, 'Where is parcel 42?');
     const phone = await launchActor('phone', PHONE);
     await loginConsole(phone.page, server.url, org.admin.email, org.admin.password, server.api);
     await phone.page.getByRole('link', { name: 'Mine' }).click();

@@ -119,3 +119,40 @@ export async function createOrganization(api: Api, name: string, settings: Recor
   const out = await api('POST', '/api/organizations', { body: { name, domain: `${slug}.test`, settings, admin } });
   return { organization: out.organization, token: out.token as string, admin, domain: `${slug}.test` };
 }
+
+export interface Teammate {
+  name: string;
+  email: string;
+  role: 'agent' | 'supervisor' | 'admin';
+}
+
+/** A fresh organization with its admin and these teammates (password `agent-password-1`). */
+export async function desk(api: Api, name: string, teammates: Teammate[] = []) {
+  const org = await createOrganization(api, name);
+  const agents: Record<string, { id: string; token: string }> = {};
+  for (const t of teammates) {
+    const { agent } = await api('POST', '/api/agents', { token: org.token, body: { ...t, password: 'agent-password-1' } });
+    const login = await api('POST', '/api/agents/login', { body: { email: t.email, password: 'agent-password-1' } });
+    agents[t.email] = { id: agent.id, token: login.token };
+  }
+  const me = await api('POST', '/api/agents/login', { body: { email: org.admin.email, password: org.admin.password } });
+  return { ...org, adminId: me.agent.id as string, adminToken: me.token as string, agents };
+}
+
+let customers = 0;
+
+/** A newly registered customer who opens a conversation with `organizationId` by writing `first`. */
+export async function customerWrites(api: Api, organizationId: string, first: string) {
+  const username = `customer_${++customers}_${process.pid}_${Date.now() % 100000}`;
+  const { token } = await api('POST', '/api/clients/register', {
+    body: { username, email: `${username}@example.com`, password: 'customer-password-1' },
+  });
+  const { session } = await api('POST', '/api/sessions', { token, body: { organization_id: organizationId, message: first } });
+  const write = (content: string) => api('POST', `/api/sessions/${session.id}/messages`, { token, body: { content } });
+  return { token, sessionId: session.id as string, username, write };
+}
+
+/** A conversation's entry in the console's list. */
+export function listItem(page: Page, sessionId: string): Locator {
+  return page.locator(`.session-list .session-item[data-session="${sessionId}"]`);
+}
