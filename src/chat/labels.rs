@@ -78,7 +78,8 @@ impl Chat {
     ) -> ApiResult<Session> {
         let who = Identity::Agent(actor.clone());
         let session = self.readable_session(&who, session_id).await?;
-        permissions::can_tag_session(actor, &session).or_deny("session")?;
+        let reach = self.reach(actor).await?;
+        permissions::can_tag_session(actor, &reach, &session).or_deny("session")?;
         let org = session.organization_id;
         let known = self.workspace.labels(org).await?;
         let tags = match wanted {

@@ -9,7 +9,7 @@ use chrono::Duration;
 
 use super::Chat;
 use crate::domain::assignment::{Candidate, pick_next};
-use crate::domain::model::{Agent, Organization, Session, SessionStatus, Timestamp};
+use crate::domain::model::{Agent, AgentStatus, Organization, Session, SessionStatus, Timestamp};
 use crate::domain::notes;
 use crate::domain::permissions::{self, Identity};
 use crate::domain::{OrgId, SessionId};
@@ -51,7 +51,8 @@ impl Chat {
     ) -> ApiResult<Session> {
         let who = Identity::Agent(actor.clone());
         let session = self.readable_session(&who, session_id).await?;
-        permissions::can_tag_session(actor, &session).or_deny("session")?;
+        let reach = self.reach(actor).await?;
+        permissions::can_tag_session(actor, &reach, &session).or_deny("session")?;
         if session.status == SessionStatus::Closed {
             return Err(ApiError::SessionClosed);
         }
@@ -73,7 +74,9 @@ impl Chat {
     /// One pass over everything due now. Run periodically and whenever the clock is moved.
     pub async fn run_due(&self) -> ApiResult<()> {
         let now = crate::domain::model::now();
-        for woken in self.workspace.wake_due_snoozes(now, 1000).await? {
+        // One at a time, each announced before the next is woken: a server that dies here
+        // takes at most one announcement with it (the others find the rest still due).
+        while let Some(woken) = self.workspace.wake_due_snoozes(now, 1).await?.pop() {
             let to = vec![Target::OrgAgents(woken.organization_id)];
             self.emit(to, events::session_updated(&woken)).await;
         }
@@ -82,7 +85,10 @@ impl Chat {
             if s.auto_resolve_after_secs > 0 {
                 self.resolve_inactive(&org, now).await?;
             }
-            if s.answer_deadline_secs > 0 {
+            // Outside business hours nobody is given a conversation, nor moved to another
+            // agent: the customer was told the organization is offline.
+            let open = s.business_hours.as_ref().is_none_or(|h| h.is_open(now));
+            if s.answer_deadline_secs > 0 && open {
                 self.reassign_unanswered(&org, now).await?;
             }
         }
@@ -116,7 +122,7 @@ impl Chat {
     }
 
     /// Offers conversations whose customer waited past the answer deadline to the next agent
-    /// who can take them, or puts them back in the queue.
+    /// who can take them, or puts them back in the queue when their agent is away too.
     async fn reassign_unanswered(&self, org: &Organization, now: Timestamp) -> ApiResult<()> {
         let deadline = Duration::seconds(i64::from(org.settings.answer_deadline_secs));
         let late = self
@@ -127,9 +133,13 @@ impl Chat {
             let (Some(from), Some(since)) = (s.agent_id, s.awaiting_since) else {
                 continue;
             };
-            let others: Vec<Candidate> = self
-                .candidates(org)
-                .await?
+            let candidates = self.candidates(org).await?;
+            // Its agent still takes conversations: the queue would hand it straight back to
+            // them (two notes each deadline), so it stays until someone else can take it.
+            let agent_stays = candidates
+                .iter()
+                .any(|(_, c)| c.id == from && c.online && c.status == AgentStatus::Active);
+            let others: Vec<Candidate> = candidates
                 .into_iter()
                 .map(|(_, c)| c)
                 .filter(|c| c.id != from)
@@ -150,7 +160,9 @@ impl Chat {
                     continue;
                 }
             }
-            self.requeue_unanswered(org.id, &s, from, now).await?;
+            if !agent_stays {
+                self.requeue_unanswered(org.id, &s, from, now).await?;
+            }
         }
         Ok(())
     }
@@ -173,6 +185,7 @@ impl Chat {
             note: notes::unanswered(&name, None, waited),
             expected: s.clone(),
             queued_at: s.queued_at.unwrap_or(now),
+            team: None,
         };
         if let Some(back) = self.conversations.requeue(org, s.id, &requeue).await? {
             tracing::info!(session = %s.id, org = %org, from = %from, "unanswered conversation back in the queue");
@@ -209,6 +222,7 @@ impl Chat {
             note: notes::REOPENED_BY_CUSTOMER.into(),
             expected: s.clone(),
             queued_at: now,
+            team: None,
         };
         let Some(back) = self.conversations.requeue(org_id, s.id, &requeue).await? else {
             // Reopened by someone else meanwhile: write into it all the same.

@@ -13,6 +13,7 @@ mod owners;
 mod queue;
 mod search;
 mod sessions;
+mod teams;
 pub mod typing;
 
 use std::collections::HashMap;

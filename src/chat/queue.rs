@@ -6,7 +6,9 @@ use std::sync::Arc;
 use super::Chat;
 use crate::domain::assignment::{Candidate, pick_next};
 use crate::domain::availability::{self, Availability};
-use crate::domain::model::{Agent, Client, OrgState, Organization, SessionStatus};
+use crate::domain::model::{
+    Agent, Client, OrgState, Organization, PublicTeam, Session, SessionStatus,
+};
 use crate::domain::{ClientId, OrgId, SessionId};
 use crate::error::ApiResult;
 use crate::fanout::events;
@@ -56,13 +58,30 @@ impl Chat {
         let now = crate::domain::model::now();
         let hours = org.settings.business_hours.as_ref();
         let open = hours.is_none_or(|h| h.is_open(now));
-        let agents: Vec<Candidate> = self
-            .candidates(org)
-            .await?
-            .into_iter()
-            .map(|(_, c)| c)
-            .collect();
+        let candidates = self.candidates(org).await?;
+        let agents: Vec<Candidate> = candidates.iter().map(|(_, c)| c.clone()).collect();
         let availability = availability::availability(open, &agents);
+        let teams = match org.settings.team_choice {
+            true => self
+                .workspace
+                .teams(org.id)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    let members: Vec<Candidate> = candidates
+                        .iter()
+                        .filter(|(a, _)| t.members.contains(&a.id))
+                        .map(|(_, c)| c.clone())
+                        .collect();
+                    PublicTeam {
+                        id: t.id,
+                        name: t.name,
+                        availability: availability::availability(open, &members),
+                    }
+                })
+                .collect(),
+            false => Vec::new(),
+        };
         let usual_wait_secs = match availability {
             Availability::Busy => {
                 let waits = self.store.recent_waits(org.id, RECENT_WAITS).await?;
@@ -76,6 +95,7 @@ impl Chat {
                 .then(|| hours.and_then(|h| h.next_opening(now)))
                 .flatten(),
             usual_wait_secs,
+            teams,
         })
     }
 
@@ -123,12 +143,22 @@ impl Chat {
         let mut misses = 0;
         // Outside business hours nobody is given a conversation: the customer was told the
         // organization is offline. Agents may still take one from the queue themselves.
+        let teams = self.workspace.teams(org_id).await?;
         while open && misses < MAX_MISSES {
             let queue = self.store.queue(org_id).await?;
-            let Some(head) = queue.first() else { break };
             let candidates = self.candidates(&org).await?;
-            let cands: Vec<Candidate> = candidates.iter().map(|(_, c)| c.clone()).collect();
-            let Some(chosen) = pick_next(&cands) else {
+            // The oldest waiting conversation that someone of its team can take now.
+            let Some((head, chosen)) = queue.iter().find_map(|s| {
+                let team = s
+                    .team_id
+                    .and_then(|t| teams.iter().find(|team| team.id == t));
+                let cands: Vec<Candidate> = candidates
+                    .iter()
+                    .filter(|(a, _)| team.is_none_or(|t| t.members.contains(&a.id)))
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                pick_next(&cands).map(|agent| (s, agent))
+            }) else {
                 break;
             };
             let (agent, cand) = candidates
@@ -182,14 +212,14 @@ impl Chat {
     pub async fn announce_queue_positions(&self, org: OrgId) -> ApiResult<()> {
         let queue = self.store.queue(org).await?;
         let waiting: HashSet<SessionId> = queue.iter().map(|s| s.id).collect();
+        let places = places_in_line(&queue);
         let changed: Vec<(ClientId, SessionId, usize)> = {
             let mut sent = self.queue_positions.lock().expect("queue positions");
             sent.retain(|(o, s), _| *o != org || waiting.contains(s));
-            queue
-                .iter()
-                .enumerate()
-                .filter(|(i, s)| sent.insert((org, s.id), i + 1) != Some(i + 1))
-                .map(|(i, s)| (s.client_id, s.id, i + 1))
+            places
+                .into_iter()
+                .filter(|(s, place)| sent.insert((org, s.id), *place) != Some(*place))
+                .map(|(s, place)| (s.client_id, s.id, place))
                 .collect()
         };
         for (client, session, position) in changed {
@@ -216,11 +246,10 @@ impl Chat {
         for org in orgs {
             let queue = self.store.queue(org).await?;
             positions.extend(
-                queue
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.client_id == client.id)
-                    .map(|(i, s)| events::queue_position(s.id, i + 1)),
+                places_in_line(&queue)
+                    .into_iter()
+                    .filter(|(s, _)| s.client_id == client.id)
+                    .map(|(s, place)| events::queue_position(s.id, place)),
             );
         }
         Ok(positions)
@@ -254,4 +283,19 @@ impl Chat {
             .await;
         }
     }
+}
+
+/// Each waiting conversation with its place in its team's line (1 = next): teams have lines of
+/// their own, so a place counts only the conversations ahead in the same team.
+fn places_in_line(queue: &[Session]) -> Vec<(&Session, usize)> {
+    let mut ahead: std::collections::HashMap<Option<crate::domain::TeamId>, usize> =
+        Default::default();
+    queue
+        .iter()
+        .map(|s| {
+            let n = ahead.entry(s.team_id).or_default();
+            *n += 1;
+            (s, *n)
+        })
+        .collect()
 }

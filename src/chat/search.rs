@@ -6,10 +6,9 @@ use utoipa::ToSchema;
 
 use super::Chat;
 use crate::domain::model::{Agent, Audience, Session, Timestamp};
-use crate::domain::permissions;
 use crate::domain::search::{self, Query, Snippet};
 use crate::error::ApiResult;
-use crate::store::{SessionFilter, SessionSort};
+use crate::store::{SessionFilter, SessionSort, Within};
 
 /// One thing a search found.
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,7 +36,7 @@ impl Chat {
     pub async fn search(&self, agent: &Agent, q: &Query) -> ApiResult<SearchResults> {
         self.limits.search(agent.id.0).await?;
         let org = agent.organization_id;
-        let visible_to = (!permissions::sees_all_sessions(agent)).then_some(agent.id);
+        let visible_to = Within::of(&self.reach(agent).await?);
         let limit = search::MAX_RESULTS;
         let mut results = Vec::new();
         let filter = SessionFilter {

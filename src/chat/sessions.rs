@@ -14,7 +14,7 @@ use crate::domain::{AgentId, OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::events;
 use crate::fanout::participants_and_agents;
-use crate::store::{AssignMode, Closing, SessionFilter, StoreError};
+use crate::store::{AssignMode, Closing, SessionFilter, StoreError, Within};
 
 /// Most sessions one list returns.
 pub const MAX_LISTED: u32 = 500;
@@ -29,6 +29,8 @@ pub struct Opening {
     pub context: Option<VisitContext>,
     /// Custom attributes set by the site: values to set and keys to remove.
     pub attributes: Option<(crate::domain::contacts::Attributes, Vec<String>)>,
+    /// The team chosen (none: the default team).
+    pub team: Option<crate::domain::TeamId>,
 }
 
 /// A client's conversation with what its list shows.
@@ -90,9 +92,14 @@ impl Chat {
             first_message,
             context,
             attributes,
+            team,
         } = opening;
         let org = self.organization(org_id).await?;
         permissions::can_open_session(client, org.id).or_deny("organization")?;
+        let team_id = match team {
+            Some(id) => Some(self.team_of_org(org.id, id).await?.id),
+            None => self.default_team(org.id).await?.map(|t| t.id),
+        };
         if let Some(attributes) = attributes {
             self.merge_customer_attributes(client, org.id, attributes)
                 .await?;
@@ -118,6 +125,7 @@ impl Chat {
             snoozed_until: None,
             awaiting_since: None,
             first_response_at: None,
+            team_id,
             priority: Priority::None,
             labels: Vec::new(),
             preview: None,
@@ -217,7 +225,8 @@ impl Chat {
         mut filter: SessionFilter,
     ) -> ApiResult<Vec<Session>> {
         permissions::same_org(agent, org).or_deny("organization")?;
-        filter.visible_to = (!permissions::sees_all_sessions(agent)).then_some(agent.id);
+        let reach = self.reach(agent).await?;
+        filter.visible_to = Within::of(&reach);
         filter.limit = MAX_LISTED;
         // A deleted label stays in the conversations that had it until their next change
         // (`labels::existing`), so it must not be matched against them.
@@ -232,7 +241,7 @@ impl Chat {
             return Ok(Vec::new());
         }
         let mut sessions = self.workspace.filtered_sessions(org, &filter).await?;
-        sessions.retain(|s| permissions::lists_session(agent, s));
+        sessions.retain(|s| permissions::lists_session(agent, &reach, s));
         Ok(sessions)
     }
 
@@ -262,7 +271,8 @@ impl Chat {
         let who = Identity::Agent(actor.clone());
         let session = self.readable_session(&who, session_id).await?;
         let target = self.agent_of_org(actor, agent_id).await?;
-        permissions::can_assign(actor, &session, &target).or_deny("agent")?;
+        let reach = self.reach(actor).await?;
+        permissions::can_assign(actor, &reach, &session, &target).or_deny("agent")?;
         if session.status == SessionStatus::Closed {
             return Err(ApiError::SessionClosed);
         }

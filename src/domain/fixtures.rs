@@ -62,6 +62,7 @@ pub fn session(org: OrgId, client: ClientId, agent: Option<AgentId>) -> Session 
         snoozed_until: None,
         awaiting_since: None,
         first_response_at: None,
+        team_id: None,
         priority: Priority::None,
         labels: Vec::new(),
         preview: None,

@@ -54,4 +54,6 @@ id_type!(
     LabelId,
     /// A saved reply of an organization or of one agent.
     CannedReplyId,
+    /// A team of agents of one organization.
+    TeamId,
 );

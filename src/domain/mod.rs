@@ -16,6 +16,7 @@ pub mod model;
 pub mod notes;
 pub mod permissions;
 pub mod search;
+pub mod teams;
 pub mod visitors;
 
-pub use ids::{AgentId, CannedReplyId, ClientId, LabelId, MessageId, OrgId, SessionId};
+pub use ids::{AgentId, CannedReplyId, ClientId, LabelId, MessageId, OrgId, SessionId, TeamId};

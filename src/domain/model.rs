@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ids::{AgentId, ClientId, LabelId, MessageId, OrgId, SessionId};
+use super::ids::{AgentId, ClientId, LabelId, MessageId, OrgId, SessionId, TeamId};
 
 pub type Timestamp = DateTime<Utc>;
 
@@ -106,6 +106,14 @@ pub struct OrgSettings {
     /// the next agent who can take them, or back to the queue (0: never).
     #[schema(required = true)]
     pub answer_deadline_secs: u32,
+    /// Customers choose a team before their first message (the widget and the app list the
+    /// organization's teams with their availability).
+    #[schema(required = true)]
+    pub team_choice: bool,
+    /// Supervisors see every conversation (`true`, the default) or only their teams' and
+    /// their own.
+    #[schema(required = true)]
+    pub supervisors_see_all: bool,
 }
 
 impl Default for OrgSettings {
@@ -121,6 +129,8 @@ impl Default for OrgSettings {
             reopen_window_secs: 0,
             auto_resolve_after_secs: 0,
             answer_deadline_secs: 0,
+            team_choice: false,
+            supervisors_see_all: true,
         }
     }
 }
@@ -153,6 +163,17 @@ pub struct PublicOrganization {
     /// The usual wait in line, from recent waits, while it is busy (none with too little data).
     #[schema(required = true)]
     pub usual_wait_secs: Option<i64>,
+    /// The teams a customer chooses from before writing, with their availability (empty
+    /// unless the organization offers the choice).
+    pub teams: Vec<PublicTeam>,
+}
+
+/// A team as customers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PublicTeam {
+    pub id: TeamId,
+    pub name: String,
+    pub availability: super::availability::Availability,
 }
 
 /// Whether an organization can answer now, as its customers are told.
@@ -161,6 +182,7 @@ pub struct OrgState {
     pub availability: super::availability::Availability,
     pub reopens: Option<super::hours::Reopening>,
     pub usual_wait_secs: Option<i64>,
+    pub teams: Vec<PublicTeam>,
 }
 
 impl OrgState {
@@ -170,6 +192,7 @@ impl OrgState {
             availability: super::availability::Availability::Offline,
             reopens: None,
             usual_wait_secs: None,
+            teams: Vec::new(),
         }
     }
 }
@@ -187,6 +210,7 @@ impl Organization {
             availability: state.availability,
             reopens: state.reopens,
             usual_wait_secs: state.usual_wait_secs,
+            teams: state.teams,
         }
     }
 
@@ -284,6 +308,10 @@ pub struct Session {
     /// When an agent first answered.
     #[schema(required = true)]
     pub first_response_at: Option<DateTime<Utc>>,
+    /// The team whose queue and agents it belongs to (none: the default team's, as before
+    /// teams existed).
+    #[schema(required = true)]
+    pub team_id: Option<TeamId>,
     /// How urgent the agents find it (`none` as the customer sees it).
     pub priority: Priority,
     /// The organization's labels on it, by id (empty as the customer sees it). A deleted

@@ -38,6 +38,11 @@ pub fn resolved_when_inactive(minutes: i64) -> String {
 /// The customer wrote again soon after the close.
 pub const REOPENED_BY_CUSTOMER: &str = "The customer wrote again; the conversation is open again";
 
+/// The conversation moved to another team's queue.
+pub fn moved_to_team(team: &str) -> String {
+    format!("The conversation moved to the {team} team")
+}
+
 /// The agent was removed and the conversation went back to the queue.
 pub fn requeued(agent: &str) -> String {
     format!("{agent} left; the conversation is back in the queue")

@@ -7,6 +7,7 @@
 use super::canned::CannedReply;
 use super::ids::OrgId;
 use super::model::{Agent, Client, OrgSettings, Organization, Role, Session, SessionStatus, Side};
+use super::teams::Reach;
 
 /// The verified caller of an action.
 #[derive(Debug, Clone)]
@@ -91,27 +92,22 @@ pub fn takes_by_writing(who: &Identity, s: &Session) -> bool {
             && s.status == SessionStatus::Waiting)
 }
 
-/// Supervisors and admins see every session of their organization.
-pub fn sees_all_sessions(agent: &Agent) -> bool {
-    at_least(agent, Role::Supervisor)
-}
-
-/// Whether an agent sees this session in organization lists: all for supervisors, otherwise
-/// their own and the waiting ones.
-pub fn lists_session(agent: &Agent, s: &Session) -> bool {
-    same_org(agent, s.organization_id).is_ok()
-        && (sees_all_sessions(agent)
-            || s.agent_id == Some(agent.id)
-            || s.status == SessionStatus::Waiting)
+/// Whether an agent sees this session in organization lists, as far as their `reach` goes:
+/// everything for admins and (unless the organization limits them) supervisors; otherwise
+/// their own and their teams' (see `Reach`).
+pub fn lists_session(agent: &Agent, reach: &Reach, s: &Session) -> bool {
+    same_org(agent, s.organization_id).is_ok() && reach.lists(s)
 }
 
 /// Assign or transfer: supervisors and admins any session to any agent of the organization;
-/// an agent may only take a waiting, unassigned session for themselves.
-pub fn can_assign(actor: &Agent, s: &Session, target: &Agent) -> Access {
+/// an agent may only take a waiting, unassigned session of their teams for themselves.
+pub fn can_assign(actor: &Agent, reach: &Reach, s: &Session, target: &Agent) -> Access {
     same_org(actor, s.organization_id)?;
     same_org(actor, target.organization_id)?;
-    let takes_waiting_for_self =
-        target.id == actor.id && s.status == SessionStatus::Waiting && s.agent_id.is_none();
+    let takes_waiting_for_self = target.id == actor.id
+        && s.status == SessionStatus::Waiting
+        && s.agent_id.is_none()
+        && reach.in_teams(s);
     allow_if(
         at_least(actor, Role::Supervisor) || takes_waiting_for_self,
         Denied::Forbidden,
@@ -153,11 +149,19 @@ pub fn can_reopen(agent: &Agent, s: &Session) -> Access {
     )
 }
 
-/// Put labels and a priority on a conversation: on any the agent sees in lists (supervisors
-/// and admins all of the organization's).
-pub fn can_tag_session(agent: &Agent, s: &Session) -> Access {
+/// Put labels and a priority on a conversation, or snooze it: on any the agent sees in lists.
+pub fn can_tag_session(agent: &Agent, reach: &Reach, s: &Session) -> Access {
     same_org(agent, s.organization_id)?;
-    allow_if(lists_session(agent, s), Denied::Forbidden)
+    allow_if(lists_session(agent, reach, s), Denied::Forbidden)
+}
+
+/// Move a conversation to another team: supervisors and admins, and its assigned agent.
+pub fn can_move_to_team(agent: &Agent, s: &Session) -> Access {
+    same_org(agent, s.organization_id)?;
+    allow_if(
+        at_least(agent, Role::Supervisor) || s.agent_id == Some(agent.id),
+        Denied::Forbidden,
+    )
 }
 
 /// Define, rename and delete the organization's labels.
@@ -329,11 +333,12 @@ mod tests {
         let theirs = agent(org, Role::Agent);
         let mut s = session(org, ClientId::new(), Some(theirs.id));
         assert_eq!(can_reopen(&me, &s), Err(Denied::Forbidden));
-        assert_eq!(can_tag_session(&me, &s), Err(Denied::Forbidden));
+        let reach = Reach::of(&me, vec![], true);
+        assert_eq!(can_tag_session(&me, &reach, &s), Err(Denied::Forbidden));
         assert_eq!(can_reopen(&agent(org, Role::Supervisor), &s), Ok(()));
         s.agent_id = Some(me.id);
         assert_eq!(can_reopen(&me, &s), Ok(()));
-        assert_eq!(can_tag_session(&me, &s), Ok(()));
+        assert_eq!(can_tag_session(&me, &reach, &s), Ok(()));
         assert_eq!(
             can_reopen(&agent(OrgId::new(), Role::Admin), &s),
             Err(Denied::NotFound)
@@ -463,10 +468,13 @@ mod tests {
         let waiting = session(org, ClientId::new(), None);
         let theirs = session(org, ClientId::new(), Some(a.id));
         let someone_elses = session(org, ClientId::new(), Some(AgentId::new()));
-        assert!(lists_session(&a, &waiting) && lists_session(&a, &theirs));
-        assert!(!lists_session(&a, &someone_elses));
-        assert!(lists_session(&sup, &someone_elses));
-        assert!(!lists_session(&agent(OrgId::new(), Role::Admin), &waiting));
+        let (ra, rs) = (Reach::of(&a, vec![], true), Reach::of(&sup, vec![], true));
+        assert!(lists_session(&a, &ra, &waiting) && lists_session(&a, &ra, &theirs));
+        assert!(!lists_session(&a, &ra, &someone_elses));
+        assert!(lists_session(&sup, &rs, &someone_elses));
+        let stranger = agent(OrgId::new(), Role::Admin);
+        let far = Reach::of(&stranger, vec![], true);
+        assert!(!lists_session(&stranger, &far, &waiting));
     }
 
     #[test]
@@ -475,17 +483,34 @@ mod tests {
         let a = agent(org, Role::Agent);
         let b = agent(org, Role::Agent);
         let sup = agent(org, Role::Supervisor);
-        let waiting = session(org, ClientId::new(), None);
+        let mut waiting = session(org, ClientId::new(), None);
         let active = session(org, ClientId::new(), Some(b.id));
-        assert_eq!(can_assign(&a, &waiting, &a), Ok(()));
-        assert_eq!(can_assign(&a, &waiting, &b), Err(Denied::Forbidden));
-        assert_eq!(can_assign(&a, &active, &a), Err(Denied::Forbidden));
-        assert_eq!(can_assign(&sup, &active, &a), Ok(()));
-        let stranger = agent(OrgId::new(), Role::Agent);
-        assert_eq!(can_assign(&sup, &waiting, &stranger), Err(Denied::NotFound));
-        let foreign_admin = agent(OrgId::new(), Role::Admin);
+        let sales = TeamId::new();
+        let (ra, rs) = (
+            Reach::of(&a, vec![sales], true),
+            Reach::of(&sup, vec![], true),
+        );
+        assert_eq!(can_assign(&a, &ra, &waiting, &a), Ok(()));
+        assert_eq!(can_assign(&a, &ra, &waiting, &b), Err(Denied::Forbidden));
+        assert_eq!(can_assign(&a, &ra, &active, &a), Err(Denied::Forbidden));
+        assert_eq!(can_assign(&sup, &rs, &active, &a), Ok(()));
+        waiting.team_id = Some(TeamId::new());
         assert_eq!(
-            can_assign(&foreign_admin, &waiting, &a),
+            can_assign(&a, &ra, &waiting, &a),
+            Err(Denied::Forbidden),
+            "another team's queue"
+        );
+        waiting.team_id = Some(sales);
+        assert_eq!(can_assign(&a, &ra, &waiting, &a), Ok(()));
+        let stranger = agent(OrgId::new(), Role::Agent);
+        assert_eq!(
+            can_assign(&sup, &rs, &waiting, &stranger),
+            Err(Denied::NotFound)
+        );
+        let foreign_admin = agent(OrgId::new(), Role::Admin);
+        let far = Reach::of(&foreign_admin, vec![], true);
+        assert_eq!(
+            can_assign(&foreign_admin, &far, &waiting, &a),
             Err(Denied::NotFound)
         );
     }

@@ -118,6 +118,12 @@ pub fn router(app: App) -> Router {
         .route("/mentions", get(workspace::mentions))
         .route("/mentions/read", put(workspace::read_mentions))
         .route("/search", get(workspace::search))
+        .route("/teams", get(workspace::teams).post(workspace::create_team))
+        .route(
+            "/teams/{id}",
+            put(workspace::update_team).delete(workspace::delete_team),
+        )
+        .route("/sessions/{id}/team", put(sessions::move_to_team))
         .route("/operator/clock", put(ops::set_clock))
         .route("/openapi.json", get(ops::openapi))
         .route("/asyncapi.json", get(ops::asyncapi))

@@ -41,9 +41,14 @@ pub struct SettingsInput {
     /// is offered to the next agent; 0 (default) never.
     #[schema(minimum = 0, maximum = 2592000)]
     answer_deadline_secs: Option<i64>,
+    /// Customers choose a team before their first message.
+    team_choice: Option<bool>,
+    /// Supervisors see every conversation (default) or only their teams' and their own.
+    supervisors_see_all: Option<bool>,
     /// When the organization answers (`time_zone`, `weekly` periods, `days_off`); outside
     /// them it is offline. `null` removes them (always open).
     #[schema(value_type = Option<BusinessHours>)]
+    #[serde(default, deserialize_with = "sent_as_is")]
     business_hours: Option<serde_json::Value>,
     /// 32 to 256 characters without spaces (for example 32 random bytes as 64 hex digits);
     /// an empty string removes it. Changing it revokes the verified visitors' tokens.
@@ -96,6 +101,12 @@ impl SettingsInput {
                 let field = format!("settings.{field}");
                 *kept = errors.take(&field, input::period_secs(v)).unwrap_or(*kept);
             }
+        }
+        if let Some(v) = self.team_choice {
+            base.team_choice = v;
+        }
+        if let Some(v) = self.supervisors_see_all {
+            base.supervisors_see_all = v;
         }
         if let Some(v) = self.business_hours {
             base.business_hours = errors
@@ -395,4 +406,12 @@ fn business_hours(v: serde_json::Value) -> input::Parsed<Option<BusinessHours>> 
         serde_json::from_value(v).map_err(|e| format!("must be business hours: {e}"))?;
     hours.validate()?;
     Ok(Some(hours))
+}
+
+/// A field that may be absent (`None`) or sent, `null` included (`Some(Value::Null)`).
+fn sent_as_is<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    use serde::Deserialize;
+    serde_json::Value::deserialize(d).map(Some)
 }

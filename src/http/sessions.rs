@@ -11,7 +11,7 @@ use crate::chat::{ClientSessionView, HistoryPage, Opening, SessionView};
 use crate::domain::contacts::{self, ReportedContext, VisitContext};
 use crate::domain::input;
 use crate::domain::model::{Message, Priority, Session, SessionStatus};
-use crate::domain::{AgentId, LabelId, OrgId, SessionId};
+use crate::domain::{AgentId, LabelId, OrgId, SessionId, TeamId};
 use crate::error::ApiResult;
 use crate::parse_fields;
 use crate::state::App;
@@ -36,6 +36,8 @@ pub struct OpenSessionInput {
     /// characters, a number or true/false each; `null` removes one).
     #[schema(value_type = Option<Object>)]
     attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The team to talk to (one of the organization's; default: its default team).
+    team_id: Option<TeamId>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -127,6 +129,7 @@ pub async fn open(
         first_message: message,
         context: Some(context),
         attributes,
+        team: body.team_id,
     };
     let session = app.chat.open_session(&client, org, opening).await?;
     Ok((StatusCode::CREATED, session_body(session.for_customer())))
@@ -236,6 +239,9 @@ pub struct SessionListQuery {
     /// Only sessions with this priority.
     #[param(value_type = Priority, required = false)]
     priority: Option<String>,
+    /// Only sessions of this team.
+    #[param(value_type = uuid::Uuid, required = false)]
+    team: Option<String>,
     /// `true`: only snoozed conversations; `false`: only the others.
     #[param(value_type = bool, required = false)]
     snoozed: Option<String>,
@@ -253,6 +259,7 @@ impl SessionListQuery {
             label = "label" => self.label.as_deref().map(|s| s.parse().map_err(|_| "must be a label id".to_string())).transpose(),
             priority = "priority" => self.priority.as_deref().map(|s| s.parse()).transpose(),
             sort = "sort" => self.sort.as_deref().map(sort_order).transpose(),
+            team = "team" => self.team.as_deref().map(|s| s.parse().map_err(|_| "must be a team id".to_string())).transpose(),
             snoozed = "snoozed" => self.snoozed.as_deref().map(|s| s.parse::<bool>().map_err(|_| "must be true or false".to_string())).transpose(),
         );
         let default = status.map(with_status).unwrap_or_default();
@@ -262,6 +269,7 @@ impl SessionListQuery {
             label,
             priority,
             snoozed,
+            team,
             sort: sort.unwrap_or(default.sort),
             ..default
         })
@@ -479,4 +487,27 @@ pub async fn wake(
     PathId(id): PathId<SessionId>,
 ) -> ApiResult<axum::Json<SessionBody>> {
     Ok(session_body(app.chat.wake(&me, id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamInput {
+    #[schema(value_type = TeamId, required = true)]
+    team_id: Option<TeamId>,
+}
+
+/// Moves a conversation to another team's queue, at its original place, unassigned
+/// (supervisors, admins, and its assigned agent).
+#[utoipa::path(put, path = "/api/sessions/{id}/team", tag = "sessions",
+    operation_id = "move_session_to_team", params(("id" = uuid::Uuid, Path)),
+    request_body = TeamInput, security(("bearer" = [])),
+    responses((status = 200, body = SessionBody), (status = 409)))]
+pub async fn move_to_team(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<SessionId>,
+    Json(body): Json<TeamInput>,
+) -> ApiResult<axum::Json<SessionBody>> {
+    parse_fields!(team = "team_id" => body.team_id.ok_or_else(|| "is required".to_string()));
+    Ok(session_body(app.chat.move_to_team(&me, id, team).await?))
 }

@@ -12,7 +12,8 @@ use crate::domain::canned::{self, CannedReply};
 use crate::domain::contacts;
 use crate::domain::labels::{self, Label};
 use crate::domain::mentions::Mention;
-use crate::domain::{CannedReplyId, ClientId, LabelId, SessionId, input, search};
+use crate::domain::teams::{self, Team};
+use crate::domain::{AgentId, CannedReplyId, ClientId, LabelId, SessionId, TeamId, input, search};
 use crate::error::ApiResult;
 use crate::parse_fields;
 use crate::state::App;
@@ -325,4 +326,81 @@ pub async fn search(
 /// A field that may be absent (`None`), `null` (`Some(None)`) or a value.
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(d).map(Some)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamsBody {
+    teams: Vec<Team>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamBody {
+    team: Team,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamInput {
+    /// 1 to 60 characters, unique in the organization (any case). Required when creating.
+    #[schema(min_length = 1, max_length = 60)]
+    name: Option<String>,
+    /// The agents of the team (the organization's); when changing, replaces them.
+    #[schema(value_type = Option<Vec<AgentId>>)]
+    members: Option<Vec<AgentId>>,
+}
+
+/// The organization's teams with their members (its agents).
+#[utoipa::path(get, path = "/api/teams", tag = "workspace", operation_id = "list_teams",
+    security(("bearer" = [])), responses((status = 200, body = TeamsBody)))]
+pub async fn teams(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+) -> ApiResult<axum::Json<TeamsBody>> {
+    Ok(axum::Json(TeamsBody {
+        teams: app.chat.teams(&me).await?,
+    }))
+}
+
+/// Creates a team (admins; at most 50 per organization).
+#[utoipa::path(post, path = "/api/teams", tag = "workspace", operation_id = "create_team",
+    request_body = TeamInput, security(("bearer" = [])),
+    responses((status = 201, body = TeamBody), (status = 409)))]
+pub async fn create_team(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    Json(body): Json<TeamInput>,
+) -> ApiResult<(StatusCode, axum::Json<TeamBody>)> {
+    parse_fields!(name = "name" => teams::name(body.name.as_deref()));
+    let members = body.members.unwrap_or_default();
+    let team = app.chat.create_team(&me, name, members).await?;
+    Ok((StatusCode::CREATED, axum::Json(TeamBody { team })))
+}
+
+/// Renames a team or replaces its members (admins).
+#[utoipa::path(put, path = "/api/teams/{id}", tag = "workspace", operation_id = "update_team",
+    params(("id" = uuid::Uuid, Path)), request_body = TeamInput, security(("bearer" = [])),
+    responses((status = 200, body = TeamBody), (status = 409)))]
+pub async fn update_team(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<TeamId>,
+    Json(body): Json<TeamInput>,
+) -> ApiResult<axum::Json<TeamBody>> {
+    parse_fields!(name = "name" => body.name.as_deref().map(|n| teams::name(Some(n))).transpose());
+    let team = app.chat.update_team(&me, id, name, body.members).await?;
+    Ok(axum::Json(TeamBody { team }))
+}
+
+/// Deletes a team (admins; not the default one, 409); its conversations move to the default
+/// team.
+#[utoipa::path(delete, path = "/api/teams/{id}", tag = "workspace", operation_id = "delete_team",
+    params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 409)))]
+pub async fn delete_team(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<TeamId>,
+) -> ApiResult<StatusCode> {
+    app.chat.delete_team(&me, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

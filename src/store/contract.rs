@@ -29,8 +29,9 @@ use crate::domain::model::{
     Agent, Audience, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus,
     Side, Timestamp,
 };
+use crate::domain::teams::Team;
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
-use crate::domain::{CannedReplyId, LabelId};
+use crate::domain::{CannedReplyId, LabelId, TeamId};
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -371,6 +372,24 @@ pub trait Workspace: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<Session>>;
 
+    /// The organization's teams with their members, the default team first, then by name.
+    async fn teams(&self, org: OrgId) -> StoreResult<Vec<Team>>;
+    /// False when the organization already has `MAX_TEAMS_PER_ORG`; `Conflict` for a name it
+    /// has (any case). Its members are the team's.
+    async fn insert_team(&self, team: &Team) -> StoreResult<bool>;
+    /// Renames the team and/or replaces its members (agents of the organization, checked by
+    /// the caller), together; `None` when it is not the organization's.
+    async fn update_team(
+        &self,
+        org: OrgId,
+        id: TeamId,
+        name: Option<&str>,
+        members: Option<&[AgentId]>,
+    ) -> StoreResult<Option<Team>>;
+    /// Deletes a team that is not the default one; its conversations move to the default team.
+    /// False when there is no such team (or it is the default).
+    async fn delete_team(&self, org: OrgId, id: TeamId) -> StoreResult<bool>;
+
     /// Records mentions; each agent keeps their newest `MAX_KEPT_PER_AGENT`.
     async fn insert_mentions(&self, mentions: &[Mention]) -> StoreResult<()>;
     /// The agent's mentions, newest first.
@@ -389,12 +408,12 @@ pub trait Workspace: Send + Sync + 'static {
 #[async_trait]
 pub trait Search: Send + Sync + 'static {
     /// Messages of the organization with a word starting with every term, newest first, at
-    /// most `limit`; only in sessions `visible_to` lists when given (plain agents).
+    /// most `limit`; only in sessions `visible_to` reaches when given.
     async fn search_messages(
         &self,
         org: OrgId,
         terms: &[String],
-        visible_to: Option<AgentId>,
+        visible_to: Option<crate::store::Within>,
         limit: u32,
     ) -> StoreResult<Vec<MessageHit>>;
 }

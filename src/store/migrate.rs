@@ -40,6 +40,11 @@ pub const SQLITE: &[Migration] = &[
         name: "lifecycle: assignment times",
         sql: include_str!("migrations/sqlite/0004_lifecycle.sql"),
     },
+    Migration {
+        version: 5,
+        name: "teams, with a default team holding every agent and conversation",
+        sql: include_str!("migrations/sqlite/0005_teams.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -62,6 +67,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "lifecycle: assignment times",
         sql: include_str!("migrations/postgres/0004_lifecycle.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "teams, with a default team holding every agent and conversation",
+        sql: include_str!("migrations/postgres/0005_teams.sql"),
     },
 ];
 

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 pub use crate::domain::assignment::AssignMode;
 pub use contract::{Conversations, MessageLog, Search, Store, Workspace};
+
 pub use open::{StoreConfig, Stores, open};
 
 use crate::domain::model::{Agent, Message, SenderType, Session, Timestamp};
@@ -67,6 +68,10 @@ const CONFLICTS: &[(&str, &str)] = &[
     (
         "labels_org_name_key",
         "a label with this name already exists in the organization",
+    ),
+    (
+        "teams_org_name_key",
+        "a team with this name already exists in the organization",
     ),
 ];
 
@@ -247,6 +252,8 @@ pub struct Requeue {
     pub expected: Session,
     /// Its place in the queue (an earlier time keeps the customer's original place).
     pub queued_at: Timestamp,
+    /// The team whose queue it joins (none: the one it is in).
+    pub team: Option<crate::domain::TeamId>,
 }
 
 /// What closing did.
@@ -294,11 +301,58 @@ pub struct SessionFilter {
     pub snoozed: Option<bool>,
     /// Part of the customer's name or e-mail, any case.
     pub customer: Option<String>,
+    /// Only this team's.
+    pub team: Option<crate::domain::TeamId>,
     pub sort: SessionSort,
-    /// Only what this agent may see in lists (their own and the waiting ones); `None` for
-    /// supervisors and admins, who see everything.
-    pub visible_to: Option<AgentId>,
+    /// Only what this agent's lists reach; `None` for those who see everything.
+    pub visible_to: Option<Within>,
     pub limit: u32,
+}
+
+/// An agent's reach as a query filter: their own conversations and their teams' (the waiting
+/// ones, or with `whole_teams` all of them). A conversation of no team is every team's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Within {
+    pub agent: AgentId,
+    pub whole_teams: bool,
+}
+
+impl Within {
+    /// The filter of a reach; `None` when it is everything.
+    pub fn of(reach: &crate::domain::teams::Reach) -> Option<Within> {
+        (!reach.everything).then_some(Within {
+            agent: reach.agent,
+            whole_teams: reach.whole_teams,
+        })
+    }
+}
+
+/// The condition of `Within` on a session row named `s`, with the agent as `$a` and
+/// `whole_teams` as `$w` (the caller numbers them).
+#[macro_export]
+macro_rules! within_sql {
+    ($s:literal, $a:literal, $w:literal) => {
+        concat!(
+            "(",
+            $a,
+            " IS NULL OR ",
+            $s,
+            ".agent_id = ",
+            $a,
+            " OR ((",
+            $w,
+            " OR ",
+            $s,
+            ".status = 'waiting') AND (",
+            $s,
+            ".team_id IS NULL OR EXISTS (SELECT 1 FROM ",
+            "team_members tm WHERE tm.team_id = ",
+            $s,
+            ".team_id AND tm.agent_id = ",
+            $a,
+            "))))"
+        )
+    };
 }
 
 /// How a list of sessions is ordered.

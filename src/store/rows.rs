@@ -87,6 +87,7 @@ macro_rules! row_decoders {
                 snoozed_until: row.try_get("snoozed_until")?,
                 awaiting_since: row.try_get("awaiting_since")?,
                 first_response_at: row.try_get("first_response_at")?,
+                team_id: row.try_get::<Option<Uuid>, _>("team_id")?.map(TeamId),
                 priority: parse(row, "priority")?,
                 labels: crate::domain::labels::decode(row.try_get("labels")?),
                 preview: MessagePreview::decode(
@@ -124,6 +125,18 @@ macro_rules! row_decoders {
                 organization_id: OrgId(row.try_get("organization_id")?),
                 name: row.try_get("name")?,
                 color: row.try_get("color")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
+        /// A team without its members (read separately).
+        pub fn team(row: &$row) -> Result<crate::domain::teams::Team> {
+            Ok(crate::domain::teams::Team {
+                id: TeamId(row.try_get("id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                name: row.try_get("name")?,
+                is_default: row.try_get("is_default")?,
+                members: Vec::new(),
                 created_at: row.try_get("created_at")?,
             })
         }

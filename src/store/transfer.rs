@@ -54,6 +54,7 @@ pub async fn embedded_to_postgres(
     copy_organizations(src, dst).await?;
     copy_agents(src, dst).await?;
     copy_clients(src, dst).await?;
+    copy_teams(src, dst).await?;
     progress("sessions");
     copy_sessions(&from, &to).await?;
     copy_messages(src, dst, &progress).await?;
@@ -208,7 +209,7 @@ async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
         sqlx::query(
             "UPDATE sessions SET priority = $1, labels = $2, context = $3, preview = $4,
              assigned_at = $5, snoozed = $6, snoozed_until = $7, awaiting_since = $8,
-             first_response_at = $9 WHERE id = $10",
+             first_response_at = $9, team_id = $10 WHERE id = $11",
         )
         .bind(session.priority.as_str())
         .bind(crate::domain::labels::encode(&session.labels))
@@ -221,10 +222,46 @@ async fn copy_sessions(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
         .bind(session.snoozed_until)
         .bind(session.awaiting_since)
         .bind(session.first_response_at)
+        .bind(session.team_id.map(|t| t.0))
         .bind(session.id.0)
         .execute(to.pool())
         .await
         .context("copying sessions' labels, priority, context and preview")?;
+    }
+    Ok(())
+}
+
+/// Teams and their members as they are (the default teams included).
+async fn copy_teams(src: &SqlitePool, dst: &PgPool) -> anyhow::Result<()> {
+    for row in sqlx::query("SELECT * FROM teams").fetch_all(src).await? {
+        let team = sqlite::rows::team(&row)?;
+        sqlx::query(
+            "INSERT INTO teams (id, organization_id, name, is_default, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(team.id.0)
+        .bind(team.organization_id.0)
+        .bind(&team.name)
+        .bind(team.is_default)
+        .bind(team.created_at)
+        .execute(dst)
+        .await
+        .context("copying teams")?;
+    }
+    let members: Vec<(uuid::Uuid, uuid::Uuid, uuid::Uuid)> =
+        sqlx::query_as("SELECT team_id, agent_id, organization_id FROM team_members")
+            .fetch_all(src)
+            .await?;
+    for (team, agent, org) in members {
+        sqlx::query(
+            "INSERT INTO team_members (team_id, agent_id, organization_id) VALUES ($1, $2, $3)",
+        )
+        .bind(team)
+        .bind(agent)
+        .bind(org)
+        .execute(dst)
+        .await
+        .context("copying team members")?;
     }
     Ok(())
 }

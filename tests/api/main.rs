@@ -9,6 +9,8 @@ mod agents;
 mod availability;
 mod break_in;
 mod clients;
+mod lifecycle;
+mod lifecycle_nodes;
 mod logs;
 mod metrics;
 mod moving;

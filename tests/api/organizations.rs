@@ -507,6 +507,19 @@ async fn an_admin_updates_name_domain_and_settings() {
             res.1
         );
     }
+    // `null` removes them: always open.
+    let (status, body) = app
+        .put(
+            &format!("/api/organizations/{}", org.id),
+            Some(&org.admin_token),
+            json!({ "settings": { "business_hours": null } }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["organization"]["settings"]["business_hours"],
+        Value::Null
+    );
 
     let (status, found) = app
         .get("/api/organizations/discover/new-home.example.com", None)

@@ -16,6 +16,7 @@ use raasel::domain::mentions::Mention;
 use raasel::domain::model::*;
 use raasel::store::{
     AgentChanges, AssignMode, Closing, Mark, NewMessage, Page, SessionFilter, StoreError, Stores,
+    Within,
 };
 
 /// Two stores on one fresh database: `a` and `b` stand for two nodes.
@@ -1413,12 +1414,28 @@ async fn search_finds_word_prefixes_where_the_agent_may_look(n: Nodes) {
         let newest = s.search_messages(org.id, &zebra, None, 1).await.unwrap();
         assert_eq!((newest[0].session_id, newest[0].seq), (silent.id, 1));
         let for_mine = s
-            .search_messages(org.id, &zebra, Some(mine), 20)
+            .search_messages(
+                org.id,
+                &zebra,
+                Some(Within {
+                    agent: mine,
+                    whole_teams: false,
+                }),
+                20,
+            )
             .await
             .unwrap();
         assert_eq!(sessions(for_mine), sorted(vec![own.id, queued.id]));
         let for_theirs = s
-            .search_messages(org.id, &zebra, Some(theirs), 20)
+            .search_messages(
+                org.id,
+                &zebra,
+                Some(Within {
+                    agent: theirs,
+                    whole_teams: false,
+                }),
+                20,
+            )
             .await
             .unwrap();
         assert_eq!(sessions(for_theirs), sorted(vec![taken.id, queued.id]));

@@ -28,6 +28,7 @@ export function sessionFixture(id: string, extra: Partial<Session> = {}): Sessio
     snoozed_until: null,
     awaiting_since: null,
     first_response_at: null,
+    team_id: null,
     ...extra,
   };
 }

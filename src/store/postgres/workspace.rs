@@ -22,21 +22,22 @@ impl Search for PgStore {
         &self,
         org: OrgId,
         terms: &[String],
-        visible_to: Option<AgentId>,
+        visible_to: Option<crate::store::Within>,
         limit: u32,
     ) -> StoreResult<Vec<MessageHit>> {
         crate::store::during("search_messages", &org, async move {
-            let found = sqlx::query(
+            let found = sqlx::query(concat!(
                 "SELECT m.session_id, m.seq, m.created_at FROM message_search m
                  JOIN sessions s ON s.id = m.session_id AND s.organization_id = $2
                  WHERE m.document @@ to_tsquery('simple', $1) AND m.organization_id = $2
-                 AND ($3::uuid IS NULL OR s.agent_id = $3
-                      OR (s.status = 'waiting' AND s.queued_at IS NOT NULL))
-                 ORDER BY m.created_at DESC, m.seq DESC LIMIT $4",
-            )
+                 AND ($3::uuid IS NULL OR NOT (s.status = 'waiting' AND s.queued_at IS NULL)) AND ",
+                crate::within_sql!("s", "$3::uuid", "$4"),
+                " ORDER BY m.created_at DESC, m.seq DESC LIMIT $5"
+            ))
             .bind(ts_query(terms))
             .bind(org.0)
-            .bind(visible_to.map(|a| a.0))
+            .bind(visible_to.map(|w| w.agent.0))
+            .bind(visible_to.is_some_and(|w| w.whole_teams))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;

@@ -18,7 +18,7 @@ macro_rules! session_columns {
     () => {
         "id, organization_id, client_id, client_name, client_email, agent_id, status, subject, \
          last_seq, last_message_at, queued_at, created_at, updated_at, closed_at, priority, labels, preview, assigned_at, snoozed, \
-         snoozed_until, awaiting_since, first_response_at"
+         snoozed_until, awaiting_since, first_response_at, team_id"
     };
 }
 
@@ -288,11 +288,13 @@ async fn requeueing(
     if as_seen(&session) != as_seen(&how.expected) {
         return Ok(None);
     }
+    let team_id = how.team.or(session.team_id);
     let session = Session {
         status: SessionStatus::Waiting,
         agent_id: None,
         closed_at: None,
         queued_at: Some(how.queued_at),
+        team_id,
         awaiting_since: None,
         snoozed: false,
         snoozed_until: None,

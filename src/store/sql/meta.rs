@@ -27,6 +27,10 @@ async fn lock_admins(tx: &mut <$db as sqlx::Database>::Connection, org: OrgId) -
     Ok(())
 }
 
+/// Makes agent `$1` a member of the default team of organization `$2`.
+const JOIN_DEFAULT_TEAM: &str = "INSERT INTO team_members (team_id, agent_id, organization_id)
+    SELECT id, $1, organization_id FROM teams WHERE organization_id = $2 AND is_default";
+
 const AGENT_INSERT: &str = "INSERT INTO agents (id, organization_id, name, email, password_hash,
     role, status, max_concurrent_sessions, last_assigned_at, token_version, created_at, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
@@ -88,6 +92,22 @@ impl Store for $store {
             .execute(&mut *tx)
             .await?;
             bind_agent(sqlx::query(AGENT_INSERT), admin, hash)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO teams (id, organization_id, name, is_default, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(TeamId::new().0)
+            .bind(org.id.0)
+            .bind(crate::domain::teams::DEFAULT_TEAM_NAME)
+            .bind(true)
+            .bind(org.created_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(JOIN_DEFAULT_TEAM)
+                .bind(admin.id.0)
+                .bind(org.id.0)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -185,9 +205,16 @@ impl Store for $store {
 
     async fn insert_agent(&self, agent: &Agent, hash: &str) -> StoreResult<()> {
         crate::store::during("insert_agent", &agent.organization_id, async move {
+            let mut tx = self.begin_write().await?;
             bind_agent(sqlx::query(AGENT_INSERT), agent, hash)
-                .execute(&mut *self.writing().await?)
+                .execute(&mut *tx)
                 .await?;
+            sqlx::query(JOIN_DEFAULT_TEAM)
+                .bind(agent.id.0)
+                .bind(agent.organization_id.0)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
             Ok(())
         })
         .await
@@ -477,8 +504,8 @@ impl Store for $store {
             sqlx::query(
                 "INSERT INTO sessions (id, organization_id, client_id, client_name, client_email,
                  agent_id, status, subject, last_seq, last_message_at, queued_at, created_at,
-                 updated_at, closed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 updated_at, closed_at, team_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
             .bind(s.id.0)
             .bind(s.organization_id.0)
@@ -494,6 +521,7 @@ impl Store for $store {
             .bind(s.created_at)
             .bind(s.updated_at)
             .bind(s.closed_at)
+            .bind(s.team_id.map(|t| t.0))
             .execute(&mut *self.writing().await?)
             .await?;
             Ok(())

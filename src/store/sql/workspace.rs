@@ -13,10 +13,12 @@ macro_rules! filtered_sessions {
              AND ($5 IS NULL OR priority = $5)
              AND ($6 IS NULL OR lower(client_name) LIKE $6 ESCAPE '\\'
                   OR lower(coalesce(client_email, '')) LIKE $6 ESCAPE '\\')
-             AND ($7 IS NULL OR agent_id = $7 OR status = 'waiting')
              AND NOT (status = 'waiting' AND queued_at IS NULL)
              AND ($9 IS NULL OR snoozed = $9)
-             ORDER BY ",
+             AND ($11 IS NULL OR team_id = $11)
+             AND ",
+            $crate::within_sql!("sessions", "$7", "$10"),
+            " ORDER BY ",
             $order,
             " LIMIT $8"
         )
@@ -37,6 +39,7 @@ use crate::domain::ids::*;
 use crate::domain::labels::{self, Label};
 use crate::domain::mentions::{self, Mention};
 use crate::domain::model::*;
+use crate::domain::teams::Team;
 use crate::store::sql::workspace::filtered_sessions;
 use crate::store::{SessionFilter, SessionSort, StoreResult, Workspace};
 
@@ -55,6 +58,32 @@ async fn lock_organization(
         .bind(org.0)
         .fetch_optional(&mut *tx)
         .await?;
+    Ok(())
+}
+
+/// Replaces the team's members.
+async fn set_members(
+    tx: &mut <$db as sqlx::Database>::Connection,
+    org: OrgId,
+    team: TeamId,
+    members: &[AgentId],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND organization_id = $2")
+        .bind(team.0)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+    for agent in members {
+        sqlx::query(
+            "INSERT INTO team_members (team_id, agent_id, organization_id) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(team.0)
+        .bind(agent.0)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -182,9 +211,11 @@ impl Workspace for $store {
                 .bind(f.label.map(|l| l.to_string()))
                 .bind(f.priority.map(|p| p.as_str()))
                 .bind(f.customer.as_deref().map(crate::store::sql::like_pattern))
-                .bind(f.visible_to.map(|a| a.0))
+                .bind(f.visible_to.map(|w| w.agent.0))
                 .bind(i64::from(f.limit))
                 .bind(f.snoozed)
+                .bind(f.visible_to.is_some_and(|w| w.whole_teams))
+                .bind(f.team.map(|t| t.0))
                 .fetch_all(self.reads())
                 .await?;
             Ok(rows::all(found, rows::session)?)
@@ -492,6 +523,122 @@ impl Workspace for $store {
             .fetch_all(self.reads())
             .await?;
             Ok(rows::all(found, rows::session)?)
+        })
+        .await
+    }
+
+    async fn teams(&self, org: OrgId) -> StoreResult<Vec<Team>> {
+        crate::store::during("teams", &org, async move {
+            let found = sqlx::query(
+                "SELECT * FROM teams WHERE organization_id = $1
+                 ORDER BY is_default DESC, lower(name), id",
+            )
+            .bind(org.0)
+            .fetch_all(self.reads())
+            .await?;
+            let mut teams = rows::all(found, rows::team)?;
+            let members: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+                "SELECT team_id, agent_id FROM team_members WHERE organization_id = $1
+                 ORDER BY agent_id",
+            )
+            .bind(org.0)
+            .fetch_all(self.reads())
+            .await?;
+            for (team, agent) in members {
+                if let Some(t) = teams.iter_mut().find(|t| t.id.0 == team) {
+                    t.members.push(AgentId(agent));
+                }
+            }
+            Ok(teams)
+        })
+        .await
+    }
+
+    async fn insert_team(&self, t: &Team) -> StoreResult<bool> {
+        crate::store::during("insert_team", &t.organization_id, async move {
+            let mut tx = self.begin_write().await?;
+            lock_organization(&mut tx, t.organization_id).await?;
+            let done = sqlx::query(
+                "INSERT INTO teams (id, organization_id, name, is_default, created_at)
+                 SELECT $1, $2, $3, $4, $5
+                 WHERE (SELECT COUNT(*) FROM teams WHERE organization_id = $2) < $6",
+            )
+            .bind(t.id.0)
+            .bind(t.organization_id.0)
+            .bind(&t.name)
+            .bind(t.is_default)
+            .bind(t.created_at)
+            .bind(crate::domain::teams::MAX_TEAMS_PER_ORG)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            set_members(&mut tx, t.organization_id, t.id, &t.members).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn update_team(
+        &self,
+        org: OrgId,
+        id: TeamId,
+        name: Option<&str>,
+        members: Option<&[AgentId]>,
+    ) -> StoreResult<Option<Team>> {
+        crate::store::during("update_team", &org, async move {
+            let mut tx = self.begin_write().await?;
+            let row = sqlx::query(
+                "UPDATE teams SET name = COALESCE($1, name) WHERE id = $2 AND organization_id = $3
+                 RETURNING *",
+            )
+            .bind(name)
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else { return Ok(None) };
+            let mut team = rows::team(&row)?;
+            if let Some(members) = members {
+                set_members(&mut tx, org, id, members).await?;
+            }
+            tx.commit().await?;
+            team.members = self
+                .teams(org)
+                .await?
+                .into_iter()
+                .find(|t| t.id == id)
+                .map(|t| t.members)
+                .unwrap_or_default();
+            Ok(Some(team))
+        })
+        .await
+    }
+
+    async fn delete_team(&self, org: OrgId, id: TeamId) -> StoreResult<bool> {
+        crate::store::during("delete_team", &org, async move {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "UPDATE sessions SET team_id = (SELECT d.id FROM teams d
+                     WHERE d.organization_id = $1 AND d.is_default)
+                 WHERE organization_id = $1 AND team_id = $2
+                 AND EXISTS (SELECT 1 FROM teams t WHERE t.id = $2 AND NOT t.is_default)",
+            )
+            .bind(org.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+            let done = sqlx::query(
+                "DELETE FROM teams WHERE id = $1 AND organization_id = $2 AND NOT is_default",
+            )
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
         })
         .await
     }

@@ -154,6 +154,7 @@ pub fn unique_index(message: &str) -> Option<&'static str> {
         ),
         ("index 'clients_username_key'", "clients_username_key"),
         ("index 'labels_org_name_key'", "labels_org_name_key"),
+        ("index 'teams_org_name_key'", "teams_org_name_key"),
     ];
     let target = message.strip_prefix("UNIQUE constraint failed: ")?;
     BY_COLUMNS

@@ -339,6 +339,7 @@ fn session(row: &Row) -> rusqlite::Result<Session> {
         snoozed_until: opt_time(row, 19, "snoozed_until")?,
         awaiting_since: opt_time(row, 20, "awaiting_since")?,
         first_response_at: opt_time(row, 21, "first_response_at")?,
+        team_id: row.get::<_, Option<Uuid>>(22)?.map(TeamId),
     })
 }
 

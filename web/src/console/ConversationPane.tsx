@@ -1,5 +1,6 @@
-// One conversation in the console: who the customer is, its state, take / transfer / close /
-// reopen, and the chat itself (history with older pages on scroll up, live messages, typing, marks).
+// One conversation in the console: who the customer is, its state, take / transfer / snooze /
+// close / reopen, and the chat itself (history with older pages on scroll up, live messages,
+// typing, marks).
 
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/api';
@@ -11,6 +12,8 @@ import { AgentComposer } from './AgentComposer';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ConversationTags } from './ConversationTags';
 import { MessageFocus } from './MessageFocus';
+import { SnoozeControl } from './SnoozeControl';
+import { backWhen } from './snooze-time';
 import type { Workspace } from './workspace';
 
 interface Props {
@@ -109,7 +112,18 @@ function SessionState({ workspace, session }: { workspace: Workspace; session: C
     return <span data-status="waiting">{session.queued_at ? `Waiting for ${duration(session.queued_at, now)}` : 'Not started yet'}</span>;
   }
   const agent = session.assigned_agent?.name ?? workspace.agentName(session.agent_id) ?? 'an agent';
-  return <span data-status="active">{session.agent_id === workspace.me.id ? 'Assigned to you' : `Assigned to ${agent}`}</span>;
+  const back = backWhen(session, now);
+  return (
+    <>
+      <span data-status="active">{session.agent_id === workspace.me.id ? 'Assigned to you' : `Assigned to ${agent}`}</span>
+      {back && (
+        <span class="snoozed-state" data-snoozed="true">
+          {' '}
+          · Snoozed: {back.charAt(0).toLowerCase() + back.slice(1)}
+        </span>
+      )}
+    </>
+  );
 }
 
 function Actions({ workspace, session, act }: { workspace: Workspace; session: ConsoleSession; act: (f: () => Promise<void>) => void }) {
@@ -167,6 +181,7 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: C
           </button>
         </form>
       )}
+      <SnoozeControl workspace={workspace} session={session} act={act} />
       {(mine || workspace.canSeeAll) && (
         <button type="button" class="btn btn-danger" onClick={() => (assignee ? setConfirmingClose(true) : close())}>
           Close

@@ -1,6 +1,7 @@
-// The filter bar above a conversation list: label, priority and order everywhere; status and
-// assignee in the list of all conversations (the queue and mine are one status and assignee
-// already). The list of all conversations is asked of the server again when the filter changes.
+// The filter bar above a conversation list: label and priority everywhere; the order everywhere
+// but in the Snoozed list (always soonest back first); status and assignee in the list of all
+// conversations (the others are one status and assignee already). The list of all
+// conversations is asked of the server again when the filter changes.
 
 import { useEffect } from 'preact/hooks';
 import { useObservable } from '../shared/hooks';
@@ -78,13 +79,15 @@ export function ListFilters({ list }: { list: ListName }) {
           </option>
         ))}
       </select>
-      <select aria-label="Sort by" value={filter.sort || defaultSort(list)} onChange={(e) => tools.lists.set({ sort: e.currentTarget.value as SortOrder })}>
-        {SORTS.map((s) => (
-          <option key={s.value} value={s.value}>
-            {s.label}
-          </option>
-        ))}
-      </select>
+      {list !== 'snoozed' && (
+        <select aria-label="Sort by" value={filter.sort || defaultSort(list)} onChange={(e) => tools.lists.set({ sort: e.currentTarget.value as SortOrder })}>
+          {SORTS.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      )}
       {narrowed > 0 && (
         <button type="button" class="link small" onClick={() => tools.lists.set({ status: '', agent: '', label: '', priority: '' })}>
           Clear {narrowed === 1 ? 'filter' : `${narrowed} filters`}

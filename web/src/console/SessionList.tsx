@@ -1,5 +1,6 @@
-// A list of conversations: the queue (with how long each has waited), mine, or all of them
-// (supervisors and admins), each narrowed and ordered by the filter bar (ListFilters).
+// A list of conversations: the queue (with how long each has waited), mine, my snoozed ones (with
+// when each comes back), or all of them (supervisors and admins), each narrowed and ordered by
+// the filter bar (ListFilters).
 
 import { duration, messagePreview, preview, shortWhen } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
@@ -7,15 +8,16 @@ import type { ConsoleSession } from '../shared/types';
 import { ListFilters, useFilteredEmptyText, useListedSessions } from './ListFilters';
 import { SessionTags } from './SessionTags';
 import { type View, href } from './route';
+import { backWhen } from './snooze-time';
 import type { Workspace } from './workspace';
 
-const TITLES: Record<string, string> = { queue: 'Queue', mine: 'My conversations', all: 'All conversations' };
+const TITLES: Record<string, string> = { queue: 'Queue', mine: 'My conversations', snoozed: 'Snoozed', all: 'All conversations' };
 
 export function SessionList({ workspace, view, selectedId }: { workspace: Workspace; view: View; selectedId: string | null }) {
   useObservable(workspace);
   const now = useNow(15_000);
 
-  const list = view === 'queue' || view === 'mine' ? view : 'all';
+  const list = view === 'queue' || view === 'mine' || view === 'snoozed' ? view : 'all';
   const sessions = useListedSessions(list);
   const filteredEmptyText = useFilteredEmptyText();
   return (
@@ -58,6 +60,7 @@ export function SessionList({ workspace, view, selectedId }: { workspace: Worksp
 function emptyText(view: View): string {
   if (view === 'queue') return 'Nobody is waiting.';
   if (view === 'mine') return 'No conversation is assigned to you.';
+  if (view === 'snoozed') return 'Nothing is snoozed. A snoozed conversation waits here until its time comes or the customer writes.';
   return 'No conversation matches.';
 }
 
@@ -71,7 +74,10 @@ function lastLine(workspace: Workspace, s: ConsoleSession): string {
 function detailLine(workspace: Workspace, s: ConsoleSession, view: View, now: number): string {
   if (s.status === 'waiting') return s.queued_at ? `Waiting ${duration(s.queued_at, now)}` : 'Not started';
   if (s.status === 'closed') return `Closed ${shortWhen(s.closed_at ?? s.updated_at, now)}`;
+  const back = backWhen(s, now);
+  if (view === 'snoozed' && back) return back;
   const agent = s.assigned_agent?.name ?? workspace.agentName(s.agent_id);
   const when = shortWhen(s.last_message_at ?? s.created_at, now);
-  return view === 'mine' || !agent ? when : `${agent} · ${when}`;
+  const line = view === 'mine' || !agent ? when : `${agent} · ${when}`;
+  return back ? `${line} · Snoozed` : line;
 }

@@ -1,11 +1,18 @@
 // Admins edit the organization (name, domain, widget colour, messages, capacity, identity
-// secret) and copy the widget's embed snippet.
+// secret, the conversation periods, business hours) and copy the widget's embed snippet. The
+// server's problems show next to the fields they name. Loaded when first opened.
 
-import { useState } from 'preact/hooks';
-import { type Api, errorText } from '../shared/api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type Api, ApiError, errorText } from '../shared/api';
 import type { OrganizationDetail } from '../shared/types';
+import { BusinessHoursEditor } from './BusinessHoursEditor';
+import { FieldError, type FieldErrors, invalidProps } from './FieldError';
+import { type PeriodKey, PeriodFields, type Periods } from './PeriodFields';
+import { type HoursForm, browserZone, businessHoursOf, hoursFormOf } from './business-hours';
 import { IDENTITY_SECRET_MIN, generateIdentitySecret } from './secret';
+import { periodOf, secondsOf } from './settings-periods';
 import type { Workspace } from './workspace';
+import './settings.css';
 
 interface Form {
   name: string;
@@ -15,6 +22,29 @@ interface Form {
   offline_message: string;
   max_concurrent_sessions: string;
   widget_identity_secret: string;
+}
+
+const PERIOD_KEYS: PeriodKey[] = ['reopen_window_secs', 'auto_resolve_after_secs', 'answer_deadline_secs'];
+
+function periodsOf(org: OrganizationDetail): Periods {
+  const s = org.settings;
+  return {
+    reopen_window_secs: periodOf(s?.reopen_window_secs),
+    auto_resolve_after_secs: periodOf(s?.auto_resolve_after_secs),
+    answer_deadline_secs: periodOf(s?.answer_deadline_secs),
+  };
+}
+
+/** The periods in seconds, or the fields whose amount is not a number. */
+function periodSeconds(periods: Periods): { secs: Record<PeriodKey, number> } | { errors: FieldErrors } {
+  const secs = {} as Record<PeriodKey, number>;
+  const errors: FieldErrors = {};
+  for (const key of PERIOD_KEYS) {
+    const n = secondsOf(periods[key]);
+    if (n === null) errors[`settings.${key}`] = 'Enter a number, or choose Off.';
+    else secs[key] = n;
+  }
+  return Object.keys(errors).length ? { errors } : { secs };
 }
 
 function formOf(org: OrganizationDetail): Form {
@@ -44,12 +74,34 @@ export function SettingsAdmin({ api, workspace }: { api: Api; workspace: Workspa
 
 function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace; org: OrganizationDetail }) {
   const [form, setForm] = useState(() => formOf(org));
+  const [periods, setPeriods] = useState(() => periodsOf(org));
+  const [hours, setHours] = useState<HoursForm>(() => hoursFormOf(org.settings?.business_hours, browserZone()));
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const set = (key: keyof Form) => (e: Event) => setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
+  const bad = (field: string, describedBy?: string) => invalidProps(errors, field, describedBy);
+
+  // After a refused save, the first field with a problem gets the focus.
+  useEffect(() => {
+    if (Object.keys(errors).length) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
+
+  function refuse(fields: FieldErrors) {
+    setErrors(fields);
+    setStatus({ ok: false, text: `Not saved: check the marked ${Object.keys(fields).length === 1 ? 'field' : 'fields'}.` });
+  }
 
   async function save(e: Event) {
     e.preventDefault();
     setStatus(null);
+    const timing = periodSeconds(periods);
+    if ('errors' in timing) {
+      refuse(timing.errors);
+      return;
+    }
+    setErrors({});
+    const businessHours = businessHoursOf(hours);
     try {
       const { organization } = await api.updateOrganization(org.id, {
         name: form.name,
@@ -60,26 +112,36 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
           offline_message: form.offline_message,
           max_concurrent_sessions: Number(form.max_concurrent_sessions),
           widget_identity_secret: form.widget_identity_secret,
+          ...timing.secs,
+          business_hours: businessHours,
         },
       });
       workspace.setOrganization(organization);
-      setStatus({ ok: true, text: 'Saved.' });
+      setPeriods(periodsOf(organization));
+      setHours(hoursFormOf(organization.settings?.business_hours, browserZone()));
+      // The answer is the truth: hours asked off but still there are not reported as saved.
+      if (businessHours === null && organization.settings?.business_hours) {
+        setStatus({ ok: false, text: 'Saved, but the business hours are still on: the server did not turn them off.' });
+      } else setStatus({ ok: true, text: 'Saved.' });
     } catch (err) {
-      setStatus({ ok: false, text: errorText(err) });
+      if (err instanceof ApiError && Object.keys(err.fields).length) refuse(err.fields);
+      else setStatus({ ok: false, text: errorText(err) });
     }
   }
 
   return (
-    <form class="settings-form" onSubmit={save} aria-label="Organization settings">
+    <form ref={formRef} class="settings-form" onSubmit={save} aria-label="Organization settings">
       <div class="form-grid">
         <label class="field">
           <span>Name</span>
-          <input name="name" value={form.name} onInput={set('name')} required />
+          <input name="name" value={form.name} onInput={set('name')} required {...bad('name')} />
+          <FieldError errors={errors} field="name" />
         </label>
         <label class="field">
           <span>Domain</span>
-          <input name="domain" value={form.domain} onInput={set('domain')} required />
-          <small>The directory key, and what the widget's data-organization names.</small>
+          <input name="domain" value={form.domain} onInput={set('domain')} required {...bad('domain', 'domain-help')} />
+          <small id="domain-help">The directory key, and what the widget's data-organization names.</small>
+          <FieldError errors={errors} field="domain" />
         </label>
         <div class="field">
           <span id="color-label">Widget colour</span>
@@ -91,23 +153,42 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
               value={form.widget_color}
               onInput={set('widget_color')}
               pattern="#[0-9a-fA-F]{6}"
+              {...bad('settings.widget_color')}
             />
           </div>
+          <FieldError errors={errors} field="settings.widget_color" />
         </div>
         <label class="field">
           <span>Capacity per agent</span>
-          <input type="number" name="max_concurrent_sessions" min={1} max={100} value={form.max_concurrent_sessions} onInput={set('max_concurrent_sessions')} />
-          <small>Conversations at once, unless an agent has their own.</small>
+          <input
+            type="number"
+            name="max_concurrent_sessions"
+            min={1}
+            max={100}
+            value={form.max_concurrent_sessions}
+            onInput={set('max_concurrent_sessions')}
+            {...bad('settings.max_concurrent_sessions', 'capacity-help')}
+          />
+          <small id="capacity-help">Conversations at once, unless an agent has their own.</small>
+          <FieldError errors={errors} field="settings.max_concurrent_sessions" />
         </label>
       </div>
       <label class="field">
         <span>Welcome message</span>
-        <textarea name="welcome_message" rows={2} value={form.welcome_message} onInput={set('welcome_message')} />
+        <textarea name="welcome_message" rows={2} value={form.welcome_message} onInput={set('welcome_message')} {...bad('settings.welcome_message')} />
+        <FieldError errors={errors} field="settings.welcome_message" />
       </label>
       <label class="field">
         <span>Offline message</span>
-        <textarea name="offline_message" rows={2} value={form.offline_message} onInput={set('offline_message')} />
-        <small>Shown to customers when no agent is online.</small>
+        <textarea
+          name="offline_message"
+          rows={2}
+          value={form.offline_message}
+          onInput={set('offline_message')}
+          {...bad('settings.offline_message', 'offline-help')}
+        />
+        <small id="offline-help">Shown to customers when no agent is online, and outside business hours.</small>
+        <FieldError errors={errors} field="settings.offline_message" />
       </label>
       <div class="field">
         <label for="identity-secret">
@@ -121,7 +202,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
             onInput={set('widget_identity_secret')}
             autocomplete="off"
             spellcheck={false}
-            aria-describedby="identity-secret-help"
+            {...bad('settings.widget_identity_secret', 'identity-secret-help')}
           />
           <button type="button" class="btn" onClick={() => setForm({ ...form, widget_identity_secret: generateIdentitySecret() })}>
             Generate
@@ -132,7 +213,10 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
           With a secret, a visitor presenting data-external-id must also present data-identity-hash =
           hex(HMAC-SHA256(secret, external id)), computed by your server. Leave empty to turn it off.
         </small>
+        <FieldError errors={errors} field="settings.widget_identity_secret" />
       </div>
+      <PeriodFields periods={periods} errors={errors} onChange={setPeriods} />
+      <BusinessHoursEditor hours={hours} errors={errors} onChange={setHours} />
       {status && (
         <p class={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>
           {status.text}

@@ -1,6 +1,6 @@
 // The console's keyboard: one listener on the page turns key presses into actions (see
-// shortcuts.ts) and shows the shortcuts overlay on `?`. Take and close press the conversation's
-// own buttons, so they ask and report exactly as a click does.
+// shortcuts.ts) and shows the shortcuts overlay on `?`. Take, snooze (or wake) and close press the
+// conversation's own buttons, so they ask and report exactly as a click does.
 
 import { useEffect } from 'preact/hooks';
 import { useObservable } from '../shared/hooks';
@@ -60,14 +60,19 @@ function run(tools: AgentTools, action: ShortcutAction, view: View, sessionId: s
     case 'take':
       pressPaneButton('Take');
       return;
+    case 'snooze':
+      pressPaneButton('Snooze') || pressPaneButton('Wake');
+      return;
     case 'close':
       pressPaneButton('Close');
       return;
   }
 }
 
-/** Clicks the open conversation's button with this text, when it has one. */
-function pressPaneButton(text: string): void {
+/** Clicks the open conversation's button with this text, when it has one; whether it did. */
+function pressPaneButton(text: string): boolean {
   const buttons = document.querySelectorAll<HTMLButtonElement>('.pane-actions button');
-  [...buttons].find((b) => b.textContent?.trim() === text && !b.disabled)?.click();
+  const button = [...buttons].find((b) => b.textContent?.trim() === text && !b.disabled);
+  button?.click();
+  return !!button;
 }

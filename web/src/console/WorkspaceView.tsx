@@ -1,5 +1,5 @@
 // The console's frame: top bar (status switch, alerts, sign out), navigation with counts and
-// who of the team is online, and the current view.
+// who of the team is online, and the current view. The admins' settings screen loads when opened.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from '../shared/api';
@@ -12,7 +12,6 @@ import { ConnectionStatus } from './ConnectionStatus';
 import { AlertSettings, StatusSwitch } from './Controls';
 import { ConversationPane } from './ConversationPane';
 import { SessionList } from './SessionList';
-import { SettingsAdmin } from './SettingsAdmin';
 import { TeamOnline } from './TeamOnline';
 import type { AgentAccount } from './account';
 import { Notifier } from './notifier';
@@ -24,6 +23,9 @@ import { Shortcuts } from './Shortcuts';
 import { ToolPage } from './ToolPages';
 import { TopbarTools } from './TopbarTools';
 import { ToolsContext, useAgentTools } from './tools';
+import { lazy } from './Lazy';
+
+const SettingsAdmin = lazy(() => import('./SettingsAdmin').then((m) => m.SettingsAdmin));
 
 function useWorkspace(account: AgentAccount, onSignOut: () => void) {
   const parts = useMemo(() => {
@@ -81,9 +83,11 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
     return () => chat.setVisible(seen, false);
   }, [sessionId, view, pageVisible]);
 
-  const nav: { view: View; label: string; short?: string; count?: number; show: boolean }[] = [
+  // `quiet`: a count that needs no attention now (snoozed conversations come back by themselves).
+  const nav: { view: View; label: string; short?: string; count?: number; quiet?: boolean; show: boolean }[] = [
     { view: 'queue', label: 'Queue', count: workspace.queue().length, show: true },
     { view: 'mine', label: 'My conversations', short: 'Mine', count: workspace.mine().length, show: true },
+    { view: 'snoozed', label: 'Snoozed', count: workspace.snoozed().length, quiet: true, show: true },
     { view: 'all', label: 'All conversations', short: 'All', show: workspace.canSeeAll },
     { view: 'team', label: workspace.isAdmin ? 'Agents' : 'Team', show: true },
     { view: 'settings', label: 'Settings', show: workspace.isAdmin },
@@ -120,7 +124,7 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
                   <a href={href(n.view)} class={view === n.view ? 'nav-link active' : 'nav-link'} aria-current={view === n.view ? 'page' : undefined}>
                     <span>{narrow && n.short ? n.short : n.label}</span>
                     {n.count !== undefined && n.count > 0 && (
-                      <span class="badge" data-count={n.view}>
+                      <span class={n.quiet ? 'badge badge-quiet' : 'badge'} data-count={n.view}>
                         {n.count}
                       </span>
                     )}

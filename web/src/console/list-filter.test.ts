@@ -41,6 +41,14 @@ describe('list filters', () => {
     expect(ids('', 'all')).toEqual(['a', 'b', 'c']);
   });
 
+  test('the Snoozed list is in the order its conversations come back, whatever the sort, and keeps the label filter', () => {
+    const snoozed = (id: string, until: string | null, labels: string[] = []) => session(id, { snoozed: true, snoozed_until: until, labels });
+    const list = [snoozed('customer', null, ['vip']), snoozed('later', '2025-01-03T09:00:00Z', ['vip']), snoozed('soon', '2025-01-02T09:00:00Z')];
+    expect(filtered(list, { ...NO_FILTER, sort: 'priority' }, 'snoozed').map((s) => s.id)).toEqual(['soon', 'later', 'customer']);
+    expect(filtered(list, { ...NO_FILTER, label: 'vip' }, 'snoozed').map((s) => s.id)).toEqual(['later', 'customer']);
+    expect(activeFilters({ ...NO_FILTER, status: 'closed', label: 'vip' }, 'snoozed')).toBe(1);
+  });
+
   test('the server query names only what is set', () => {
     expect(listQuery(NO_FILTER)).toEqual({ status: undefined, agent_id: undefined, label: undefined, priority: undefined, sort: 'activity' });
     expect(listQuery({ status: 'waiting', agent: 'x', label: 'l', priority: 'high', sort: 'priority' })).toEqual({

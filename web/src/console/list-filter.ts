@@ -1,9 +1,11 @@
 // How a list of conversations is narrowed and ordered: by label, priority, status and assignee,
 // sorted newest first, by latest activity, longest waiting or most urgent. The same rules as the
 // server's list query (GET /api/sessions/organization/{org}), so a list fetched with a filter
-// and then kept live from events stays the list the server would give. Pure.
+// and then kept live from events stays the list the server would give. The Snoozed list is
+// always in the order its conversations come back. Pure.
 
 import type { Priority, Session, SessionStatus } from '../shared/types';
+import { compareWaking } from './snooze-time';
 
 export type SortOrder = 'newest' | 'activity' | 'waiting' | 'priority';
 
@@ -24,7 +26,7 @@ export const PRIORITIES: Priority[] = ['none', 'low', 'medium', 'high', 'urgent'
 
 const PRIORITY_RANK: Record<Priority, number> = { none: 0, low: 1, medium: 2, high: 3, urgent: 4 };
 
-export type ListName = 'queue' | 'mine' | 'all';
+export type ListName = 'queue' | 'mine' | 'snoozed' | 'all';
 
 /** The queue is served longest waiting first; the others by latest activity. */
 export function defaultSort(list: ListName): SortOrder {
@@ -33,7 +35,7 @@ export function defaultSort(list: ListName): SortOrder {
 
 /**
  * Whether a conversation passes the filter. Status and assignee apply to the list of all
- * conversations only: the queue and mine are already one status and one assignee.
+ * conversations only: the queue, mine and snoozed are already one status and one assignee.
  */
 export function matches(session: Session, filter: ListFilter, list: ListName): boolean {
   if (filter.label && !session.labels.includes(filter.label)) return false;
@@ -69,7 +71,8 @@ export function compareBy(sort: SortOrder): (a: Session, b: Session) => number {
 
 /** The conversations of a list that pass the filter, in the filter's order. */
 export function filtered<S extends Session>(sessions: Iterable<S>, filter: ListFilter, list: ListName): S[] {
-  return [...sessions].filter((s) => matches(s, filter, list)).sort(compareBy(filter.sort || defaultSort(list)));
+  const order = list === 'snoozed' ? compareWaking : compareBy(filter.sort || defaultSort(list));
+  return [...sessions].filter((s) => matches(s, filter, list)).sort(order);
 }
 
 /** The query of GET /api/sessions/organization/{org} for the list of all conversations. */

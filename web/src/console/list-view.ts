@@ -1,5 +1,5 @@
-// The conversation lists as shown: the queue, mine and all conversations, each narrowed and
-// ordered by the agent's filter. The queue and mine are complete in the workspace already, so
+// The conversation lists as shown: the queue, mine, my snoozed ones and all conversations, each
+// narrowed and ordered by the agent's filter. The first three are complete in the workspace, so
 // they are filtered here; the list of all conversations asks the server with the filter's query
 // (so older conversations that match are found too) and then stays live like the rest: a
 // conversation that an event changes joins or leaves it by the same rules.
@@ -34,6 +34,7 @@ export class ListView extends Observable {
   sessions(list: ListName): ConsoleSession[] {
     if (list === 'queue') return filtered(this.workspace.queue(), this.filter, list);
     if (list === 'mine') return filtered(this.workspace.mine(), this.filter, list);
+    if (list === 'snoozed') return filtered(this.workspace.snoozed(), this.filter, list);
     // Supervisors and admins: every conversation of the organization the console has met.
     return this.workspace.canSeeAll ? filtered(this.workspace.sessions.values(), this.filter, list) : [];
   }

@@ -1,14 +1,15 @@
 // The console's location: a view and maybe an open conversation, kept in the URL hash
-// (#/queue, #/mine/<session id>, #/settings, #/replies, #/labels) so reloads and the back button work.
+// (#/queue, #/mine/<session id>, #/snoozed, #/settings, #/replies, #/labels) so reloads and the back
+// button work.
 
-export type View = 'queue' | 'mine' | 'all' | 'team' | 'settings' | 'replies' | 'labels';
+export type View = 'queue' | 'mine' | 'snoozed' | 'all' | 'team' | 'settings' | 'replies' | 'labels';
 
 export interface Route {
   view: View;
   sessionId: string | null;
 }
 
-const VIEWS: View[] = ['queue', 'mine', 'all', 'team', 'settings', 'replies', 'labels'];
+const VIEWS: View[] = ['queue', 'mine', 'snoozed', 'all', 'team', 'settings', 'replies', 'labels'];
 
 export function parseRoute(hash: string): Route {
   const [view, sessionId] = hash.replace(/^#\/?/, '').split('/');
@@ -24,5 +25,5 @@ export function href(view: View, sessionId?: string | null): string {
 
 /** Views that list conversations beside the open one. */
 export function isListView(view: View): boolean {
-  return view === 'queue' || view === 'mine' || view === 'all';
+  return view === 'queue' || view === 'mine' || view === 'snoozed' || view === 'all';
 }

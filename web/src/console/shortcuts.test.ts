@@ -19,7 +19,7 @@ describe('keyboard shortcuts', () => {
   });
 
   test('single keys act only when not typing', () => {
-    for (const [key, action] of [['j', 'next'], ['k', 'previous'], ['r', 'reply'], ['n', 'note'], ['t', 'take'], ['?', 'help']] as const) {
+    for (const [key, action] of [['j', 'next'], ['k', 'previous'], ['r', 'reply'], ['n', 'note'], ['t', 'take'], ['s', 'snooze'], ['?', 'help']] as const) {
       expect(shortcutFor(press(key, { shiftKey: key === '?' }), false)).toBe(action);
       expect(shortcutFor(press(key), true)).toBeNull();
     }

@@ -2,7 +2,7 @@
 // Single-letter keys act only when the agent is not typing (in a text box, a list or a menu),
 // so they never eat a letter of a reply; the modifier combinations act everywhere. Pure.
 
-export type ShortcutAction = 'search' | 'next' | 'previous' | 'reply' | 'note' | 'take' | 'close' | 'help';
+export type ShortcutAction = 'search' | 'next' | 'previous' | 'reply' | 'note' | 'take' | 'snooze' | 'close' | 'help';
 
 /** The parts of a KeyboardEvent that decide a shortcut. */
 export interface KeyPress {
@@ -26,6 +26,7 @@ export const SHORTCUT_HELP: ShortcutHelp[] = [
   { keys: [['r']], does: 'Write a reply (focus the message box)' },
   { keys: [['n']], does: 'Write a private note' },
   { keys: [['t']], does: 'Take the open conversation from the queue' },
+  { keys: [['s']], does: 'Snooze the open conversation, or wake it when snoozed' },
   { keys: [['Shift', 'C']], does: 'Close the open conversation' },
   { keys: [['?']], does: 'Show these shortcuts' },
   { keys: [['Esc']], does: 'Close a dialog, a list of suggestions or this overlay' },
@@ -54,6 +55,8 @@ export function shortcutFor(e: KeyPress, typing: boolean): ShortcutAction | null
       return 'note';
     case 't':
       return 'take';
+    case 's':
+      return 'snooze';
     default:
       return null;
   }

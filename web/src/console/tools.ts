@@ -81,14 +81,14 @@ export class AgentTools extends Observable {
   }
 
   /** The list a conversation is found in, so opening it keeps a list beside it. */
-  viewFor(session: Pick<Session, 'status' | 'agent_id'>): View {
+  viewFor(session: Pick<Session, 'status' | 'agent_id'> & { snoozed?: boolean }): View {
     if (session.status === 'waiting') return 'queue';
-    if (session.status === 'active' && session.agent_id === this.workspace.me.id) return 'mine';
+    if (session.status === 'active' && session.agent_id === this.workspace.me.id) return session.snoozed ? 'snoozed' : 'mine';
     return this.workspace.canSeeAll ? 'all' : 'mine';
   }
 
   /** Opens a conversation, at a message when `seq` is given (it is brought into view and marked). */
-  open(session: Pick<Session, 'id' | 'status' | 'agent_id'>, seq: number | null = null): void {
+  open(session: Pick<Session, 'id' | 'status' | 'agent_id'> & { snoozed?: boolean }, seq: number | null = null): void {
     this.target = seq === null ? null : { sessionId: session.id, seq };
     this.notify();
     location.hash = href(this.viewFor(session), session.id);

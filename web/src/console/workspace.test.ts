@@ -39,6 +39,8 @@ function held<T>() {
 interface Answers {
   agents: () => Promise<Agent[]>;
   session?: (id: string) => Session;
+  /** My conversations as the first load finds them. */
+  mine?: () => Session[];
 }
 
 function setup(answers: Answers) {
@@ -49,7 +51,7 @@ function setup(answers: Answers) {
     organization: async () => ({ organization: { id: 'org', name: 'Sample' } }),
     agents: async () => ({ agents: await answers.agents() }),
     waitingSessions: async () => ({ sessions: [] }),
-    agentSessions: async () => ({ sessions: [] }),
+    agentSessions: async () => ({ sessions: answers.mine?.() ?? [] }),
     session: async (id: string) => ({ session: answers.session?.(id) ?? session(id) }),
   } as unknown as Api;
   const titles: number[] = [];
@@ -155,5 +157,53 @@ describe('Workspace: conversations in my lists', () => {
     expect(titles.at(-1)).toBe(2);
     workspace.setViewing('a');
     expect(titles.at(-1)).toBe(1);
+  });
+});
+
+describe('Workspace: snoozed conversations', () => {
+  const snoozed = (id: string, until: string | null = null) =>
+    session(id, { status: 'active', agent_id: 'jane', snoozed: true, snoozed_until: until, last_seq: 1 });
+  const ids = (list: Session[]) => list.map((s) => s.id);
+
+  test("a snoozed conversation is in the Snoozed list, not among my active ones, until the customer's message brings it back", async () => {
+    const { server, socket, workspace } = setup({
+      agents: async () => [agent('jane')],
+      mine: () => [snoozed('later', '2026-01-09T09:00:00Z'), snoozed('customer'), snoozed('soon', '2026-01-08T09:00:00Z'), session('open', { status: 'active', agent_id: 'jane' })],
+    });
+    socket.connect();
+    await settle(() => workspace.loaded, 'the load');
+    expect(ids(workspace.mine())).toEqual(['open']);
+    expect(ids(workspace.snoozed())).toEqual(['soon', 'later', 'customer']);
+
+    server.append('customer', 'first', { sender: 'agent' });
+    server.append('customer', 'Any news?', { sender: 'client' });
+    await settle(() => workspace.mine().some((s) => s.id === 'customer'), 'the customer wakes it');
+    expect(ids(workspace.snoozed())).toEqual(['soon', 'later']);
+    expect(workspace.sessions.get('customer')).toMatchObject({ snoozed: false, snoozed_until: null });
+  });
+
+  test("an agent's message leaves it snoozed; the server waking it (session_updated) brings it back", async () => {
+    const { server, socket, workspace } = setup({ agents: async () => [agent('jane')], mine: () => [snoozed('s1', '2026-01-08T09:00:00Z')] });
+    socket.connect();
+    await settle(() => workspace.loaded, 'the load');
+    server.append('s1', 'first', { sender: 'agent' });
+    server.append('s1', 'I will check tomorrow.', { sender: 'agent' });
+    await settle(() => workspace.sessions.get('s1')?.last_seq === 2, "the agent's message");
+    expect(ids(workspace.snoozed())).toEqual(['s1']);
+
+    server.broadcast('session_updated', { session: { ...workspace.sessions.get('s1')!, snoozed: false, snoozed_until: null } });
+    await settle(() => workspace.mine().length === 1, 'woken by the server');
+    expect(workspace.snoozed()).toEqual([]);
+  });
+
+  test('a close or an assignment ends the snooze, as on the server', async () => {
+    const { server, socket, workspace } = setup({ agents: async () => [agent('jane')], mine: () => [snoozed('s1'), snoozed('s2')] });
+    socket.connect();
+    await settle(() => workspace.loaded, 'the load');
+    server.broadcast('session_status_updated', { session_id: 's1', status: 'closed' });
+    server.broadcast('agent_assigned', { session_id: 's2', agent: { id: 'jane', name: 'jane' } });
+    await settle(() => workspace.sessions.get('s1')?.status === 'closed' && !workspace.sessions.get('s2')?.snoozed, 'both events');
+    expect(workspace.sessions.get('s1')?.snoozed).toBe(false);
+    expect(ids(workspace.mine())).toEqual(['s2']);
   });
 });

@@ -1,6 +1,7 @@
 // What the console knows of its organization, kept live from socket events: the agent, the
 // organization, the team with who is online, and the conversations (the queue, mine, and for
 // supervisors and admins all of them), with the last message and what is unseen per conversation.
+// My snoozed conversations are kept apart from my active ones until they come back.
 // Lists fetched over REST are merged with the events: an answer read before an event that
 // arrived meanwhile does not undo it.
 
@@ -10,8 +11,11 @@ import { Observable } from '../shared/observable';
 import type { Agent, AgentRef, AgentStatus, ConsoleSession, Message, OrganizationDetail, Session, SessionStatus, paths } from '../shared/types';
 import { type AgentLiveStatus, withLiveStatus } from './live-status';
 import type { Notifier } from './notifier';
+import { compareWaking } from './snooze-time';
 
 export type StatusFilter = SessionStatus | '';
+/** A conversation's snooze, ended. */
+const AWAKE = { snoozed: false, snoozed_until: null } as const;
 /** The query of GET /api/sessions/organization/{org}: filters and sort. */
 export type OrgSessionQuery = NonNullable<paths['/api/sessions/organization/{organization_id}']['get']['parameters']['query']>;
 
@@ -46,8 +50,9 @@ export class Workspace extends Observable {
     super();
     port.on('connect', () => void this.load().catch(() => undefined));
     port.on('new_session', (e: { session: Session }) => this.onNewSession(e.session));
+    // An assignment, a close and a return to the queue each end a snooze on the server.
     port.on('agent_assigned', (e: { session_id: string; agent: AgentRef }) =>
-      this.patch(e.session_id, { agent_id: e.agent.id, assigned_agent: e.agent, status: 'active' }),
+      this.patch(e.session_id, { agent_id: e.agent.id, assigned_agent: e.agent, status: 'active', ...AWAKE }),
     );
     port.on('new_session_assigned', (e: { session_id: string; client_name: string }) => {
       void this.refresh(e.session_id).then(() => this.acknowledge(e.session_id), () => undefined);
@@ -55,7 +60,7 @@ export class Workspace extends Observable {
       this.notifier.announce('Conversation assigned to you', e.client_name);
     });
     port.on('session_status_updated', (e: { session_id: string; status: SessionStatus }) =>
-      this.patch(e.session_id, { status: e.status }),
+      this.patch(e.session_id, { status: e.status, ...(e.status === 'active' ? {} : AWAKE) }),
     );
     port.on('agent_status_updated', (e: { agent_id: string; status: AgentStatus; online: boolean }) =>
       this.onAgentStatus(e.agent_id, e.status, e.online),
@@ -138,8 +143,14 @@ export class Workspace extends Observable {
       .sort((a, b) => (a.queued_at ?? '').localeCompare(b.queued_at ?? ''));
   }
 
+  /** My active conversations, without the snoozed ones. */
   mine(): ConsoleSession[] {
-    return sortByActivity([...this.sessions.values()].filter((s) => s.status === 'active' && s.agent_id === this.me.id));
+    return sortByActivity([...this.sessions.values()].filter((s) => s.status === 'active' && s.agent_id === this.me.id && !s.snoozed));
+  }
+
+  /** My snoozed conversations, soonest back first (the Snoozed list). */
+  snoozed(): ConsoleSession[] {
+    return [...this.sessions.values()].filter((s) => s.status === 'active' && s.agent_id === this.me.id && s.snoozed).sort(compareWaking);
   }
 
   all(): ConsoleSession[] {
@@ -216,6 +227,17 @@ export class Workspace extends Observable {
     this.put((await this.api.call('put', '/api/sessions/{id}/reopen', { path: { id: sessionId } })).session);
   }
 
+  /** Snoozes a conversation until `until` (an ISO time), or with null until the customer writes. */
+  async snooze(sessionId: string, until: string | null): Promise<void> {
+    const body = until ? { until } : {};
+    this.put((await this.api.call('put', '/api/sessions/{id}/snooze', { path: { id: sessionId }, body })).session);
+  }
+
+  /** Ends a conversation's snooze now. */
+  async wake(sessionId: string): Promise<void> {
+    this.put((await this.api.call('delete', '/api/sessions/{id}/snooze', { path: { id: sessionId } })).session);
+  }
+
   async setStatus(status: AgentStatus): Promise<void> {
     const { agent } = await this.api.setAgentStatus(this.me.id, status);
     this.me = agent;
@@ -289,7 +311,9 @@ export class Workspace extends Observable {
       return;
     }
     if (m.seq <= session.last_seq) return;
-    this.sessions.set(m.session_id, { ...session, last_seq: m.seq, last_message_at: m.created_at });
+    // A customer's message ends a snooze on the server, which announces only the message.
+    const woken = m.sender_type === 'client' ? AWAKE : {};
+    this.sessions.set(m.session_id, { ...session, last_seq: m.seq, last_message_at: m.created_at, ...woken });
     if (m.sender_type === 'client' && this.isMineOrWaiting(session)) {
       this.bumpUnseen(m.session_id);
       this.notifier.announce(`Message from ${m.sender_name}`, m.content.slice(0, 120));

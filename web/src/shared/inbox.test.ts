@@ -17,6 +17,7 @@ const ORG: PublicOrganization = {
   availability: 'available',
   reopens: null,
   usual_wait_secs: null,
+  teams: [],
 };
 
 function session(id: string, extra: Partial<ClientSession> = {}): ClientSession {
