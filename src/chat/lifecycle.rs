@@ -19,6 +19,8 @@ use crate::store::{AssignMode, Closed, Closing, Requeue};
 
 /// Most conversations one pass changes per organization and kind (the next pass continues).
 const PER_PASS: u32 = 100;
+/// Most snoozes one pass wakes (the next pass continues).
+const WAKES_PER_PASS: usize = 1000;
 
 impl Chat {
     /// Snoozes a conversation until `until`, or (without it) until the customer writes; it
@@ -76,7 +78,10 @@ impl Chat {
         let now = crate::domain::model::now();
         // One at a time, each announced before the next is woken: a server that dies here
         // takes at most one announcement with it (the others find the rest still due).
-        while let Some(woken) = self.workspace.wake_due_snoozes(now, 1).await?.pop() {
+        for _ in 0..WAKES_PER_PASS {
+            let Some(woken) = self.workspace.wake_due_snoozes(now, 1).await?.pop() else {
+                break;
+            };
             let to = vec![Target::OrgAgents(woken.organization_id)];
             self.emit(to, events::session_updated(&woken)).await;
         }
@@ -121,14 +126,18 @@ impl Chat {
         Ok(())
     }
 
-    /// Offers conversations whose customer waited past the answer deadline to the next agent
-    /// who can take them, or puts them back in the queue when their agent is away too.
+    /// Offers conversations whose customer waited past the answer deadline to the next agent of
+    /// their team who can take them, or puts them back in the queue when their agent is away too.
     async fn reassign_unanswered(&self, org: &Organization, now: Timestamp) -> ApiResult<()> {
         let deadline = Duration::seconds(i64::from(org.settings.answer_deadline_secs));
         let late = self
             .workspace
             .unanswered_sessions(org.id, now - deadline, PER_PASS)
             .await?;
+        let teams = match late.is_empty() {
+            true => vec![],
+            false => self.workspace.teams(org.id).await?,
+        };
         for s in late {
             let (Some(from), Some(since)) = (s.agent_id, s.awaiting_since) else {
                 continue;
@@ -139,8 +148,13 @@ impl Chat {
             let agent_stays = candidates
                 .iter()
                 .any(|(_, c)| c.id == from && c.online && c.status == AgentStatus::Active);
+            // Only to an agent of its team, as the queue would give it.
+            let team = s
+                .team_id
+                .and_then(|t| teams.iter().find(|team| team.id == t));
             let others: Vec<Candidate> = candidates
                 .into_iter()
+                .filter(|(a, _)| team.is_none_or(|t| t.members.contains(&a.id)))
                 .map(|(_, c)| c)
                 .filter(|c| c.id != from)
                 .collect();

@@ -172,6 +172,6 @@ impl Chat {
         )
         .await;
         self.drain_queue(org).await?;
-        Ok(self.readable_session(&who, session_id).await?)
+        self.readable_session(&who, session_id).await
     }
 }

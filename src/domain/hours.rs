@@ -136,7 +136,7 @@ impl BusinessHours {
 
     fn day_off(&self, date: NaiveDate) -> bool {
         let text = date.format("%Y-%m-%d").to_string();
-        self.days_off.iter().any(|d| *d == text)
+        self.days_off.contains(&text)
     }
 
     /// Whether it is open at `at`. Hours that do not validate are never open.

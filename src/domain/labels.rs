@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn stored_labels_read_back_and_deleted_ones_drop_out() {
-        let known = vec![label("vip"), label("bug")];
+        let known = [label("vip"), label("bug")];
         let ids = vec![known[0].id, known[1].id];
         assert_eq!(decode(&encode(&ids)), ids);
         assert_eq!(decode(""), vec![]);

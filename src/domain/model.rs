@@ -361,11 +361,16 @@ impl MessagePreview {
 }
 
 impl Session {
-    /// The session as its customer sees it: the agents' labels and priority are theirs.
+    /// The session as its customer sees it: the agents' labels, priority, snooze and answer
+    /// timing are their own business.
     pub fn for_customer(self) -> Session {
         Session {
             labels: Vec::new(),
             priority: Priority::None,
+            snoozed: false,
+            snoozed_until: None,
+            awaiting_since: None,
+            first_response_at: None,
             ..self
         }
     }

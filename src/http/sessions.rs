@@ -489,9 +489,11 @@ pub async fn wake(
     Ok(session_body(app.chat.wake(&me, id).await?))
 }
 
+// Named apart from the teams' own `TeamInput` (`/api/teams`): the OpenAPI document keeps one
+// schema per name, so a second `TeamInput` replaced the first.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TeamInput {
+pub struct MoveToTeamInput {
     #[schema(value_type = TeamId, required = true)]
     team_id: Option<TeamId>,
 }
@@ -500,13 +502,13 @@ pub struct TeamInput {
 /// (supervisors, admins, and its assigned agent).
 #[utoipa::path(put, path = "/api/sessions/{id}/team", tag = "sessions",
     operation_id = "move_session_to_team", params(("id" = uuid::Uuid, Path)),
-    request_body = TeamInput, security(("bearer" = [])),
+    request_body = MoveToTeamInput, security(("bearer" = [])),
     responses((status = 200, body = SessionBody), (status = 409)))]
 pub async fn move_to_team(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
     PathId(id): PathId<SessionId>,
-    Json(body): Json<TeamInput>,
+    Json(body): Json<MoveToTeamInput>,
 ) -> ApiResult<axum::Json<SessionBody>> {
     parse_fields!(team = "team_id" => body.team_id.ok_or_else(|| "is required".to_string()));
     Ok(session_body(app.chat.move_to_team(&me, id, team).await?))

@@ -206,8 +206,9 @@ pub trait Conversations: Send + Sync + 'static {
         session: SessionId,
         closing: &Closing,
     ) -> StoreResult<Option<Closed>>;
-    /// Puts the session (back) in the queue with its note in one transaction; `None` when it is
-    /// no longer as `requeue.expected` says (someone acted first).
+    /// Puts the session (back) in the queue with its note in one transaction, in
+    /// `requeue.team`'s queue when it names one; `None` when it is no longer as
+    /// `requeue.expected` says (someone acted first), so of concurrent moves one wins.
     async fn requeue(
         &self,
         org: OrgId,
@@ -357,7 +358,8 @@ pub trait Workspace: Send + Sync + 'static {
     /// Wakes snoozed sessions (of every organization) whose time has come, each exactly once
     /// however many servers run this at the same time; returns them, at most `limit`.
     async fn wake_due_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Session>>;
-    /// Open sessions of the organization without a message since before `before`.
+    /// Open sessions of the organization without a message since before `before`, but the
+    /// snoozed ones (deliberately parked).
     async fn idle_sessions(
         &self,
         org: OrgId,

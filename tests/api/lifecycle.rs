@@ -12,6 +12,7 @@ use sio_test_client::SocketClient;
 use crate::process::ServerProcess;
 use crate::support::*;
 
+/// The operator token of the servers whose clock the tests move.
 pub const OPERATOR: &str = "operator-of-lifecycles";
 
 /// How long a test waits for an event or a state it expects.
@@ -19,7 +20,9 @@ const SOON: std::time::Duration = std::time::Duration::from_secs(10);
 /// How long a test listens for an event it does not expect.
 const QUIET: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// A server process of its own (so its clock is the test's to move) on the suite's store.
+/// A server process of its own on the suite's store, with the few user actions these tests
+/// need. The product's clock belongs to a process: an in-process `TestApp` shares it with every
+/// other test of this binary, so a test that moves time runs the real binary instead.
 pub struct Node {
     pub server: ServerProcess,
     http: reqwest::Client,
@@ -672,6 +675,60 @@ async fn an_unanswered_customer_stays_with_their_agent_while_nobody_else_can_tak
         .wait_for_where("new_session_assigned", SOON, for_session(&id))
         .await
         .expect("Beta is given the conversation");
+}
+
+#[tokio::test]
+async fn an_unanswered_customer_is_moved_only_to_an_agent_of_their_team() {
+    let node = Node::start().await;
+    let org = node.signup_org("Teamed").await;
+    node.settings(&org, json!({ "answer_deadline_secs": 600 }))
+        .await;
+    let alpha = node.create_agent(&org, "Alpha", "agent", 5).await;
+    let beta = node.create_agent(&org, "Beta", "agent", 5).await;
+    let gamma = node.create_agent(&org, "Gamma", "agent", 5).await;
+    let billing = json!({ "name": "Billing", "members": [alpha.id, gamma.id] });
+    let (status, team) = node
+        .post("/api/teams", Some(&org.admin_token), billing)
+        .await;
+    assert_eq!(status, 201, "{team}");
+    let _alpha_socket = node.socket(&alpha.token).await;
+    node.wait_online(&org, &alpha.id, true).await;
+    let customer = node.register_client().await;
+    let body = json!({
+        "organization_id": org.id, "message": "My invoice", "team_id": team["team"]["id"]
+    });
+    let (status, opened) = node
+        .post("/api/sessions", Some(&customer.token), body)
+        .await;
+    assert_eq!(status, 201, "{opened}");
+    let id = opened["session"]["id"].as_str().unwrap().to_string();
+    let since = time(&node.session(&org.admin_token, &id).await["awaiting_since"]);
+    assert_eq!(
+        node.session(&org.admin_token, &id).await["agent_id"],
+        alpha.id.as_str()
+    );
+
+    // Beta is free, but not in Billing.
+    let _beta_socket = node.socket(&beta.token).await;
+    node.wait_online(&org, &beta.id, true).await;
+    node.move_clock(since + Duration::seconds(630)).await;
+    assert_eq!(
+        node.session(&org.admin_token, &id).await["agent_id"],
+        alpha.id.as_str()
+    );
+    assert_eq!(
+        notes(&node.history(&customer.token, &id).await),
+        vec!["Alpha joined the conversation".to_string()]
+    );
+
+    // Gamma is.
+    let _gamma_socket = node.socket(&gamma.token).await;
+    node.wait_online(&org, &gamma.id, true).await;
+    node.move_clock(since + Duration::seconds(700)).await;
+    assert_eq!(
+        node.session(&org.admin_token, &id).await["agent_id"],
+        gamma.id.as_str()
+    );
 }
 
 #[tokio::test]

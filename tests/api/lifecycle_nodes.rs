@@ -2,7 +2,9 @@
 //! Redis (fan-out and presence), each with its own clock moved by the test: every due change
 //! (a snooze ending, a conversation closed when inactive, a customer moved on after the answer
 //! deadline) happens once whichever servers run the pass at the same time, and none is lost
-//! when a server is killed with SIGKILL before or during its pass.
+//! when a server is killed with SIGKILL before or during its pass. Its real-time announcement
+//! follows the commit, so a server killed between the two takes that one announcement with it:
+//! the tests allow one, never a duplicate.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -22,6 +22,7 @@ mod sessions;
 mod shutdown;
 mod store_contract;
 mod store_failures;
+mod teams;
 mod widget;
 mod workspace;
 

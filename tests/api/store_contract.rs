@@ -14,9 +14,10 @@ use raasel::domain::ids::*;
 use raasel::domain::labels::{self, Label};
 use raasel::domain::mentions::Mention;
 use raasel::domain::model::*;
+use raasel::domain::teams::Team;
 use raasel::store::{
-    AgentChanges, AssignMode, Closing, Mark, NewMessage, Page, SessionFilter, StoreError, Stores,
-    Within,
+    AgentChanges, AssignMode, Closing, Mark, NewMessage, Page, Requeue, SessionFilter, StoreError,
+    Stores, Within,
 };
 
 /// Two stores on one fresh database: `a` and `b` stand for two nodes.
@@ -381,6 +382,94 @@ async fn a_close_is_final_with_one_note(n: Nodes) {
             .append(org.id, from_client(&session, "late", None))
             .await;
     assert!(matches!(after, Err(StoreError::SessionClosed)));
+}
+
+fn new_team(org: OrgId, name: &str) -> Team {
+    Team {
+        id: TeamId::new(),
+        organization_id: org,
+        name: name.into(),
+        is_default: false,
+        members: vec![],
+        created_at: now(),
+    }
+}
+
+async fn of_concurrent_moves_to_other_teams_one_wins_and_is_kept(n: Nodes) {
+    let n = Arc::new(n);
+    let (org, agents) = org_with(&n, 1, 1).await;
+    let teams = [new_team(org.id, "Sales"), new_team(org.id, "Support")];
+    for t in &teams {
+        assert!(n.a.workspace.insert_team(t).await.unwrap());
+    }
+    let session = waiting_session(&n, org.id).await;
+    n.a.conversations
+        .append(org.id, from_client(&session, "hello", None))
+        .await
+        .unwrap();
+    let assigned =
+        n.a.conversations
+            .assign(org.id, session.id, agents[1].id, AssignMode::Any)
+            .await
+            .unwrap()
+            .unwrap()
+            .session;
+    let moves = teams.iter().enumerate().map(|(i, t)| {
+        let (n, requeue) = (
+            n.clone(),
+            Requeue {
+                note: format!("moved to {}", t.name),
+                expected: assigned.clone(),
+                queued_at: assigned.queued_at.unwrap(),
+                team: Some(t.id),
+            },
+        );
+        tokio::spawn(async move {
+            node(&n, i)
+                .conversations
+                .requeue(org.id, session.id, &requeue)
+                .await
+                .unwrap()
+        })
+    });
+    let winners: Vec<_> = futures_util::future::join_all(moves)
+        .await
+        .into_iter()
+        .filter_map(|r| r.unwrap())
+        .collect();
+    assert_eq!(winners.len(), 1, "one move wins");
+    let won = winners[0].session.team_id;
+    assert!(teams.iter().any(|t| Some(t.id) == won));
+    for stores in [&n.a, &n.b] {
+        let stored = stores
+            .store
+            .session(org.id, session.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.team_id, won, "the winner's team is kept");
+        assert_eq!(stored.status, SessionStatus::Waiting);
+        assert_eq!(stored.agent_id, None);
+        assert_eq!(
+            stored.queued_at, assigned.queued_at,
+            "at its original place"
+        );
+    }
+    let queue = n.b.store.queue(org.id).await.unwrap();
+    assert_eq!(
+        queue.iter().map(|s| s.team_id).collect::<Vec<_>>(),
+        vec![won]
+    );
+    let (log, _) =
+        n.a.log
+            .range(org.id, session.id, all_pages(), Audience::Agents)
+            .await
+            .unwrap();
+    let moved = log
+        .iter()
+        .filter(|m| m.content.starts_with("moved to"))
+        .count();
+    assert_eq!(moved, 1, "one note: {log:?}");
 }
 
 async fn marks_never_move_back(n: Nodes) {
@@ -1508,6 +1597,7 @@ contract!(
     concurrent_resends_store_one_message,
     concurrent_appends_get_gapless_seqs,
     a_close_is_final_with_one_note,
+    of_concurrent_moves_to_other_teams_one_wins_and_is_kept,
     marks_never_move_back,
     the_log_reads_windows_and_writes_idempotently,
     a_foreign_organization_finds_nothing,

@@ -373,7 +373,8 @@ impl Steps for PgSteps<'_> {
                 .bind(session.agent_id.map(|a| a.0))
                 .bind(session.status.as_str())
                 .bind(session.closed_at)
-                .bind(session.assigned_at),
+                .bind(session.assigned_at)
+                .bind(session.team_id.map(|t| t.0)),
         };
         query.execute(&mut *self.tx).await?;
         Ok(())
@@ -383,8 +384,8 @@ impl Steps for PgSteps<'_> {
 /// The session as decided and its message in one statement: the message's parameters first
 /// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`), preview (`$13`),
 /// snooze (`$14`, `$15`), wait for an answer (`$16`) and first response (`$17`) and, when an
-/// assignment or a close moved them, its agent, status, closing and assignment times
-/// (`$18`–`$21`).
+/// assignment, a close or a move to another team moved them, its agent, status, closing and
+/// assignment times and team (`$18`–`$22`).
 macro_rules! write_session_and {
     ($table:literal, $moved:literal) => {
         concat!(
@@ -406,11 +407,11 @@ const ACTIVITY_HERE: &str = write_session_and!("messages", "");
 const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
 const EVERYTHING_HERE: &str = write_session_and!(
     "messages",
-    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21"
+    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21, team_id = $22"
 );
 const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
     "message_outbox",
-    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21"
+    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21, team_id = $22"
 );
 
 #[async_trait]

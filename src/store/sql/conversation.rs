@@ -49,11 +49,12 @@ pub mod statements {
     pub const WRITE_ACTIVITY: &str = "UPDATE sessions SET last_seq = $1, last_message_at = $2,
         updated_at = $3, queued_at = $4, preview = $5, snoozed = $6, snoozed_until = $7,
         awaiting_since = $8, first_response_at = $9 WHERE id = $10 AND organization_id = $11";
-    /// Every column a change may move, from the session decided in memory.
+    /// Every column a change may move, from the session decided in memory (the team too: a
+    /// conversation moved to another team is requeued there).
     pub const WRITE_SESSION: &str = "UPDATE sessions SET agent_id = $1, status = $2,
         closed_at = $3, last_seq = $4, last_message_at = $5, updated_at = $6, queued_at = $7,
         preview = $8, assigned_at = $9, snoozed = $10, snoozed_until = $11, awaiting_since = $12,
-        first_response_at = $13 WHERE id = $14 AND organization_id = $15";
+        first_response_at = $13, team_id = $14 WHERE id = $15 AND organization_id = $16";
 }
 
 /// Which of the session's columns a change moved. A message moves only its activity: writing

@@ -493,7 +493,7 @@ impl Workspace for $store {
         crate::store::during("idle_sessions", &org, async move {
             let found = sqlx::query(
                 "SELECT * FROM sessions WHERE organization_id = $1 AND status <> 'closed'
-                 AND COALESCE(last_message_at, created_at) < $2
+                 AND NOT snoozed AND COALESCE(last_message_at, created_at) < $2
                  ORDER BY COALESCE(last_message_at, created_at), id LIMIT $3",
             )
             .bind(org.0)

@@ -242,6 +242,7 @@ impl Steps for SqliteSteps<'_> {
                     s.snoozed_until.map(text_time),
                     s.awaiting_since.map(text_time),
                     s.first_response_at.map(text_time),
+                    s.team_id.map(|t| t.0),
                     s.id.0,
                     s.organization_id.0,
                 ]),
