@@ -116,7 +116,19 @@ impl Api {
 
     /// Creates an agent in the admin's organization; returns its id.
     pub async fn create_agent(&self, admin_token: &str, name: &str, email: &str) -> Result<String> {
-        let body = json!({ "name": name, "email": email, "password": PASSWORD, "role": "agent" });
+        self.create_agent_as(admin_token, name, email, "agent")
+            .await
+    }
+
+    /// Creates an agent with `role` (`agent`, `supervisor` or `admin`); returns its id.
+    pub async fn create_agent_as(
+        &self,
+        admin_token: &str,
+        name: &str,
+        email: &str,
+        role: &str,
+    ) -> Result<String> {
+        let body = json!({ "name": name, "email": email, "password": PASSWORD, "role": role });
         let v = self
             .call(Method::POST, "/api/agents", Some(admin_token), Some(body))
             .await?;

@@ -54,6 +54,8 @@ pub enum Scenario {
     History(HistoryArgs),
     /// Requests per second at a latency bound for login and conversation lists.
     Http(HttpArgs),
+    /// Full-text search of one organization's messages on a store seeded with many.
+    Search(SearchArgs),
     /// The server started repeatedly: time to ready, memory when ready and when idle.
     Startup(StartupArgs),
     /// Every scenario with tiny numbers; fails when a correctness check fails.
@@ -197,6 +199,44 @@ pub struct HttpArgs {
     /// Conversations in each list.
     #[arg(long, default_value_t = 20)]
     pub list_size: usize,
+}
+
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct SearchArgs {
+    /// Messages to seed the organization with.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub messages: usize,
+    /// Conversations they are spread over (message i goes to conversation i mod this).
+    #[arg(long, default_value_t = 10_000)]
+    pub conversations: usize,
+    /// Agents of the organization that search: even ones supervisors (they see every
+    /// conversation), odd ones plain agents (each sees the conversations assigned to it, which
+    /// are all of them in turn).
+    #[arg(long, default_value_t = 20)]
+    pub searchers: usize,
+    /// Customers (website visitors) sending the seed, one socket each.
+    #[arg(long, default_value_t = 100)]
+    pub senders: usize,
+    /// Messages awaiting their acknowledgement on each sender's socket while seeding.
+    #[arg(long, default_value_t = 32)]
+    pub window: usize,
+    /// Seed of the text generator.
+    #[arg(long, default_value_t = 1)]
+    pub text_seed: u64,
+    /// Keep the seeded server data here and reuse it in later runs with the same seed
+    /// parameters (created when missing; the PostgreSQL data stays in its database).
+    #[arg(long)]
+    pub seed_dir: Option<PathBuf>,
+    /// Searches per second from all searchers together (each agent may search 120 times a
+    /// minute, so at most 2 per searcher).
+    #[arg(long, default_value_t = 20.0)]
+    pub rate: f64,
+    /// Seconds measured (after the warm-up).
+    #[arg(long, default_value_t = 60.0)]
+    pub duration: f64,
+    /// Seconds of searching at the same rate before measuring.
+    #[arg(long, default_value_t = 5.0)]
+    pub warmup: f64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -27,6 +27,7 @@ pub struct Counts(pub Vec<(u64, u64)>);
 pub struct Summary {
     pub count: u64,
     pub p50_ms: f64,
+    pub p95_ms: f64,
     pub p99_ms: f64,
     pub p999_ms: f64,
     pub max_ms: f64,
@@ -72,6 +73,7 @@ impl Latency {
         Summary {
             count: self.0.len(),
             p50_ms: ms(self.0.value_at_quantile(0.50)),
+            p95_ms: ms(self.0.value_at_quantile(0.95)),
             p99_ms: ms(self.0.value_at_quantile(0.99)),
             p999_ms: ms(self.0.value_at_quantile(0.999)),
             max_ms: ms(self.0.max()),
@@ -91,6 +93,21 @@ impl Summary {
             fmt_ms(self.p50_ms),
             fmt_ms(self.p99_ms),
             fmt_ms(self.p999_ms),
+            fmt_ms(self.max_ms),
+            self.count
+        )
+    }
+
+    /// `p50 1.23 ms  p95 …  p99 …  max …` for tables that give the p95.
+    pub fn line_p95(&self) -> String {
+        if self.count == 0 {
+            return "no samples".into();
+        }
+        format!(
+            "p50 {}  p95 {}  p99 {}  max {}  (n={})",
+            fmt_ms(self.p50_ms),
+            fmt_ms(self.p95_ms),
+            fmt_ms(self.p99_ms),
             fmt_ms(self.max_ms),
             self.count
         )
@@ -120,5 +137,24 @@ mod tests {
         let back = Latency::from_counts(&h.counts());
         assert_eq!(back.len(), 10_000);
         assert_eq!(back.summary().p99_ms, h.summary().p99_ms);
+    }
+
+    #[test]
+    fn percentiles_of_a_known_spread() {
+        let mut h = Latency::default();
+        for ms in 1..=100u64 {
+            h.record(Duration::from_millis(ms));
+        }
+        let s = h.summary();
+        // 3 significant digits: each figure within 0.1% of the exact one.
+        let near = |got: f64, want: f64| (got - want).abs() <= want * 0.001;
+        assert!(near(s.p50_ms, 50.0), "{}", s.p50_ms);
+        assert!(near(s.p95_ms, 95.0), "{}", s.p95_ms);
+        assert!(near(s.p99_ms, 99.0), "{}", s.p99_ms);
+        assert!(near(s.max_ms, 100.0), "{}", s.max_ms);
+        assert!(
+            s.line_p95()
+                .starts_with("p50 50.0 ms  p95 95.0 ms  p99 99.0 ms")
+        );
     }
 }

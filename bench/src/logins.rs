@@ -3,7 +3,6 @@
 //! after it.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,34 +16,7 @@ use crate::cli::LoginsArgs;
 use crate::hist::Latency;
 use crate::report::{Report, thousands};
 use crate::server::Server;
-
-/// Reads the server's RSS every 50 ms and keeps the highest, until stopped.
-struct RssWatch {
-    peak: Arc<AtomicU64>,
-    stop: Arc<AtomicBool>,
-}
-
-impl RssWatch {
-    fn start(pid: Option<u32>) -> RssWatch {
-        let peak = Arc::new(AtomicU64::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (p, s) = (peak.clone(), stop.clone());
-        tokio::spawn(async move {
-            while !s.load(Relaxed) {
-                if let Some(kib) = pid.and_then(crate::procfs::rss_kib) {
-                    p.fetch_max(kib, Relaxed);
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        });
-        RssWatch { peak, stop }
-    }
-
-    fn finish(self) -> u64 {
-        self.stop.store(true, Relaxed);
-        self.peak.load(Relaxed)
-    }
-}
+use crate::usage::RssWatch;
 
 struct Burst {
     latency: Latency,

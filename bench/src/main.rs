@@ -12,6 +12,7 @@ mod messages;
 mod metrics;
 mod procfs;
 mod report;
+mod search;
 mod server;
 mod sio;
 mod smoke;
@@ -71,6 +72,7 @@ pub fn scenario_name(s: &Scenario) -> &'static str {
         Scenario::Logins(_) => "logins",
         Scenario::History(_) => "history",
         Scenario::Http(_) => "http",
+        Scenario::Search(_) => "search",
         Scenario::Startup(_) => "startup",
         Scenario::Smoke => "smoke",
         Scenario::Worker(_) => "worker",
@@ -86,7 +88,16 @@ pub async fn run_scenario(
 ) -> Result<bool> {
     let name = scenario_name(scenario);
     let machine = procfs::machine();
-    let mut server = Server::start(opts).await?;
+    // The search scenario may keep its seeded data in a directory of its own.
+    let dir = match scenario {
+        Scenario::Search(a) => {
+            search::validate(a)?;
+            search::check_seed_dir(a, &server::store_key(opts))?;
+            a.seed_dir.as_deref()
+        }
+        _ => None,
+    };
+    let mut server = Server::start_in(opts, dir).await?;
     eprintln!("{name}: server at {} (pid {:?})", server.base, server.pid);
     let result = dispatch(scenario, &server).await;
     let log = server.stop().await;
@@ -124,6 +135,7 @@ async fn dispatch(scenario: &Scenario, server: &Server) -> Result<Report> {
         Scenario::Logins(a) => logins::run(a, server).await,
         Scenario::History(a) => history::run(a, server).await,
         Scenario::Http(a) => http::run(a, server).await,
+        Scenario::Search(a) => search::run(a, server).await,
         Scenario::Startup(_) | Scenario::Smoke | Scenario::Worker(_) => {
             unreachable!("not a scenario on one started server")
         }
@@ -137,6 +149,7 @@ fn params(scenario: &Scenario) -> serde_json::Value {
         Scenario::Logins(a) => serde_json::to_value(a),
         Scenario::History(a) => serde_json::to_value(a),
         Scenario::Http(a) => serde_json::to_value(a),
+        Scenario::Search(a) => serde_json::to_value(a),
         Scenario::Startup(a) => serde_json::to_value(a),
         Scenario::Smoke | Scenario::Worker(_) => Ok(serde_json::Value::Null),
     };

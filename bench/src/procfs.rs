@@ -52,6 +52,28 @@ pub fn busiest_threads(
     used
 }
 
+/// CPU seconds used so far by every process named `name` (e.g. `postgres`: the database
+/// server and its backends), `None` when there is none.
+pub fn named_cpu_seconds(name: &str) -> Option<f64> {
+    let mut total = None;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let path = entry.path();
+        let is_pid = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+        let named = is_pid
+            && std::fs::read_to_string(path.join("comm")).is_ok_and(|comm| comm.trim() == name);
+        if !named {
+            continue;
+        }
+        if let Some(cpu) = cpu_seconds_of(&path.join("stat")) {
+            *total.get_or_insert(0.0) += cpu;
+        }
+    }
+    total
+}
+
 /// CPU seconds of this process.
 pub fn own_cpu_seconds() -> f64 {
     cpu_seconds(std::process::id()).unwrap_or(0.0)
@@ -157,5 +179,8 @@ mod tests {
     fn reads_own_process() {
         assert!(super::cpu_seconds(std::process::id()).is_some());
         assert!(super::rss_kib(std::process::id()).unwrap() > 0);
+        let own = std::fs::read_to_string("/proc/self/comm").unwrap();
+        assert!(super::named_cpu_seconds(own.trim()).is_some());
+        assert_eq!(super::named_cpu_seconds("no-such-process-name"), None);
     }
 }

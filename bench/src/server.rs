@@ -32,7 +32,30 @@ pub struct ServerInfo {
     pub pid: Option<u32>,
     pub command: Vec<String>,
     pub store: String,
+    /// The started server's PostgreSQL URL, without its password.
+    pub database: Option<String>,
 }
+
+impl ServerInfo {
+    /// Which store holds the data: `embedded sqlite`, or `postgresql` with its URL.
+    pub fn store_key(&self) -> String {
+        match &self.database {
+            Some(url) => format!("{} {url}", self.store),
+            None => self.store.clone(),
+        }
+    }
+}
+
+/// The `store_key` of the server `opts` start.
+pub fn store_key(opts: &ServerOpts) -> String {
+    match &opts.database_url {
+        Some(url) => format!("{POSTGRESQL} {}", redact_url(url)),
+        None => EMBEDDED.into(),
+    }
+}
+
+const POSTGRESQL: &str = "postgresql";
+const EMBEDDED: &str = "embedded sqlite";
 
 /// What the server wrote to its log, for the report.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -57,9 +80,18 @@ const GENEROUS: &[&str] = &[
 
 impl Server {
     pub async fn start(opts: &ServerOpts) -> Result<Server> {
-        match &opts.url {
-            Some(url) => Self::external(url, opts.server_pid).await,
-            None => Self::spawn(opts).await,
+        Self::start_in(opts, None).await
+    }
+
+    /// Like `start`, with the started server's data and log in `dir` (created when missing,
+    /// kept afterwards) instead of a fresh temporary directory.
+    pub async fn start_in(opts: &ServerOpts, dir: Option<&Path>) -> Result<Server> {
+        match (&opts.url, dir) {
+            (Some(_), Some(_)) => {
+                bail!("a kept data directory needs a server the tool starts (no --url)")
+            }
+            (Some(url), None) => Self::external(url, opts.server_pid).await,
+            (None, dir) => Self::spawn(opts, dir).await,
         }
     }
 
@@ -75,6 +107,7 @@ impl Server {
             pid,
             command: vec![],
             store: "as configured".into(),
+            database: None,
         };
         Ok(Server {
             base,
@@ -88,8 +121,14 @@ impl Server {
         })
     }
 
-    async fn spawn(opts: &ServerOpts) -> Result<Server> {
-        let dir = fresh_dir()?;
+    async fn spawn(opts: &ServerOpts, given: Option<&Path>) -> Result<Server> {
+        let dir = match given {
+            Some(d) => {
+                std::fs::create_dir_all(d.join("data"))?;
+                d.to_path_buf()
+            }
+            None => fresh_dir()?,
+        };
         let addr: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
         let args = serve_args(opts, addr, &dir);
         let log = std::fs::File::create(dir.join("server.log"))?;
@@ -106,15 +145,17 @@ impl Server {
                 format!("starting {bin} (build it with cargo build --release)")
             })
             .inspect_err(|_| {
-                let _ = std::fs::remove_dir_all(&dir);
+                if given.is_none() {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
             })?;
         let pid = child.id();
         let base = format!("http://{addr}");
         let mut command = vec![opts.server_bin.display().to_string()];
         command.extend(args.iter().map(|a| redact(a)));
         let store = match opts.database_url {
-            Some(_) => "postgresql",
-            None => "embedded sqlite",
+            Some(_) => POSTGRESQL,
+            None => EMBEDDED,
         };
         let info = ServerInfo {
             managed: true,
@@ -122,6 +163,7 @@ impl Server {
             pid: Some(pid),
             command,
             store: store.into(),
+            database: opts.database_url.as_deref().map(redact_url),
         };
         let mut server = Server {
             base: base.clone(),
@@ -129,7 +171,7 @@ impl Server {
             pid: Some(pid),
             child: Some(child),
             dir: Some(dir),
-            keep_dir: opts.keep_server_dir,
+            keep_dir: opts.keep_server_dir || given.is_some(),
             info,
             ready_after: None,
         };
@@ -278,13 +320,16 @@ fn summarise_log(path: &Path, summary: &mut LogSummary) {
 /// Hides the password of a database URL in what the report shows.
 fn redact(arg: &str) -> String {
     match arg.strip_prefix("--database-url=") {
-        Some(url) => match (url.find("://"), url.rfind('@')) {
-            (Some(s), Some(at)) if at > s => {
-                format!("--database-url={}://…{}", &url[..s], &url[at..])
-            }
-            _ => arg.to_string(),
-        },
+        Some(url) => format!("--database-url={}", redact_url(url)),
         None => arg.to_string(),
+    }
+}
+
+/// A database URL without its user and password.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
     }
 }
 

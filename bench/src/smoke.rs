@@ -4,8 +4,8 @@
 use anyhow::Result;
 
 use crate::cli::{
-    ConnectionsArgs, HistoryArgs, HttpArgs, LoginsArgs, MessagesArgs, Scenario, ServerOpts,
-    StartupArgs,
+    ConnectionsArgs, HistoryArgs, HttpArgs, LoginsArgs, MessagesArgs, Scenario, SearchArgs,
+    ServerOpts, StartupArgs,
 };
 
 fn scenarios() -> Vec<Scenario> {
@@ -54,6 +54,18 @@ fn scenarios() -> Vec<Scenario> {
             login_start: 4.0,
             list_start: 20.0,
             list_size: 5,
+        }),
+        Scenario::Search(SearchArgs {
+            messages: 2000,
+            conversations: 40,
+            searchers: 4,
+            senders: 5,
+            window: 8,
+            text_seed: 1,
+            seed_dir: None,
+            rate: 8.0,
+            duration: 2.0,
+            warmup: 0.5,
         }),
         Scenario::Startup(StartupArgs { runs: 2, idle: 0.2 }),
     ]

@@ -35,6 +35,7 @@ pub async fn fill(api: &Api, target: Target, args: &HistoryArgs) -> Result<Fille
     let per_conversation = args.fill_messages / args.fill_conversations;
     let acked = Arc::new(AtomicU64::new(0));
     let progress = tokio::spawn(report_progress(
+        "history",
         acked.clone(),
         (per_conversation * args.fill_conversations) as u64,
     ));
@@ -101,9 +102,9 @@ async fn open_conversations(api: &Api, args: &HistoryArgs) -> Result<Vec<Sender>
 }
 
 #[derive(Default)]
-struct SenderTally {
-    refused: u64,
-    first_error: Option<String>,
+pub struct SenderTally {
+    pub refused: u64,
+    pub first_error: Option<String>,
 }
 
 /// Sends `per` messages into each of the sender's conversations, in turn.
@@ -114,20 +115,42 @@ async fn send_all(
     window: usize,
     acked: Arc<AtomicU64>,
 ) -> Result<SenderTally> {
-    let mut socket = Socket::connect(target, &s.token, BUSY_BUFFER)
+    let total = s.sessions.len() * per;
+    let payloads = (0..total).map(|next| {
+        let session = &s.sessions[next % s.sessions.len()];
+        json!({ "session_id": session, "content": format!("fill message {next} {:0>60}", 0) })
+            .to_string()
+    });
+    send_stream(target, &s.token, payloads, window, acked).await
+}
+
+/// Sends every `send_message` payload over one socket of the account of `token`, keeping
+/// `window` awaiting their acknowledgement; counts the acknowledged in `acked` and tallies the
+/// refused.
+pub async fn send_stream(
+    target: Target,
+    token: &str,
+    mut payloads: impl Iterator<Item = String>,
+    window: usize,
+    acked: Arc<AtomicU64>,
+) -> Result<SenderTally> {
+    let mut socket = Socket::connect(target, token, BUSY_BUFFER)
         .await
         .context("connecting a sender")?;
-    let total = (s.sessions.len() * per) as u64;
     let (mut next, mut waiting, mut tally) = (0u64, 0usize, SenderTally::default());
-    while next < total || waiting > 0 {
-        while waiting < window && next < total {
-            let session = &s.sessions[next as usize % s.sessions.len()];
-            let payload = json!({ "session_id": session, "content": format!("fill message {next} {:0>60}", 0) });
-            socket
-                .emit_with_ack(next, "send_message", &payload.to_string())
-                .await?;
+    let mut more = true;
+    while more || waiting > 0 {
+        while more && waiting < window.max(1) {
+            let Some(payload) = payloads.next() else {
+                more = false;
+                break;
+            };
+            socket.emit_with_ack(next, "send_message", &payload).await?;
             next += 1;
             waiting += 1;
+        }
+        if waiting == 0 {
+            break;
         }
         match socket.next().await? {
             Some(f @ Frame::Ack(..)) => {
@@ -149,14 +172,15 @@ async fn send_all(
     Ok(tally)
 }
 
-async fn report_progress(acked: Arc<AtomicU64>, total: u64) {
+/// Prints how far a fill has come every 10 s, until aborted.
+pub async fn report_progress(scenario: &'static str, acked: Arc<AtomicU64>, total: u64) {
     let started = Instant::now();
     loop {
         tokio::time::sleep(Duration::from_secs(10)).await;
         let n = acked.load(Relaxed);
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
-            "history: filled {n} of {total} messages in {secs:.0} s ({:.0}/s)",
+            "{scenario}: filled {n} of {total} messages in {secs:.0} s ({:.0}/s)",
             n as f64 / secs
         );
     }

@@ -2,7 +2,7 @@
 //! 10,000 conversations), the latency of reading a conversation's last 50 messages and a page
 //! from its middle, with a check that every page holds exactly the expected `seq`s.
 
-mod fill;
+pub mod fill;
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
