@@ -58,7 +58,17 @@ export function Home({ account, onSignOut }: { account: Account; onSignOut: () =
 
   function pick(org: PublicOrganization) {
     const existing = inbox.openWith(org.id);
-    setSelection(existing ? { sessionId: existing.id } : { draft: org });
+    if (existing) {
+      setSelection({ sessionId: existing.id });
+      return;
+    }
+    setSelection({ draft: org });
+    // The directory lists an organization nobody of which is online without its teams: its
+    // profile has them, for the customer to choose from.
+    api.discover(org.domain).then(
+      ({ organization }) => setSelection((now) => (now && 'draft' in now && now.draft.id === organization.id ? { draft: organization } : now)),
+      () => undefined,
+    );
   }
 
   const showList = !narrow || !selection;

@@ -1,5 +1,5 @@
-// One conversation in the console: who the customer is, its state, take / transfer / snooze /
-// close / reopen, and the chat itself (history with older pages on scroll up, live messages,
+// One conversation in the console: who the customer is, its state, take / transfer / move to
+// another team / snooze / close / reopen, and the chat itself (history with older pages on scroll up, live messages,
 // typing, marks).
 
 import { useEffect, useState } from 'preact/hooks';
@@ -13,6 +13,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { ConversationTags } from './ConversationTags';
 import { MessageFocus } from './MessageFocus';
 import { SnoozeControl } from './SnoozeControl';
+import { TeamMove } from './TeamMove';
 import { backWhen } from './snooze-time';
 import type { Workspace } from './workspace';
 
@@ -56,6 +57,9 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
 
   const mine = session.agent_id === workspace.me.id;
   const lockedForMe = session.status === 'active' && !mine && !workspace.canSeeAll;
+  // Another team's queue: plain agents may read it, not take it.
+  const otherTeams = session.status === 'waiting' && !workspace.canSeeAll && !workspace.inMyTeams(session);
+  const teamName = workspace.teams.byId(session.team_id)?.name ?? 'another';
   return (
     <main class="pane" aria-labelledby="pane-title">
       <div class="pane-header">
@@ -85,19 +89,21 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
         chat={chat}
         conversation={chat.conversation(sessionId)}
         onSend={(text) => chat.send(sessionId, text)}
-        composerDisabled={session.status === 'closed' || lockedForMe}
+        composerDisabled={session.status === 'closed' || lockedForMe || otherTeams}
         placeholder={
           session.status === 'closed'
             ? 'This conversation is closed. Reopen it to write.'
             : lockedForMe
               ? 'Assigned to a teammate.'
-              : session.status === 'waiting'
+              : otherTeams
+                ? `Waiting for the ${teamName} team.`
+                : session.status === 'waiting'
                 ? `Reply to ${session.client_name} (this takes the conversation)…`
                 : `Reply to ${session.client_name}…`
         }
         showOwnNames
         composer={(plain) => (
-          <AgentComposer session={session} replyBlocked={lockedForMe} closed={session.status === 'closed'} replyPlaceholder={plain.placeholder ?? ''} />
+          <AgentComposer session={session} replyBlocked={lockedForMe || otherTeams} closed={session.status === 'closed'} replyPlaceholder={plain.placeholder ?? ''} />
         )}
       />
       <MessageFocus sessionId={sessionId} />
@@ -150,7 +156,7 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: C
   const close = () => act(() => workspace.close(session.id));
   return (
     <div class="pane-actions">
-      {session.status === 'waiting' && (
+      {session.status === 'waiting' && (workspace.canSeeAll || workspace.inMyTeams(session)) && (
         <button type="button" class="btn btn-primary" onClick={() => act(() => workspace.take(session.id))}>
           Take
         </button>
@@ -181,6 +187,7 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: C
           </button>
         </form>
       )}
+      <TeamMove workspace={workspace} session={session} act={act} />
       <SnoozeControl workspace={workspace} session={session} act={act} />
       {(mine || workspace.canSeeAll) && (
         <button type="button" class="btn btn-danger" onClick={() => (assignee ? setConfirmingClose(true) : close())}>

@@ -1,7 +1,8 @@
-// A conversation's labels and priority in its header, with the customer panel's toggle. Agents
-// change them where they may (supervisors and admins anywhere, plain agents in their own
-// conversations and the queue); the change reaches every console of the team live
-// (`session_updated`).
+// A conversation's team (when the organization has teams of its own), labels and priority in its
+// header, with the customer panel's toggle. Agents change labels and priority where their lists
+// reach (supervisors and admins anywhere unless limited to their teams, plain agents in their own
+// conversations and their teams' queues); the change reaches every console of the organization
+// live (`session_updated`).
 
 import { useState } from 'preact/hooks';
 import { errorText } from '../shared/api';
@@ -10,19 +11,21 @@ import type { ConsoleSession, Priority } from '../shared/types';
 import { LabelChip, PriorityBadge } from './LabelChip';
 import { LabelPicker } from './LabelPicker';
 import { PRIORITIES, priorityName } from './list-filter';
+import { TeamBadge } from './SessionTags';
 import { PanelToggle } from './ToolPages';
 import { type AgentTools, useTools } from './tools';
 
-/** Whether I may change the conversation's labels and priority (the server's rule). */
+/** Whether I may change the conversation's labels and priority: where my lists reach (the server's rule). */
 export function canTag(tools: AgentTools, session: ConsoleSession): boolean {
-  return tools.workspace.canSeeAll || session.status === 'waiting' || session.agent_id === tools.workspace.me.id;
+  return tools.workspace.lists(session);
 }
 
 export function ConversationTags({ session }: { session: ConsoleSession }) {
   const tools = useTools();
-  useObservable(tools.labels);
+  useObservable(tools.labels, tools.workspace.teams);
   const [error, setError] = useState('');
   const labels = tools.labels.of(session.labels);
+  const team = tools.workspace.teams.nameOf(session.team_id);
   const editable = canTag(tools, session);
 
   async function change(action: () => Promise<{ session: ConsoleSession }>) {
@@ -40,6 +43,7 @@ export function ConversationTags({ session }: { session: ConsoleSession }) {
 
   return (
     <div class="conv-tags">
+      {team && <TeamBadge name={team} />}
       <ul class="chip-list" aria-label="Labels">
         {labels.map((l) => (
           <li key={l.id}>

@@ -1,4 +1,5 @@
-// The filter bar above a conversation list: label and priority everywhere; the order everywhere
+// The filter bar above a conversation list: team (when the organization has teams of its own),
+// label and priority everywhere; the order everywhere
 // but in the Snoozed list (always soonest back first); status and assignee in the list of all
 // conversations (the others are one status and assignee already). The list of all
 // conversations is asked of the server again when the filter changes.
@@ -39,6 +40,7 @@ export function ListFilters({ list }: { list: ListName }) {
   const { filter } = tools.lists;
   const { workspace } = tools;
   const narrowed = activeFilters(filter, list);
+  const { teams } = workspace;
 
   return (
     <div class="list-filters" role="group" aria-label="Filter and sort">
@@ -61,6 +63,16 @@ export function ListFilters({ list }: { list: ListName }) {
                 {a.name}
               </option>
             ))}
+        </select>
+      )}
+      {(teams.several() || filter.team) && (
+        <select aria-label="Team" value={filter.team} onChange={(e) => tools.lists.set({ team: e.currentTarget.value })}>
+          <option value="">Every team</option>
+          {teams.teams.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
         </select>
       )}
       <select aria-label="Label" value={filter.label} onChange={(e) => tools.lists.set({ label: e.currentTarget.value })}>
@@ -89,7 +101,7 @@ export function ListFilters({ list }: { list: ListName }) {
         </select>
       )}
       {narrowed > 0 && (
-        <button type="button" class="link small" onClick={() => tools.lists.set({ status: '', agent: '', label: '', priority: '' })}>
+        <button type="button" class="link small" onClick={() => tools.lists.set({ status: '', agent: '', label: '', priority: '', team: '' })}>
           Clear {narrowed === 1 ? 'filter' : `${narrowed} filters`}
         </button>
       )}

@@ -1,5 +1,5 @@
 // Admins edit the organization (name, domain, widget colour, messages, capacity, identity
-// secret, the conversation periods, business hours) and copy the widget's embed snippet. The
+// secret, the conversation periods, business hours, the team rules) and copy the widget's embed snippet. The
 // server's problems show next to the fields they name. Loaded when first opened.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import { FieldError, type FieldErrors, invalidProps } from './FieldError';
 import { type PeriodKey, PeriodFields, type Periods } from './PeriodFields';
 import { type HoursForm, browserZone, businessHoursOf, hoursFormOf } from './business-hours';
 import { IDENTITY_SECRET_MIN, generateIdentitySecret } from './secret';
+import { TeamSettingsFields, teamRulesOf } from './TeamSettingsFields';
 import { periodOf, secondsOf } from './settings-periods';
 import type { Workspace } from './workspace';
 import './settings.css';
@@ -76,6 +77,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
   const [form, setForm] = useState(() => formOf(org));
   const [periods, setPeriods] = useState(() => periodsOf(org));
   const [hours, setHours] = useState<HoursForm>(() => hoursFormOf(org.settings?.business_hours, browserZone()));
+  const [teamRules, setTeamRules] = useState(() => teamRulesOf(org));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -113,11 +115,13 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
           max_concurrent_sessions: Number(form.max_concurrent_sessions),
           widget_identity_secret: form.widget_identity_secret,
           ...timing.secs,
+          ...teamRules,
           business_hours: businessHours,
         },
       });
       workspace.setOrganization(organization);
       setPeriods(periodsOf(organization));
+      setTeamRules(teamRulesOf(organization));
       setHours(hoursFormOf(organization.settings?.business_hours, browserZone()));
       // The answer is the truth: hours asked off but still there are not reported as saved.
       if (businessHours === null && organization.settings?.business_hours) {
@@ -217,6 +221,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
       </div>
       <PeriodFields periods={periods} errors={errors} onChange={setPeriods} />
       <BusinessHoursEditor hours={hours} errors={errors} onChange={setHours} />
+      <TeamSettingsFields rules={teamRules} onChange={setTeamRules} />
       {status && (
         <p class={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>
           {status.text}

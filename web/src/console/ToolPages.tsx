@@ -1,5 +1,5 @@
-// The workspace's own pages (canned replies for everyone, labels for admins), loaded when first
-// opened, and the customer panel's toggle in a conversation's header.
+// The workspace's own pages (canned replies for everyone, labels and teams for admins), loaded
+// when first opened, and the customer panel's toggle in a conversation's header.
 
 import { useObservable } from '../shared/hooks';
 import { lazy } from './Lazy';
@@ -8,6 +8,7 @@ import { useTools } from './tools';
 
 const CannedRepliesAdmin = lazy(() => import('./CannedRepliesAdmin').then((m) => m.CannedRepliesAdmin));
 const LabelsAdmin = lazy(() => import('./LabelsAdmin').then((m) => m.LabelsAdmin));
+const TeamsAdmin = lazy(() => import('./TeamsAdmin').then((m) => m.TeamsAdmin));
 
 export function ToolPage({ view }: { view: View }) {
   const tools = useTools();
@@ -27,6 +28,20 @@ export function ToolPage({ view }: { view: View }) {
           <div class="admin">
             <h1>Labels</h1>
             <p class="muted">Only admins manage labels.</p>
+          </div>
+        )}
+      </main>
+    );
+  }
+  if (view === 'teams') {
+    return (
+      <main class="page">
+        {tools.workspace.isAdmin ? (
+          <TeamsAdmin />
+        ) : (
+          <div class="admin">
+            <h1>Teams</h1>
+            <p class="muted">Only admins manage teams.</p>
           </div>
         )}
       </main>

@@ -90,6 +90,7 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
     { view: 'snoozed', label: 'Snoozed', count: workspace.snoozed().length, quiet: true, show: true },
     { view: 'all', label: 'All conversations', short: 'All', show: workspace.canSeeAll },
     { view: 'team', label: workspace.isAdmin ? 'Agents' : 'Team', show: true },
+    { view: 'teams', label: 'Teams', show: workspace.isAdmin },
     { view: 'settings', label: 'Settings', show: workspace.isAdmin },
     { view: 'replies', label: 'Canned replies', short: 'Replies', show: true },
     { view: 'labels', label: 'Labels', show: workspace.isAdmin },

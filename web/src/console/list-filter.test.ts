@@ -28,6 +28,15 @@ describe('list filters', () => {
     expect(matches(s, { ...NO_FILTER, agent: 'jane', status: 'active', label: 'vip', priority: 'high' }, 'all')).toBe(true);
   });
 
+  test('the team narrows every list', () => {
+    const sale = session('s', { team_id: 'sales', status: 'waiting' });
+    for (const list of ['queue', 'mine', 'snoozed', 'all'] as const) {
+      expect(matches(sale, { ...NO_FILTER, team: 'sales' }, list)).toBe(true);
+      expect(matches(sale, { ...NO_FILTER, team: 'support' }, list)).toBe(false);
+    }
+    expect(activeFilters({ ...NO_FILTER, team: 'sales' }, 'queue')).toBe(1);
+  });
+
   test('sorts as the server does', () => {
     const a = session('a', { created_at: '2025-01-01T10:00:00Z', last_message_at: '2025-01-01T12:00:00Z', priority: 'low', queued_at: '2025-01-01T10:05:00Z' });
     const b = session('b', { created_at: '2025-01-01T11:00:00Z', last_message_at: '2025-01-01T11:30:00Z', priority: 'urgent', queued_at: '2025-01-01T11:01:00Z' });
@@ -50,12 +59,20 @@ describe('list filters', () => {
   });
 
   test('the server query names only what is set', () => {
-    expect(listQuery(NO_FILTER)).toEqual({ status: undefined, agent_id: undefined, label: undefined, priority: undefined, sort: 'activity' });
-    expect(listQuery({ status: 'waiting', agent: 'x', label: 'l', priority: 'high', sort: 'priority' })).toEqual({
+    expect(listQuery(NO_FILTER)).toEqual({
+      status: undefined,
+      agent_id: undefined,
+      label: undefined,
+      priority: undefined,
+      team: undefined,
+      sort: 'activity',
+    });
+    expect(listQuery({ status: 'waiting', agent: 'x', label: 'l', priority: 'high', team: 't', sort: 'priority' })).toEqual({
       status: 'waiting',
       agent_id: 'x',
       label: 'l',
       priority: 'high',
+      team: 't',
       sort: 'priority',
     });
     expect(activeFilters({ ...NO_FILTER, status: 'closed', label: 'l' }, 'mine')).toBe(1);

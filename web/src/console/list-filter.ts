@@ -1,4 +1,4 @@
-// How a list of conversations is narrowed and ordered: by label, priority, status and assignee,
+// How a list of conversations is narrowed and ordered: by team, label, priority, status and assignee,
 // sorted newest first, by latest activity, longest waiting or most urgent. The same rules as the
 // server's list query (GET /api/sessions/organization/{org}), so a list fetched with a filter
 // and then kept live from events stays the list the server would give. The Snoozed list is
@@ -16,11 +16,13 @@ export interface ListFilter {
   /** A label's id, or '' for any. */
   label: string;
   priority: Priority | '';
+  /** A team's id, or '' for any. */
+  team: string;
   /** '' is the list's own order (see `defaultSort`). */
   sort: SortOrder | '';
 }
 
-export const NO_FILTER: ListFilter = { status: '', agent: '', label: '', priority: '', sort: '' };
+export const NO_FILTER: ListFilter = { status: '', agent: '', label: '', priority: '', team: '', sort: '' };
 
 export const PRIORITIES: Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
 
@@ -38,6 +40,7 @@ export function defaultSort(list: ListName): SortOrder {
  * conversations only: the queue, mine and snoozed are already one status and one assignee.
  */
 export function matches(session: Session, filter: ListFilter, list: ListName): boolean {
+  if (filter.team && session.team_id !== filter.team) return false;
   if (filter.label && !session.labels.includes(filter.label)) return false;
   if (filter.priority && session.priority !== filter.priority) return false;
   if (list !== 'all') return true;
@@ -82,13 +85,14 @@ export function listQuery(filter: ListFilter) {
     agent_id: filter.agent || undefined,
     label: filter.label || undefined,
     priority: filter.priority || undefined,
+    team: filter.team || undefined,
     sort: filter.sort || defaultSort('all'),
   };
 }
 
 /** How many filters narrow the list (the sort is not one). */
 export function activeFilters(filter: ListFilter, list: ListName): number {
-  const own = [filter.label, filter.priority];
+  const own = [filter.team, filter.label, filter.priority];
   const allOnly = list === 'all' ? [filter.status, filter.agent] : [];
   return [...own, ...allOnly].filter(Boolean).length;
 }

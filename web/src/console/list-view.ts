@@ -35,8 +35,11 @@ export class ListView extends Observable {
     if (list === 'queue') return filtered(this.workspace.queue(), this.filter, list);
     if (list === 'mine') return filtered(this.workspace.mine(), this.filter, list);
     if (list === 'snoozed') return filtered(this.workspace.snoozed(), this.filter, list);
-    // Supervisors and admins: every conversation of the organization the console has met.
-    return this.workspace.canSeeAll ? filtered(this.workspace.sessions.values(), this.filter, list) : [];
+    // Supervisors and admins: every conversation of the organization the console has met
+    // (of their teams only, when the organization limits supervisors to them).
+    if (!this.workspace.canSeeAll) return [];
+    const reached = [...this.workspace.sessions.values()].filter((s) => this.workspace.lists(s));
+    return filtered(reached, this.filter, list);
   }
 
   /** Asks the server for the list of all conversations with the current filter, unless just asked. */

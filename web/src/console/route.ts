@@ -1,15 +1,15 @@
 // The console's location: a view and maybe an open conversation, kept in the URL hash
-// (#/queue, #/mine/<session id>, #/snoozed, #/settings, #/replies, #/labels) so reloads and the back
+// (#/queue, #/mine/<session id>, #/snoozed, #/settings, #/replies, #/labels, #/teams) so reloads and the back
 // button work.
 
-export type View = 'queue' | 'mine' | 'snoozed' | 'all' | 'team' | 'settings' | 'replies' | 'labels';
+export type View = 'queue' | 'mine' | 'snoozed' | 'all' | 'team' | 'teams' | 'settings' | 'replies' | 'labels';
 
 export interface Route {
   view: View;
   sessionId: string | null;
 }
 
-const VIEWS: View[] = ['queue', 'mine', 'snoozed', 'all', 'team', 'settings', 'replies', 'labels'];
+const VIEWS: View[] = ['queue', 'mine', 'snoozed', 'all', 'team', 'teams', 'settings', 'replies', 'labels'];
 
 export function parseRoute(hash: string): Route {
   const [view, sessionId] = hash.replace(/^#\/?/, '').split('/');

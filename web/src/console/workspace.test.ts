@@ -3,7 +3,7 @@ import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
 import { sessionFixture } from '../../test/fixtures';
 import type { Api } from '../shared/api';
 import { ChatClient } from '../shared/chat-client';
-import type { Agent, Session } from '../shared/types';
+import type { Agent, Session, Team } from '../shared/types';
 import { withLiveStatus } from './live-status';
 import type { Notifier } from './notifier';
 import { Workspace } from './workspace';
@@ -41,6 +41,12 @@ interface Answers {
   session?: (id: string) => Session;
   /** My conversations as the first load finds them. */
   mine?: () => Session[];
+  /** The organization's teams (none of its own by default). */
+  teams?: () => Team[];
+}
+
+function team(id: string, members: string[]): Team {
+  return { id, organization_id: 'org', name: id, is_default: false, members, created_at: '2026-01-01T00:00:00Z' };
 }
 
 function setup(answers: Answers) {
@@ -53,6 +59,10 @@ function setup(answers: Answers) {
     waitingSessions: async () => ({ sessions: [] }),
     agentSessions: async () => ({ sessions: answers.mine?.() ?? [] }),
     session: async (id: string) => ({ session: answers.session?.(id) ?? session(id) }),
+    call: async (method: string, path: string) => {
+      if (method === 'get' && path === '/api/teams') return { teams: answers.teams?.() ?? [] };
+      throw new Error(`no answer for ${method} ${path}`);
+    },
   } as unknown as Api;
   const titles: number[] = [];
   const notifier = { announce: () => undefined, setCount: (n: number) => titles.push(n) } as unknown as Notifier;
@@ -157,6 +167,43 @@ describe('Workspace: conversations in my lists', () => {
     expect(titles.at(-1)).toBe(2);
     workspace.setViewing('a');
     expect(titles.at(-1)).toBe(1);
+  });
+});
+
+describe("Workspace: my teams' queues", () => {
+  const queued = (id: string, teamId: string) => session(id, { team_id: teamId, queued_at: '2026-01-01T00:00:00Z', last_seq: 1 });
+
+  test("another team's new conversation never enters my queue nor my unseen count; moved to my team, it does", async () => {
+    const { server, socket, workspace } = setup({
+      agents: async () => [agent('jane'), agent('john')],
+      teams: () => [team('support', ['jane']), team('sales', ['john'])],
+    });
+    socket.connect();
+    await settle(() => workspace.loaded && workspace.teams.loaded, 'the load');
+    server.broadcast('new_session', { session: queued('sale', 'sales') });
+    server.broadcast('new_session', { session: queued('help', 'support') });
+    await settle(() => workspace.queue().length === 1, 'my team’s conversation');
+    expect(workspace.queue().map((s) => s.id)).toEqual(['help']);
+    expect(workspace.unseenConversations()).toBe(1);
+
+    server.broadcast('session_updated', { session: queued('sale', 'support') });
+    await settle(() => workspace.queue().length === 2, 'the conversation moved to my team');
+    server.broadcast('session_updated', { session: queued('help', 'sales') });
+    await settle(() => workspace.queue().length === 1, 'the conversation moved away');
+    expect(workspace.queue().map((s) => s.id)).toEqual(['sale']);
+  });
+
+  test('until my teams are known, the queue holds nothing back', async () => {
+    const teams = held<void>();
+    const { server, socket, workspace } = setup({ agents: async () => [agent('jane')], teams: () => [team('sales', ['john'])] });
+    const load = workspace.teams.load.bind(workspace.teams);
+    workspace.teams.load = () => teams.promise.then(load);
+    socket.connect();
+    await settle(() => workspace.loaded, 'the load');
+    server.broadcast('new_session', { session: queued('sale', 'sales') });
+    await settle(() => workspace.queue().length === 1, 'the conversation, teams unknown');
+    teams.release();
+    await settle(() => workspace.queue().length === 0, 'held back once the teams are known');
   });
 });
 

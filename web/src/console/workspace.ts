@@ -1,7 +1,8 @@
 // What the console knows of its organization, kept live from socket events: the agent, the
 // organization, the team with who is online, and the conversations (the queue, mine, and for
 // supervisors and admins all of them), with the last message and what is unseen per conversation.
-// My snoozed conversations are kept apart from my active ones until they come back.
+// My snoozed conversations are kept apart from my active ones until they come back. What events
+// bring is held to what my lists reach (another team's queue is not mine: see reach.ts).
 // Lists fetched over REST are merged with the events: an answer read before an event that
 // arrived meanwhile does not undo it.
 
@@ -11,7 +12,9 @@ import { Observable } from '../shared/observable';
 import type { Agent, AgentRef, AgentStatus, ConsoleSession, Message, OrganizationDetail, Session, SessionStatus, paths } from '../shared/types';
 import { type AgentLiveStatus, withLiveStatus } from './live-status';
 import type { Notifier } from './notifier';
+import { type Reach, inTeams, reachOf, reaches } from './reach';
 import { compareWaking } from './snooze-time';
+import { TeamStore } from './teams-store';
 
 export type StatusFilter = SessionStatus | '';
 /** A conversation's snooze, ended. */
@@ -25,6 +28,7 @@ export class Workspace extends Observable {
   readonly sessions = new Map<string, ConsoleSession>();
   readonly lastMessages = new Map<string, Message>();
   readonly unseen = new Map<string, number>();
+  readonly teams: TeamStore;
   allFilter: StatusFilter = '';
   allIds: string[] | null = null;
   loaded = false;
@@ -48,6 +52,9 @@ export class Workspace extends Observable {
     private readonly notifier: Notifier,
   ) {
     super();
+    this.teams = new TeamStore(api);
+    // Who is in which team decides what the lists show.
+    this.teams.subscribe(() => this.notify());
     port.on('connect', () => void this.load().catch(() => undefined));
     port.on('new_session', (e: { session: Session }) => this.onNewSession(e.session));
     // An assignment, a close and a return to the queue each end a snooze on the server.
@@ -77,6 +84,22 @@ export class Workspace extends Observable {
     return this.me.role === 'admin';
   }
 
+  /** What my lists reach, from my teams and the organization's setting for supervisors. */
+  get reach(): Reach {
+    const teams = this.teams.loaded ? this.teams.of(this.me.id) : null;
+    return reachOf(this.me, teams, this.org?.settings?.supervisors_see_all ?? true);
+  }
+
+  /** The conversation shows in my lists. */
+  lists(s: ConsoleSession): boolean {
+    return reaches(this.reach, s);
+  }
+
+  /** The conversation belongs to one of my teams (or to no team). */
+  inMyTeams(s: ConsoleSession): boolean {
+    return inTeams(this.reach, s);
+  }
+
   /** Loads (or reloads after a reconnect) everything the console shows. */
   async load(): Promise<void> {
     const orgId = this.me.organization_id;
@@ -88,6 +111,8 @@ export class Workspace extends Observable {
       this.api.agentSessions(this.me.id, 'active'),
     ]);
     this.org = org.organization;
+    // Teams were changed by an admin elsewhere, maybe: asked again, but the lists do not wait.
+    void this.teams.load().catch(() => undefined);
     this.applyAgents(agents.agents, askedAt);
     this.applySessions([...waiting.sessions, ...mine.sessions], askedAt);
     this.loaded = true;
@@ -125,21 +150,23 @@ export class Workspace extends Observable {
    */
   applySessionUpdate(session: Session): void {
     const known = this.sessions.get(session.id);
-    if (!known && !this.canSeeAll && !this.isMineOrWaiting(session)) return;
+    if (!known && !this.lists(session)) return;
     this.put({ ...known, ...session });
   }
 
   /** Fetches the team again (after an admin changed it, or an event named an unknown agent). */
   async reloadAgents(): Promise<void> {
+    // A new agent joined the default team; a deleted one left theirs.
+    void this.teams.load().catch(() => undefined);
     const askedAt = this.clock;
     const { agents } = await this.api.agents(this.me.organization_id);
     this.applyAgents(agents, askedAt);
   }
 
-  /** Waiting conversations whose customer wrote, oldest first. */
+  /** Waiting conversations whose customer wrote, of the queues I see, oldest first. */
   queue(): ConsoleSession[] {
     return [...this.sessions.values()]
-      .filter((s) => s.status === 'waiting' && s.queued_at)
+      .filter((s) => s.status === 'waiting' && s.queued_at && this.lists(s))
       .sort((a, b) => (a.queued_at ?? '').localeCompare(b.queued_at ?? ''));
   }
 
@@ -218,6 +245,11 @@ export class Workspace extends Observable {
     this.put((await this.api.assign(sessionId, agentId)).session);
   }
 
+  /** Moves a conversation to another team's queue (it may leave my lists). */
+  async moveToTeam(sessionId: string, teamId: string): Promise<void> {
+    this.put((await this.api.call('put', '/api/sessions/{id}/team', { path: { id: sessionId }, body: { team_id: teamId } })).session);
+  }
+
   async close(sessionId: string): Promise<void> {
     this.put((await this.api.close(sessionId)).session);
   }
@@ -286,12 +318,14 @@ export class Workspace extends Observable {
       return;
     }
     this.sessions.set(sessionId, { ...session, ...patch });
-    if (!this.isMineOrWaiting(this.sessions.get(sessionId)!) && this.unseen.delete(sessionId)) this.afterUnseenChange();
+    if (!this.isMineOrQueued(this.sessions.get(sessionId)!) && this.unseen.delete(sessionId)) this.afterUnseenChange();
     this.acknowledge(sessionId);
     this.notify();
   }
 
   private onNewSession(session: Session): void {
+    // Every agent of the organization is told; another team's queue is not mine.
+    if (!this.lists(session)) return;
     this.sessions.set(session.id, session);
     this.sessionChangedAt.set(session.id, ++this.clock);
     this.bumpUnseen(session.id);
@@ -314,7 +348,7 @@ export class Workspace extends Observable {
     // A customer's message ends a snooze on the server, which announces only the message.
     const woken = m.sender_type === 'client' ? AWAKE : {};
     this.sessions.set(m.session_id, { ...session, last_seq: m.seq, last_message_at: m.created_at, ...woken });
-    if (m.sender_type === 'client' && this.isMineOrWaiting(session)) {
+    if (m.sender_type === 'client' && this.isMineOrQueued(session)) {
       this.bumpUnseen(m.session_id);
       this.notifier.announce(`Message from ${m.sender_name}`, m.content.slice(0, 120));
     }
@@ -339,14 +373,15 @@ export class Workspace extends Observable {
    */
   private acknowledge(sessionId: string): void {
     const session = this.sessions.get(sessionId);
-    if (!session || !this.port.connected || this.chat.conversations.has(sessionId) || !this.isMineOrWaiting(session)) return;
+    if (!session || !this.port.connected || this.chat.conversations.has(sessionId) || !this.isMineOrQueued(session)) return;
     if (session.last_seq <= (this.deliveredSent.get(sessionId) ?? 0)) return;
     this.deliveredSent.set(sessionId, session.last_seq);
     this.port.emit('mark_delivered', { session_id: sessionId, seq: session.last_seq });
   }
 
-  private isMineOrWaiting(s: ConsoleSession): boolean {
-    return s.status === 'waiting' || (s.status === 'active' && s.agent_id === this.me.id);
+  /** Mine, or waiting in one of my teams' queues. */
+  private isMineOrQueued(s: ConsoleSession): boolean {
+    return (s.status === 'waiting' && this.inMyTeams(s)) || (s.status === 'active' && s.agent_id === this.me.id);
   }
 
   private bumpUnseen(sessionId: string): void {

@@ -135,9 +135,12 @@ export class Api {
   clientSessions() {
     return this.call('get', '/api/sessions');
   }
-  /** `context`: what the customer's browser saw (the page, the browser), for the agents' customer panel. */
-  openSession(organizationId: string, subject?: string, context?: ReportedContext) {
-    return this.call('post', '/api/sessions', { body: { organization_id: organizationId, subject, context } });
+  /**
+   * `context`: what the customer's browser saw (the page, the browser), for the agents' customer
+   * panel; `teamId`: the team chosen (none: the organization's default team).
+   */
+  openSession(organizationId: string, subject?: string, context?: ReportedContext, teamId?: string) {
+    return this.call('post', '/api/sessions', { body: { organization_id: organizationId, subject, context, team_id: teamId } });
   }
   session(id: string) {
     return this.call('get', '/api/sessions/{id}', { path: { id } });

@@ -51,7 +51,7 @@ export function reopensLine(org: Org): string | null {
   return org.availability === 'offline' && org.reopens ? `We are back ${backOn(org.reopens.local)}.` : null;
 }
 
-/** The class of the status dot. */
-export function dotClass(org: Org): string {
+/** The class of the status dot (of an organization, or of one of its teams). */
+export function dotClass(org: Pick<Org, 'availability'>): string {
   return org.availability === 'available' ? 'dot dot-online' : org.availability === 'busy' ? 'dot dot-busy' : 'dot';
 }

@@ -80,9 +80,12 @@ export class Inbox extends Observable {
     return this.sessions.find((s) => s.organization_id === organizationId && s.status !== 'closed');
   }
 
-  /** Starts a conversation whose first message is `content`; resolves with its id. */
-  async start(organization: PublicOrganization, content: string): Promise<string> {
-    const { session } = await this.api.openSession(organization.id, undefined, this.describeVisit());
+  /**
+   * Starts a conversation whose first message is `content`, with `teamId`'s agents (none: the
+   * organization's default team); resolves with its id.
+   */
+  async start(organization: PublicOrganization, content: string, teamId?: string): Promise<string> {
+    const { session } = await this.api.openSession(organization.id, undefined, this.describeVisit(), teamId);
     this.sessions = sortByActivity([
       // Just opened (POST /api/sessions answers a plain Session): nobody assigned, nothing marked.
       { ...session, organization, last_message: null, unread_count: 0, assigned_agent: null, read_state: NO_MARKS },

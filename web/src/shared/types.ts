@@ -61,6 +61,11 @@ export type VisitContext = Schemas['VisitContext'];
 /** What a customer's browser reports when opening a conversation. */
 export type ReportedContext = Schemas['ReportedContext'];
 export type SearchHit = Schemas['SearchHit'];
+/** A team of the organization's agents with its own queue (`GET /api/teams`). */
+export type Team = Schemas['Team'];
+/** A team as customers choose it: its name and availability (the public profile's `teams`). */
+export type PublicTeam = Schemas['PublicTeam'];
+export type Availability = Schemas['Availability'];
 export type Snippet = Schemas['Snippet'];
 
 // Request bodies.

@@ -1,5 +1,6 @@
 // The widget loader, included by any website with
 //   <script src="https://HOST/widget.js" data-organization="DOMAIN" async></script>
+// (optionally data-team="Sales", a team's name or id, chosen for the visitor).
 // It shows a launcher in the organization's colour and, on click, the chat window in an iframe
 // served from the loader's own origin. When the visitor has an open conversation (the frame says
 // so, and this page's localStorage remembers it), later page loads create the frame hidden at
@@ -50,6 +51,7 @@ function start(script: HTMLScriptElement): void {
     if (data.identityHash) params.set('hash', data.identityHash);
     if (data.name) params.set('name', data.name);
     if (data.email) params.set('email', data.email);
+    if (data.team) params.set('team', data.team);
     if (open) params.set('open', '1');
     return `${origin}/widget/?${params}`;
   }

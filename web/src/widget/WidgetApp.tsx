@@ -3,6 +3,7 @@
 // whether a conversation is open.
 
 import { dotClass } from '../shared/availability';
+import { answeredBy } from '../shared/teams';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, errorText } from '../shared/api';
 import { ChatClient } from '../shared/chat-client';
@@ -174,7 +175,7 @@ function VisitorChat({ params, parentOrigin, profile, visitor, open, onUnauthori
         <div>
           <h1 class="widget-title">{profile.name}</h1>
           <p class="widget-status" data-answerer="true">
-            <span class={dotClass(profile)} aria-hidden="true" /> {answererLine(session, profile)}
+            <span class={dotClass(answeredBy(profile, session?.team_id))} aria-hidden="true" /> {answererLine(session, profile)}
           </p>
         </div>
         <button type="button" class="widget-close" aria-label="Close chat" onClick={() => tellLoader(parentOrigin, { type: 'close' })}>
@@ -191,6 +192,7 @@ function VisitorChat({ params, parentOrigin, profile, visitor, open, onUnauthori
           organization={profile}
           visible={open && pageVisible}
           onStarted={setStartedId}
+          preselectedTeam={params.team}
         />
       ) : (
         <div class="messages" aria-busy="true" />

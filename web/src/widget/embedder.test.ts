@@ -97,6 +97,11 @@ describe('origins', () => {
     expect(originOfUrl('')).toBeNull();
   });
 
+  test('readParams reads the team a site chose, empty when it chose none', () => {
+    expect(readParams('?org=sample.com&team=Sales%20EMEA').team).toBe('Sales EMEA');
+    expect(readParams('?org=sample.com').team).toBe('');
+  });
+
   test('readParams leaves a missing parent empty rather than *', () => {
     expect(readParams('?org=Sample.com&parent=https%3A%2F%2Fshop.example.com').parent).toBe(SHOP);
     expect(readParams('?org=sample.com').parent).toBe('');

@@ -13,6 +13,8 @@ export interface WidgetParams {
   parent: string;
   /** Opened by a click (rather than preloaded hidden). */
   open: boolean;
+  /** The team the site chose for its visitors (`data-team`: a team's name or id), if any. */
+  team: string;
 }
 
 export function readParams(search: string): WidgetParams {
@@ -25,5 +27,6 @@ export function readParams(search: string): WidgetParams {
     email: q.get('email') ?? '',
     parent: q.get('parent') ?? '',
     open: q.get('open') === '1',
+    team: q.get('team') ?? '',
   };
 }

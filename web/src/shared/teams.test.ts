@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest';
+import { answeredBy, availabilityName, findTeam } from './teams';
+import type { PublicOrganization, PublicTeam } from './types';
+
+const sales: PublicTeam = { id: '0194-sales', name: 'Sales', availability: 'offline' };
+const support: PublicTeam = { id: '0194-support', name: 'Customer Support', availability: 'busy' };
+
+function org(teams: PublicTeam[]): PublicOrganization {
+  return {
+    id: 'org',
+    name: 'Sample',
+    domain: 'sample.com',
+    welcome_message: 'Hi',
+    offline_message: 'Later',
+    widget_color: '#2563eb',
+    online: true,
+    availability: 'available',
+    reopens: null,
+    usual_wait_secs: null,
+    teams,
+  };
+}
+
+describe('choosing a team', () => {
+  test('a site names a team by id or by name in any case', () => {
+    expect(findTeam([sales, support], '0194-support')).toBe(support);
+    expect(findTeam([sales, support], '  customer SUPPORT ')).toBe(support);
+    expect(findTeam([sales, support], 'Billing')).toBeUndefined();
+    expect(findTeam([sales, support], '')).toBeUndefined();
+    expect(findTeam([], 'Sales')).toBeUndefined();
+  });
+
+  test('the chosen team’s availability is what the customer is told', () => {
+    const o = org([sales, support]);
+    expect(answeredBy(o, sales.id)).toMatchObject({ availability: 'offline', online: false });
+    expect(answeredBy(o, support.id)).toMatchObject({ availability: 'busy', online: true });
+    expect(answeredBy(o, 'unknown')).toBe(o);
+    expect(answeredBy(o, null)).toBe(o);
+  });
+
+  test('every availability has words', () => {
+    expect(availabilityName('available')).toBe('Online now');
+    expect(availabilityName('busy')).toMatch(/Busy/);
+    expect(availabilityName('offline')).toMatch(/Offline/);
+  });
+});
