@@ -234,6 +234,14 @@ impl<T: DeserializeOwned> FromRequest<App> for Json<T> {
 /// holding a control character no person types is refused here, whatever the route, so no
 /// store ever sees one.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    // Every body of the API is an object; serde would also read a struct from an array of its
+    // fields in order (`[null, null]`), which no document allows.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(ApiError::bad_request(
+            "invalid JSON body: it must be an object".to_string(),
+        ));
+    }
     if input::json_may_hold_control(bytes)
         && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
         && let Some(field) = input::control_in(&value)

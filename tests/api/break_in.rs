@@ -531,3 +531,41 @@ async fn a_control_character_in_any_string_field_of_any_route_is_refused_as_inva
         "nothing was created"
     );
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Arrays").await;
+    let admin = Some(org.admin_token.as_str());
+    let (status, created) = app
+        .post("/api/teams", admin, json!({ "name": "Sales" }))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let team = format!("/api/teams/{}", created["team"]["id"].as_str().unwrap());
+    // Serde reads a struct from an array of its fields in order; the API takes objects only.
+    for body in [
+        json!([null, null]),
+        json!(["Renamed", []]),
+        json!("Sales"),
+        json!(7),
+    ] {
+        let res = app.put(&team, admin, body.clone()).await;
+        assert_error(&res, 400, "validation_failed");
+        assert!(
+            res.1["message"].as_str().unwrap().contains("object"),
+            "{}",
+            res.1
+        );
+    }
+    let (_, teams) = app.get("/api/teams", admin).await;
+    let names: Vec<&str> = teams["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Sales") && !names.contains(&"Renamed"),
+        "{names:?}"
+    );
+}
