@@ -12,6 +12,7 @@ use crate::domain::assignment::{Candidate, pick_next};
 use crate::domain::model::{Agent, AgentStatus, Organization, Session, SessionStatus, Timestamp};
 use crate::domain::notes;
 use crate::domain::permissions::{self, Identity};
+use crate::domain::teams;
 use crate::domain::{OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::{Target, events, participants_and_agents};
@@ -90,10 +91,7 @@ impl Chat {
             if s.auto_resolve_after_secs > 0 {
                 self.resolve_inactive(&org, now).await?;
             }
-            // Outside business hours nobody is given a conversation, nor moved to another
-            // agent: the customer was told the organization is offline.
-            let open = s.business_hours.as_ref().is_none_or(|h| h.is_open(now));
-            if s.answer_deadline_secs > 0 && open {
+            if s.answer_deadline_secs > 0 {
                 self.reassign_unanswered(&org, now).await?;
             }
         }
@@ -142,6 +140,12 @@ impl Chat {
             let (Some(from), Some(since)) = (s.agent_id, s.awaiting_since) else {
                 continue;
             };
+            // Outside its team's business hours nobody is given a conversation, nor moved to
+            // another agent: the customer was told the team is offline.
+            let team = teams::team_of(&s, &teams);
+            if !teams::is_open(team, &org.settings, now) {
+                continue;
+            }
             let candidates = self.candidates(org).await?;
             // Its agent still takes conversations: the queue would hand it straight back to
             // them (two notes each deadline), so it stays until someone else can take it.
@@ -149,9 +153,6 @@ impl Chat {
                 .iter()
                 .any(|(_, c)| c.id == from && c.online && c.status == AgentStatus::Active);
             // Only to an agent of its team, as the queue would give it.
-            let team = s
-                .team_id
-                .and_then(|t| teams.iter().find(|team| team.id == t));
             let others: Vec<Candidate> = candidates
                 .into_iter()
                 .filter(|(a, _)| team.is_none_or(|t| t.members.contains(&a.id)))
@@ -232,27 +233,45 @@ impl Chat {
         if window.is_zero() || s.status != SessionStatus::Closed || !within {
             return Ok(false);
         }
-        let requeue = Requeue {
-            note: notes::REOPENED_BY_CUSTOMER.into(),
-            expected: s.clone(),
-            queued_at: now,
-            team: None,
-        };
-        let Some(back) = self.conversations.requeue(org_id, s.id, &requeue).await? else {
+        if !self
+            .reopen_closed(&org, &s, notes::REOPENED_BY_CUSTOMER.into())
+            .await?
+        {
             // Reopened by someone else meanwhile: write into it all the same.
             return Ok(true);
-        };
+        }
         tracing::info!(session = %s.id, org = %org_id, "conversation reopened by its customer");
+        Ok(true)
+    }
+
+    /// Opens a closed conversation again with `note`: back to the agent who had it if they
+    /// can take one now, else into its team's queue (at the back). False when it is no longer
+    /// as `s` (someone reopened it meanwhile).
+    pub(super) async fn reopen_closed(
+        &self,
+        org: &Organization,
+        s: &Session,
+        note: String,
+    ) -> ApiResult<bool> {
+        let requeue = Requeue {
+            note,
+            expected: s.clone(),
+            queued_at: crate::domain::model::now(),
+            team: None,
+        };
+        let Some(back) = self.conversations.requeue(org.id, s.id, &requeue).await? else {
+            return Ok(false);
+        };
         self.announce_turn(&back, SessionStatus::Waiting).await;
         self.emit(
-            vec![Target::OrgAgents(org_id)],
+            vec![Target::OrgAgents(org.id)],
             events::new_session(&back.session),
         )
         .await;
         if let Some(last) = s.agent_id {
-            self.give_back(&org, s.id, last).await?;
+            self.give_back(org, s.id, last).await?;
         }
-        self.drain_queue(org_id).await?;
+        self.drain_queue(org.id).await?;
         Ok(true)
     }
 

@@ -9,7 +9,8 @@ use crate::domain::availability::{self, Availability};
 use crate::domain::model::{
     Agent, Client, OrgState, Organization, PublicTeam, Session, SessionStatus,
 };
-use crate::domain::{ClientId, OrgId, SessionId};
+use crate::domain::teams::{self, Team};
+use crate::domain::{ClientId, OrgId, SessionId, TeamId};
 use crate::error::ApiResult;
 use crate::fanout::events;
 use crate::fanout::events::ServerEvent;
@@ -51,51 +52,72 @@ impl Chat {
             .collect())
     }
 
-    /// Whether the organization can answer now, as its customers are told: outside its
-    /// business hours it is offline (and says when it opens again); while busy, the usual
-    /// wait from its recent ones.
+    /// Whether the organization can answer now, as its customers are told: when they choose
+    /// a team, the best of its teams (each listed with its own state); otherwise its default
+    /// team's, where every conversation goes.
     pub async fn org_state(&self, org: &Organization) -> ApiResult<OrgState> {
         let now = crate::domain::model::now();
-        let hours = org.settings.business_hours.as_ref();
-        let open = hours.is_none_or(|h| h.is_open(now));
         let candidates = self.candidates(org).await?;
-        let agents: Vec<Candidate> = candidates.iter().map(|(_, c)| c.clone()).collect();
-        let availability = availability::availability(open, &agents);
-        let teams = match org.settings.team_choice {
-            true => self
-                .workspace
-                .teams(org.id)
-                .await?
-                .into_iter()
-                .map(|t| {
-                    let members: Vec<Candidate> = candidates
-                        .iter()
-                        .filter(|(a, _)| t.members.contains(&a.id))
-                        .map(|(_, c)| c.clone())
-                        .collect();
-                    PublicTeam {
-                        id: t.id,
-                        name: t.name,
-                        availability: availability::availability(open, &members),
-                    }
-                })
-                .collect(),
-            false => Vec::new(),
+        let all_teams = self.workspace.teams(org.id).await?;
+        let listed: Vec<&Team> = match org.settings.team_choice {
+            true => all_teams.iter().collect(),
+            false => all_teams.iter().filter(|t| t.is_default).collect(),
         };
+        let mut states = Vec::with_capacity(listed.len());
+        for team in listed {
+            states.push(self.team_state(org, Some(team), &candidates, now).await?);
+        }
+        let overall = match availability::best(&states) {
+            Some(best) => best.clone(),
+            // No team at all (none was made yet): every agent answers.
+            None => self.team_state(org, None, &candidates, now).await?,
+        };
+        Ok(OrgState {
+            availability: overall.availability,
+            reopens: overall.reopens,
+            usual_wait_secs: overall.usual_wait_secs,
+            teams: match org.settings.team_choice {
+                true => states,
+                false => Vec::new(),
+            },
+        })
+    }
+
+    /// What a team (no team: every agent of the organization) can do now: its members, in
+    /// its hours; while busy, the usual wait from its recent waits.
+    async fn team_state(
+        &self,
+        org: &Organization,
+        team: Option<&Team>,
+        candidates: &[(Agent, Candidate)],
+        now: crate::domain::model::Timestamp,
+    ) -> ApiResult<PublicTeam> {
+        let hours = teams::hours_of(team, &org.settings);
+        let open = hours.is_none_or(|h| h.is_open(now));
+        let members: Vec<Candidate> = candidates
+            .iter()
+            .filter(|(a, _)| team.is_none_or(|t| t.members.contains(&a.id)))
+            .map(|(_, c)| c.clone())
+            .collect();
+        let availability = availability::availability(open, &members);
         let usual_wait_secs = match availability {
             Availability::Busy => {
-                let waits = self.store.recent_waits(org.id, RECENT_WAITS).await?;
+                let waits = self
+                    .store
+                    .recent_waits(org.id, team.map(|t| t.id), RECENT_WAITS)
+                    .await?;
                 availability::usual_wait(&waits).map(|w| w.num_seconds())
             }
             _ => None,
         };
-        Ok(OrgState {
+        Ok(PublicTeam {
+            id: team.map_or(TeamId(uuid::Uuid::nil()), |t| t.id),
+            name: team.map_or_else(String::new, |t| t.name.clone()),
             availability,
             reopens: (!open)
                 .then(|| hours.and_then(|h| h.next_opening(now)))
                 .flatten(),
             usual_wait_secs,
-            teams,
         })
     }
 
@@ -135,23 +157,19 @@ impl Chat {
             return Ok(());
         };
         let now = crate::domain::model::now();
-        let open = org
-            .settings
-            .business_hours
-            .as_ref()
-            .is_none_or(|h| h.is_open(now));
         let mut misses = 0;
-        // Outside business hours nobody is given a conversation: the customer was told the
-        // organization is offline. Agents may still take one from the queue themselves.
         let teams = self.workspace.teams(org_id).await?;
-        while open && misses < MAX_MISSES {
+        while misses < MAX_MISSES {
             let queue = self.store.queue(org_id).await?;
             let candidates = self.candidates(&org).await?;
-            // The oldest waiting conversation that someone of its team can take now.
+            // The oldest waiting conversation that someone of its team can take now. Outside
+            // its team's business hours nobody is given one: the customer was told the team
+            // is offline. Agents may still take one from the queue themselves.
             let Some((head, chosen)) = queue.iter().find_map(|s| {
-                let team = s
-                    .team_id
-                    .and_then(|t| teams.iter().find(|team| team.id == t));
+                let team = teams::team_of(s, &teams);
+                if !teams::is_open(team, &org.settings, now) {
+                    return None;
+                }
                 let cands: Vec<Candidate> = candidates
                     .iter()
                     .filter(|(a, _)| team.is_none_or(|t| t.members.contains(&a.id)))
@@ -186,21 +204,20 @@ impl Chat {
         self.announce_queue_positions(org_id).await
     }
 
-    /// Drains the queues of organizations with business hours that are open now: their
-    /// conversations waited while they were closed, and opening time is no event of its own.
-    /// Run periodically and whenever the clock is moved.
+    /// Drains the queues of organizations with business hours (their own or a team's) of
+    /// which some are open now: their conversations waited while they were closed, and
+    /// opening time is no event of its own. Run periodically and whenever the clock is moved.
     pub async fn drain_opened_queues(&self) -> ApiResult<()> {
         let now = crate::domain::model::now();
         for org_id in self.store.organizations_with_waiting().await? {
             let Some(org) = self.store.organization(org_id).await? else {
                 continue;
             };
-            if org
-                .settings
-                .business_hours
-                .as_ref()
-                .is_some_and(|h| h.is_open(now))
-            {
+            let teams = self.workspace.teams(org_id).await?;
+            let hours = std::iter::once(org.settings.business_hours.as_ref())
+                .chain(teams.iter().map(|t| t.business_hours.as_ref()))
+                .flatten();
+            if hours.into_iter().any(|h| h.is_open(now)) {
                 self.drain_queue(org_id).await?;
             }
         }

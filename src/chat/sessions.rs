@@ -352,8 +352,9 @@ impl Chat {
         Ok(closed.session)
     }
 
-    /// Opens a closed conversation again, with the reopening agent as its owner and a note.
-    /// Reopening an open conversation returns it unchanged.
+    /// Opens a closed conversation again, with a note naming the agent: back to the agent who
+    /// had it if they can take one now, else into its team's queue. Reopening an open
+    /// conversation returns it unchanged.
     #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, session = %session_id))]
     pub async fn reopen(&self, actor: &Agent, session_id: SessionId) -> ApiResult<Session> {
         let who = Identity::Agent(actor.clone());
@@ -362,27 +363,12 @@ impl Chat {
         if session.status != SessionStatus::Closed {
             return Ok(session);
         }
-        let org = session.organization_id;
-        let reopened = match self
-            .conversations
-            .assign(org, session.id, actor.id, AssignMode::Reopen)
-            .await?
-        {
-            Some(reopened) => reopened,
-            // Reopened by someone else meanwhile.
-            None => return self.readable_session(&who, session_id).await,
-        };
-        tracing::info!(session = %session.id, org = %org, "conversation reopened");
-        self.announce_assignment(&reopened).await;
-        if reopened.previous.is_some() {
-            // Announced by the assignment itself only when nobody held it before.
-            self.emit(
-                participants_and_agents(&reopened.session),
-                events::session_status_updated(reopened.session.id, SessionStatus::Active),
-            )
-            .await;
+        let org = self.organization(session.organization_id).await?;
+        let note = crate::domain::notes::reopened(&actor.name);
+        if self.reopen_closed(&org, &session, note).await? {
+            tracing::info!(session = %session.id, org = %org.id, by = %actor.id, "conversation reopened");
         }
-        Ok(reopened.session)
+        self.readable_session(&who, session_id).await
     }
 
     /// `PUT /api/sessions/:id/status`: only waiting→active (by assignment to the caller) and

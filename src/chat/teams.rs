@@ -2,9 +2,10 @@
 //! reach; moving a conversation to another team.
 
 use super::Chat;
+use crate::domain::hours::BusinessHours;
 use crate::domain::model::{Agent, Session, SessionStatus};
 use crate::domain::permissions::{self, Identity};
-use crate::domain::teams::{self, Reach, Team};
+use crate::domain::teams::{self, Reach, Team, TeamChange};
 use crate::domain::{AgentId, OrgId, SessionId, TeamId};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::{Target, events};
@@ -69,6 +70,7 @@ impl Chat {
         actor: &Agent,
         name: String,
         members: Vec<AgentId>,
+        business_hours: Option<BusinessHours>,
     ) -> ApiResult<Team> {
         let org = actor.organization_id;
         permissions::can_administer(actor, org).or_deny("organization")?;
@@ -78,6 +80,7 @@ impl Chat {
             name,
             is_default: false,
             members: self.members_of_org(org, &members).await?,
+            business_hours,
             created_at: crate::domain::model::now(),
         };
         if !self.workspace.insert_team(&team).await? {
@@ -86,7 +89,17 @@ impl Chat {
                 teams::MAX_TEAMS_PER_ORG
             )));
         }
+        self.teams_changed(org).await?;
         Ok(team)
+    }
+
+    /// Tells the organization's agents its teams changed, and assigns what can be now.
+    async fn teams_changed(&self, org: OrgId) -> ApiResult<()> {
+        let teams = self.workspace.teams(org).await?;
+        self.emit(vec![Target::OrgAgents(org)], events::teams_updated(teams))
+            .await;
+        // Who may take what changed: the queues may move.
+        self.drain_queue(org).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, team = %id))]
@@ -94,22 +107,27 @@ impl Chat {
         &self,
         actor: &Agent,
         id: TeamId,
-        name: Option<String>,
-        members: Option<Vec<AgentId>>,
+        mut change: TeamChange,
     ) -> ApiResult<Team> {
         let org = actor.organization_id;
         permissions::can_administer(actor, org).or_deny("organization")?;
-        let members = match members {
-            Some(m) => Some(self.members_of_org(org, &m).await?),
-            None => None,
-        };
+        if let Some(m) = change.members.take() {
+            change.members = Some(self.members_of_org(org, &m).await?);
+        }
+        if matches!(change.business_hours, Some(Some(_)))
+            && self.team_of_org(org, id).await?.is_default
+        {
+            return Err(ApiError::field(
+                "business_hours",
+                "the default team answers in the organization's business hours (its settings)",
+            ));
+        }
         let updated = self
             .workspace
-            .update_team(org, id, name.as_deref(), members.as_deref())
+            .update_team(org, id, &change)
             .await?
             .ok_or_else(|| ApiError::not_found("team"))?;
-        // Who may take what changed: the queues may move.
-        self.drain_queue(org).await?;
+        self.teams_changed(org).await?;
         Ok(updated)
     }
 
@@ -124,8 +142,7 @@ impl Chat {
             ));
         }
         self.workspace.delete_team(org, id).await?;
-        self.drain_queue(org).await?;
-        Ok(())
+        self.teams_changed(org).await
     }
 
     /// Moves a conversation to another team: it waits in that team's queue at its original

@@ -10,8 +10,6 @@ pub enum AssignMode {
     Unassigned { capacity: Option<u32> },
     /// Any open session (assignment or transfer by a supervisor), regardless of capacity.
     Any,
-    /// Only a closed session, which opens again with this agent (regardless of capacity).
-    Reopen,
     /// Only a session still held by `from` whose customer still waits since `since` for an
     /// answer (the deadline passed), to an agent below `capacity`.
     Reassign {
@@ -34,9 +32,6 @@ impl AssignMode {
 
     /// Whether this assignment may happen to `session` for an agent holding `active` sessions.
     pub fn allows(self, session: &Session, agent: AgentId, active: i64) -> bool {
-        if self == AssignMode::Reopen {
-            return session.status == SessionStatus::Closed;
-        }
         if session.status == SessionStatus::Closed || session.agent_id == Some(agent) {
             return false;
         }
@@ -56,7 +51,7 @@ impl AssignMode {
                     && session.awaiting_since == Some(since)
                     && active < i64::from(capacity)
             }
-            AssignMode::Any | AssignMode::Reopen => true,
+            AssignMode::Any => true,
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::assignment::Candidate;
+use super::model::PublicTeam;
 
 /// Fewest recent waits an estimate is made from; with fewer, none is shown.
 pub const MIN_WAITS_FOR_ESTIMATE: usize = 5;
@@ -31,6 +32,23 @@ pub fn availability(open: bool, agents: &[Candidate]) -> Availability {
     } else {
         Availability::Busy
     }
+}
+
+/// The team that answers soonest: available before busy before offline; among busy ones the
+/// shortest usual wait, among offline ones the earliest to open again.
+pub fn best(teams: &[PublicTeam]) -> Option<&PublicTeam> {
+    teams.iter().min_by_key(|t| {
+        let rank = match t.availability {
+            Availability::Available => 0,
+            Availability::Busy => 1,
+            Availability::Offline => 2,
+        };
+        (
+            rank,
+            t.usual_wait_secs.unwrap_or(i64::MAX),
+            t.reopens.as_ref().map(|r| r.at),
+        )
+    })
 }
 
 /// The usual wait, from recent waits (the median), when there are enough of them to say.

@@ -45,6 +45,23 @@ pub fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Business
         .filter(|h| h.validate().is_ok()))
 }
 
+/// Hours stored as JSON text; another shape reads as none (see `lenient`).
+pub fn stored(json: Option<String>) -> Option<BusinessHours> {
+    json.and_then(|j| serde_json::from_str::<BusinessHours>(&j).ok())
+        .filter(|h| h.validate().is_ok())
+}
+
+/// Business hours as sent in a request: `null` for none, else checked whole.
+pub fn parse(v: serde_json::Value) -> Parsed<Option<BusinessHours>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let hours: BusinessHours =
+        serde_json::from_value(v).map_err(|e| format!("must be business hours: {e}"))?;
+    hours.validate()?;
+    Ok(Some(hours))
+}
+
 /// When the organization opens next, as its customers are told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Reopening {

@@ -174,6 +174,10 @@ pub struct PublicTeam {
     pub id: TeamId,
     pub name: String,
     pub availability: super::availability::Availability,
+    /// When it opens again, while outside its business hours.
+    pub reopens: Option<super::hours::Reopening>,
+    /// While busy: the median of its recent waits, in seconds, when there are enough of them.
+    pub usual_wait_secs: Option<i64>,
 }
 
 /// Whether an organization can answer now, as its customers are told.

@@ -139,8 +139,8 @@ pub fn can_write_note(who: &Identity, s: &Session) -> Access {
     }
 }
 
-/// Reopen a closed conversation (it becomes theirs): supervisors and admins any; a plain
-/// agent one that was theirs or nobody's.
+/// Reopen a closed conversation (it goes back to its agent, or to the queue): supervisors and
+/// admins any; a plain agent one that was theirs or nobody's.
 pub fn can_reopen(agent: &Agent, s: &Session) -> Access {
     same_org(agent, s.organization_id)?;
     allow_if(

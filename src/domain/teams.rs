@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::hours::BusinessHours;
 use super::ids::{AgentId, OrgId, TeamId};
 use super::input::{self, Parsed};
-use super::model::{Agent, Role, Session, SessionStatus};
+use super::model::{Agent, OrgSettings, Role, Session, SessionStatus, Timestamp};
 
 /// Most teams of one organization.
 pub const MAX_TEAMS_PER_ORG: i64 = 50;
@@ -23,7 +24,38 @@ pub struct Team {
     /// Where conversations go when nobody chose a team, and every new agent joins.
     pub is_default: bool,
     pub members: Vec<AgentId>,
+    /// When this team answers; `null`: when the organization does. The default team always
+    /// follows the organization's hours.
+    pub business_hours: Option<BusinessHours>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What changes in a team; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamChange {
+    pub name: Option<String>,
+    pub members: Option<Vec<AgentId>>,
+    /// `Some(None)` removes the team's own hours (it follows the organization's again).
+    pub business_hours: Option<Option<BusinessHours>>,
+}
+
+/// The hours a team answers in: its own, else the organization's (no team: the
+/// organization's).
+pub fn hours_of<'a>(team: Option<&'a Team>, org: &'a OrgSettings) -> Option<&'a BusinessHours> {
+    team.and_then(|t| t.business_hours.as_ref())
+        .or(org.business_hours.as_ref())
+}
+
+/// Whether a team (no team: the organization) answers at `now`.
+pub fn is_open(team: Option<&Team>, org: &OrgSettings, now: Timestamp) -> bool {
+    hours_of(team, org).is_none_or(|h| h.is_open(now))
+}
+
+/// The team of `session` among the organization's.
+pub fn team_of<'a>(session: &Session, teams: &'a [Team]) -> Option<&'a Team> {
+    session
+        .team_id
+        .and_then(|id| teams.iter().find(|t| t.id == id))
 }
 
 /// A team's name: one line of 1 to 60 characters.

@@ -100,6 +100,10 @@ server_events! {
     SessionUpdated = "session_updated" (SessionUpdated),
     /// A teammate mentioned this agent in a private note; to that agent.
     Mention = "mention" (MentionEvent),
+    /// An admin created, changed or deleted a team (names, members, hours): who sees and takes
+    /// which conversations may have changed; the organization's teams as they are now, to its
+    /// agents.
+    TeamsUpdated = "teams_updated" (TeamsUpdated),
     /// A failed event sent without an acknowledgement callback; to the sender.
     Error = "error" (ErrorBody),
 }
@@ -189,6 +193,16 @@ pub struct SessionUpdated {
 pub struct MentionEvent {
     pub mention: crate::domain::mentions::Mention,
     pub message: Message,
+}
+
+/// The organization's teams as they are now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TeamsUpdated {
+    pub teams: Vec<crate::domain::teams::Team>,
+}
+
+pub fn teams_updated(teams: Vec<crate::domain::teams::Team>) -> ServerEvent {
+    ServerEvent::TeamsUpdated(TeamsUpdated { teams })
 }
 
 pub fn session_updated(s: &Session) -> ServerEvent {

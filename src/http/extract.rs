@@ -306,6 +306,14 @@ impl<T: DeserializeOwned + Send> FromRequestParts<App> for Query<T> {
     }
 }
 
+/// A field that may be absent (`None`) or sent, `null` included (`Some(Value::Null)`).
+pub fn sent_as_is<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    use serde::Deserialize;
+    serde_json::Value::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

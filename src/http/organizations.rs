@@ -10,7 +10,7 @@ use super::extract::{
 };
 use crate::auth;
 use crate::domain::OrgId;
-use crate::domain::hours::BusinessHours;
+use crate::domain::hours::{self, BusinessHours};
 use crate::domain::input;
 use crate::domain::model::{Agent, OrgSettings, Organization, PublicOrganization};
 use crate::domain::permissions::{self, Identity, Steward};
@@ -48,7 +48,7 @@ pub struct SettingsInput {
     /// When the organization answers (`time_zone`, `weekly` periods, `days_off`); outside
     /// them it is offline. `null` removes them (always open).
     #[schema(value_type = Option<BusinessHours>)]
-    #[serde(default, deserialize_with = "sent_as_is")]
+    #[serde(default, deserialize_with = "super::extract::sent_as_is")]
     business_hours: Option<serde_json::Value>,
     /// 32 to 256 characters without spaces (for example 32 random bytes as 64 hex digits);
     /// an empty string removes it. Changing it revokes the verified visitors' tokens.
@@ -110,7 +110,7 @@ impl SettingsInput {
         }
         if let Some(v) = self.business_hours {
             base.business_hours = errors
-                .take("settings.business_hours", business_hours(v))
+                .take("settings.business_hours", hours::parse(v))
                 .unwrap_or_default();
         }
         if let Some(v) = self.widget_identity_secret {
@@ -395,23 +395,4 @@ pub async fn delete(
     };
     app.chat.delete_organization(who, id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Business hours as sent: `null` for none, else checked whole.
-fn business_hours(v: serde_json::Value) -> input::Parsed<Option<BusinessHours>> {
-    if v.is_null() {
-        return Ok(None);
-    }
-    let hours: BusinessHours =
-        serde_json::from_value(v).map_err(|e| format!("must be business hours: {e}"))?;
-    hours.validate()?;
-    Ok(Some(hours))
-}
-
-/// A field that may be absent (`None`) or sent, `null` included (`Some(Value::Null)`).
-fn sent_as_is<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<serde_json::Value>, D::Error> {
-    use serde::Deserialize;
-    serde_json::Value::deserialize(d).map(Some)
 }

@@ -10,9 +10,10 @@ use super::extract::{AgentCaller, Json, PathId, Query};
 use crate::chat::{ContactView, SearchResults};
 use crate::domain::canned::{self, CannedReply};
 use crate::domain::contacts;
+use crate::domain::hours::{self, BusinessHours};
 use crate::domain::labels::{self, Label};
 use crate::domain::mentions::Mention;
-use crate::domain::teams::{self, Team};
+use crate::domain::teams::{self, Team, TeamChange};
 use crate::domain::{AgentId, CannedReplyId, ClientId, LabelId, SessionId, TeamId, input, search};
 use crate::error::ApiResult;
 use crate::parse_fields;
@@ -347,6 +348,12 @@ pub struct TeamInput {
     /// The agents of the team (the organization's); when changing, replaces them.
     #[schema(value_type = Option<Vec<AgentId>>)]
     members: Option<Vec<AgentId>>,
+    /// When the team answers (`time_zone`, `weekly` periods, `days_off`); outside them its
+    /// customers are told it is offline. `null`: the organization's hours. Not for the
+    /// default team, which answers in the organization's hours.
+    #[schema(value_type = Option<BusinessHours>)]
+    #[serde(default, deserialize_with = "super::extract::sent_as_is")]
+    business_hours: Option<serde_json::Value>,
 }
 
 /// The organization's teams with their members (its agents).
@@ -370,13 +377,16 @@ pub async fn create_team(
     AgentCaller(me): AgentCaller,
     Json(body): Json<TeamInput>,
 ) -> ApiResult<(StatusCode, axum::Json<TeamBody>)> {
-    parse_fields!(name = "name" => teams::name(body.name.as_deref()));
+    parse_fields!(
+        name = "name" => teams::name(body.name.as_deref()),
+        hours = "business_hours" => body.business_hours.map_or(Ok(None), hours::parse),
+    );
     let members = body.members.unwrap_or_default();
-    let team = app.chat.create_team(&me, name, members).await?;
+    let team = app.chat.create_team(&me, name, members, hours).await?;
     Ok((StatusCode::CREATED, axum::Json(TeamBody { team })))
 }
 
-/// Renames a team or replaces its members (admins).
+/// Renames a team, replaces its members or sets its hours (admins).
 #[utoipa::path(put, path = "/api/teams/{id}", tag = "workspace", operation_id = "update_team",
     params(("id" = uuid::Uuid, Path)), request_body = TeamInput, security(("bearer" = [])),
     responses((status = 200, body = TeamBody), (status = 409)))]
@@ -386,8 +396,16 @@ pub async fn update_team(
     PathId(id): PathId<TeamId>,
     Json(body): Json<TeamInput>,
 ) -> ApiResult<axum::Json<TeamBody>> {
-    parse_fields!(name = "name" => body.name.as_deref().map(|n| teams::name(Some(n))).transpose());
-    let team = app.chat.update_team(&me, id, name, body.members).await?;
+    parse_fields!(
+        name = "name" => body.name.as_deref().map(|n| teams::name(Some(n))).transpose(),
+        business_hours = "business_hours" => body.business_hours.map(hours::parse).transpose(),
+    );
+    let change = TeamChange {
+        name,
+        members: body.members,
+        business_hours,
+    };
+    let team = app.chat.update_team(&me, id, change).await?;
     Ok(axum::Json(TeamBody { team }))
 }
 

@@ -29,7 +29,7 @@ use crate::domain::model::{
     Agent, Audience, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus,
     Side, Timestamp,
 };
-use crate::domain::teams::Team;
+use crate::domain::teams::{Team, TeamChange};
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
 use crate::domain::{CannedReplyId, LabelId, TeamId};
 
@@ -141,9 +141,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<Session>>;
     /// Waiting sessions whose client has written, oldest first (the queue).
     async fn queue(&self, org: OrgId) -> StoreResult<Vec<Session>>;
-    /// How long the organization's last `limit` assigned conversations waited in line (from
-    /// the customer's first message to an agent), newest first.
-    async fn recent_waits(&self, org: OrgId, limit: u32) -> StoreResult<Vec<chrono::Duration>>;
+    /// How long the organization's last `limit` assigned conversations (of `team` when given)
+    /// waited in line (from the customer's first message to an agent), newest first.
+    async fn recent_waits(
+        &self,
+        org: OrgId,
+        team: Option<TeamId>,
+        limit: u32,
+    ) -> StoreResult<Vec<chrono::Duration>>;
     /// Organizations with conversations waiting in their queue (at most 1,000).
     async fn organizations_with_waiting(&self) -> StoreResult<Vec<OrgId>>;
     /// How many sessions wait in the queues of all organizations (for metrics).
@@ -379,14 +384,13 @@ pub trait Workspace: Send + Sync + 'static {
     /// False when the organization already has `MAX_TEAMS_PER_ORG`; `Conflict` for a name it
     /// has (any case). Its members are the team's.
     async fn insert_team(&self, team: &Team) -> StoreResult<bool>;
-    /// Renames the team and/or replaces its members (agents of the organization, checked by
-    /// the caller), together; `None` when it is not the organization's.
+    /// Renames the team, replaces its members (agents of the organization, checked by the
+    /// caller) and/or its hours, together; `None` when it is not the organization's.
     async fn update_team(
         &self,
         org: OrgId,
         id: TeamId,
-        name: Option<&str>,
-        members: Option<&[AgentId]>,
+        change: &TeamChange,
     ) -> StoreResult<Option<Team>>;
     /// Deletes a team that is not the default one; its conversations move to the default team.
     /// False when there is no such team (or it is the default).

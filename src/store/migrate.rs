@@ -45,6 +45,11 @@ pub const SQLITE: &[Migration] = &[
         name: "teams, with a default team holding every agent and conversation",
         sql: include_str!("migrations/sqlite/0005_teams.sql"),
     },
+    Migration {
+        version: 6,
+        name: "teams' own business hours and waits",
+        sql: include_str!("migrations/sqlite/0006_team_hours.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -72,6 +77,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "teams, with a default team holding every agent and conversation",
         sql: include_str!("migrations/postgres/0005_teams.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "teams' own business hours and waits",
+        sql: include_str!("migrations/postgres/0006_team_hours.sql"),
     },
 ];
 

@@ -137,6 +137,7 @@ macro_rules! row_decoders {
                 name: row.try_get("name")?,
                 is_default: row.try_get("is_default")?,
                 members: Vec::new(),
+                business_hours: crate::domain::hours::stored(row.try_get("business_hours")?),
                 created_at: row.try_get("created_at")?,
             })
         }

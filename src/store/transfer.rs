@@ -236,14 +236,19 @@ async fn copy_teams(src: &SqlitePool, dst: &PgPool) -> anyhow::Result<()> {
     for row in sqlx::query("SELECT * FROM teams").fetch_all(src).await? {
         let team = sqlite::rows::team(&row)?;
         sqlx::query(
-            "INSERT INTO teams (id, organization_id, name, is_default, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO teams (id, organization_id, name, is_default, created_at, business_hours)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(team.id.0)
         .bind(team.organization_id.0)
         .bind(&team.name)
         .bind(team.is_default)
         .bind(team.created_at)
+        .bind(
+            team.business_hours
+                .as_ref()
+                .map(|h| serde_json::to_string(h).expect("hours serialize")),
+        )
         .execute(dst)
         .await
         .context("copying teams")?;

@@ -54,6 +54,7 @@ async fn workspace_snapshot(
         ("/api/canned-replies".to_string(), mine),
         ("/api/mentions".to_string(), mine),
         ("/api/search?q=refund".to_string(), admin),
+        ("/api/teams".to_string(), admin),
     ] {
         let (status, body) = app.get(&path, token).await;
         assert_eq!(status, 200, "{path}: {body}");
@@ -62,8 +63,8 @@ async fn workspace_snapshot(
     json!(seen)
 }
 
-/// Labels, a priority, a private note with a mention, a personal canned reply and edited
-/// customer details in `session` of `org`.
+/// Labels, a priority, a private note with a mention, a personal canned reply, edited
+/// customer details in `session` of `org`, and a team with hours of its own.
 async fn fill_workspace(
     app: &TestApp,
     org: &OrgHandle,
@@ -106,6 +107,11 @@ async fn fill_workspace(
         .put(&format!("/api/contacts/{}", customer.id), admin, details)
         .await;
     assert_eq!(status, 200, "{body}");
+    let night = json!({ "name": "Night", "members": [agent.id], "business_hours": {
+        "time_zone": "Asia/Tokyo", "weekly": [{ "day": "mon", "open": "22:00", "close": "24:00" }]
+    } });
+    let (status, body) = app.post("/api/teams", admin, night).await;
+    assert_eq!(status, 201, "{body}");
 }
 
 async fn raasel_move(from: &std::path::Path, to: &str) -> std::process::Output {

@@ -205,6 +205,15 @@ async fn every_documented_server_event_is_emitted_with_its_documented_payload() 
         .await;
     assert_eq!(status, 200, "{body}");
     check("session_updated", agent.wait_for("session_updated").await);
+    let (status, body) = app
+        .post(
+            "/api/teams",
+            Some(&org.admin_token),
+            json!({ "name": "Night shift", "members": [mate.id] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    check("teams_updated", agent.wait_for("teams_updated").await);
     let (status, closed) = app.close(&org.admin_token, &sid).await;
     assert_eq!(status, 200, "{closed}");
 

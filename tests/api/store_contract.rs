@@ -391,6 +391,7 @@ fn new_team(org: OrgId, name: &str) -> Team {
         name: name.into(),
         is_default: false,
         members: vec![],
+        business_hours: None,
         created_at: now(),
     }
 }

@@ -790,10 +790,12 @@ async fn the_public_profile_lists_the_teams_with_their_availability_when_custome
     );
     let sales = team_named(p["teams"].as_array().unwrap(), "Sales");
     assert_eq!(sales["id"], d.sales.as_str());
+    let mut keys: Vec<&String> = sales.as_object().unwrap().keys().collect();
+    keys.sort();
     assert_eq!(
-        sales.as_object().unwrap().len(),
-        3,
-        "customers see a team's id, name and availability only: {sales}"
+        keys,
+        ["availability", "id", "name", "reopens", "usual_wait_secs"],
+        "customers see a team's id, name and state only (never its members): {sales}"
     );
 
     // Sally online and free; Pat online and at capacity (2): Sales available, Support busy.
@@ -1237,5 +1239,193 @@ async fn another_organizations_teams_are_not_found() {
         )
         .await,
         vec![theirs]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A team's own hours and waits
+
+/// Hours (UTC, 09:00 to 17:00 every day) with yesterday, today and tomorrow off: closed now
+/// whatever the time of day, opening the day after tomorrow at 09:00 UTC.
+fn closed_until_the_day_after_tomorrow() -> (Value, String) {
+    let today = chrono::Utc::now().date_naive();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let weekly: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| json!({ "day": d, "open": "09:00", "close": "17:00" }))
+        .collect();
+    let hours = json!({
+        "time_zone": "UTC", "weekly": weekly, "days_off": [day(-1), day(0), day(1)]
+    });
+    (hours, format!("{}T09:00:00Z", day(2)))
+}
+
+async fn set_team(app: &TestApp, token: &str, team: &str, change: Value) -> (u16, Value) {
+    app.put(&format!("/api/teams/{team}"), Some(token), change)
+        .await
+}
+
+#[tokio::test]
+async fn a_team_outside_its_own_hours_is_offline_and_given_nothing_while_the_others_answer() {
+    let d = desk().await;
+    settings(&d.app, &d.org, json!({ "team_choice": true })).await;
+    let _sally = d.app.socket(&d.sally.token).await;
+    let pat = d.app.socket(&d.pat.token).await;
+    let (hours, opens) = closed_until_the_day_after_tomorrow();
+    let (status, body) = set_team(
+        &d.app,
+        &d.org.admin_token,
+        &d.sales,
+        json!({ "business_hours": hours }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["team"]["business_hours"], hours);
+    // Every agent hears the teams changed, with the hours as they are now.
+    let heard = pat
+        .wait_for_where("teams_updated", WAIT, |v| {
+            v["teams"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t["business_hours"] == hours))
+        })
+        .await;
+    assert!(heard.is_some(), "Pat hears of the new hours");
+
+    wait_until("Sally and Pat count as online", WAIT, || async {
+        profile(&d.app, &d.org).await["teams"]
+            .as_array()
+            .is_some_and(|t| {
+                t.iter()
+                    .filter(|t| t["availability"] == "available")
+                    .count()
+                    >= 2
+            })
+    })
+    .await;
+    let p = profile(&d.app, &d.org).await;
+    let teams = p["teams"].as_array().unwrap();
+    let sales = team_named(teams, "Sales");
+    assert_eq!(sales["availability"], "offline", "{p}");
+    assert_eq!(sales["reopens"]["at"], opens.as_str(), "{p}");
+    assert_eq!(team_named(teams, "Support")["availability"], "available");
+    assert_eq!(team_named(teams, "Support")["reopens"], Value::Null);
+    assert_eq!(
+        p["availability"], "available",
+        "the organization is as its best team"
+    );
+
+    // Sally is online and free, but her team is closed: nobody is given its conversation.
+    let (_, for_sales) = d.conversation(Some(&d.sales), "pricing?").await;
+    let (_, for_support) = d.conversation(Some(&d.support), "broken").await;
+    given_to(&d.app, &d.org.admin_token, &for_support, &d.pat).await;
+    assert_eq!(assignee(&d.app, &d.org.admin_token, &for_sales).await, None);
+
+    // Back to the organization's hours (none: always open): Sales answers, Sally gets it.
+    let (status, body) = set_team(
+        &d.app,
+        &d.org.admin_token,
+        &d.sales,
+        json!({ "business_hours": null }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["team"]["business_hours"], Value::Null);
+    given_to(&d.app, &d.org.admin_token, &for_sales, &d.sally).await;
+}
+
+#[tokio::test]
+async fn the_default_team_keeps_the_organizations_hours_and_bad_hours_change_nothing() {
+    let d = desk().await;
+    let (hours, _) = closed_until_the_day_after_tomorrow();
+    assert_error(
+        &set_team(
+            &d.app,
+            &d.org.admin_token,
+            &d.default,
+            json!({ "business_hours": hours }),
+        )
+        .await,
+        400,
+        "validation_failed",
+    );
+    let bad = json!({ "time_zone": "Mars/Olympus", "weekly": [] });
+    let res = set_team(
+        &d.app,
+        &d.org.admin_token,
+        &d.sales,
+        json!({ "name": "Renamed", "business_hours": bad }),
+    )
+    .await;
+    assert_error(&res, 400, "validation_failed");
+    assert!(res.1.to_string().contains("business_hours"), "{}", res.1);
+    let (status, _) = create_team(&d.app, &d.org.admin_token, "Night", &[]).await;
+    assert_eq!(status, 201);
+    let res = d
+        .app
+        .post(
+            "/api/teams",
+            Some(&d.org.admin_token),
+            json!({ "name": "Late", "business_hours": { "time_zone": "UTC", "weekly": [
+                { "day": "mon", "open": "18:00", "close": "09:00" }
+            ] } }),
+        )
+        .await;
+    assert_error(&res, 400, "validation_failed");
+    let all = teams(&d.app, &d.org.admin_token).await;
+    assert!(all.iter().all(|t| t["business_hours"].is_null()), "{all:?}");
+    assert!(
+        all.iter()
+            .all(|t| t["name"] != "Renamed" && t["name"] != "Late")
+    );
+    // A plain agent may not set hours.
+    assert_error(
+        &set_team(
+            &d.app,
+            &d.sally.token,
+            &d.sales,
+            json!({ "business_hours": hours }),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+}
+
+#[tokio::test]
+async fn the_usual_wait_is_each_teams_own() {
+    let d = desk().await;
+    settings(&d.app, &d.org, json!({ "team_choice": true })).await;
+    let _sally = d.app.socket(&d.sally.token).await;
+    let _pat = d.app.socket(&d.pat.token).await;
+    // Five Sales conversations waited (briefly) and were taken: Sales has recent waits,
+    // Support has none.
+    for n in 0..5 {
+        let (_, s) = d
+            .conversation(Some(&d.sales), &format!("question {n}"))
+            .await;
+        given_to(&d.app, &d.org.admin_token, &s, &d.sally).await;
+        assert_eq!(d.app.close(&d.sally.token, &s).await.0, 200);
+    }
+    for agent in [&d.sally, &d.pat] {
+        let (status, body) = d
+            .app
+            .put(
+                &format!("/api/agents/{}/status", agent.id),
+                Some(&agent.token),
+                json!({ "status": "busy" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let p = profile(&d.app, &d.org).await;
+    let teams = p["teams"].as_array().unwrap();
+    let (sales, support) = (team_named(teams, "Sales"), team_named(teams, "Support"));
+    assert_eq!(sales["availability"], "busy", "{p}");
+    assert_eq!(support["availability"], "busy", "{p}");
+    assert!(sales["usual_wait_secs"].as_i64().is_some(), "{p}");
+    assert_eq!(
+        support["usual_wait_secs"],
+        Value::Null,
+        "too few waits: {p}"
     );
 }

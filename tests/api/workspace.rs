@@ -1578,12 +1578,13 @@ async fn searches_are_limited_per_agent_per_minute() {
 // Reopening
 
 #[tokio::test]
-async fn a_plain_agent_reopens_only_a_conversation_that_was_theirs() {
+async fn a_plain_agent_reopens_only_a_conversation_that_was_theirs_and_it_comes_back_to_them() {
     let d = desk().await;
     let app = &d.app;
     let (customer, his) = d.assigned(&d.tobias, "please help").await;
     assert_eq!(app.close(&d.tobias.token, &his).await.0, 200);
     let customer_socket = app.socket(&customer.token).await;
+    let _online = app.socket(&d.tobias.token).await;
 
     assert_error(&reopen(app, &d.nora.token, &his).await, 403, "forbidden");
     assert_eq!(app.session(&d.sup.token, &his).await["status"], "closed");
@@ -1592,25 +1593,33 @@ async fn a_plain_agent_reopens_only_a_conversation_that_was_theirs() {
     assert_eq!(status, 200, "{body}");
     let s = &body["session"];
     assert_eq!(s["status"], "active");
-    assert_eq!(s["agent_id"], d.tobias.id.as_str());
+    assert_eq!(s["agent_id"], d.tobias.id.as_str(), "back to its agent");
     assert!(s["closed_at"].is_null());
     let log = history(app, &d.tobias.token, &his).await;
-    let last = log.last().unwrap();
-    assert_eq!(last["sender_type"], "system");
-    assert_eq!(last["content"], "Tobias Keller reopened the conversation");
+    let notes: Vec<&str> = log
+        .iter()
+        .filter(|m| m["sender_type"] == "system")
+        .filter_map(|m| m["content"].as_str())
+        .collect();
+    assert!(
+        notes.contains(&"Tobias Keller reopened the conversation"),
+        "{notes:?}"
+    );
     let status_event = customer_socket
         .wait_for_where("session_status_updated", crate::socket::WAIT, |v| {
-            v["session_id"] == his.as_str()
+            v["session_id"] == his.as_str() && v["status"] == "active"
         })
-        .await
-        .expect("the customer hears it is open again");
-    assert_eq!(status_event["status"], "active");
+        .await;
+    assert!(
+        status_event.is_some(),
+        "the customer hears it is open again"
+    );
     // The customer can write again.
     say(app, &customer.token, &his, "thanks for coming back").await;
 }
 
 #[tokio::test]
-async fn supervisors_reopen_any_conversation_and_unassigned_ones_are_anyones() {
+async fn a_reopened_conversation_whose_agent_cannot_take_it_waits_in_the_queue() {
     let d = desk().await;
     let app = &d.app;
     let (_, his) = d.assigned(&d.tobias, "please help").await;
@@ -1621,14 +1630,28 @@ async fn supervisors_reopen_any_conversation_and_unassigned_ones_are_anyones() {
         404,
         "not_found",
     );
+    // Tobias is not online: nobody can take it now, so it waits for the next who can.
     let (status, body) = reopen(app, &d.sup.token, &his).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["session"]["agent_id"], d.sup.id.as_str());
+    assert_eq!(body["session"]["status"], "waiting");
+    assert!(body["session"]["agent_id"].is_null(), "{body}");
+    let log = history(app, &d.sup.token, &his).await;
+    assert_eq!(
+        log.last().unwrap()["content"],
+        "Sam Overseer reopened the conversation"
+    );
     // Reopening an open conversation changes nothing.
     let (status, again) = reopen(app, &d.sup.token, &his).await;
     assert_eq!(status, 200, "{again}");
-    assert_eq!(again["session"]["agent_id"], d.sup.id.as_str());
     assert_eq!(again["session"]["last_seq"], body["session"]["last_seq"]);
+    // Nora comes online: the queue gives it to her.
+    let _nora = app.socket(&d.nora.token).await;
+    crate::support::wait_until(
+        "the reopened conversation reaches Nora",
+        crate::socket::WAIT,
+        || async { app.session(&d.sup.token, &his).await["agent_id"] == d.nora.id.as_str() },
+    )
+    .await;
 
     // Closed by its customer before anyone took it: any agent may reopen it.
     let (customer, nobodys) = d.queued("never mind").await;
@@ -1640,7 +1663,7 @@ async fn supervisors_reopen_any_conversation_and_unassigned_ones_are_anyones() {
     );
     let (status, body) = reopen(app, &d.nora.token, &nobodys).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["session"]["agent_id"], d.nora.id.as_str());
+    assert_eq!(body["session"]["agent_id"], d.nora.id.as_str(), "{body}");
     assert_eq!(body["session"]["status"], "active");
 }
 

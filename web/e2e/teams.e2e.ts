@@ -304,3 +304,64 @@ test(
     expect(sessions.map((s: { client_name: string }) => s.client_name)).toEqual(['app_team_chooser']);
   }),
 );
+
+test(
+  'an admin gives Sales hours of its own: a visitor picking Sales is told when it is back while the default team answers, and an agent added to Sales sees its queue live',
+  scenario(async () => {
+    const desk = await teamDesk('Hours Teams', 'hours-teams');
+    await createTeam(server.api, desk.adminToken, 'Sales', [desk.sally.id]);
+    await server.api('PUT', `/api/organizations/${desk.organization.id}`, { token: desk.adminToken, body: { settings: { team_choice: true } } });
+    const admin = await agentConsole('admin', desk.admin.email, desk.admin.password);
+    const { page } = admin;
+    const pat = await agentConsole('pat', desk.pat.email);
+
+    // Sales opens on one weekday only, two days from now in the zone the form offers: closed now.
+    await openList(page, /^Teams$/);
+    const row = page.locator('[data-team-row="Sales"]');
+    await row.getByText("Hours: the organization's").click();
+    await row.getByRole('radio', { name: 'Open at set hours' }).check();
+    const zone = await row.locator('select[name="time_zone"]').inputValue();
+    const weekday = (at: Date) => at.toLocaleDateString('en-GB', { weekday: 'long', timeZone: zone });
+    const openDay = weekday(new Date(Date.now() + 2 * 86_400_000));
+    for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) {
+      const box = row.getByRole('checkbox', { name: day, exact: true });
+      if ((await box.isChecked()) !== (day === openDay)) await box.click();
+    }
+    await row.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved Sales.' }).waitFor();
+    await row.getByText('Hours: its own').waitFor();
+    await expectAccessible(page, 'the Teams screen with a team’s own hours');
+    await shoot(page, 'hours', true);
+    const { teams } = await server.api('GET', '/api/teams', { token: desk.adminToken });
+    const sales = teams.find((t: { name: string }) => t.name === 'Sales');
+    expect(sales.business_hours).toMatchObject({ time_zone: zone, weekly: [{ open: '09:00', close: '17:00' }] });
+
+    const host: HostSite = await startHostSite(server.url, { 'data-organization': desk.domain });
+    try {
+      const visitor = await launchActor('visitor');
+      await visitor.page.goto(host.url);
+      await launcher(visitor.page).click();
+      const frame = await widgetFrame(visitor.page);
+      await frame.locator('[data-team-picker]').waitFor();
+      expect(await teamOption(frame, 'Sales').getAttribute('data-availability')).toBe('offline');
+      expect(await teamOption(frame, 'Everyone').getAttribute('data-availability')).toBe('available');
+      await teamOption(frame, 'Sales').getByRole('radio').check();
+      await frame.locator('[data-reopens]', { hasText: `We are back on ${openDay} at 09:00.` }).waitFor();
+      await send(frame, 'Can I order seeds for next spring?');
+      await waitForMessage(frame, 'Can I order seeds for next spring?', 'the visitor');
+      // Written to Sales, the header speaks for Sales.
+      await frame.locator('[data-answerer]', { hasText: `We are offline · back on ${openDay} at 09:00` }).waitFor();
+      await shoot(visitor.page, 'widget-team-closed');
+    } finally {
+      await host.close();
+    }
+
+    // Pat is not in Sales: his queue does not list its waiting conversation, until the admin
+    // adds him, which his console hears at once.
+    await openList(pat.page, /Queue/);
+    await pat.page.getByText('Nobody is waiting.').waitFor();
+    await server.api('PUT', `/api/teams/${sales.id}`, { token: desk.adminToken, body: { members: [desk.sally.id, desk.pat.id] } });
+    await pat.page.locator('.session-list .session-item').first().waitFor();
+    expect(await pat.page.locator('.session-list .session-item').count()).toBe(1);
+  }),
+);

@@ -189,7 +189,6 @@ async fn assigning(
     s.stamp_assigned(org, agent_id, now).await?;
     let previous_name = previous.as_ref().map(|(_, n)| n.as_str());
     let text = match mode {
-        AssignMode::Reopen => notes::reopened(&agent.name),
         AssignMode::Reassign { since, .. } => notes::unanswered(
             previous_name.unwrap_or("the agent"),
             Some(&agent.name),

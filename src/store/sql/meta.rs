@@ -626,15 +626,22 @@ impl Store for $store {
         .await
     }
 
-    async fn recent_waits(&self, org: OrgId, limit: u32) -> StoreResult<Vec<chrono::Duration>> {
+    async fn recent_waits(
+        &self,
+        org: OrgId,
+        team: Option<TeamId>,
+        limit: u32,
+    ) -> StoreResult<Vec<chrono::Duration>> {
         crate::store::during("recent_waits", &org, async move {
             let found: Vec<(Timestamp, Timestamp)> = sqlx::query_as(
                 "SELECT queued_at, assigned_at FROM sessions WHERE organization_id = $1
                  AND assigned_at IS NOT NULL AND queued_at IS NOT NULL
+                 AND ($3 IS NULL OR team_id = $3)
                  ORDER BY assigned_at DESC LIMIT $2",
             )
             .bind(org.0)
             .bind(i64::from(limit))
+            .bind(team.map(|t| t.0))
             .fetch_all(self.reads())
             .await?;
             Ok(found

@@ -39,7 +39,8 @@ use crate::domain::ids::*;
 use crate::domain::labels::{self, Label};
 use crate::domain::mentions::{self, Mention};
 use crate::domain::model::*;
-use crate::domain::teams::Team;
+use crate::domain::hours::BusinessHours;
+use crate::domain::teams::{Team, TeamChange};
 use crate::store::sql::workspace::filtered_sessions;
 use crate::store::{SessionFilter, SessionSort, StoreResult, Workspace};
 
@@ -59,6 +60,11 @@ async fn lock_organization(
         .fetch_optional(&mut *tx)
         .await?;
     Ok(())
+}
+
+/// Business hours as stored: JSON text.
+fn hours_json(hours: Option<&BusinessHours>) -> Option<String> {
+    hours.map(|h| serde_json::to_string(h).expect("hours serialize"))
 }
 
 /// Replaces the team's members.
@@ -559,8 +565,8 @@ impl Workspace for $store {
             let mut tx = self.begin_write().await?;
             lock_organization(&mut tx, t.organization_id).await?;
             let done = sqlx::query(
-                "INSERT INTO teams (id, organization_id, name, is_default, created_at)
-                 SELECT $1, $2, $3, $4, $5
+                "INSERT INTO teams (id, organization_id, name, is_default, created_at, business_hours)
+                 SELECT $1, $2, $3, $4, $5, $7
                  WHERE (SELECT COUNT(*) FROM teams WHERE organization_id = $2) < $6",
             )
             .bind(t.id.0)
@@ -569,6 +575,7 @@ impl Workspace for $store {
             .bind(t.is_default)
             .bind(t.created_at)
             .bind(crate::domain::teams::MAX_TEAMS_PER_ORG)
+            .bind(hours_json(t.business_hours.as_ref()))
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
@@ -585,23 +592,27 @@ impl Workspace for $store {
         &self,
         org: OrgId,
         id: TeamId,
-        name: Option<&str>,
-        members: Option<&[AgentId]>,
+        change: &TeamChange,
     ) -> StoreResult<Option<Team>> {
         crate::store::during("update_team", &org, async move {
             let mut tx = self.begin_write().await?;
+            let hours = change.business_hours.as_ref();
             let row = sqlx::query(
-                "UPDATE teams SET name = COALESCE($1, name) WHERE id = $2 AND organization_id = $3
+                "UPDATE teams SET name = COALESCE($1, name),
+                 business_hours = CASE WHEN $4 THEN $5 ELSE business_hours END
+                 WHERE id = $2 AND organization_id = $3
                  RETURNING *",
             )
-            .bind(name)
+            .bind(change.name.as_deref())
             .bind(id.0)
             .bind(org.0)
+            .bind(hours.is_some())
+            .bind(hours.and_then(|h| hours_json(h.as_ref())))
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else { return Ok(None) };
             let mut team = rows::team(&row)?;
-            if let Some(members) = members {
+            if let Some(members) = &change.members {
                 set_members(&mut tx, org, id, members).await?;
             }
             tx.commit().await?;

@@ -20,15 +20,28 @@ import {
   zoneOptions,
 } from './business-hours';
 
-const FIELD = 'settings.business_hours';
-
 interface Props {
   hours: HoursForm;
   errors: FieldErrors;
   onChange: (hours: HoursForm) => void;
+  /** The request field the server names in its problems. */
+  field?: string;
+  /** Prefixes the ids, so that several editors fit on one page. */
+  scope?: string;
+  /** What "no hours" means here: always open, or (for a team) the organization's hours. */
+  offLabel?: string;
+  help?: string;
 }
 
-export function BusinessHoursEditor({ hours, errors, onChange }: Props) {
+export function BusinessHoursEditor({
+  hours,
+  errors,
+  onChange,
+  field: FIELD = 'settings.business_hours',
+  scope = 'hours',
+  offLabel = 'Always open',
+  help = 'Outside these hours nobody is given a conversation and customers see the offline message.',
+}: Props) {
   const zones = useMemo(() => zoneOptions(browserZones(), hours.timeZone, browserZone()), [hours.timeZone]);
   const problem = errors[FIELD] ? placeHoursError(errors[FIELD]) : null;
   const partError = (part: string, day?: Day) =>
@@ -39,14 +52,14 @@ export function BusinessHoursEditor({ hours, errors, onChange }: Props) {
   return (
     <fieldset class="settings-section hours-editor" aria-describedby={problem?.part === 'hours' ? errorId(FIELD) : undefined}>
       <legend>Business hours</legend>
-      <p class="muted small">Outside these hours nobody is given a conversation and customers see the offline message.</p>
+      <p class="muted small">{help}</p>
       <div class="hours-mode">
         <label class="check">
-          <input type="radio" name="hours-mode" checked={!hours.enabled} onChange={() => onChange({ ...hours, enabled: false })} />
-          Always open
+          <input type="radio" name={`${scope}-mode`} checked={!hours.enabled} onChange={() => onChange({ ...hours, enabled: false })} />
+          {offLabel}
         </label>
         <label class="check">
-          <input type="radio" name="hours-mode" checked={hours.enabled} onChange={() => onChange({ ...hours, enabled: true })} />
+          <input type="radio" name={`${scope}-mode`} checked={hours.enabled} onChange={() => onChange({ ...hours, enabled: true })} />
           Open at set hours
         </label>
       </div>
@@ -60,7 +73,7 @@ export function BusinessHoursEditor({ hours, errors, onChange }: Props) {
               value={hours.timeZone}
               onChange={(e) => onChange({ ...hours, timeZone: e.currentTarget.value })}
               aria-invalid={partError('time_zone') ? 'true' : undefined}
-              aria-describedby={partError('time_zone') ? 'hours-zone-error' : undefined}
+              aria-describedby={partError('time_zone') ? `${scope}-zone-error` : undefined}
             >
               {zones.map((z) => (
                 <option key={z} value={z}>
@@ -68,17 +81,17 @@ export function BusinessHoursEditor({ hours, errors, onChange }: Props) {
                 </option>
               ))}
             </select>
-            <PartError id="hours-zone-error" text={partError('time_zone')} />
+            <PartError id={`${scope}-zone-error`} text={partError('time_zone')} />
           </label>
-          <p class="muted small" id="hours-midnight">
+          <p class="muted small" id={`${scope}-midnight`}>
             A close at midnight (00:00, or 12:00 AM) is the end of the day.
           </p>
           <div class="hours-week">
             {DAYS.map((day) => (
-              <DayHours key={day} day={day} spans={hours.days[day]} full={full} error={partError('day', day)} onChange={(spans) => setDay(day, spans)} />
+              <DayHours key={day} scope={scope} day={day} spans={hours.days[day]} full={full} error={partError('day', day)} onChange={(spans) => setDay(day, spans)} />
             ))}
           </div>
-          <DaysOff daysOff={hours.daysOff} error={partError('days_off')} onChange={(daysOff) => onChange({ ...hours, daysOff })} />
+          <DaysOff scope={scope} daysOff={hours.daysOff} error={partError('days_off')} onChange={(daysOff) => onChange({ ...hours, daysOff })} />
         </>
       )}
     </fieldset>
@@ -94,6 +107,7 @@ function PartError({ id, text }: { id: string; text: string }) {
 }
 
 interface DayProps {
+  scope: string;
   day: Day;
   spans: Span[];
   /** The week has as many periods as the server takes. */
@@ -102,16 +116,16 @@ interface DayProps {
   onChange: (spans: Span[]) => void;
 }
 
-function DayHours({ day, spans, full, error, onChange }: DayProps) {
+function DayHours({ scope, day, spans, full, error, onChange }: DayProps) {
   const name = DAY_NAMES[day];
   const open = spans.length > 0;
-  const errId = `hours-${day}-error`;
+  const errId = `${scope}-${day}-error`;
   const edit = (i: number, change: Partial<Span>) => onChange(spans.map((s, j) => (j === i ? { ...s, ...change } : s)));
   return (
-    <div class="hours-day" data-day={day} role="group" aria-labelledby={`hours-${day}-name`}>
+    <div class="hours-day" data-day={day} role="group" aria-labelledby={`${scope}-${day}-name`}>
       <label class="check hours-day-name">
         <input type="checkbox" checked={open} disabled={!open && full} onChange={() => onChange(open ? [] : [nextSpan([])])} />
-        <span id={`hours-${day}-name`}>{name}</span>
+        <span id={`${scope}-${day}-name`}>{name}</span>
       </label>
       <div class="hours-spans">
         {!open && <span class="muted">Closed</span>}
@@ -132,7 +146,7 @@ function DayHours({ day, spans, full, error, onChange }: DayProps) {
               value={s.close}
               onInput={(e) => edit(i, { close: e.currentTarget.value })}
               aria-invalid={error ? 'true' : undefined}
-              aria-describedby={[error ? errId : '', 'hours-midnight'].filter(Boolean).join(' ')}
+              aria-describedby={[error ? errId : '', `${scope}-midnight`].filter(Boolean).join(' ')}
             />
             {spans.length > 1 && (
               <button type="button" class="btn btn-small" aria-label={`Remove ${name} ${s.open}–${s.close}`} onClick={() => onChange(spans.filter((_, j) => j !== i))}>
@@ -153,20 +167,21 @@ function DayHours({ day, spans, full, error, onChange }: DayProps) {
 }
 
 interface DaysOffProps {
+  scope: string;
   daysOff: string[];
   error: string;
   onChange: (daysOff: string[]) => void;
 }
 
-function DaysOff({ daysOff, error, onChange }: DaysOffProps) {
+function DaysOff({ scope, daysOff, error, onChange }: DaysOffProps) {
   const [adding, setAdding] = useState('');
   const add = () => {
     if (adding && !daysOff.includes(adding)) onChange([...daysOff, adding].sort());
     setAdding('');
   };
   return (
-    <div class="hours-days-off" role="group" aria-labelledby="days-off-title">
-      <h3 id="days-off-title" class="label-strong">
+    <div class="hours-days-off" role="group" aria-labelledby={`${scope}-days-off-title`}>
+      <h3 id={`${scope}-days-off-title`} class="label-strong">
         Days off
       </h3>
       {daysOff.length === 0 ? (
@@ -197,13 +212,13 @@ function DaysOff({ daysOff, error, onChange }: DaysOffProps) {
             }
           }}
           aria-invalid={error ? 'true' : undefined}
-          aria-describedby={error ? 'days-off-error' : undefined}
+          aria-describedby={error ? `${scope}-days-off-error` : undefined}
         />
         <button type="button" class="btn" onClick={add} disabled={!adding}>
           Add day off
         </button>
       </div>
-      <PartError id="days-off-error" text={error} />
+      <PartError id={`${scope}-days-off-error`} text={error} />
     </div>
   );
 }

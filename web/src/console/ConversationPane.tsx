@@ -142,7 +142,18 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: C
     return (
       <div class="pane-actions">
         {mayReopen && (
-          <button type="button" class="btn btn-primary" onClick={() => act(() => workspace.reopen(session.id))}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            title={
+              mine
+                ? 'Back to you if you can take it now, else to the queue'
+                : session.agent_id
+                  ? 'Back to its last agent if they can take it now, else to the queue'
+                  : 'To the queue, for the next agent who can take it'
+            }
+            onClick={() => act(() => workspace.reopen(session.id))}
+          >
             Reopen
           </button>
         )}

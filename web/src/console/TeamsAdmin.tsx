@@ -1,16 +1,20 @@
 // Admins manage the organization's teams: create one with its members, rename it, choose its
-// members among the organization's agents, delete it (not the default team; its conversations
-// move to the default one). Loaded when first opened.
+// members among the organization's agents, give it hours of its own (the default team keeps
+// the organization's), delete it (not the default team; its conversations move to the default
+// one). Loaded when first opened.
 
 import { useEffect, useState } from 'preact/hooks';
-import { errorText } from '../shared/api';
+import { ApiError, errorText } from '../shared/api';
 import { useObservable } from '../shared/hooks';
 import type { Agent, Team } from '../shared/types';
+import { BusinessHoursEditor } from './BusinessHoursEditor';
 import { ConfirmDialog } from './ConfirmDialog';
+import type { FieldErrors } from './FieldError';
+import { type HoursForm, browserZone, businessHoursOf, hoursFormOf } from './business-hours';
 import { useTools } from './tools';
 import './teams.css';
 
-type Run = (action: () => Promise<unknown>, done: string) => Promise<boolean>;
+type Run = (action: () => Promise<unknown>, done: string, onFields?: (fields: FieldErrors) => void) => Promise<boolean>;
 
 /** The organization's agents by name, for choosing members. */
 function byName(agents: Agent[]): Agent[] {
@@ -31,13 +35,15 @@ export function TeamsAdmin() {
     void teams.load().catch((e) => setStatus({ ok: false, text: errorText(e) }));
   }, []);
 
-  async function run(action: () => Promise<unknown>, done: string): Promise<boolean> {
+  async function run(action: () => Promise<unknown>, done: string, onFields?: (fields: FieldErrors) => void): Promise<boolean> {
     setStatus(null);
+    onFields?.({});
     try {
       await action();
       setStatus({ ok: true, text: done });
       return true;
     } catch (e) {
+      if (e instanceof ApiError) onFields?.(e.fields);
       setStatus({ ok: false, text: errorText(e) });
       return false;
     }
@@ -65,19 +71,36 @@ export function TeamsAdmin() {
   );
 }
 
+/** Hours as the server would store them, to compare what the form asks with what is saved. */
+function hoursKey(hours: Team['business_hours'], zone: string): string {
+  return JSON.stringify(businessHoursOf(hoursFormOf(hours, zone)));
+}
+
 function TeamRow({ team, agents, fallback, run }: { team: Team; agents: Agent[]; fallback: string; run: Run }) {
   const { workspace } = useTools();
+  // A team's own hours start from the organization's zone, where it has one.
+  const zone = workspace.org?.settings?.business_hours?.time_zone ?? browserZone();
   const [name, setName] = useState(team.name);
   const [members, setMembers] = useState<string[]>(team.members);
+  const [hours, setHours] = useState<HoursForm>(() => hoursFormOf(team.business_hours, zone));
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [confirming, setConfirming] = useState(false);
+  // What the server says now wins over the form (another admin, or this save, changed it).
+  useEffect(() => setHours(hoursFormOf(team.business_hours, zone)), [JSON.stringify(team.business_hours)]);
   const renamed = name.trim() !== team.name;
   const regrouped = !sameMembers(members, team.members);
+  const asked = businessHoursOf(hours);
+  const rehoured = !team.is_default && JSON.stringify(asked) !== hoursKey(team.business_hours, zone);
   const headingId = `team-${team.id}-title`;
 
   function save(e: Event) {
     e.preventDefault();
-    const change = { ...(renamed ? { name: name.trim() } : {}), ...(regrouped ? { members } : {}) };
-    void run(() => workspace.teams.update(team.id, change), `Saved ${name.trim()}.`);
+    const change = {
+      ...(renamed ? { name: name.trim() } : {}),
+      ...(regrouped ? { members } : {}),
+      ...(rehoured ? { business_hours: asked } : {}),
+    };
+    void run(() => workspace.teams.update(team.id, change), `Saved ${name.trim()}.`, setErrors);
   }
 
   return (
@@ -92,8 +115,24 @@ function TeamRow({ team, agents, fallback, run }: { team: Team; agents: Agent[];
           <input value={name} maxLength={60} required onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         <MemberChoice legend={`Members of ${team.name}`} agents={agents} chosen={members} onChange={setMembers} />
+        {team.is_default ? (
+          <p class="muted small">Answers in the organization's business hours (Settings).</p>
+        ) : (
+          <details class="team-hours" open={hours.enabled || Boolean(errors.business_hours)}>
+            <summary>Hours: {team.business_hours ? 'its own' : "the organization's"}</summary>
+            <BusinessHoursEditor
+              hours={hours}
+              errors={errors}
+              onChange={setHours}
+              field="business_hours"
+              scope={`team-${team.id}-hours`}
+              offLabel="The organization's hours"
+              help={`Outside these hours nobody of ${team.name} is given a conversation and its customers see the offline message.`}
+            />
+          </details>
+        )}
         <div class="row-actions">
-          <button type="submit" class="btn btn-primary" disabled={!renamed && !regrouped}>
+          <button type="submit" class="btn btn-primary" disabled={!renamed && !regrouped && !rehoured}>
             Save
           </button>
           {!team.is_default && (

@@ -1,11 +1,18 @@
 // The organization's teams as the console knows them: fetched with the workspace (and again
-// after every reconnect), again after an admin changes them here, and again when a
-// conversation names a team the console has not seen (an admin elsewhere created it; teams
-// have no live event).
+// after every reconnect), replaced live when an admin changes them (`teams_updated`), and
+// fetched again when a conversation names a team the console has not seen.
 
 import type { Api } from '../shared/api';
 import { Observable } from '../shared/observable';
 import type { Team } from '../shared/types';
+import type { BusinessHours } from './business-hours';
+
+export interface TeamChange {
+  name?: string;
+  members?: string[];
+  /** null: the organization's hours. */
+  business_hours?: BusinessHours | null;
+}
 
 export class TeamStore extends Observable {
   teams: Team[] = [];
@@ -59,7 +66,12 @@ export class TeamStore extends Observable {
     return team;
   }
 
-  async update(id: string, change: { name?: string; members?: string[] }): Promise<void> {
+  /** The teams as the server announced them. */
+  replace(teams: Team[]): void {
+    this.set(teams);
+  }
+
+  async update(id: string, change: TeamChange): Promise<void> {
     const { team } = await this.api.call('put', '/api/teams/{id}', { path: { id }, body: change });
     this.set(this.teams.map((t) => (t.id === id ? team : t)));
   }

@@ -9,7 +9,7 @@
 import { type Api, ApiError } from '../shared/api';
 import type { ChatClient, SocketPort } from '../shared/chat-client';
 import { Observable } from '../shared/observable';
-import type { Agent, AgentRef, AgentStatus, ConsoleSession, Message, OrganizationDetail, Session, SessionStatus, paths } from '../shared/types';
+import type { Agent, AgentRef, AgentStatus, ConsoleSession, Message, OrganizationDetail, Session, SessionStatus, Team, paths } from '../shared/types';
 import { type AgentLiveStatus, withLiveStatus } from './live-status';
 import type { Notifier } from './notifier';
 import { type Reach, inTeams, reachOf, reaches } from './reach';
@@ -73,6 +73,11 @@ export class Workspace extends Observable {
       this.onAgentStatus(e.agent_id, e.status, e.online),
     );
     port.on('session_updated', (e: { session: Session }) => this.applySessionUpdate(e.session));
+    // Who is in which team changed: what my lists reach, and the queues I see, may have too.
+    port.on('teams_updated', (e: { teams: Team[] }) => {
+      this.teams.replace(e.teams);
+      void this.load().catch(() => undefined);
+    });
     chat.onMessage((m) => this.onMessage(m));
   }
 

@@ -2,8 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { answeredBy, availabilityName, findTeam } from './teams';
 import type { PublicOrganization, PublicTeam } from './types';
 
-const sales: PublicTeam = { id: '0194-sales', name: 'Sales', availability: 'offline' };
-const support: PublicTeam = { id: '0194-support', name: 'Customer Support', availability: 'busy' };
+const monday = { at: '2030-01-07T08:00:00Z', local: 'Monday 09:00' };
+const sales: PublicTeam = { id: '0194-sales', name: 'Sales', availability: 'offline', reopens: monday, usual_wait_secs: null };
+const support: PublicTeam = { id: '0194-support', name: 'Customer Support', availability: 'busy', reopens: null, usual_wait_secs: 240 };
 
 function org(teams: PublicTeam[]): PublicOrganization {
   return {
@@ -30,10 +31,10 @@ describe('choosing a team', () => {
     expect(findTeam([], 'Sales')).toBeUndefined();
   });
 
-  test('the chosen team’s availability is what the customer is told', () => {
+  test('the chosen team’s availability, hours and usual wait are what the customer is told', () => {
     const o = org([sales, support]);
-    expect(answeredBy(o, sales.id)).toMatchObject({ availability: 'offline', online: false });
-    expect(answeredBy(o, support.id)).toMatchObject({ availability: 'busy', online: true });
+    expect(answeredBy(o, sales.id)).toMatchObject({ availability: 'offline', online: false, reopens: monday, usual_wait_secs: null });
+    expect(answeredBy(o, support.id)).toMatchObject({ availability: 'busy', online: true, reopens: null, usual_wait_secs: 240 });
     expect(answeredBy(o, 'unknown')).toBe(o);
     expect(answeredBy(o, null)).toBe(o);
   });

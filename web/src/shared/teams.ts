@@ -25,10 +25,18 @@ export function availabilityName(availability: Availability): string {
 }
 
 /**
- * The organization as `teamId` answers it: that team's availability (its agents are the ones
- * who can answer), or the organization's own when the team is not among the listed ones.
+ * The organization as `teamId` answers it: that team's state (its agents, in its hours, with
+ * its usual wait, are the ones who answer), or the organization's own when the team is not
+ * among the listed ones.
  */
 export function answeredBy(org: PublicOrganization, teamId: string | null | undefined): PublicOrganization {
   const team = teamId ? org.teams.find((t) => t.id === teamId) : undefined;
-  return team ? { ...org, availability: team.availability, online: team.availability !== 'offline' } : org;
+  if (!team) return org;
+  return {
+    ...org,
+    availability: team.availability,
+    online: team.availability !== 'offline',
+    reopens: team.reopens ?? null,
+    usual_wait_secs: team.usual_wait_secs ?? null,
+  };
 }
