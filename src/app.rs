@@ -93,6 +93,7 @@ struct Mode {
     presence: Arc<dyn Presence>,
     limits: Limits,
     cluster: Option<Cluster>,
+    mail: Option<Arc<crate::mail::Mailer>>,
 }
 
 /// Builds the router (REST, Socket.IO) and the shared state. The one place that decides one
@@ -105,7 +106,9 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
         .ping()
         .await
         .context("the store does not accept writes")?;
-    let tokens = Tokens::new(&token_secret(&config, &stores).await?);
+    let secret = token_secret(&config, &stores).await?;
+    let tokens = Tokens::new(&secret);
+    let mail = mailer(&config, &secret)?;
     let (auth_rate, message_rate) = (config.auth_rate_per_minute, config.message_rate_per_minute);
     let Some(url) = config.redis_url.clone() else {
         let (layer, io) = socket_io(&config).build_layer();
@@ -113,6 +116,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
             presence: Arc::new(LocalPresence::default()),
             limits: Limits::new(auth_rate, message_rate),
             cluster: None,
+            mail,
         };
         return assemble(config, stores, tokens, lock, mode, layer, io).await;
     };
@@ -138,6 +142,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
             SharedRate::new(name, cluster.redis.clone(), cluster.health.clone()),
         ),
         cluster: Some(cluster),
+        mail,
     };
     let built = assemble(config, stores, tokens, lock, mode, layer, io).await?;
     keep_presence(&presence, &built.1.chat);
@@ -172,8 +177,10 @@ where
         mode.presence,
         fanout.clone(),
         limits.clone(),
+        mode.mail,
     ));
     run_due_periodically(&chat);
+    send_email_periodically(&chat);
     let typing = Typing::new(Duration::from_secs(config.typing_ttl_secs), fanout);
     let app = App::new(AppState {
         config,
@@ -422,8 +429,45 @@ async fn shutdown_signal() {
 /// How often what is due over time is looked at: snoozes ending, inactive conversations,
 /// unanswered customers, queues whose business hours opened.
 const DUE_CHECK: Duration = Duration::from_secs(15);
+/// How often the e-mail outbox is looked at when nothing wakes it.
+const OUTBOX_CHECK: Duration = Duration::from_secs(5);
 
 /// Runs the pass over what is due, for as long as the chat lives.
+/// The SMTP sender, when `--smtp-url` is given; links in e-mails point at `--public-url`.
+fn mailer(config: &ServeArgs, secret: &[u8]) -> anyhow::Result<Option<Arc<crate::mail::Mailer>>> {
+    let (Some(url), Some(from)) = (&config.smtp_url, &config.smtp_from) else {
+        return Ok(None);
+    };
+    let public = config.public_url.clone().unwrap_or_else(|| {
+        let port = config.listen.rsplit(':').next().unwrap_or("8080");
+        format!("http://localhost:{port}")
+    });
+    let links = crate::mail::Links::new(secret);
+    Ok(Some(Arc::new(crate::mail::Mailer::new(
+        url, from, &public, links,
+    )?)))
+}
+
+/// Sends what the e-mail outbox holds that is due: every few seconds, at once when something
+/// is due now, and whenever the clock is moved.
+fn send_email_periodically(chat: &Arc<Chat>) {
+    if chat.mail.is_none() {
+        return;
+    }
+    let chat = Arc::downgrade(chat);
+    tokio::spawn(async move {
+        loop {
+            let Some(c) = chat.upgrade() else { return };
+            if let Err(e) = c.send_due_email().await {
+                tracing::warn!(error = %e, "the pass over the e-mail outbox");
+            }
+            let wake = c.outbox_wake.clone();
+            drop(c);
+            let _ = tokio::time::timeout(OUTBOX_CHECK, wake.notified()).await;
+        }
+    });
+}
+
 fn run_due_periodically(chat: &Arc<Chat>) {
     let chat = Arc::downgrade(chat);
     tokio::spawn(async move {

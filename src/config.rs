@@ -227,6 +227,25 @@ pub struct ServeArgs {
     /// Seconds a typing indicator lasts without a new `typing_start`.
     #[arg(long, env = "RAASEL_TYPING_TTL_SECS", default_value_t = 6)]
     pub typing_ttl_secs: u64,
+    /// SMTP server for e-mail to customers (replies they missed, transcripts, rating
+    /// requests): `smtp://user:password@host:port` (add `?tls=required` for STARTTLS) or
+    /// `smtps://user:password@host:port`. Without it nothing is e-mailed and the widget never
+    /// promises an answer by e-mail.
+    #[arg(
+        long,
+        env = "RAASEL_SMTP_URL",
+        hide_env_values = true,
+        requires = "smtp_from"
+    )]
+    pub smtp_url: Option<String>,
+    /// The sender address of e-mail to customers (the organization's name is shown as the
+    /// sender's name), e.g. `support@chat.example.com`.
+    #[arg(long, env = "RAASEL_SMTP_FROM", requires = "smtp_url")]
+    pub smtp_from: Option<String>,
+    /// The address customers reach this server at, for links in e-mails (e.g.
+    /// `https://chat.example.com`). Default: `http://` and `--listen`.
+    #[arg(long, env = "RAASEL_PUBLIC_URL", value_parser = parse_origin)]
+    pub public_url: Option<String>,
     /// Serve the web pages (customer app, console, widget) from this directory instead of the
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fanout;
 pub mod http;
 pub mod limits;
+pub mod mail;
 pub mod presence;
 pub mod realtime;
 pub mod server;

@@ -138,6 +138,38 @@ impl Chat {
         Ok(())
     }
 
+    /// The answers to the pre-chat form, kept in what the organization knows of the
+    /// customer: the name and e-mail they gave, the phone and the organization's own questions
+    /// as attributes.
+    pub async fn keep_prechat_answers(
+        &self,
+        client: &Client,
+        org: OrgId,
+        answered: crate::domain::prechat::Answered,
+    ) -> ApiResult<()> {
+        let mut details = self
+            .workspace
+            .contact_details(org, client.id)
+            .await?
+            .unwrap_or_default();
+        if answered.name.is_some() {
+            details.name = answered.name;
+        }
+        if answered.email.is_some() {
+            details.email = answered.email;
+        }
+        details.attributes = contacts::merged(details.attributes, answered.attributes, &[])
+            .map_err(|e| ApiError::field("prechat", e))?;
+        let name = details
+            .name
+            .clone()
+            .unwrap_or_else(|| client.display_name());
+        self.workspace
+            .save_contact_details(org, client.id, &details, &name, crate::domain::model::now())
+            .await?;
+        Ok(())
+    }
+
     /// What the widget saw when the conversation started.
     pub async fn visit_context(
         &self,

@@ -114,6 +114,7 @@ impl Chat {
             };
             if let Some(closed) = self.conversations.close(org.id, s.id, &closing).await? {
                 tracing::info!(session = %s.id, org = %org.id, "conversation closed when inactive");
+                self.queue_rating_request(&closed.session).await;
                 self.announce_turn(&closed, SessionStatus::Closed).await;
                 closed_any = true;
             }

@@ -66,6 +66,11 @@ impl Chat {
                 .increment(1);
             self.announce_message(&appended.session, &appended.message)
                 .await;
+            if sender_type == SenderType::Agent
+                && let Err(e) = self.queue_replies_email(&appended.session).await
+            {
+                tracing::warn!(session = %session_id, error = %e, "the replies e-mail was not queued");
+            }
         }
         if appended.queued {
             self.emit(

@@ -4,6 +4,7 @@
 mod agents;
 mod canned;
 mod contacts;
+mod email;
 mod labels;
 mod lifecycle;
 mod messages;
@@ -11,6 +12,7 @@ mod notes;
 pub mod organizations;
 mod owners;
 mod queue;
+mod ratings;
 mod search;
 mod sessions;
 mod teams;
@@ -27,9 +29,10 @@ use crate::fanout::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
-use crate::store::{Conversations, MessageLog, Search, Store, Stores, Workspace};
+use crate::store::{Conversations, Followup, MessageLog, Search, Store, Stores, Workspace};
 
 pub use contacts::{ContactChange, ContactView};
+pub use email::Redeemed;
 pub use messages::HistoryPage;
 pub use search::{SearchHit, SearchResults};
 pub use sessions::{AgentRef, ClientSessionView, Opening, SessionView};
@@ -40,6 +43,7 @@ pub struct Chat {
     pub log: Arc<dyn MessageLog>,
     pub workspace: Arc<dyn Workspace>,
     search: Arc<dyn Search>,
+    pub followup: Arc<dyn Followup>,
     pub presence: Arc<dyn Presence>,
     fanout: Arc<dyn Fanout>,
     limits: Arc<Limits>,
@@ -51,6 +55,10 @@ pub struct Chat {
     queue_positions: Mutex<HashMap<(OrgId, crate::domain::SessionId), usize>>,
     /// Each client session's organization and client, for the message path.
     session_owners: owners::SessionOwners,
+    /// E-mail to customers, when the server has an SMTP server to send it through.
+    pub mail: Option<Arc<crate::mail::Mailer>>,
+    /// Wakes the outbox sender when an e-mail is due at once.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Chat {
@@ -69,6 +77,7 @@ impl Chat {
         presence: Arc<dyn Presence>,
         fanout: Arc<dyn Fanout>,
         limits: Arc<Limits>,
+        mail: Option<Arc<crate::mail::Mailer>>,
     ) -> Self {
         Chat {
             store: stores.store.clone(),
@@ -76,12 +85,15 @@ impl Chat {
             log: stores.log.clone(),
             workspace: stores.workspace.clone(),
             search: stores.search.clone(),
+            followup: stores.followup.clone(),
             presence,
             fanout,
             limits,
             drain_locks: Mutex::default(),
             queue_positions: Mutex::default(),
             session_owners: owners::SessionOwners::default(),
+            mail,
+            outbox_wake: Arc::default(),
         }
     }
 

@@ -100,7 +100,7 @@ impl Chat {
     }
 
     pub async fn public_profile(&self, org: &Organization) -> ApiResult<PublicOrganization> {
-        Ok(org.public(self.org_state(org).await?))
+        Ok(org.public(self.org_state(org).await?, self.mail.is_some()))
     }
 
     /// Organizations matching `q`: those with someone online first (available, then busy),
@@ -116,7 +116,7 @@ impl Chat {
             {
                 let state = self.org_state(&org).await?;
                 if state.availability != Availability::Offline {
-                    online.push(org.public(state));
+                    online.push(org.public(state, self.mail.is_some()));
                 }
             }
         }
@@ -138,7 +138,7 @@ impl Chat {
             .take(wanted)
             .map(|org| {
                 let state = offline_state(&org);
-                org.public(state)
+                org.public(state, self.mail.is_some())
             })
             .collect::<Vec<_>>();
         online.extend(fill);

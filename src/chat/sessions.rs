@@ -31,6 +31,8 @@ pub struct Opening {
     pub attributes: Option<(crate::domain::contacts::Attributes, Vec<String>)>,
     /// The team chosen (none: the default team).
     pub team: Option<crate::domain::TeamId>,
+    /// Answers to the organization's pre-chat form.
+    pub prechat: Option<crate::domain::prechat::PrechatAnswers>,
 }
 
 /// A client's conversation with what its list shows.
@@ -45,6 +47,9 @@ pub struct ClientSessionView {
     #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
     pub read_state: ReadStates,
+    /// The customer's rating, once the closed conversation is rated.
+    #[schema(required = true)]
+    pub rating: Option<crate::domain::ratings::Rating>,
 }
 
 /// How far each side of a conversation has received and read it (drives check marks).
@@ -69,6 +74,9 @@ pub struct SessionView {
     #[schema(required = true)]
     pub assigned_agent: Option<AgentRef>,
     pub read_state: ReadStates,
+    /// The customer's rating, once the closed conversation is rated.
+    #[schema(required = true)]
+    pub rating: Option<crate::domain::ratings::Rating>,
 }
 
 impl Chat {
@@ -93,9 +101,17 @@ impl Chat {
             context,
             attributes,
             team,
+            prechat,
         } = opening;
         let org = self.organization(org_id).await?;
         permissions::can_open_session(client, org.id).or_deny("organization")?;
+        let answered = match org.settings.prechat.as_ref().filter(|f| f.asks()) {
+            Some(form) => Some(
+                form.check(&prechat.unwrap_or_default())
+                    .map_err(ApiError::invalid)?,
+            ),
+            None => None,
+        };
         let team_id = match team {
             Some(id) => Some(self.team_of_org(org.id, id).await?.id),
             None => self.default_team(org.id).await?.map(|t| t.id),
@@ -104,6 +120,7 @@ impl Chat {
             self.merge_customer_attributes(client, org.id, attributes)
                 .await?;
         }
+
         let now = crate::domain::model::now();
         let session = Session {
             id: SessionId::new(),
@@ -131,6 +148,17 @@ impl Chat {
             preview: None,
         };
         self.store.insert_session(&session).await?;
+        // Kept once the conversation exists, so that it carries the name and e-mail given.
+        let session = match answered {
+            Some(answered) => {
+                self.keep_prechat_answers(client, org.id, answered).await?;
+                self.store
+                    .session(org.id, session.id)
+                    .await?
+                    .unwrap_or(session)
+            }
+            None => session,
+        };
         if let Some(context) = context {
             self.workspace
                 .set_session_context(org.id, session.id, &context)
@@ -148,13 +176,19 @@ impl Chat {
     /// The client's conversations across organizations, newest activity first.
     pub async fn client_sessions(&self, client: &Client) -> ApiResult<Vec<ClientSessionView>> {
         let sessions = self.store.client_sessions(client.id).await?;
+        let mut ratings: std::collections::HashMap<_, _> = self
+            .followup
+            .client_ratings(client.id)
+            .await?
+            .into_iter()
+            .collect();
         let mut profiles: std::collections::HashMap<OrgId, PublicOrganization> = Default::default();
         let mut views = Vec::with_capacity(sessions.len());
         for session in sessions {
             if !profiles.contains_key(&session.organization_id) {
                 let org = self.organization(session.organization_id).await?;
                 let state = self.org_state(&org).await?;
-                profiles.insert(org.id, org.public(state));
+                profiles.insert(org.id, org.public(state, self.mail.is_some()));
             }
             let org = session.organization_id;
             let read_state = self.read_states(&session).await?;
@@ -175,6 +209,7 @@ impl Chat {
                         session.status != SessionStatus::Closed,
                     )
                     .await?,
+                rating: ratings.remove(&session.id),
                 session: session.for_customer(),
             });
         }
@@ -202,6 +237,10 @@ impl Chat {
         Ok(SessionView {
             assigned_agent: self.assigned_agent(&session).await?,
             read_state: self.read_states(&session).await?,
+            rating: self
+                .followup
+                .rating(session.organization_id, session.id)
+                .await?,
             session: session.as_seen_by(who.side()),
         })
     }
@@ -341,6 +380,7 @@ impl Chat {
         };
         metrics::counter!("raasel_sessions_closed_total").increment(1);
         tracing::info!(session = %session.id, org = %session.organization_id, "conversation closed");
+        self.queue_rating_request(&closed.session).await;
         self.announce_message(&closed.session, &closed.note).await;
         self.emit(
             participants_and_agents(&closed.session),

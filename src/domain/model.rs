@@ -114,7 +114,30 @@ pub struct OrgSettings {
     /// their own.
     #[schema(required = true)]
     pub supervisors_see_all: bool,
+    /// Agents' replies a customer has not read this many seconds after the first of them go
+    /// to the customer by e-mail, in one message (0: never by e-mail).
+    #[schema(required = true)]
+    pub email_after_secs: u32,
+    /// How customers are asked to rate a closed conversation.
+    #[schema(required = true)]
+    pub rating_style: super::ratings::RatingStyle,
+    /// What customers are asked before their first message (none: nothing).
+    #[schema(required = true)]
+    pub prechat: Option<super::prechat::PrechatForm>,
+    /// The sites allowed to embed the widget (none: any site).
+    #[schema(required = true)]
+    pub allowed_origins: Vec<String>,
+    /// The language customers are spoken to in when neither their browser nor the site
+    /// chooses one the widget speaks.
+    #[schema(required = true)]
+    pub default_locale: super::locales::Locale,
+    /// The organization's welcome and offline texts in other languages.
+    #[schema(required = true, value_type = Object)]
+    pub texts: super::locales::TextsByLocale,
 }
+
+/// Unread replies go out by e-mail five minutes after the first of them, by default.
+pub const DEFAULT_EMAIL_AFTER_SECS: u32 = 300;
 
 impl Default for OrgSettings {
     fn default() -> Self {
@@ -131,6 +154,12 @@ impl Default for OrgSettings {
             answer_deadline_secs: 0,
             team_choice: false,
             supervisors_see_all: true,
+            email_after_secs: DEFAULT_EMAIL_AFTER_SECS,
+            rating_style: Default::default(),
+            prechat: None,
+            allowed_origins: Vec::new(),
+            default_locale: Default::default(),
+            texts: Default::default(),
         }
     }
 }
@@ -166,6 +195,15 @@ pub struct PublicOrganization {
     /// The teams a customer chooses from before writing, with their availability (empty
     /// unless the organization offers the choice).
     pub teams: Vec<PublicTeam>,
+    /// Replies can reach a customer who left by e-mail (the server sends e-mail and the
+    /// organization has not turned it off): the widget may ask for an address.
+    pub email_follow_up: bool,
+    pub rating_style: super::ratings::RatingStyle,
+    #[schema(required = true)]
+    pub prechat: Option<super::prechat::PrechatForm>,
+    pub default_locale: super::locales::Locale,
+    #[schema(value_type = Object)]
+    pub texts: super::locales::TextsByLocale,
 }
 
 /// A team as customers see it.
@@ -202,7 +240,9 @@ impl OrgState {
 }
 
 impl Organization {
-    pub fn public(&self, state: OrgState) -> PublicOrganization {
+    /// What anyone may see of it; `mail`: the server sends e-mail.
+    pub fn public(&self, state: OrgState, mail: bool) -> PublicOrganization {
+        let s = &self.settings;
         PublicOrganization {
             id: self.id,
             name: self.name.clone(),
@@ -215,6 +255,11 @@ impl Organization {
             reopens: state.reopens,
             usual_wait_secs: state.usual_wait_secs,
             teams: state.teams,
+            email_follow_up: mail && s.email_after_secs > 0,
+            rating_style: s.rating_style,
+            prechat: s.prechat.clone().filter(|p| p.asks()),
+            default_locale: s.default_locale,
+            texts: s.texts.clone(),
         }
     }
 

@@ -5,6 +5,7 @@ mod clients;
 mod deadline;
 pub mod error;
 pub mod extract;
+mod followup;
 mod openapi;
 mod ops;
 mod organizations;
@@ -124,6 +125,15 @@ pub fn router(app: App) -> Router {
             put(workspace::update_team).delete(workspace::delete_team),
         )
         .route("/sessions/{id}/team", put(sessions::move_to_team))
+        .route("/sessions/{id}/email", put(followup::leave_email))
+        .route("/sessions/{id}/rating", post(followup::rate))
+        .route("/sessions/{id}/transcript", post(followup::transcript))
+        .route("/email-links/redeem", post(followup::redeem))
+        .route("/email-links/rating", post(followup::rate_by_link))
+        .route(
+            "/email-links/unsubscribe",
+            get(followup::unsubscribe_page).post(followup::unsubscribe),
+        )
         .route("/operator/clock", put(ops::set_clock))
         .route("/openapi.json", get(ops::openapi))
         .route("/asyncapi.json", get(ops::asyncapi))

@@ -175,5 +175,6 @@ pub async fn set_clock(
     tracing::warn!(%now, "the product's clock was moved");
     // What depends on the time is looked at again at once, as if the time had passed.
     app.chat.run_due().await?;
+    app.chat.outbox_wake.notify_one();
     Ok(axum::Json(ClockBody { now }))
 }

@@ -12,8 +12,12 @@ use crate::auth;
 use crate::domain::OrgId;
 use crate::domain::hours::{self, BusinessHours};
 use crate::domain::input;
+use crate::domain::locales::{self, Locale, TextsByLocale};
 use crate::domain::model::{Agent, OrgSettings, Organization, PublicOrganization};
+use crate::domain::origins;
 use crate::domain::permissions::{self, Identity, Steward};
+use crate::domain::prechat::PrechatForm;
+use crate::domain::ratings::RatingStyle;
 use crate::error::{ApiError, ApiResult};
 use crate::parse_fields;
 use crate::state::App;
@@ -54,6 +58,25 @@ pub struct SettingsInput {
     /// an empty string removes it. Changing it revokes the verified visitors' tokens.
     #[schema(max_length = 256)]
     widget_identity_secret: Option<String>,
+    /// Seconds after an agent's first unread reply that the unread replies go to the customer
+    /// by e-mail; 0 never (default 300).
+    #[schema(minimum = 0, maximum = 2592000)]
+    email_after_secs: Option<i64>,
+    /// How customers are asked to rate a closed conversation.
+    rating_style: Option<RatingStyle>,
+    /// What customers are asked before their first message; `null` asks nothing.
+    #[schema(value_type = Option<PrechatForm>)]
+    #[serde(default, deserialize_with = "super::extract::sent_as_is")]
+    prechat: Option<serde_json::Value>,
+    /// The sites allowed to embed the widget (`https://shop.example`, at most 20); empty:
+    /// any site.
+    allowed_origins: Option<Vec<String>>,
+    /// The language customers are spoken to in when neither their browser nor the site
+    /// chooses one the widget speaks.
+    default_locale: Option<Locale>,
+    /// The welcome and offline texts in other languages (replaces them all).
+    #[schema(value_type = Option<Object>)]
+    texts: Option<TextsByLocale>,
 }
 
 impl SettingsInput {
@@ -111,6 +134,32 @@ impl SettingsInput {
         if let Some(v) = self.business_hours {
             base.business_hours = errors
                 .take("settings.business_hours", hours::parse(v))
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.email_after_secs {
+            base.email_after_secs = errors
+                .take("settings.email_after_secs", input::period_secs(v))
+                .unwrap_or(base.email_after_secs);
+        }
+        if let Some(v) = self.rating_style {
+            base.rating_style = v;
+        }
+        if let Some(v) = self.prechat {
+            base.prechat = errors
+                .take("settings.prechat", prechat_form(v))
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.allowed_origins {
+            base.allowed_origins = errors
+                .take("settings.allowed_origins", origins::origins(&v))
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.default_locale {
+            base.default_locale = v;
+        }
+        if let Some(v) = self.texts {
+            base.texts = errors
+                .take("settings.texts", locales::texts(v))
                 .unwrap_or_default();
         }
         if let Some(v) = self.widget_identity_secret {
@@ -395,4 +444,15 @@ pub async fn delete(
     };
     app.chat.delete_organization(who, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A pre-chat form as sent: `null` for none, else checked whole.
+fn prechat_form(v: serde_json::Value) -> input::Parsed<Option<PrechatForm>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let form: PrechatForm =
+        serde_json::from_value(v).map_err(|e| format!("must be a pre-chat form: {e}"))?;
+    form.validate()?;
+    Ok(Some(form))
 }

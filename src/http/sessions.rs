@@ -38,6 +38,9 @@ pub struct OpenSessionInput {
     attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The team to talk to (one of the organization's; default: its default team).
     team_id: Option<TeamId>,
+    /// Answers to the organization's pre-chat form (its profile's `prechat`); a required one
+    /// missing is named `prechat.<question>`.
+    prechat: Option<crate::domain::prechat::PrechatAnswers>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -130,6 +133,7 @@ pub async fn open(
         context: Some(context),
         attributes,
         team: body.team_id,
+        prechat: body.prechat,
     };
     let session = app.chat.open_session(&client, org, opening).await?;
     Ok((StatusCode::CREATED, session_body(session.for_customer())))

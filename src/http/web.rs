@@ -65,10 +65,12 @@ const BASE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'sel
 img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
 form-action 'self'";
 
-/// How a page may be framed: the widget's chat window anywhere, the rest nowhere.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// How a page may be framed: the widget's chat window by the organization's allowed sites
+/// (any site when it lists none), the rest nowhere.
+#[derive(Clone, PartialEq, Eq)]
 enum Framing {
     Anywhere,
+    Only(Vec<String>),
     Nowhere,
 }
 
@@ -177,10 +179,40 @@ pub async fn serve(State(app): State<App>, req: Request) -> Response {
         }
         None => return not_found(),
     };
-    respond(files, &path, file, req.headers()).await
+    let framing = match path.starts_with("widget/") {
+        true => widget_framing(&app, req.uri().query()).await,
+        false => Framing::Nowhere,
+    };
+    respond(files, &path, file, req.headers(), framing).await
 }
 
-async fn respond(files: &WebFiles<'_>, path: &str, file: File, headers: &HeaderMap) -> Response {
+/// Who may frame the widget's chat window of the organization its `org` parameter names.
+async fn widget_framing(app: &App, query: Option<&str>) -> Framing {
+    let domain = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "org")
+        .map(|(_, v)| v.trim().to_lowercase());
+    let Some(domain) = domain.filter(|d| !d.is_empty()) else {
+        return Framing::Anywhere;
+    };
+    match app.chat.store.organization_by_domain(&domain).await {
+        Ok(Some(org)) if !org.settings.allowed_origins.is_empty() => {
+            Framing::Only(org.settings.allowed_origins)
+        }
+        Ok(_) => Framing::Anywhere,
+        Err(e) => {
+            tracing::warn!(error = %e, "the widget's allowed sites could not be read: framing refused");
+            Framing::Nowhere
+        }
+    }
+}
+
+async fn respond(
+    files: &WebFiles<'_>,
+    path: &str,
+    file: File,
+    headers: &HeaderMap,
+    framing: Framing,
+) -> Response {
     let etag = format!("\"{}\"", file.etag);
     let mut res = if headers
         .get(header::IF_NONE_MATCH)
@@ -218,10 +250,6 @@ async fn respond(files: &WebFiles<'_>, path: &str, file: File, headers: &HeaderM
         h.insert(header::ETAG, v);
     }
     if path.ends_with(".html") {
-        let framing = match path.starts_with("widget/") {
-            true => Framing::Anywhere,
-            false => Framing::Nowhere,
-        };
         page_security_headers(h, framing);
     }
     res
@@ -229,8 +257,11 @@ async fn respond(files: &WebFiles<'_>, path: &str, file: File, headers: &HeaderM
 
 /// The Content-Security-Policy and framing rules of an HTML page.
 fn page_security_headers(h: &mut HeaderMap, framing: Framing) {
-    let policy = match framing {
+    let policy = match &framing {
         Framing::Anywhere => format!("{BASE_POLICY}; frame-ancestors *"),
+        Framing::Only(sites) => {
+            format!("{BASE_POLICY}; frame-ancestors 'self' {}", sites.join(" "))
+        }
         Framing::Nowhere => format!("{BASE_POLICY}; frame-src 'self'; frame-ancestors 'none'"),
     };
     if let Ok(v) = HeaderValue::from_str(&policy) {

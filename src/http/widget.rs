@@ -1,7 +1,7 @@
 //! `/api/widget`: anonymous (or verified) website visitors of one organization.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -9,7 +9,8 @@ use super::clients::ClientAuthBody;
 use super::extract::{ClientIp, Json};
 use crate::domain::OrgId;
 use crate::domain::input;
-use crate::error::ApiResult;
+use crate::domain::model::Organization;
+use crate::error::{ApiError, ApiResult};
 use crate::state::App;
 use crate::{accounts, auth, parse_fields};
 
@@ -33,10 +34,11 @@ pub struct VisitorInput {
 /// A website visitor of one organization: a client token scoped to it.
 #[utoipa::path(post, path = "/api/widget/visitors", tag = "widget", operation_id = "create_visitor",
     request_body = VisitorInput,
-    responses((status = 201, body = ClientAuthBody), (status = 401), (status = 404), (status = 429)))]
+    responses((status = 201, body = ClientAuthBody), (status = 401), (status = 403), (status = 404), (status = 429)))]
 pub async fn create_visitor(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     Json(body): Json<VisitorInput>,
 ) -> ApiResult<(StatusCode, axum::Json<ClientAuthBody>)> {
     app.limits.auth_ip(ip).await?;
@@ -49,6 +51,7 @@ pub async fn create_visitor(
         .accounts
         .widget_organization(body.organization_id, body.domain.as_deref())
         .await?;
+    refuse_foreign_site(&org, &headers)?;
     let details = accounts::VisitorDetails {
         name,
         email,
@@ -60,5 +63,27 @@ pub async fn create_visitor(
     Ok((
         StatusCode::CREATED,
         axum::Json(ClientAuthBody { token, client }),
+    ))
+}
+
+/// A page of another site calling the widget API itself: refused unless the organization
+/// lists that site (or lists none). The widget's own window calls from this server's origin.
+fn refuse_foreign_site(org: &Organization, headers: &HeaderMap) -> ApiResult<()> {
+    let allowed = &org.settings.allowed_origins;
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let own = host.is_some_and(|h| {
+        origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(h))
+    });
+    if own || crate::domain::origins::allows(allowed, origin) {
+        return Ok(());
+    }
+    tracing::warn!(target: "security", org = %org.id, origin, "widget request from a site the organization does not allow");
+    Err(ApiError::Forbidden(
+        "this site may not embed this organization's chat".into(),
     ))
 }

@@ -10,6 +10,7 @@
 //!   its note. Each is atomic and durable before it returns.
 //! - [`MessageLog`]: the messages themselves, keyed `((organization, session), seq)`, so that a
 //!   partitioned store can hold them.
+//! - [`Followup`]: after the conversation: ratings, e-mail opt-outs and the e-mail outbox.
 //!
 //! Tenancy is part of every query: a method that reads or changes an organization's object takes
 //! the organization and finds nothing for an id of another organization.
@@ -22,6 +23,7 @@ use super::{
 };
 use crate::domain::canned::CannedReply;
 use crate::domain::contacts::{ContactDetails, VisitContext};
+use crate::domain::email::{EmailOutcome, OutgoingEmail};
 use crate::domain::labels::Label;
 use crate::domain::mentions::Mention;
 use crate::domain::model::Priority;
@@ -29,6 +31,7 @@ use crate::domain::model::{
     Agent, Audience, Client, Message, OrgSettings, Organization, ReadState, Session, SessionStatus,
     Side, Timestamp,
 };
+use crate::domain::ratings::Rating;
 use crate::domain::teams::{Team, TeamChange};
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
 use crate::domain::{CannedReplyId, LabelId, TeamId};
@@ -422,4 +425,54 @@ pub trait Search: Send + Sync + 'static {
         visible_to: Option<crate::store::Within>,
         limit: u32,
     ) -> StoreResult<Vec<MessageHit>>;
+}
+
+#[async_trait]
+pub trait Followup: Send + Sync + 'static {
+    /// Records the customer's rating of the organization's conversation; false when it has
+    /// one already (of two concurrent ratings, exactly one is kept).
+    async fn rate(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        client: ClientId,
+        rating: &Rating,
+    ) -> StoreResult<bool>;
+    async fn rating(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Rating>>;
+    /// Every rating the customer gave, by conversation.
+    async fn client_ratings(&self, client: ClientId) -> StoreResult<Vec<(SessionId, Rating)>>;
+
+    /// Turns the organization's e-mails to the customer off (or on again).
+    async fn set_email_opt_out(
+        &self,
+        org: OrgId,
+        client: ClientId,
+        out: bool,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    async fn email_opted_out(&self, org: OrgId, client: ClientId) -> StoreResult<bool>;
+
+    /// Queues an e-mail, unless one of its kind already waits for the conversation or the
+    /// customer was queued `email::MAX_PER_CUSTOMER_PER_HOUR` in the hour before `email`'s
+    /// creation; whether it was queued.
+    async fn queue_email(&self, email: &OutgoingEmail) -> StoreResult<bool>;
+    /// Pending e-mails due at `now`, the earliest first, at most `limit`.
+    async fn due_emails(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutgoingEmail>>;
+    /// Claims a pending e-mail for sending until `until`, counting the attempt; false when
+    /// it is no longer pending (another server claimed it).
+    async fn claim_email(&self, id: uuid::Uuid, until: Timestamp) -> StoreResult<bool>;
+    /// Records how a claimed e-mail's attempt ended (with the last message it carried).
+    async fn finish_email(
+        &self,
+        id: uuid::Uuid,
+        outcome: &EmailOutcome,
+        upto_seq: Option<i64>,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// The last message the conversation's replies e-mails carried (that went out, or may
+    /// have), 0 for none.
+    async fn emailed_upto(&self, org: OrgId, session: SessionId) -> StoreResult<i64>;
+    /// E-mails still claimed at `now` after their claim ran out (their server died while
+    /// sending: they may have gone out) become `uncertain` and are never sent again; how many.
+    async fn give_up_stale_emails(&self, now: Timestamp) -> StoreResult<u64>;
 }

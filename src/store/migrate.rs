@@ -50,6 +50,11 @@ pub const SQLITE: &[Migration] = &[
         name: "teams' own business hours and waits",
         sql: include_str!("migrations/sqlite/0006_team_hours.sql"),
     },
+    Migration {
+        version: 7,
+        name: "after the conversation: ratings, e-mail opt-outs, the e-mail outbox",
+        sql: include_str!("migrations/sqlite/0007_followup.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -82,6 +87,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "teams' own business hours and waits",
         sql: include_str!("migrations/postgres/0006_team_hours.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "after the conversation: ratings, e-mail opt-outs, the e-mail outbox",
+        sql: include_str!("migrations/postgres/0007_followup.sql"),
     },
 ];
 

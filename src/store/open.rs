@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
-use super::{Conversations, MessageLog, Search, Store, Workspace};
+use super::{Conversations, Followup, MessageLog, Search, Store, Workspace};
 
 /// The configured store, as the three traits the rest of the code uses.
 #[derive(Clone)]
@@ -18,6 +18,7 @@ pub struct Stores {
     pub log: Arc<dyn MessageLog>,
     pub workspace: Arc<dyn Workspace>,
     pub search: Arc<dyn Search>,
+    pub followup: Arc<dyn Followup>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -56,6 +57,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 log: pg.clone(),
                 workspace: pg.clone(),
                 search: pg.clone(),
+                followup: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -67,6 +69,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 conversations: sqlite.clone(),
                 workspace: sqlite.clone(),
                 search: sqlite.clone(),
+                followup: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -103,6 +106,7 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         log: split,
         workspace: pg.clone(),
         search: pg.clone(),
+        followup: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

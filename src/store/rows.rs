@@ -177,6 +177,30 @@ macro_rules! row_decoders {
             })
         }
 
+        pub fn rating(row: &$row) -> Result<crate::domain::ratings::Rating> {
+            Ok(crate::domain::ratings::Rating {
+                score: u8::try_from(row.try_get::<i64, _>("score")?).unwrap_or(0),
+                comment: row.try_get("comment")?,
+                rated_at: row.try_get("rated_at")?,
+            })
+        }
+
+        pub fn outgoing_email(row: &$row) -> Result<crate::domain::email::OutgoingEmail> {
+            let kind: String = row.try_get("kind")?;
+            Ok(crate::domain::email::OutgoingEmail {
+                id: row.try_get("id")?,
+                organization_id: OrgId(row.try_get("organization_id")?),
+                session_id: SessionId(row.try_get("session_id")?),
+                client_id: ClientId(row.try_get("client_id")?),
+                kind: crate::domain::email::EmailKind::parse(&kind)
+                    .ok_or_else(|| anyhow::anyhow!("unknown e-mail kind {kind:?}"))?,
+                to: row.try_get("to_address")?,
+                due_at: row.try_get("due_at")?,
+                attempts: row.try_get("attempts")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
         pub fn message_hit(row: &$row) -> Result<crate::store::MessageHit> {
             Ok(crate::store::MessageHit {
                 session_id: SessionId(row.try_get("session_id")?),

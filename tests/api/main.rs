@@ -1,6 +1,7 @@
 //! Black-box behaviour tests: a real server on port 0 with a fresh store, driven over HTTP and
 //! Socket.IO like its users drive it.
 
+mod mailbox;
 mod process;
 mod socket;
 mod support;
@@ -30,6 +31,7 @@ mod cli;
 mod connections;
 mod cors;
 mod data_dir;
+mod email;
 mod realtime_access;
 mod realtime_chat;
 mod realtime_fuzz;

@@ -8,6 +8,7 @@
 //! batch); assignments run in their own transactions because they lock an agent as well.
 
 pub(crate) mod conversations;
+mod followup;
 mod log;
 mod meta;
 mod outbox;

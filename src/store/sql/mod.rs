@@ -16,6 +16,7 @@
 //! statements as plain text and each backend's code concrete.
 
 pub mod conversation;
+pub mod followup;
 pub mod log;
 pub mod meta;
 pub mod workspace;

@@ -9,6 +9,7 @@
 
 pub mod backup;
 mod conversations;
+mod followup;
 mod lock;
 mod log;
 mod meta;
