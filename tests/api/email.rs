@@ -654,3 +654,83 @@ async fn a_deferred_email_is_retried_later_and_an_expired_link_is_refused() {
     assert_eq!(status, 401, "an expired link: {body}");
     assert!(server.logs().contains("an e-mail link was refused"));
 }
+
+#[tokio::test]
+async fn three_servers_sharing_the_outbox_send_each_email_once() {
+    let sink = SmtpSink::start().await;
+    let database = fresh_postgres_schema().await;
+    let (url, cluster) = (sink.url(), format!("mail{}", unique()));
+    let redis = crate::lifecycle_nodes::test_redis();
+    let flags = [
+        "--smtp-url",
+        &url,
+        "--smtp-from",
+        FROM,
+        "--public-url",
+        PUBLIC,
+        "--redis-url",
+        &redis,
+        "--cluster-name",
+        &cluster,
+    ];
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut nodes = vec![];
+    for dir in &dirs {
+        nodes
+            .push(ServerProcess::start_on(&dir.path().join("data"), Some(&database), &flags).await);
+    }
+    let first = &nodes[0];
+    let (status, org) = call(
+        first,
+        reqwest::Method::POST,
+        "/api/organizations",
+        None,
+        json!({ "name": "Cluster Mail", "domain": format!("{cluster}.example.com"),
+                "admin": { "name": "Ada", "email": format!("ada@{cluster}.example.com"), "password": "password123" } }),
+    )
+    .await;
+    assert_eq!(status, 201, "{org}");
+    let (org_id, admin) = (
+        org["organization"]["id"].clone(),
+        org["token"].as_str().unwrap().to_string(),
+    );
+    let (status, customer) = call(
+        first,
+        reqwest::Method::POST,
+        "/api/clients/register",
+        None,
+        json!({ "username": cluster, "email": format!("c@{cluster}.example.com"), "password": "password123" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{customer}");
+    let token = customer["token"].as_str().unwrap().to_string();
+    const EMAILS: usize = 6;
+    for n in 0..EMAILS {
+        let node = &nodes[n % 3];
+        let (status, opened) = call(
+            node,
+            reqwest::Method::POST,
+            "/api/sessions",
+            Some(&token),
+            json!({ "organization_id": org_id, "message": format!("question {n}") }),
+        )
+        .await;
+        assert_eq!(status, 201, "{opened}");
+        let id = opened["session"]["id"].as_str().unwrap();
+        // Asked on one server; every server's sender may find it.
+        let asker = &nodes[(n + 1) % 3];
+        let path = format!("/api/sessions/{id}/transcript");
+        let (status, body) =
+            call(asker, reqwest::Method::POST, &path, Some(&admin), json!({})).await;
+        assert_eq!(status, 202, "{body}");
+    }
+    let mails = sink.wait_for(EMAILS, "every transcript").await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let mails_after = sink.mails();
+    assert_eq!(mails_after.len(), EMAILS, "no e-mail twice: {mails:?}");
+    let ids: std::collections::BTreeSet<&str> = mails_after
+        .iter()
+        .map(|m| header(m, "Message-ID"))
+        .collect();
+    assert_eq!(ids.len(), EMAILS);
+}

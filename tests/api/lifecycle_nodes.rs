@@ -27,7 +27,7 @@ const EACH: usize = 8;
 const MANY: usize = 200;
 
 /// The Redis of the multi-node tests (`RAASEL_TEST_REDIS`, else the local one).
-fn test_redis() -> String {
+pub(crate) fn test_redis() -> String {
     std::env::var("RAASEL_TEST_REDIS")
         .ok()
         .filter(|r| !r.is_empty())

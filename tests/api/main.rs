@@ -10,6 +10,7 @@ mod agents;
 mod availability;
 mod break_in;
 mod clients;
+mod customer_side;
 mod lifecycle;
 mod lifecycle_nodes;
 mod logs;
