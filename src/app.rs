@@ -178,9 +178,11 @@ where
         fanout.clone(),
         limits.clone(),
         mode.mail,
+        crate::webhook::Deliverer::new(config.webhook_allow_private)?,
     ));
     run_due_periodically(&chat);
     send_email_periodically(&chat);
+    deliver_webhooks_periodically(&chat);
     let typing = Typing::new(Duration::from_secs(config.typing_ttl_secs), fanout);
     let app = App::new(AppState {
         config,
@@ -462,6 +464,22 @@ fn send_email_periodically(chat: &Arc<Chat>) {
                 tracing::warn!(error = %e, "the pass over the e-mail outbox");
             }
             let wake = c.outbox_wake.clone();
+            drop(c);
+            let _ = tokio::time::timeout(OUTBOX_CHECK, wake.notified()).await;
+        }
+    });
+}
+
+/// Delivers the webhooks that are due: every few seconds, and at once when one is queued.
+fn deliver_webhooks_periodically(chat: &Arc<Chat>) {
+    let chat = Arc::downgrade(chat);
+    tokio::spawn(async move {
+        loop {
+            let Some(c) = chat.upgrade() else { return };
+            if let Err(e) = c.deliver_due_webhooks().await {
+                tracing::warn!(error = %e, "the pass over webhook deliveries");
+            }
+            let wake = c.webhook_wake.clone();
             drop(c);
             let _ = tokio::time::timeout(OUTBOX_CHECK, wake.notified()).await;
         }

@@ -246,6 +246,11 @@ pub struct ServeArgs {
     /// `https://chat.example.com`). Default: `http://` and `--listen`.
     #[arg(long, env = "RAASEL_PUBLIC_URL", value_parser = parse_origin)]
     pub public_url: Option<String>,
+    /// Let webhooks reach loopback, private and link-local addresses (receivers inside this
+    /// installation's own network, or tests). Off: such addresses are refused when an endpoint
+    /// is saved and again when connecting.
+    #[arg(long, env = "RAASEL_WEBHOOK_ALLOW_PRIVATE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
     /// Serve the web pages (customer app, console, widget) from this directory instead of the
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]

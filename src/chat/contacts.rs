@@ -104,6 +104,7 @@ impl Chat {
             .save_contact_details(org, id, &details, &name, now)
             .await?;
         let view = self.contact_view(agent, id).await?;
+        self.customer_webhook(org, &view.contact).await;
         for session in &view.sessions {
             self.emit(
                 vec![Target::OrgAgents(org)],

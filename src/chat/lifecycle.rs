@@ -13,6 +13,7 @@ use crate::domain::model::{Agent, AgentStatus, Organization, Session, SessionSta
 use crate::domain::notes;
 use crate::domain::permissions::{self, Identity};
 use crate::domain::teams;
+use crate::domain::webhooks::WebhookEvent;
 use crate::domain::{OrgId, SessionId};
 use crate::error::{AccessExt, ApiError, ApiResult};
 use crate::fanout::{Target, events, participants_and_agents};
@@ -115,6 +116,8 @@ impl Chat {
             if let Some(closed) = self.conversations.close(org.id, s.id, &closing).await? {
                 tracing::info!(session = %s.id, org = %org.id, "conversation closed when inactive");
                 self.queue_rating_request(&closed.session).await;
+                self.conversation_webhook(WebhookEvent::ConversationClosed, &closed.session)
+                    .await;
                 self.announce_turn(&closed, SessionStatus::Closed).await;
                 closed_any = true;
             }
@@ -264,6 +267,8 @@ impl Chat {
             return Ok(false);
         };
         self.announce_turn(&back, SessionStatus::Waiting).await;
+        self.conversation_webhook(WebhookEvent::ConversationReopened, &back.session)
+            .await;
         self.emit(
             vec![Target::OrgAgents(org.id)],
             events::new_session(&back.session),

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use super::Chat;
 use crate::domain::model::{Audience, Message, SenderType, Session};
 use crate::domain::permissions::{self, Identity};
+use crate::domain::webhooks::WebhookEvent;
 use crate::domain::{OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::events;
@@ -66,6 +67,8 @@ impl Chat {
                 .increment(1);
             self.announce_message(&appended.session, &appended.message)
                 .await;
+            self.message_webhook(&appended.session, &appended.message)
+                .await;
             if sender_type == SenderType::Agent
                 && let Err(e) = self.queue_replies_email(&appended.session).await
             {
@@ -73,6 +76,8 @@ impl Chat {
             }
         }
         if appended.queued {
+            self.conversation_webhook(WebhookEvent::ConversationCreated, &appended.session)
+                .await;
             self.emit(
                 vec![Target::OrgAgents(org)],
                 events::new_session(&appended.session),

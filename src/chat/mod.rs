@@ -17,6 +17,7 @@ mod search;
 mod sessions;
 mod teams;
 pub mod typing;
+mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,13 +30,14 @@ use crate::fanout::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
-use crate::store::{Conversations, Followup, MessageLog, Search, Store, Stores, Workspace};
+use crate::store::{Conversations, Followup, Hooks, MessageLog, Search, Store, Stores, Workspace};
 
 pub use contacts::{ContactChange, ContactView};
 pub use email::Redeemed;
 pub use messages::HistoryPage;
 pub use search::{SearchHit, SearchResults};
 pub use sessions::{AgentRef, ClientSessionView, Opening, SessionView};
+pub use webhooks::CreatedEndpoint;
 
 pub struct Chat {
     pub store: Arc<dyn Store>,
@@ -44,6 +46,7 @@ pub struct Chat {
     pub workspace: Arc<dyn Workspace>,
     search: Arc<dyn Search>,
     pub followup: Arc<dyn Followup>,
+    pub hooks: Arc<dyn Hooks>,
     pub presence: Arc<dyn Presence>,
     fanout: Arc<dyn Fanout>,
     limits: Arc<Limits>,
@@ -59,6 +62,10 @@ pub struct Chat {
     pub mail: Option<Arc<crate::mail::Mailer>>,
     /// Wakes the outbox sender when an e-mail is due at once.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Posts webhooks to the addresses the operator allows.
+    deliverer: crate::webhook::Deliverer,
+    /// Wakes the webhook sender when something was queued.
+    pub webhook_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Chat {
@@ -78,6 +85,7 @@ impl Chat {
         fanout: Arc<dyn Fanout>,
         limits: Arc<Limits>,
         mail: Option<Arc<crate::mail::Mailer>>,
+        deliverer: crate::webhook::Deliverer,
     ) -> Self {
         Chat {
             store: stores.store.clone(),
@@ -86,6 +94,7 @@ impl Chat {
             workspace: stores.workspace.clone(),
             search: stores.search.clone(),
             followup: stores.followup.clone(),
+            hooks: stores.hooks.clone(),
             presence,
             fanout,
             limits,
@@ -94,6 +103,8 @@ impl Chat {
             session_owners: owners::SessionOwners::default(),
             mail,
             outbox_wake: Arc::default(),
+            deliverer,
+            webhook_wake: Arc::default(),
         }
     }
 

@@ -49,6 +49,8 @@ impl Chat {
             self.announce_message(&appended.session, &appended.message)
                 .await;
             self.tell_mentioned(agent, &appended.message).await?;
+            self.message_webhook(&appended.session, &appended.message)
+                .await;
         }
         Ok(appended.message)
     }

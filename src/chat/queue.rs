@@ -10,6 +10,7 @@ use crate::domain::model::{
     Agent, Client, OrgState, Organization, PublicTeam, Session, SessionStatus,
 };
 use crate::domain::teams::{self, Team};
+use crate::domain::webhooks::WebhookEvent;
 use crate::domain::{ClientId, OrgId, SessionId, TeamId};
 use crate::error::ApiResult;
 use crate::fanout::events;
@@ -284,6 +285,15 @@ impl Chat {
             "conversation assigned"
         );
         self.announce_message(session, &assigned.note).await;
+        let event = match assigned.previous {
+            None => WebhookEvent::ConversationAssigned,
+            Some(_) => WebhookEvent::ConversationTransferred,
+        };
+        let data = serde_json::json!({
+            "session": session,
+            "agent": { "id": agent.id, "name": agent.name },
+        });
+        self.webhook(session.organization_id, event, data).await;
         let everyone = participants_and_agents(session);
         self.emit(everyone.clone(), events::agent_assigned(session.id, agent))
             .await;

@@ -62,6 +62,13 @@ impl Chat {
         }
         metrics::counter!("raasel_ratings_total", "score" => score.to_string()).increment(1);
         tracing::info!(session = %session.id, org = %org.id, score, "conversation rated");
+        let data = serde_json::json!({ "session_id": session.id, "rating": rating });
+        self.webhook(
+            org.id,
+            crate::domain::webhooks::WebhookEvent::RatingSubmitted,
+            data,
+        )
+        .await;
         self.emit(
             vec![Target::OrgAgents(org.id)],
             events::session_updated(session),

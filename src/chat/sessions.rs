@@ -381,6 +381,11 @@ impl Chat {
         metrics::counter!("raasel_sessions_closed_total").increment(1);
         tracing::info!(session = %session.id, org = %session.organization_id, "conversation closed");
         self.queue_rating_request(&closed.session).await;
+        self.conversation_webhook(
+            crate::domain::webhooks::WebhookEvent::ConversationClosed,
+            &closed.session,
+        )
+        .await;
         self.announce_message(&closed.session, &closed.note).await;
         self.emit(
             participants_and_agents(&closed.session),

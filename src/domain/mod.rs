@@ -23,5 +23,6 @@ pub mod ratings;
 pub mod search;
 pub mod teams;
 pub mod visitors;
+pub mod webhooks;
 
 pub use ids::{AgentId, CannedReplyId, ClientId, LabelId, MessageId, OrgId, SessionId, TeamId};

@@ -104,6 +104,8 @@ server_events! {
     /// which conversations may have changed; the organization's teams as they are now, to its
     /// agents.
     TeamsUpdated = "teams_updated" (TeamsUpdated),
+    /// A webhook endpoint failed again and again and was paused; to the organization's admins.
+    WebhookPaused = "webhook_paused" (WebhookPaused),
     /// A failed event sent without an acknowledgement callback; to the sender.
     Error = "error" (ErrorBody),
 }
@@ -193,6 +195,18 @@ pub struct SessionUpdated {
 pub struct MentionEvent {
     pub mention: crate::domain::mentions::Mention,
     pub message: Message,
+}
+
+/// An endpoint now paused.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WebhookPaused {
+    pub webhook: crate::domain::webhooks::Endpoint,
+}
+
+pub fn webhook_paused(endpoint: &crate::domain::webhooks::Endpoint) -> ServerEvent {
+    ServerEvent::WebhookPaused(WebhookPaused {
+        webhook: endpoint.clone(),
+    })
 }
 
 /// The organization's teams as they are now.

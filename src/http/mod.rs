@@ -11,6 +11,7 @@ mod ops;
 mod organizations;
 mod sessions;
 pub mod web;
+mod webhooks;
 mod widget;
 mod workspace;
 
@@ -128,6 +129,16 @@ pub fn router(app: App) -> Router {
         .route("/sessions/{id}/email", put(followup::leave_email))
         .route("/sessions/{id}/rating", post(followup::rate))
         .route("/sessions/{id}/transcript", post(followup::transcript))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            put(webhooks::update).delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/deliveries/{id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route("/email-links/redeem", post(followup::redeem))
         .route("/email-links/rating", post(followup::rate_by_link))
         .route(

@@ -13,7 +13,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{agents, clients, followup, ops, organizations, sessions, widget, workspace};
+use super::{agents, clients, followup, ops, organizations, sessions, webhooks, widget, workspace};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -45,6 +45,8 @@ use crate::error::ErrorBody;
         workspace::update_team, workspace::delete_team, sessions::move_to_team,
         followup::leave_email, followup::rate, followup::transcript, followup::redeem,
         followup::rate_by_link, followup::unsubscribe_page, followup::unsubscribe,
+        webhooks::list, webhooks::create, webhooks::update, webhooks::delete,
+        webhooks::deliveries, webhooks::redeliver,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security, &ErrorAnswers),

@@ -176,5 +176,6 @@ pub async fn set_clock(
     // What depends on the time is looked at again at once, as if the time had passed.
     app.chat.run_due().await?;
     app.chat.outbox_wake.notify_one();
+    app.chat.webhook_wake.notify_one();
     Ok(axum::Json(ClockBody { now }))
 }

@@ -11,6 +11,7 @@
 //! - [`MessageLog`]: the messages themselves, keyed `((organization, session), seq)`, so that a
 //!   partitioned store can hold them.
 //! - [`Followup`]: after the conversation: ratings, e-mail opt-outs and the e-mail outbox.
+//! - [`Hooks`]: webhook endpoints and their deliveries.
 //!
 //! Tenancy is part of every query: a method that reads or changes an organization's object takes
 //! the organization and finds nothing for an id of another organization.
@@ -33,6 +34,7 @@ use crate::domain::model::{
 };
 use crate::domain::ratings::Rating;
 use crate::domain::teams::{Team, TeamChange};
+use crate::domain::webhooks::{Delivery, Endpoint, Outgoing};
 use crate::domain::{AgentId, ClientId, OrgId, SessionId};
 use crate::domain::{CannedReplyId, LabelId, TeamId};
 
@@ -475,4 +477,77 @@ pub trait Followup: Send + Sync + 'static {
     /// E-mails still claimed at `now` after their claim ran out (their server died while
     /// sending: they may have gone out) become `uncertain` and are never sent again; how many.
     async fn give_up_stale_emails(&self, now: Timestamp) -> StoreResult<u64>;
+}
+
+/// How a webhook delivery's attempt ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryOutcome {
+    Delivered {
+        status: i64,
+    },
+    /// Tried again at `at`.
+    Retry {
+        status: Option<i64>,
+        error: String,
+        at: Timestamp,
+    },
+    Failed {
+        status: Option<i64>,
+        error: String,
+    },
+}
+
+#[async_trait]
+pub trait Hooks: Send + Sync + 'static {
+    async fn endpoints(&self, org: OrgId) -> StoreResult<Vec<Endpoint>>;
+    /// An endpoint with its secret (for the sender), whatever its organization.
+    async fn endpoint_with_secret(&self, id: uuid::Uuid)
+    -> StoreResult<Option<(Endpoint, String)>>;
+    /// False when the organization has `webhooks::MAX_ENDPOINTS_PER_ORG` already.
+    async fn insert_endpoint(&self, e: &Endpoint, secret: &str) -> StoreResult<bool>;
+    /// Changes the given parts; resuming an endpoint forgets its failures. `None` when it is
+    /// not the organization's.
+    async fn update_endpoint(
+        &self,
+        org: OrgId,
+        id: uuid::Uuid,
+        url: Option<&str>,
+        events: Option<&[crate::domain::webhooks::WebhookEvent]>,
+        paused: Option<bool>,
+    ) -> StoreResult<Option<Endpoint>>;
+    async fn delete_endpoint(&self, org: OrgId, id: uuid::Uuid) -> StoreResult<bool>;
+    /// Queues deliveries (each pending, due at once).
+    async fn queue_deliveries(&self, deliveries: &[Outgoing], now: Timestamp) -> StoreResult<()>;
+    /// Pending deliveries due at `now` of endpoints not paused, the earliest first.
+    async fn due_deliveries(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Outgoing>>;
+    /// Claims a pending delivery until `until`, counting the attempt; false when another
+    /// server did.
+    async fn claim_delivery(&self, id: uuid::Uuid, until: Timestamp) -> StoreResult<bool>;
+    /// Records a claimed delivery's attempt, and its endpoint's run of failures (paused once
+    /// it reaches `pause_after`); whether this paused the endpoint.
+    async fn finish_delivery(
+        &self,
+        id: uuid::Uuid,
+        outcome: &DeliveryOutcome,
+        pause_after: i64,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Deliveries still claimed after their claim ran out (their server died) are pending
+    /// again: delivered at least once. How many.
+    async fn reclaim_stale_deliveries(&self, now: Timestamp) -> StoreResult<u64>;
+    /// An endpoint's latest deliveries, newest first.
+    async fn deliveries(
+        &self,
+        org: OrgId,
+        endpoint: uuid::Uuid,
+        limit: u32,
+    ) -> StoreResult<Vec<Delivery>>;
+    /// Queues the delivery's event again as a new delivery (same event id); `None` when it is
+    /// not the organization's.
+    async fn redeliver(
+        &self,
+        org: OrgId,
+        delivery: uuid::Uuid,
+        now: Timestamp,
+    ) -> StoreResult<Option<Delivery>>;
 }

@@ -55,6 +55,11 @@ pub const SQLITE: &[Migration] = &[
         name: "after the conversation: ratings, e-mail opt-outs, the e-mail outbox",
         sql: include_str!("migrations/sqlite/0007_followup.sql"),
     },
+    Migration {
+        version: 8,
+        name: "webhooks: endpoints and deliveries",
+        sql: include_str!("migrations/sqlite/0008_webhooks.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -92,6 +97,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 7,
         name: "after the conversation: ratings, e-mail opt-outs, the e-mail outbox",
         sql: include_str!("migrations/postgres/0007_followup.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "webhooks: endpoints and deliveries",
+        sql: include_str!("migrations/postgres/0008_webhooks.sql"),
     },
 ];
 

@@ -16,7 +16,9 @@ pub mod transfer;
 use uuid::Uuid;
 
 pub use crate::domain::assignment::AssignMode;
-pub use contract::{Conversations, Followup, MessageLog, Search, Store, Workspace};
+pub use contract::{
+    Conversations, DeliveryOutcome, Followup, Hooks, MessageLog, Search, Store, Workspace,
+};
 
 pub use open::{StoreConfig, Stores, open};
 

@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
-use super::{Conversations, Followup, MessageLog, Search, Store, Workspace};
+use super::{Conversations, Followup, Hooks, MessageLog, Search, Store, Workspace};
 
 /// The configured store, as the three traits the rest of the code uses.
 #[derive(Clone)]
@@ -19,6 +19,7 @@ pub struct Stores {
     pub workspace: Arc<dyn Workspace>,
     pub search: Arc<dyn Search>,
     pub followup: Arc<dyn Followup>,
+    pub hooks: Arc<dyn Hooks>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -58,6 +59,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 workspace: pg.clone(),
                 search: pg.clone(),
                 followup: pg.clone(),
+                hooks: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -70,6 +72,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 workspace: sqlite.clone(),
                 search: sqlite.clone(),
                 followup: sqlite.clone(),
+                hooks: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -107,6 +110,7 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         workspace: pg.clone(),
         search: pg.clone(),
         followup: pg.clone(),
+        hooks: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

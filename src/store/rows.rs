@@ -201,6 +201,59 @@ macro_rules! row_decoders {
             })
         }
 
+        fn webhook_event(row: &$row, col: &str) -> Result<crate::domain::webhooks::WebhookEvent> {
+            let s: String = row.try_get(col)?;
+            serde_json::from_value(serde_json::Value::String(s.clone()))
+                .map_err(|_| anyhow!("unknown webhook event {s:?}"))
+        }
+
+        pub fn endpoint(row: &$row) -> Result<crate::domain::webhooks::Endpoint> {
+            let events: String = row.try_get("events")?;
+            Ok(crate::domain::webhooks::Endpoint {
+                id: row.try_get("id")?,
+                organization_id: OrgId(row.try_get("organization_id")?),
+                url: row.try_get("url")?,
+                events: events
+                    .split(',')
+                    .filter(|e| !e.is_empty())
+                    .filter_map(|e| {
+                        serde_json::from_value(serde_json::Value::String(e.into())).ok()
+                    })
+                    .collect(),
+                paused: row.try_get("paused")?,
+                failures: row.try_get("failures")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
+        pub fn delivery(row: &$row) -> Result<crate::domain::webhooks::Delivery> {
+            Ok(crate::domain::webhooks::Delivery {
+                id: row.try_get("id")?,
+                event_id: row.try_get("event_id")?,
+                endpoint_id: row.try_get("endpoint_id")?,
+                event: webhook_event(row, "event")?,
+                state: row.try_get("state")?,
+                attempts: row.try_get("attempts")?,
+                last_status: row.try_get("last_status")?,
+                last_error: row.try_get("last_error")?,
+                created_at: row.try_get("created_at")?,
+                delivered_at: row.try_get("delivered_at")?,
+            })
+        }
+
+        pub fn outgoing_delivery(row: &$row) -> Result<crate::domain::webhooks::Outgoing> {
+            Ok(crate::domain::webhooks::Outgoing {
+                id: row.try_get("id")?,
+                event_id: row.try_get("event_id")?,
+                endpoint_id: row.try_get("endpoint_id")?,
+                organization_id: OrgId(row.try_get("organization_id")?),
+                event: webhook_event(row, "event")?,
+                body: row.try_get("body")?,
+                attempts: row.try_get("attempts")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
         pub fn message_hit(row: &$row) -> Result<crate::store::MessageHit> {
             Ok(crate::store::MessageHit {
                 session_id: SessionId(row.try_get("session_id")?),

@@ -121,7 +121,10 @@ async fn bad_settings_for_the_customers_side_are_refused_and_change_nothing() {
         .map(|i| json!({ "key": format!("k{i}"), "label": "L", "required": false }))
         .collect();
     for (bad, field) in [
-        (json!({ "prechat": { "name": "sometimes" } }), "settings.prechat"),
+        (
+            json!({ "prechat": { "name": "sometimes" } }),
+            "settings.prechat",
+        ),
         (
             json!({ "prechat": { "custom": too_many } }),
             "settings.prechat",

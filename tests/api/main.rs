@@ -25,6 +25,7 @@ mod shutdown;
 mod store_contract;
 mod store_failures;
 mod teams;
+mod webhooks;
 mod widget;
 mod workspace;
 

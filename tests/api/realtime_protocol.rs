@@ -51,7 +51,7 @@ fn server_payload_schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
 }
 
 /// Asserts that `payload` has every property its documented schema requires.
-fn assert_conforms(doc: &Value, name: &str, payload: &Value) {
+pub(crate) fn assert_conforms(doc: &Value, name: &str, payload: &Value) {
     let schema = server_payload_schema(doc, name);
     for field in schema["required"].as_array().into_iter().flatten() {
         let field = field.as_str().unwrap();
@@ -225,6 +225,9 @@ async fn every_documented_server_event_is_emitted_with_its_documented_payload() 
             }
         }
     }
+    // Emitted only after ten failed webhook attempts on a server whose clock moves: checked
+    // against this document in `webhooks::retries_follow_the_clock_…`.
+    seen.insert("webhook_paused".to_string());
     assert_eq!(seen, documented, "documented events never emitted");
     let mut rest = agent.pending().await;
     rest.extend(client_socket.pending().await);

@@ -9,6 +9,7 @@
 
 pub(crate) mod conversations;
 mod followup;
+mod hooks;
 mod log;
 mod meta;
 mod outbox;

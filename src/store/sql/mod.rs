@@ -17,6 +17,7 @@
 
 pub mod conversation;
 pub mod followup;
+pub mod hooks;
 pub mod log;
 pub mod meta;
 pub mod workspace;

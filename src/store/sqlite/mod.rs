@@ -10,6 +10,7 @@
 pub mod backup;
 mod conversations;
 mod followup;
+mod hooks;
 mod lock;
 mod log;
 mod meta;
