@@ -41,6 +41,8 @@ struct Receiver {
     url: String,
     got: Arc<Mutex<Vec<Got>>>,
     status: Arc<AtomicU16>,
+    /// Milliseconds the receiver waits before answering.
+    delay: Arc<std::sync::atomic::AtomicU64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -49,12 +51,17 @@ async fn receiver() -> Receiver {
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let got: Arc<Mutex<Vec<Got>>> = Arc::default();
     let status = Arc::new(AtomicU16::new(200));
-    let (kept, answer) = (got.clone(), status.clone());
+    let delay = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (kept, answer, wait) = (got.clone(), status.clone(), delay.clone());
     let app = axum::Router::new().route(
         "/hook",
         axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
-            let (kept, answer) = (kept.clone(), answer.clone());
+            let (kept, answer, wait) = (kept.clone(), answer.clone(), wait.clone());
             async move {
+                let ms = wait.load(Ordering::SeqCst);
+                if ms > 0 {
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                }
                 let headers = headers
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
@@ -71,6 +78,7 @@ async fn receiver() -> Receiver {
         url,
         got,
         status,
+        delay,
         task,
     }
 }
@@ -514,4 +522,111 @@ async fn retries_follow_the_clock_and_an_endpoint_that_keeps_failing_is_paused()
         got.iter().map(|g| g.header("x-raasel-event-id")).collect();
     assert_eq!(ids.len(), 1, "retries carry the event id");
     hook.task.abort();
+}
+
+#[tokio::test]
+async fn three_servers_with_one_killed_deliver_every_event_with_duplicates_only_by_event_id() {
+    let hook = receiver().await;
+    let database = fresh_postgres_schema().await;
+    let mut flags = clock_flags();
+    flags.extend(
+        [
+            "--webhook-allow-private",
+            "--redis-url",
+            &crate::lifecycle_nodes::test_redis(),
+            "--cluster-name",
+            &format!("hooks{}", unique()),
+        ]
+        .map(String::from),
+    );
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut nodes = vec![];
+    for dir in &dirs {
+        let server =
+            ServerProcess::start_on(&dir.path().join("data"), Some(&database), &flags).await;
+        nodes.push(Node::of(server));
+    }
+    let (status, org) = nodes[0]
+        .post(
+            "/api/organizations",
+            None,
+            json!({ "name": "Cluster Hooks", "domain": format!("hooks{}.example.com", unique()),
+                    "admin": { "name": "Ada", "email": format!("ada{}@hooks.example.com", unique()), "password": "password123" } }),
+        )
+        .await;
+    assert_eq!(status, 201, "{org}");
+    let admin = org["token"].as_str().unwrap().to_string();
+    let (status, _) = nodes[0]
+        .post(
+            "/api/webhooks",
+            Some(&admin),
+            json!({ "url": hook.url, "events": ["message.created"] }),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, customer) = nodes[1]
+        .post("/api/clients/register", None, json!({ "username": format!("c{}", unique()), "email": format!("c{}@x.example.com", unique()), "password": "password123" }))
+        .await;
+    let token = customer["token"].as_str().unwrap().to_string();
+    let (_, opened) = nodes[2]
+        .post(
+            "/api/sessions",
+            Some(&token),
+            json!({ "organization_id": org["organization"]["id"] }),
+        )
+        .await;
+    let session = opened["session"]["id"].as_str().unwrap().to_string();
+
+    // The receiver is slow: deliveries are in flight on every server when one is killed.
+    hook.delay.store(1500, Ordering::SeqCst);
+    const EVENTS: usize = 12;
+    for n in 0..EVENTS {
+        let (status, body) = nodes[n % 3]
+            .post(
+                &format!("/api/sessions/{session}/messages"),
+                Some(&token),
+                json!({ "content": format!("event {n}") }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    hook.wait_for(3, "deliveries in flight").await;
+    let mut killed = nodes.remove(1);
+    killed.server.signal(libc::SIGKILL);
+    killed.server.exit_status(Duration::from_secs(10)).await;
+    hook.delay.store(0, Ordering::SeqCst);
+    // Past the dead server's claims: the others deliver what it held.
+    let later = chrono::Utc::now() + chrono::Duration::minutes(3);
+    for node in &nodes {
+        node.move_clock(later).await;
+    }
+    let contents = |got: &[Got]| -> HashMap<String, std::collections::BTreeSet<String>> {
+        let mut by_content: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+        for g in got {
+            let body = g.json();
+            by_content
+                .entry(
+                    body["data"]["message"]["content"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+                .or_default()
+                .insert(body["id"].as_str().unwrap().to_string());
+        }
+        by_content
+    };
+    let got = wait_until_some("every event delivered", Duration::from_secs(30), || async {
+        let got = hook.got();
+        (contents(&got).len() == EVENTS).then_some(got)
+    })
+    .await;
+    for (content, ids) in contents(&got) {
+        assert_eq!(
+            ids.len(),
+            1,
+            "{content}: a duplicate carries the same event id: {ids:?}"
+        );
+    }
 }
