@@ -31,11 +31,18 @@ export interface Api {
 export interface Server {
   url: string;
   api: Api;
+  /** The token secret links in e-mails are signed with (set when started with `mail`). */
+  jwtSecret: string | null;
   logs(): string;
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<Server> {
+/**
+ * `mail`: the server sends e-mail (to an SMTP port where nothing listens: what goes out is
+ * tested elsewhere), so it offers replies by e-mail and honours links in e-mails, signed with a
+ * token secret the tests know.
+ */
+export async function startServer({ mail = false }: { mail?: boolean } = {}): Promise<Server> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'raasel-web-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -50,7 +57,13 @@ export async function startServer(): Promise<Server> {
     '--socket-events-per-second', '1000',
     // Typing indicators end by typing_stop in these tests, never by waiting out the expiry.
     '--typing-ttl-secs', '120',
+    // Webhook receivers of the tests listen on this machine.
+    '--webhook-allow-private',
   ];
+  const jwtSecret = mail ? 'e2e-token-secret-0123456789abcdef0123456789abcdef' : null;
+  if (mail) {
+    args.push('--smtp-url', `smtp://127.0.0.1:${await freePort()}`, '--smtp-from', 'support@raasel.test', '--jwt-secret', jwtSecret!);
+  }
   const child = spawn(RAASEL_BIN, args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,6 +99,7 @@ export async function startServer(): Promise<Server> {
   return {
     url,
     api: makeApi(url),
+    jwtSecret,
     logs: () => logs,
     stop: () => stop(child, dataDir),
   };

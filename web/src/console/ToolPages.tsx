@@ -1,4 +1,4 @@
-// The workspace's own pages (canned replies for everyone, labels and teams for admins), loaded
+// The workspace's own pages (canned replies for everyone, labels, teams and webhooks for admins), loaded
 // when first opened, and the customer panel's toggle in a conversation's header.
 
 import { useObservable } from '../shared/hooks';
@@ -9,6 +9,7 @@ import { useTools } from './tools';
 const CannedRepliesAdmin = lazy(() => import('./CannedRepliesAdmin').then((m) => m.CannedRepliesAdmin));
 const LabelsAdmin = lazy(() => import('./LabelsAdmin').then((m) => m.LabelsAdmin));
 const TeamsAdmin = lazy(() => import('./TeamsAdmin').then((m) => m.TeamsAdmin));
+const WebhooksAdmin = lazy(() => import('./WebhooksAdmin').then((m) => m.WebhooksAdmin));
 
 export function ToolPage({ view }: { view: View }) {
   const tools = useTools();
@@ -42,6 +43,20 @@ export function ToolPage({ view }: { view: View }) {
           <div class="admin">
             <h1>Teams</h1>
             <p class="muted">Only admins manage teams.</p>
+          </div>
+        )}
+      </main>
+    );
+  }
+  if (view === 'webhooks') {
+    return (
+      <main class="page">
+        {tools.workspace.isAdmin ? (
+          <WebhooksAdmin />
+        ) : (
+          <div class="admin">
+            <h1>Webhooks</h1>
+            <p class="muted">Only admins manage webhooks.</p>
           </div>
         )}
       </main>
