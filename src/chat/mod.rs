@@ -13,6 +13,7 @@ pub mod organizations;
 mod owners;
 mod queue;
 mod ratings;
+mod reports;
 mod search;
 mod sessions;
 mod teams;

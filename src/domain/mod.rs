@@ -20,6 +20,7 @@ pub mod origins;
 pub mod permissions;
 pub mod prechat;
 pub mod ratings;
+pub mod reports;
 pub mod search;
 pub mod teams;
 pub mod visitors;

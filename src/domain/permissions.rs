@@ -5,7 +5,7 @@
 //! gets `Forbidden`.
 
 use super::canned::CannedReply;
-use super::ids::OrgId;
+use super::ids::{AgentId, OrgId};
 use super::model::{Agent, Client, OrgSettings, Organization, Role, Session, SessionStatus, Side};
 use super::teams::Reach;
 
@@ -231,6 +231,16 @@ pub fn can_sign_up(policy: Signups, is_operator: bool) -> Access {
 pub fn can_administer(agent: &Agent, org: OrgId) -> Access {
     same_org(agent, org)?;
     allow_if(at_least(agent, Role::Admin), Denied::Forbidden)
+}
+
+/// Read reports of the organization: supervisors and admins any agent's or team's; a plain
+/// agent only their own figures.
+pub fn can_read_reports(agent: &Agent, org: OrgId, of_agent: Option<AgentId>) -> Access {
+    same_org(agent, org)?;
+    allow_if(
+        at_least(agent, Role::Supervisor) || of_agent == Some(agent.id),
+        Denied::Forbidden,
+    )
 }
 
 /// Delete the organization with everything it holds: its admins, or the platform operator.

@@ -9,6 +9,7 @@ mod followup;
 mod openapi;
 mod ops;
 mod organizations;
+mod reports;
 mod sessions;
 pub mod web;
 mod webhooks;
@@ -129,6 +130,8 @@ pub fn router(app: App) -> Router {
         .route("/sessions/{id}/email", put(followup::leave_email))
         .route("/sessions/{id}/rating", post(followup::rate))
         .route("/sessions/{id}/transcript", post(followup::transcript))
+        .route("/reports", get(reports::report))
+        .route("/reports/csv", get(reports::csv))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route(
             "/webhooks/{id}",

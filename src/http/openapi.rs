@@ -13,7 +13,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{agents, clients, followup, ops, organizations, sessions, webhooks, widget, workspace};
+use super::{
+    agents, clients, followup, ops, organizations, reports, sessions, webhooks, widget, workspace,
+};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -46,7 +48,7 @@ use crate::error::ErrorBody;
         followup::leave_email, followup::rate, followup::transcript, followup::redeem,
         followup::rate_by_link, followup::unsubscribe_page, followup::unsubscribe,
         webhooks::list, webhooks::create, webhooks::update, webhooks::delete,
-        webhooks::deliveries, webhooks::redeliver,
+        webhooks::deliveries, webhooks::redeliver, reports::report, reports::csv,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security, &ErrorAnswers),

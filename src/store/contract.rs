@@ -441,6 +441,16 @@ pub trait Followup: Send + Sync + 'static {
         rating: &Rating,
     ) -> StoreResult<bool>;
     async fn rating(&self, org: OrgId, session: SessionId) -> StoreResult<Option<Rating>>;
+    /// The organization's conversations created in `[from, until)` (of `team`, of `agent`),
+    /// with their rating, as reports read them; at most `reports::MAX_ROWS`.
+    async fn report_rows(
+        &self,
+        org: OrgId,
+        from: Timestamp,
+        until: Timestamp,
+        team: Option<crate::domain::TeamId>,
+        agent: Option<crate::domain::AgentId>,
+    ) -> StoreResult<Vec<crate::domain::reports::ReportRow>>;
     /// Every rating the customer gave, by conversation.
     async fn client_ratings(&self, client: ClientId) -> StoreResult<Vec<(SessionId, Rating)>>;
 

@@ -60,6 +60,11 @@ pub const SQLITE: &[Migration] = &[
         name: "webhooks: endpoints and deliveries",
         sql: include_str!("migrations/sqlite/0008_webhooks.sql"),
     },
+    Migration {
+        version: 9,
+        name: "reports: conversations by start",
+        sql: include_str!("migrations/sqlite/0009_reports.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -102,6 +107,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 8,
         name: "webhooks: endpoints and deliveries",
         sql: include_str!("migrations/postgres/0008_webhooks.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "reports: conversations by start",
+        sql: include_str!("migrations/postgres/0009_reports.sql"),
     },
 ];
 

@@ -20,6 +20,7 @@ mod operations;
 mod ops;
 mod organizations;
 mod races;
+mod reports;
 mod sessions;
 mod shutdown;
 mod store_contract;

@@ -52,6 +52,52 @@ macro_rules! sql_followup {
                 .await
             }
 
+            async fn report_rows(
+                &self,
+                org: OrgId,
+                from: Timestamp,
+                until: Timestamp,
+                team: Option<TeamId>,
+                agent: Option<AgentId>,
+            ) -> StoreResult<Vec<crate::domain::reports::ReportRow>> {
+                crate::store::during("report_rows", &org, async move {
+                    let found = sqlx::query(
+                        "SELECT s.created_at, s.queued_at, s.assigned_at, s.first_response_at,
+                         s.closed_at, s.agent_id, s.team_id, s.last_seq, r.score
+                         FROM sessions s LEFT JOIN ratings r ON r.session_id = s.id
+                         WHERE s.organization_id = $1 AND s.created_at >= $2 AND s.created_at < $3
+                         AND ($4 IS NULL OR s.team_id = $4) AND ($5 IS NULL OR s.agent_id = $5)
+                         LIMIT $6",
+                    )
+                    .bind(org.0)
+                    .bind(from)
+                    .bind(until)
+                    .bind(team.map(|t| t.0))
+                    .bind(agent.map(|a| a.0))
+                    .bind(crate::domain::reports::MAX_ROWS)
+                    .fetch_all(self.reads())
+                    .await?;
+                    let mut out = Vec::with_capacity(found.len());
+                    for row in &found {
+                        out.push(crate::domain::reports::ReportRow {
+                            created_at: row.try_get("created_at")?,
+                            queued_at: row.try_get("queued_at")?,
+                            assigned_at: row.try_get("assigned_at")?,
+                            first_response_at: row.try_get("first_response_at")?,
+                            closed_at: row.try_get("closed_at")?,
+                            agent_id: row.try_get::<Option<uuid::Uuid>, _>("agent_id")?.map(AgentId),
+                            team_id: row.try_get::<Option<uuid::Uuid>, _>("team_id")?.map(TeamId),
+                            messages: row.try_get("last_seq")?,
+                            score: row
+                                .try_get::<Option<i64>, _>("score")?
+                                .and_then(|s| u8::try_from(s).ok()),
+                        });
+                    }
+                    Ok(out)
+                })
+                .await
+            }
+
             async fn client_ratings(
                 &self,
                 client: ClientId,
