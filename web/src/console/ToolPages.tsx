@@ -10,6 +10,7 @@ const CannedRepliesAdmin = lazy(() => import('./CannedRepliesAdmin').then((m) =>
 const LabelsAdmin = lazy(() => import('./LabelsAdmin').then((m) => m.LabelsAdmin));
 const TeamsAdmin = lazy(() => import('./TeamsAdmin').then((m) => m.TeamsAdmin));
 const WebhooksAdmin = lazy(() => import('./WebhooksAdmin').then((m) => m.WebhooksAdmin));
+const ReportsPage = lazy(() => import('./ReportsPage').then((m) => m.ReportsPage));
 
 export function ToolPage({ view }: { view: View }) {
   const tools = useTools();
@@ -45,6 +46,13 @@ export function ToolPage({ view }: { view: View }) {
             <p class="muted">Only admins manage teams.</p>
           </div>
         )}
+      </main>
+    );
+  }
+  if (view === 'reports') {
+    return (
+      <main class="page">
+        <ReportsPage />
       </main>
     );
   }

@@ -94,6 +94,7 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
     { view: 'settings', label: 'Settings', show: workspace.isAdmin },
     { view: 'replies', label: 'Canned replies', short: 'Replies', show: true },
     { view: 'labels', label: 'Labels', show: workspace.isAdmin },
+    { view: 'reports', label: 'Reports', show: true },
     { view: 'webhooks', label: 'Webhooks', show: workspace.isAdmin },
   ];
   const listView = isListView(view);
