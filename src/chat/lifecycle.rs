@@ -96,6 +96,7 @@ impl Chat {
                 self.reassign_unanswered(&org, now).await?;
             }
         }
+        self.prune_audit().await?;
         self.drain_opened_queues().await
     }
 

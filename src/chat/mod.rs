@@ -2,6 +2,7 @@
 //! permissions, changes the store, then announces the change to the right audiences.
 
 mod agents;
+mod audit;
 mod canned;
 mod contacts;
 mod email;
@@ -31,7 +32,9 @@ use crate::fanout::events::ServerEvent;
 use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
-use crate::store::{Conversations, Followup, Hooks, MessageLog, Search, Store, Stores, Workspace};
+use crate::store::{
+    Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Stores, Workspace,
+};
 
 pub use contacts::{ContactChange, ContactView};
 pub use email::Redeemed;
@@ -48,6 +51,7 @@ pub struct Chat {
     search: Arc<dyn Search>,
     pub followup: Arc<dyn Followup>,
     pub hooks: Arc<dyn Hooks>,
+    pub audit: Arc<dyn Audit>,
     pub presence: Arc<dyn Presence>,
     fanout: Arc<dyn Fanout>,
     limits: Arc<Limits>,
@@ -96,6 +100,7 @@ impl Chat {
             search: stores.search.clone(),
             followup: stores.followup.clone(),
             hooks: stores.hooks.clone(),
+            audit: stores.audit.clone(),
             presence,
             fanout,
             limits,

@@ -1,6 +1,7 @@
 //! The product's entities and rules, free of HTTP, sockets and SQL.
 
 pub mod assignment;
+pub mod audit;
 pub mod availability;
 pub mod canned;
 pub mod clock;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{Admin, AgentCaller, ClientIp, Json, PathId, Query};
+use crate::chat::Chat;
 use crate::domain::input;
 use crate::domain::model::{Agent, AgentStatus, Role, Session, SessionStatus};
 use crate::domain::{AgentId, OrgId};
@@ -14,6 +15,7 @@ use crate::parse_fields;
 use crate::state::App;
 use crate::store::AgentChanges;
 use crate::{accounts, auth};
+use serde_json::json;
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
 fn absent_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -150,9 +152,27 @@ pub async fn login(
         (None, Some(domain)) => accounts::OrgChoice::Domain(domain),
         (None, None) => accounts::OrgChoice::Any,
     };
-    let agent = app.accounts.agent_login(&email, password, choice).await?;
+    let agent = match app.accounts.agent_login(&email, password, choice).await {
+        Ok(agent) => agent,
+        Err(e) => {
+            failed_login(&app, &email, ip).await;
+            return Err(e);
+        }
+    };
     let agent = app.chat.with_online(agent).await?;
     tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
+    let actor = Chat::actor(&agent);
+    let target = Some(agent.id.to_string());
+    app.chat
+        .audit(
+            agent.organization_id,
+            actor,
+            "agent.login",
+            target,
+            json!({}),
+            Some(ip.to_string()),
+        )
+        .await;
     let token = auth::agent_token(&app.tokens, &agent);
     Ok(axum::Json(LoginBody { token, agent }))
 }
@@ -164,6 +184,7 @@ pub async fn login(
 pub async fn create(
     State(app): State<App>,
     Admin(admin): Admin,
+    ClientIp(ip): ClientIp,
     Json(body): Json<CreateAgentInput>,
 ) -> ApiResult<(StatusCode, axum::Json<AgentBody>)> {
     parse_fields!(
@@ -177,6 +198,18 @@ pub async fn create(
         .accounts
         .create_agent(admin.organization_id, name, email, password, role, capacity)
         .await?;
+    let details = json!({ "name": agent.name, "email": agent.email, "role": agent.role });
+    let target = Some(agent.id.to_string());
+    app.chat
+        .audit(
+            admin.organization_id,
+            Chat::actor(&admin),
+            "agent.created",
+            target,
+            details,
+            Some(ip.to_string()),
+        )
+        .await;
     Ok((StatusCode::CREATED, agent_body(agent)))
 }
 
@@ -226,6 +259,7 @@ pub async fn update(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
     PathId(id): PathId<AgentId>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<UpdateAgentInput>,
 ) -> ApiResult<axum::Json<AgentBody>> {
     parse_fields!(
@@ -234,6 +268,8 @@ pub async fn update(
         role = "role" => body.role.as_deref().map(|r| input::one_of::<Role>(Some(r))).transpose(),
         capacity = "max_concurrent_sessions" => body.max_concurrent_sessions.map(|c| c.map(input::capacity).transpose()).transpose(),
     );
+    let details =
+        json!({ "name": name, "email": email, "role": role, "max_concurrent_sessions": capacity });
     let changes = AgentChanges {
         name,
         email,
@@ -241,7 +277,19 @@ pub async fn update(
         status: None,
         max_concurrent_sessions: capacity,
     };
-    Ok(agent_body(app.chat.update_agent(&me, id, changes).await?))
+    let agent = app.chat.update_agent(&me, id, changes).await?;
+    let target = Some(agent.id.to_string());
+    app.chat
+        .audit(
+            me.organization_id,
+            Chat::actor(&me),
+            "agent.updated",
+            target,
+            details,
+            Some(ip.to_string()),
+        )
+        .await;
+    Ok(agent_body(agent))
 }
 
 /// Changes a password and revokes the agent's earlier tokens.
@@ -253,6 +301,7 @@ pub async fn change_password(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
     PathId(id): PathId<AgentId>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<PasswordInput>,
 ) -> ApiResult<axum::Json<AgentBody>> {
     let target = app.chat.password_owner(&me, id).await?;
@@ -268,6 +317,17 @@ pub async fn change_password(
     }
     let hash = auth::hash_password(new_password).await?;
     app.chat.set_agent_password(&me, &target, &hash).await?;
+    let whose = Some(target.id.to_string());
+    app.chat
+        .audit(
+            me.organization_id,
+            Chat::actor(&me),
+            "agent.password_changed",
+            whose,
+            json!({}),
+            Some(ip.to_string()),
+        )
+        .await;
     let agent = app.chat.agent_of_org(&me, id).await?;
     let token = is_self.then(|| auth::agent_token(&app.tokens, &agent));
     Ok(axum::Json(AgentBody { agent, token }))
@@ -312,7 +372,43 @@ pub async fn delete(
     State(app): State<App>,
     AgentCaller(admin): AgentCaller,
     PathId(id): PathId<AgentId>,
+    ClientIp(ip): ClientIp,
 ) -> ApiResult<StatusCode> {
     app.chat.delete_agent(&admin, id).await?;
+    let target = Some(id.to_string());
+    app.chat
+        .audit(
+            admin.organization_id,
+            Chat::actor(&admin),
+            "agent.deleted",
+            target,
+            json!({}),
+            Some(ip.to_string()),
+        )
+        .await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A failed sign-in, in the audit log of each organization that has an agent with this e-mail
+/// (the caller learns nothing of them).
+async fn failed_login(app: &App, email: &str, ip: std::net::IpAddr) {
+    let Ok(accounts) = app.chat.store.agent_logins(email).await else {
+        return;
+    };
+    for (agent, _) in accounts {
+        let actor = crate::domain::audit::Actor::Anonymous {
+            tried: email.to_string(),
+        };
+        let target = Some(agent.id.to_string());
+        app.chat
+            .audit(
+                agent.organization_id,
+                actor,
+                "agent.login_failed",
+                target,
+                json!({}),
+                Some(ip.to_string()),
+            )
+            .await;
+    }
 }

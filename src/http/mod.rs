@@ -1,6 +1,7 @@
 //! The REST API (SPEC §4): one file per resource, one router.
 
 mod agents;
+mod audit;
 mod clients;
 mod deadline;
 pub mod error;
@@ -130,6 +131,7 @@ pub fn router(app: App) -> Router {
         .route("/sessions/{id}/email", put(followup::leave_email))
         .route("/sessions/{id}/rating", post(followup::rate))
         .route("/sessions/{id}/transcript", post(followup::transcript))
+        .route("/audit", get(audit::entries))
         .route("/reports", get(reports::report))
         .route("/reports/csv", get(reports::csv))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))

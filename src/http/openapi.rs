@@ -14,7 +14,8 @@ use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    agents, clients, followup, ops, organizations, reports, sessions, webhooks, widget, workspace,
+    agents, audit, clients, followup, ops, organizations, reports, sessions, webhooks, widget,
+    workspace,
 };
 use crate::error::ErrorBody;
 
@@ -49,6 +50,7 @@ use crate::error::ErrorBody;
         followup::rate_by_link, followup::unsubscribe_page, followup::unsubscribe,
         webhooks::list, webhooks::create, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, reports::report, reports::csv,
+        audit::entries,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security, &ErrorAnswers),

@@ -392,6 +392,7 @@ pub async fn update(
     State(app): State<App>,
     PathId(id): PathId<OrgId>,
     AgentCaller(admin): AgentCaller,
+    ClientIp(ip): ClientIp,
     Json(body): Json<UpdateOrganizationInput>,
 ) -> ApiResult<axum::Json<OrganizationBody>> {
     let org = app.chat.administered_organization(&admin, id).await?;
@@ -407,6 +408,20 @@ pub async fn update(
         .chat
         .update_organization(&admin, &org, name, domain, settings)
         .await?;
+    let changed = changed_settings(&org, &updated);
+    if !changed.as_object().is_some_and(|c| c.is_empty()) {
+        let actor = crate::chat::Chat::actor(&admin);
+        app.chat
+            .audit(
+                org.id,
+                actor,
+                "settings.updated",
+                None,
+                changed,
+                Some(ip.to_string()),
+            )
+            .await;
+    }
     Ok(axum::Json(OrganizationBody {
         organization: detail(&app, updated, Some(&admin)).await?,
     }))
@@ -455,4 +470,33 @@ fn prechat_form(v: serde_json::Value) -> input::Parsed<Option<PrechatForm>> {
         serde_json::from_value(v).map_err(|e| format!("must be a pre-chat form: {e}"))?;
     form.validate()?;
     Ok(Some(form))
+}
+
+/// What an update changed, for the audit log: each changed part with its new value, but only
+/// the fact that the identity secret changed.
+fn changed_settings(before: &Organization, after: &Organization) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    if before.name != after.name {
+        out.insert("name".into(), after.name.clone().into());
+    }
+    if before.domain != after.domain {
+        out.insert("domain".into(), after.domain.clone().into());
+    }
+    let (old, new) = (
+        serde_json::to_value(&before.settings).unwrap_or_default(),
+        serde_json::to_value(&after.settings).unwrap_or_default(),
+    );
+    for (key, value) in new.as_object().into_iter().flatten() {
+        if old.get(key) != Some(value) {
+            let shown = match key.as_str() {
+                "widget_identity_secret" => "changed".into(),
+                _ => value.clone(),
+            };
+            out.insert(format!("settings.{key}"), shown);
+        }
+    }
+    if old.get("widget_identity_secret").is_some() && new.get("widget_identity_secret").is_none() {
+        out.insert("settings.widget_identity_secret".into(), "removed".into());
+    }
+    serde_json::Value::Object(out)
 }

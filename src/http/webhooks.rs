@@ -4,9 +4,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use super::extract::{AgentCaller, Json, PathId};
+use super::extract::{AgentCaller, ClientIp, Json, PathId};
+use crate::chat::Chat;
 use crate::domain::webhooks::{self, Delivery, Endpoint, WebhookEvent};
 use crate::error::ApiResult;
 use crate::parse_fields;
@@ -72,6 +74,7 @@ pub async fn list(
 pub async fn create(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
+    ClientIp(ip): ClientIp,
     Json(body): Json<EndpointInput>,
 ) -> ApiResult<(StatusCode, axum::Json<CreatedEndpointBody>)> {
     parse_fields!(
@@ -79,6 +82,18 @@ pub async fn create(
         events = "events" => webhooks::events(body.events.unwrap_or_default()),
     );
     let created = app.chat.create_endpoint(&me, url, events).await?;
+    let e = &created.endpoint;
+    let details = json!({ "url": e.url, "events": e.events });
+    app.chat
+        .audit(
+            me.organization_id,
+            Chat::actor(&me),
+            "webhook.created",
+            Some(e.id.to_string()),
+            details,
+            Some(ip.to_string()),
+        )
+        .await;
     Ok((
         StatusCode::CREATED,
         axum::Json(CreatedEndpointBody {
@@ -96,16 +111,28 @@ pub async fn update(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
     PathId(id): PathId<uuid::Uuid>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<EndpointInput>,
 ) -> ApiResult<axum::Json<EndpointBody>> {
     parse_fields!(
         url = "url" => body.url.as_deref().map(webhooks::url).transpose(),
         events = "events" => body.events.map(webhooks::events).transpose(),
     );
+    let details = json!({ "url": url, "events": events, "paused": body.paused });
     let webhook = app
         .chat
         .update_endpoint(&me, id, url, events, body.paused)
         .await?;
+    app.chat
+        .audit(
+            me.organization_id,
+            Chat::actor(&me),
+            "webhook.updated",
+            Some(id.to_string()),
+            details,
+            Some(ip.to_string()),
+        )
+        .await;
     Ok(axum::Json(EndpointBody { webhook }))
 }
 
@@ -116,8 +143,19 @@ pub async fn delete(
     State(app): State<App>,
     AgentCaller(me): AgentCaller,
     PathId(id): PathId<uuid::Uuid>,
+    ClientIp(ip): ClientIp,
 ) -> ApiResult<StatusCode> {
     app.chat.delete_endpoint(&me, id).await?;
+    app.chat
+        .audit(
+            me.organization_id,
+            Chat::actor(&me),
+            "webhook.deleted",
+            Some(id.to_string()),
+            json!({}),
+            Some(ip.to_string()),
+        )
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -12,6 +12,7 @@
 //!   partitioned store can hold them.
 //! - [`Followup`]: after the conversation: ratings, e-mail opt-outs and the e-mail outbox.
 //! - [`Hooks`]: webhook endpoints and their deliveries.
+//! - [`Audit`]: the audit log.
 //!
 //! Tenancy is part of every query: a method that reads or changes an organization's object takes
 //! the organization and finds nothing for an id of another organization.
@@ -560,4 +561,20 @@ pub trait Hooks: Send + Sync + 'static {
         delivery: uuid::Uuid,
         now: Timestamp,
     ) -> StoreResult<Option<Delivery>>;
+}
+
+#[async_trait]
+pub trait Audit: Send + Sync + 'static {
+    async fn record(&self, entry: &crate::domain::audit::AuditEntry) -> StoreResult<()>;
+    /// The organization's entries before `before` (of `action`, by `actor`), newest first.
+    async fn entries(
+        &self,
+        org: OrgId,
+        action: Option<&str>,
+        actor: Option<uuid::Uuid>,
+        before: Option<Timestamp>,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::domain::audit::AuditEntry>>;
+    /// Forgets entries older than `until`; how many.
+    async fn prune_audit(&self, until: Timestamp) -> StoreResult<u64>;
 }

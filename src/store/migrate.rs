@@ -65,6 +65,11 @@ pub const SQLITE: &[Migration] = &[
         name: "reports: conversations by start",
         sql: include_str!("migrations/sqlite/0009_reports.sql"),
     },
+    Migration {
+        version: 10,
+        name: "the audit log",
+        sql: include_str!("migrations/sqlite/0010_audit.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -112,6 +117,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 9,
         name: "reports: conversations by start",
         sql: include_str!("migrations/postgres/0009_reports.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "the audit log",
+        sql: include_str!("migrations/postgres/0010_audit.sql"),
     },
 ];
 

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 pub use crate::domain::assignment::AssignMode;
 pub use contract::{
-    Conversations, DeliveryOutcome, Followup, Hooks, MessageLog, Search, Store, Workspace,
+    Audit, Conversations, DeliveryOutcome, Followup, Hooks, MessageLog, Search, Store, Workspace,
 };
 
 pub use open::{StoreConfig, Stores, open};

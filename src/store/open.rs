@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
-use super::{Conversations, Followup, Hooks, MessageLog, Search, Store, Workspace};
+use super::{Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Workspace};
 
 /// The configured store, as the three traits the rest of the code uses.
 #[derive(Clone)]
@@ -20,6 +20,7 @@ pub struct Stores {
     pub search: Arc<dyn Search>,
     pub followup: Arc<dyn Followup>,
     pub hooks: Arc<dyn Hooks>,
+    pub audit: Arc<dyn Audit>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -60,6 +61,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 search: pg.clone(),
                 followup: pg.clone(),
                 hooks: pg.clone(),
+                audit: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -73,6 +75,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 search: sqlite.clone(),
                 followup: sqlite.clone(),
                 hooks: sqlite.clone(),
+                audit: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -111,6 +114,7 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         search: pg.clone(),
         followup: pg.clone(),
         hooks: pg.clone(),
+        audit: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

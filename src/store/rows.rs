@@ -254,6 +254,22 @@ macro_rules! row_decoders {
             })
         }
 
+        pub fn audit_entry(row: &$row) -> Result<crate::domain::audit::AuditEntry> {
+            let details: String = row.try_get("details")?;
+            Ok(crate::domain::audit::AuditEntry {
+                id: row.try_get("id")?,
+                organization_id: OrgId(row.try_get("organization_id")?),
+                at: row.try_get("at")?,
+                actor_kind: row.try_get("actor_kind")?,
+                actor_id: row.try_get("actor_id")?,
+                actor_name: row.try_get("actor_name")?,
+                action: row.try_get("action")?,
+                target: row.try_get("target")?,
+                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                ip: row.try_get("ip")?,
+            })
+        }
+
         pub fn message_hit(row: &$row) -> Result<crate::store::MessageHit> {
             Ok(crate::store::MessageHit {
                 session_id: SessionId(row.try_get("session_id")?),

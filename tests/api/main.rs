@@ -7,6 +7,7 @@ mod socket;
 mod support;
 
 mod agents;
+mod audit;
 mod availability;
 mod break_in;
 mod clients;

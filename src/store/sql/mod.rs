@@ -15,6 +15,7 @@
 //! for every type bound or decoded, at every function, for both databases; the macro keeps the
 //! statements as plain text and each backend's code concrete.
 
+pub mod audit;
 pub mod conversation;
 pub mod followup;
 pub mod hooks;

@@ -1,0 +1,15 @@
+-- The audit log: security and administrative actions, read by admins, kept a year.
+CREATE TABLE audit_log (
+    id              uuid PRIMARY KEY,
+    organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    at              timestamptz NOT NULL,
+    actor_kind      TEXT NOT NULL,
+    actor_id        uuid,
+    actor_name      TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    target          TEXT,
+    details         TEXT NOT NULL,
+    ip              TEXT
+);
+CREATE INDEX audit_log_org_at ON audit_log (organization_id, at);
+CREATE INDEX audit_log_at ON audit_log (at);
