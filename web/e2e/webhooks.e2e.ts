@@ -1,6 +1,6 @@
 // Webhooks as an admin sets them up in the console: an endpoint added in the Webhooks screen
 // shows its secret once; a customer's message reaches a receiver on this machine, signed with
-// that secret; the endpoint's deliveries list it as delivered.
+// that secret; the endpoint's deliveries list it as delivered, and the audit log who added it.
 
 import { createHmac } from 'node:crypto';
 import { type IncomingMessage, createServer } from 'node:http';
@@ -97,6 +97,16 @@ test(
       );
       await expectAccessible(page, 'an endpoint with its deliveries');
       await shoot(page, 'deliveries');
+
+      // The audit log says who added it, from where.
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
+      const added = page.locator('[data-audit-action="webhook.created"]');
+      await added.waitFor();
+      expect(await added.textContent()).toContain(hook.url);
+      expect(await added.textContent()).not.toContain(secret);
+      await page.locator('[data-audit-action="agent.login"]').first().waitFor();
+      await expectAccessible(page, 'the audit log');
+      await shoot(page, 'audit');
     } finally {
       hook.close();
     }

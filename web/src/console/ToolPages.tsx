@@ -11,6 +11,7 @@ const LabelsAdmin = lazy(() => import('./LabelsAdmin').then((m) => m.LabelsAdmin
 const TeamsAdmin = lazy(() => import('./TeamsAdmin').then((m) => m.TeamsAdmin));
 const WebhooksAdmin = lazy(() => import('./WebhooksAdmin').then((m) => m.WebhooksAdmin));
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => m.ReportsPage));
+const AuditPage = lazy(() => import('./AuditPage').then((m) => m.AuditPage));
 
 export function ToolPage({ view }: { view: View }) {
   const tools = useTools();
@@ -53,6 +54,20 @@ export function ToolPage({ view }: { view: View }) {
     return (
       <main class="page">
         <ReportsPage />
+      </main>
+    );
+  }
+  if (view === 'audit') {
+    return (
+      <main class="page">
+        {tools.workspace.isAdmin ? (
+          <AuditPage />
+        ) : (
+          <div class="admin">
+            <h1>Audit log</h1>
+            <p class="muted">Only admins read the audit log.</p>
+          </div>
+        )}
       </main>
     );
   }
