@@ -8,6 +8,7 @@ use crate::domain::{AgentId, ClientId, OrgId};
 use crate::error::{ApiError, ApiResult};
 use std::sync::Arc;
 
+use crate::domain::api_tokens::{self, ApiToken};
 use crate::domain::permissions::{self, Identity, Signups};
 use crate::store::{Store, StoreError};
 
@@ -16,16 +17,54 @@ use crate::store::{Store, StoreError};
 #[derive(Clone)]
 pub struct Accounts {
     store: Arc<dyn Store>,
+    /// Where API tokens are kept (none: only sign-in tokens are taken).
+    api_tokens: Option<Arc<dyn crate::store::Hooks>>,
 }
 
 impl Accounts {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Accounts { store }
+        Accounts {
+            store,
+            api_tokens: None,
+        }
+    }
+
+    /// Accounts that also take the organizations' API tokens.
+    pub fn with_api_tokens(store: Arc<dyn Store>, hooks: Arc<dyn crate::store::Hooks>) -> Self {
+        Accounts {
+            store,
+            api_tokens: Some(hooks),
+        }
     }
 
     /// Verifies a bearer token and loads the account it names (revoked tokens are refused).
     pub async fn authenticate(&self, tokens: &auth::Tokens, token: &str) -> ApiResult<Identity> {
+        if token.starts_with(api_tokens::PREFIX) {
+            return self
+                .api_token(token)
+                .await
+                .map(|t| Identity::Agent(t.as_agent()));
+        }
         auth::authenticate(tokens, self.store.as_ref(), token).await
+    }
+
+    /// The API token a bearer names, unless unknown or revoked (its use is recorded).
+    pub async fn api_token(&self, token: &str) -> ApiResult<ApiToken> {
+        let hooks = self
+            .api_tokens
+            .as_ref()
+            .ok_or_else(ApiError::unauthorized)?;
+        let found = hooks
+            .api_token_by_hash(&api_tokens::hash(token))
+            .await?
+            .ok_or_else(|| {
+                tracing::info!(target: "security", "an unknown or revoked API token was refused");
+                ApiError::unauthorized()
+            })?;
+        hooks
+            .touch_api_token(found.id, crate::domain::model::now())
+            .await?;
+        Ok(found)
     }
 
     /// The caller of an open socket as of now: agents are reloaded so that role changes,
@@ -33,13 +72,24 @@ impl Accounts {
     /// open sockets too.
     pub async fn current(&self, who: &Identity, token_version: i64) -> ApiResult<Identity> {
         match who {
-            Identity::Agent(a) => self
-                .store
-                .agent(a.organization_id, a.id)
-                .await?
-                .filter(|fresh| auth::token_current(fresh.token_version, token_version))
-                .map(Identity::Agent)
-                .ok_or_else(ApiError::unauthorized),
+            Identity::Agent(a) => {
+                if let Some(fresh) = self.store.agent(a.organization_id, a.id).await? {
+                    return match auth::token_current(fresh.token_version, token_version) {
+                        true => Ok(Identity::Agent(fresh)),
+                        false => Err(ApiError::unauthorized()),
+                    };
+                }
+                // An API token acting as an agent: still there, not revoked.
+                let hooks = self
+                    .api_tokens
+                    .as_ref()
+                    .ok_or_else(ApiError::unauthorized)?;
+                hooks
+                    .api_token(a.id.0)
+                    .await?
+                    .map(|t| Identity::Agent(t.as_agent()))
+                    .ok_or_else(ApiError::unauthorized)
+            }
             client => Ok(client.clone()),
         }
     }
@@ -50,6 +100,16 @@ impl Accounts {
         tokens: &auth::Tokens,
         token: &str,
     ) -> ApiResult<(Identity, i64)> {
+        if token.starts_with(api_tokens::PREFIX) {
+            // API tokens do not expire; revoking one closes its sockets at their next event.
+            let t = self.api_token(token).await?;
+            if !t.scopes.contains(&api_tokens::Scope::ReadConversations) {
+                return Err(ApiError::Forbidden(
+                    "a socket needs a token with the read_conversations scope".into(),
+                ));
+            }
+            return Ok((Identity::Agent(t.as_agent()), i64::MAX / 2));
+        }
         auth::authenticate_until(tokens, self.store.as_ref(), token).await
     }
 

@@ -171,7 +171,8 @@ where
     let fanout = Arc::new(SocketFanout::new(io.clone(), node, mode.cluster.is_some()));
     let limits = Arc::new(mode.limits);
     crate::limits::prune_periodically(&limits, Duration::from_secs(30));
-    let accounts = crate::accounts::Accounts::new(stores.store.clone());
+    let accounts =
+        crate::accounts::Accounts::with_api_tokens(stores.store.clone(), stores.hooks.clone());
     let chat = Arc::new(Chat::new(
         &stores,
         mode.presence,

@@ -2,6 +2,7 @@
 //! permissions, changes the store, then announces the change to the right audiences.
 
 mod agents;
+mod api_tokens;
 mod audit;
 mod canned;
 mod contacts;

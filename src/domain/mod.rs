@@ -1,5 +1,6 @@
 //! The product's entities and rules, free of HTTP, sockets and SQL.
 
+pub mod api_tokens;
 pub mod assignment;
 pub mod audit;
 pub mod availability;

@@ -1,6 +1,7 @@
 //! The REST API (SPEC §4): one file per resource, one router.
 
 mod agents;
+mod api_tokens;
 mod audit;
 mod clients;
 mod deadline;
@@ -132,6 +133,14 @@ pub fn router(app: App) -> Router {
         .route("/sessions/{id}/rating", post(followup::rate))
         .route("/sessions/{id}/transcript", post(followup::transcript))
         .route("/audit", get(audit::entries))
+        .route(
+            "/api-tokens",
+            get(api_tokens::list).post(api_tokens::create),
+        )
+        .route(
+            "/api-tokens/{id}",
+            axum::routing::delete(api_tokens::revoke),
+        )
         .route("/reports", get(reports::report))
         .route("/reports/csv", get(reports::csv))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
@@ -153,6 +162,10 @@ pub fn router(app: App) -> Router {
         .route("/operator/clock", put(ops::set_clock))
         .route("/openapi.json", get(ops::openapi))
         .route("/asyncapi.json", get(ops::asyncapi))
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            api_tokens::scopes,
+        ))
         .fallback(|| async { ApiError::not_found("route") });
     let mut root = Router::new()
         .nest("/api", api)

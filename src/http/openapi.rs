@@ -14,8 +14,8 @@ use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    agents, audit, clients, followup, ops, organizations, reports, sessions, webhooks, widget,
-    workspace,
+    agents, api_tokens, audit, clients, followup, ops, organizations, reports, sessions, webhooks,
+    widget, workspace,
 };
 use crate::error::ErrorBody;
 
@@ -50,7 +50,7 @@ use crate::error::ErrorBody;
         followup::rate_by_link, followup::unsubscribe_page, followup::unsubscribe,
         webhooks::list, webhooks::create, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, reports::report, reports::csv,
-        audit::entries,
+        audit::entries, api_tokens::list, api_tokens::create, api_tokens::revoke,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security, &ErrorAnswers),

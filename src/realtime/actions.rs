@@ -127,6 +127,35 @@ async fn current(app: &App, user: &SocketUser) -> ApiResult<Identity> {
         .await
 }
 
+/// What an API token may do over a socket: read (its connection needed `read_conversations`),
+/// and write messages with `write_messages`; nothing else.
+async fn token_may(
+    app: &App,
+    token: &crate::domain::model::Agent,
+    event: &ClientEvent,
+) -> ApiResult<()> {
+    use crate::domain::api_tokens::Scope;
+    let needed = match event {
+        ClientEvent::JoinOrganization(_) | ClientEvent::GetSessionHistory(_) => {
+            Scope::ReadConversations
+        }
+        ClientEvent::SendMessage(_) => Scope::WriteMessages,
+        _ => {
+            return Err(ApiError::Forbidden(
+                "API tokens read conversations and write messages over sockets, nothing else"
+                    .into(),
+            ));
+        }
+    };
+    match app.chat.token_allows(token, needed).await? {
+        true => Ok(()),
+        false => Err(ApiError::Forbidden(format!(
+            "this token lacks the {} scope",
+            needed.name()
+        ))),
+    }
+}
+
 fn agent_only(who: &Identity) -> ApiResult<&crate::domain::model::Agent> {
     permissions::agent_of(who).map_err(|_| ApiError::Forbidden("this needs an agent".into()))
 }
@@ -138,6 +167,11 @@ async fn dispatch<A: Adapter>(
     event: ClientEvent,
 ) -> ApiResult<Value> {
     let who = current(app, user).await?;
+    if let Identity::Agent(a) = &who
+        && crate::domain::api_tokens::is_token(a)
+    {
+        token_may(app, a, &event).await?;
+    }
     match event {
         ClientEvent::JoinOrganization(p) => join(app, s, &who, p).await.map(ack),
         ClientEvent::SendMessage(p) => send_message(app, &who, p).await.map(ack),

@@ -11,7 +11,7 @@
 //! - [`MessageLog`]: the messages themselves, keyed `((organization, session), seq)`, so that a
 //!   partitioned store can hold them.
 //! - [`Followup`]: after the conversation: ratings, e-mail opt-outs and the e-mail outbox.
-//! - [`Hooks`]: webhook endpoints and their deliveries.
+//! - [`Hooks`]: integrations: webhook endpoints and their deliveries, API tokens.
 //! - [`Audit`]: the audit log.
 //!
 //! Tenancy is part of every query: a method that reads or changes an organization's object takes
@@ -23,6 +23,7 @@ use super::{
     AgentChanges, AgentLoad, Appended, AssignMode, Assigned, Closed, Closing, Mark, MessageHit,
     NewMessage, Page, QueueLock, Requeue, SessionFilter, StoreResult,
 };
+use crate::domain::api_tokens::ApiToken;
 use crate::domain::canned::CannedReply;
 use crate::domain::contacts::{ContactDetails, VisitContext};
 use crate::domain::email::{EmailOutcome, OutgoingEmail};
@@ -561,6 +562,23 @@ pub trait Hooks: Send + Sync + 'static {
         delivery: uuid::Uuid,
         now: Timestamp,
     ) -> StoreResult<Option<Delivery>>;
+
+    /// False when the organization has `api_tokens::MAX_PER_ORG` tokens not revoked.
+    async fn insert_api_token(&self, t: &ApiToken, hash: &str) -> StoreResult<bool>;
+    /// The organization's tokens not revoked.
+    async fn api_tokens(&self, org: OrgId) -> StoreResult<Vec<ApiToken>>;
+    /// The token kept as `hash`, unless revoked.
+    async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiToken>>;
+    /// The token with this id, unless revoked.
+    async fn api_token(&self, id: uuid::Uuid) -> StoreResult<Option<ApiToken>>;
+    async fn revoke_api_token(
+        &self,
+        org: OrgId,
+        id: uuid::Uuid,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Records a use (at most once a minute).
+    async fn touch_api_token(&self, id: uuid::Uuid, now: Timestamp) -> StoreResult<()>;
 }
 
 #[async_trait]

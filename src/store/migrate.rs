@@ -70,6 +70,11 @@ pub const SQLITE: &[Migration] = &[
         name: "the audit log",
         sql: include_str!("migrations/sqlite/0010_audit.sql"),
     },
+    Migration {
+        version: 11,
+        name: "API tokens",
+        sql: include_str!("migrations/sqlite/0011_api_tokens.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -122,6 +127,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 10,
         name: "the audit log",
         sql: include_str!("migrations/postgres/0010_audit.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "API tokens",
+        sql: include_str!("migrations/postgres/0011_api_tokens.sql"),
     },
 ];
 

@@ -254,6 +254,25 @@ macro_rules! row_decoders {
             })
         }
 
+        pub fn api_token(row: &$row) -> Result<crate::domain::api_tokens::ApiToken> {
+            let scopes: String = row.try_get("scopes")?;
+            Ok(crate::domain::api_tokens::ApiToken {
+                id: row.try_get("id")?,
+                organization_id: OrgId(row.try_get("organization_id")?),
+                name: row.try_get("name")?,
+                scopes: scopes
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .filter_map(|s| {
+                        serde_json::from_value(serde_json::Value::String(s.into())).ok()
+                    })
+                    .collect(),
+                created_by: AgentId(row.try_get("created_by")?),
+                created_at: row.try_get("created_at")?,
+                last_used_at: row.try_get("last_used_at")?,
+            })
+        }
+
         pub fn audit_entry(row: &$row) -> Result<crate::domain::audit::AuditEntry> {
             let details: String = row.try_get("details")?;
             Ok(crate::domain::audit::AuditEntry {

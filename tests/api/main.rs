@@ -7,6 +7,7 @@ mod socket;
 mod support;
 
 mod agents;
+mod api_tokens;
 mod audit;
 mod availability;
 mod break_in;

@@ -5,6 +5,7 @@
 /// Implements `Hooks` for `$store`.
 macro_rules! sql_hooks {
     ($store:ty) => {
+        use crate::domain::api_tokens::{self, ApiToken};
         use crate::domain::webhooks::{self, Delivery, Endpoint, Outgoing, WebhookEvent};
         use crate::store::{DeliveryOutcome, Hooks};
 
@@ -14,8 +15,119 @@ macro_rules! sql_hooks {
             format!(",{},", names.join(","))
         }
 
+        /// Scopes as stored: `a,b`.
+        fn scopes_text(scopes: &[api_tokens::Scope]) -> String {
+            scopes
+                .iter()
+                .filter_map(|s| serde_json::to_value(s).ok())
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+
         #[async_trait]
         impl Hooks for $store {
+            async fn insert_api_token(&self, t: &ApiToken, hash: &str) -> StoreResult<bool> {
+                crate::store::during("insert_api_token", &t.organization_id, async move {
+                    let done = sqlx::query(
+                        "INSERT INTO api_tokens (id, organization_id, name, scopes, hash,
+                         created_by, created_at)
+                         SELECT $1, $2, $3, $4, $5, $6, $7
+                         WHERE (SELECT COUNT(*) FROM api_tokens WHERE organization_id = $2
+                                AND revoked_at IS NULL) < $8",
+                    )
+                    .bind(t.id)
+                    .bind(t.organization_id.0)
+                    .bind(&t.name)
+                    .bind(scopes_text(&t.scopes))
+                    .bind(hash)
+                    .bind(t.created_by.0)
+                    .bind(t.created_at)
+                    .bind(api_tokens::MAX_PER_ORG)
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
+                })
+                .await
+            }
+
+            async fn api_tokens(&self, org: OrgId) -> StoreResult<Vec<ApiToken>> {
+                crate::store::during("api_tokens", &org, async move {
+                    let found = sqlx::query(
+                        "SELECT * FROM api_tokens WHERE organization_id = $1 AND revoked_at IS NULL
+                         ORDER BY created_at, id",
+                    )
+                    .bind(org.0)
+                    .fetch_all(self.reads())
+                    .await?;
+                    Ok(rows::all(found, rows::api_token)?)
+                })
+                .await
+            }
+
+            async fn api_token_by_hash(&self, hash: &str) -> StoreResult<Option<ApiToken>> {
+                crate::store::during("api_token_by_hash", &"a token", async move {
+                    let row = sqlx::query(
+                        "SELECT * FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL",
+                    )
+                    .bind(hash)
+                    .fetch_optional(self.reads())
+                    .await?;
+                    Ok(row.as_ref().map(rows::api_token).transpose()?)
+                })
+                .await
+            }
+
+            async fn api_token(&self, id: uuid::Uuid) -> StoreResult<Option<ApiToken>> {
+                crate::store::during("api_token", &id, async move {
+                    let row = sqlx::query(
+                        "SELECT * FROM api_tokens WHERE id = $1 AND revoked_at IS NULL",
+                    )
+                    .bind(id)
+                    .fetch_optional(self.reads())
+                    .await?;
+                    Ok(row.as_ref().map(rows::api_token).transpose()?)
+                })
+                .await
+            }
+
+            async fn revoke_api_token(
+                &self,
+                org: OrgId,
+                id: uuid::Uuid,
+                now: Timestamp,
+            ) -> StoreResult<bool> {
+                crate::store::during("revoke_api_token", &org, async move {
+                    let done = sqlx::query(
+                        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2
+                         AND organization_id = $3 AND revoked_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .bind(org.0)
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
+                })
+                .await
+            }
+
+            async fn touch_api_token(&self, id: uuid::Uuid, now: Timestamp) -> StoreResult<()> {
+                crate::store::during("touch_api_token", &id, async move {
+                    sqlx::query(
+                        "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2
+                         AND (last_used_at IS NULL OR last_used_at < $3)",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .bind(now - chrono::Duration::seconds(api_tokens::TOUCH_EVERY_SECS))
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+                    Ok(())
+                })
+                .await
+            }
+
             async fn endpoints(&self, org: OrgId) -> StoreResult<Vec<Endpoint>> {
                 crate::store::during("endpoints", &org, async move {
                     let found = sqlx::query(
