@@ -69,7 +69,7 @@ test(
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Widget colour (hex)').fill('#0f766e');
-    await page.getByLabel('Welcome message').fill('Welcome to the new Sample!');
+    await page.getByLabel('Welcome message', { exact: true }).fill('Welcome to the new Sample!');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
     const snippet = await page.getByRole('textbox', { name: 'Embed snippet' }).inputValue();

@@ -326,7 +326,7 @@ test(
         els.map((a) => ({ href: a.getAttribute('href'), target: a.getAttribute('target'), rel: a.getAttribute('rel'), text: a.textContent })),
       );
       expect(links).toEqual([
-        { href: 'https://example.com/track?id=7', target: '_blank', rel: 'noopener noreferrer', text: 'https://example.com/track?id=7' },
+        { href: 'https://example.com/track?id=7', target: '_blank', rel: 'noopener noreferrer nofollow', text: 'https://example.com/track?id=7' },
       ]);
       expect(await bubble.locator('.content b, .content img').count()).toBe(0);
       await expectAccessible(admin.page, 'a message with a link');
@@ -352,7 +352,7 @@ test(
       const answer = customer.page.locator('.bubble.theirs', { hasText: 'See http' });
       await answer.waitFor();
       expect(await answer.locator('.content a').getAttribute('href')).toBe('http://example.net/faq');
-      expect(await answer.locator('.content a').getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await answer.locator('.content a').getAttribute('rel')).toBe('noopener noreferrer nofollow');
     } finally {
       await host.close();
     }

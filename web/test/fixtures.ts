@@ -1,7 +1,7 @@
 // Entities as the API sends them, with plausible values, for unit tests: one place to follow
 // the API's shape as it grows.
 
-import type { Session } from '../src/shared/types';
+import type { PublicOrganization, Session } from '../src/shared/types';
 
 /** A waiting conversation of organization `org`, with `extra` over the defaults. */
 export function sessionFixture(id: string, extra: Partial<Session> = {}): Session {
@@ -29,6 +29,29 @@ export function sessionFixture(id: string, extra: Partial<Session> = {}): Sessio
     awaiting_since: null,
     first_response_at: null,
     team_id: null,
+    ...extra,
+  };
+}
+
+/** The public profile of organization `org` (available, no teams, nothing asked), with `extra`. */
+export function profileFixture(extra: Partial<PublicOrganization> = {}): PublicOrganization {
+  return {
+    id: 'org',
+    name: 'Sample Inc.',
+    domain: 'sample.com',
+    welcome_message: 'Hi!',
+    offline_message: 'Offline',
+    widget_color: '#2563eb',
+    online: true,
+    availability: 'available',
+    reopens: null,
+    usual_wait_secs: null,
+    teams: [],
+    email_follow_up: false,
+    rating_style: 'numbers',
+    prechat: null,
+    default_locale: 'en',
+    texts: {},
     ...extra,
   };
 }

@@ -34,28 +34,32 @@ export interface Actor {
   log: string[];
   /** Console errors and uncaught exceptions. */
   errors: string[];
+  /** Console errors this test expects of this actor (say, the browser logging a 409 it asked for). */
+  expected: RegExp[];
   userDataDir: string;
 }
 
 const actors: Actor[] = [];
 
-export async function launchActor(name: string, viewport = DESKTOP): Promise<Actor> {
+/** `locale`: the browser's language (navigator.languages), e.g. `de-DE`; Chromium's own by default. */
+export async function launchActor(name: string, viewport = DESKTOP, { locale }: { locale?: string } = {}): Promise<Actor> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'raasel-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
     viewport,
+    locale,
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
-  const actor: Actor = { name, context, page, userDataDir, log: [], errors: [] };
+  const actor: Actor = { name, context, page, userDataDir, log: [], errors: [], expected: [] };
   const watch = (page: Page) => {
     page.on('console', (msg) => {
       const where = msg.location()?.url ?? '';
       const line = `[${msg.type()}] ${msg.text()} ${where}`;
       actor.log.push(line);
-      if (msg.type() === 'error') actor.errors.push(line);
+      if (msg.type() === 'error' && !actor.expected.some((e) => e.test(line))) actor.errors.push(line);
     });
     page.on('pageerror', (err) => {
       const line = `[pageerror] ${err.message}`;
@@ -67,6 +71,15 @@ export async function launchActor(name: string, viewport = DESKTOP): Promise<Act
   context.on('page', watch);
   actors.push(actor);
   return actor;
+}
+
+/**
+ * The browser logs every refused request as a console error ("Failed to load resource: … 409"):
+ * a test whose actor is refused on purpose names the refusal here, and only that one is let by.
+ */
+export function expectRefusal(actor: Actor, status: number, path: string): void {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  actor.expected.push(new RegExp(`Failed to load resource: the server responded with a status of ${status} .*${escaped}`));
 }
 
 /** Fails when any page of any actor logged a console error. */

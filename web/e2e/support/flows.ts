@@ -79,7 +79,7 @@ export async function widgetFrame(page: Page): Promise<Frame> {
 }
 
 export function launcher(page: Page): Locator {
-  return page.locator('[data-raasel-widget] button');
+  return page.locator('[data-raasel-widget] button[data-raasel-launcher]');
 }
 
 /** Registers a new customer in the app; returns their e-mail. */

@@ -2,11 +2,13 @@
 
 import { useState } from 'preact/hooks';
 import { Api, errorText } from '../shared/api';
+import { t } from '../shared/i18n';
 import type { Account } from './account';
 
 type Mode = 'login' | 'register';
 
-export function AuthScreen({ onSignedIn }: { onSignedIn: (account: Account) => void }) {
+/** `notice`: why the customer is asked to log in (an e-mail link waiting to open), if any. */
+export function AuthScreen({ onSignedIn, notice }: { onSignedIn: (account: Account) => void; notice?: string }) {
   const [mode, setMode] = useState<Mode>('login');
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
@@ -36,8 +38,13 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (account: Account) => v
     <main class="auth">
       <div class="auth-card">
         <h1 class="brand-title">Raasel</h1>
-        <p class="muted">Chat with the teams behind the websites you use.</p>
-        <div class="tabs" role="tablist" aria-label="Account">
+        <p class="muted">{t('app.tagline')}</p>
+        {notice && (
+          <p class="banner banner-info" role="status" data-resume-notice="">
+            {notice}
+          </p>
+        )}
+        <div class="tabs" role="tablist" aria-label={t('app.account')}>
           {(['login', 'register'] as const).map((m) => (
             <button
               key={m}
@@ -50,14 +57,14 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (account: Account) => v
                 setError('');
               }}
             >
-              {m === 'login' ? 'Log in' : 'Register'}
+              {m === 'login' ? t('app.logIn') : t('app.register')}
             </button>
           ))}
         </div>
-        <form onSubmit={submit} aria-label={mode === 'login' ? 'Log in' : 'Register'}>
+        <form onSubmit={submit} aria-label={mode === 'login' ? t('app.logIn') : t('app.register')}>
           {mode === 'register' && (
             <label class="field">
-              <span>Username</span>
+              <span>{t('app.username')}</span>
               <input
                 name="username"
                 value={username}
@@ -68,11 +75,11 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (account: Account) => v
                 maxLength={30}
                 pattern="[A-Za-z0-9_]+"
               />
-              <small>3 to 30 letters, digits or _</small>
+              <small>{t('app.usernameHint')}</small>
             </label>
           )}
           <label class="field">
-            <span>E-mail</span>
+            <span>{t('app.email')}</span>
             <input
               type="email"
               name="email"
@@ -83,7 +90,7 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (account: Account) => v
             />
           </label>
           <label class="field">
-            <span>Password</span>
+            <span>{t('app.password')}</span>
             <input
               type="password"
               name="password"
@@ -93,7 +100,7 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (account: Account) => v
               required
               minLength={mode === 'register' ? 8 : undefined}
             />
-            {mode === 'register' && <small>At least 8 characters</small>}
+            {mode === 'register' && <small>{t('app.passwordHint')}</small>}
           </label>
           {error && (
             <p class="error-text" role="alert">
@@ -101,7 +108,7 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (account: Account) => v
             </p>
           )}
           <button type="submit" class="btn btn-primary wide" disabled={busy}>
-            {mode === 'login' ? 'Log in' : 'Create account'}
+            {mode === 'login' ? t('app.logIn') : t('app.createAccount')}
           </button>
         </form>
       </div>

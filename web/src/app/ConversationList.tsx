@@ -1,9 +1,9 @@
 // Every conversation of the customer, across organizations: last message and unread count.
 
-import { messagePreview, shortWhen } from '../shared/format';
+import { customerLastLine, shortWhen } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
+import { t } from '../shared/i18n';
 import type { Inbox } from '../shared/inbox';
-import type { ClientSession } from '../shared/types';
 
 interface Props {
   inbox: Inbox;
@@ -17,10 +17,10 @@ export function ConversationList({ inbox, selectedId, onSelect }: Props) {
   return (
     <section class="conversations" aria-labelledby="conversations-title">
       <h2 id="conversations-title" class="section-title">
-        Your conversations
+        {t('app.conversations')}
       </h2>
       {inbox.loaded && inbox.sessions.length === 0 && (
-        <p class="muted small">No conversation yet. Find an organization above to start one.</p>
+        <p class="muted small">{t('app.noConversation')}</p>
       )}
       <ul class="conversation-list">
         {inbox.sessions.map((s) => (
@@ -33,16 +33,16 @@ export function ConversationList({ inbox, selectedId, onSelect }: Props) {
               data-session={s.id}
             >
               <span class="row">
-                <span class="org-name">{s.organization.name}</span>
+                <span class="org-name"><bdi>{s.organization.name}</bdi></span>
                 <span class="muted small">{shortWhen(s.last_message_at ?? s.created_at, now)}</span>
               </span>
               <span class="row">
                 <span class="last-message muted">
-                  {s.status === 'closed' && '(ended) '}
-                  {lastLine(s)}
+                  {s.status === 'closed' && t('app.endedPrefix')}
+                  {customerLastLine(s)}
                 </span>
                 {s.unread_count > 0 && (
-                  <span class="badge" data-unread={s.unread_count} aria-label={`${s.unread_count} unread`}>
+                  <span class="badge" data-unread={s.unread_count} aria-label={t('list.unread', { n: s.unread_count })}>
                     {s.unread_count}
                   </span>
                 )}
@@ -53,11 +53,4 @@ export function ConversationList({ inbox, selectedId, onSelect }: Props) {
       </ul>
     </section>
   );
-}
-
-/** What people last wrote (a system note, such as who joined, is not shown). */
-function lastLine(s: ClientSession): string {
-  if (!s.last_message) return 'No message yet';
-  const mine = s.last_message.sender_type === 'client';
-  return messagePreview({ ...s.last_message, content: `${mine ? 'You: ' : ''}${s.last_message.content}` }) ?? '';
 }

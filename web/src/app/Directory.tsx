@@ -3,6 +3,7 @@
 import { dotClass } from '../shared/availability';
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, errorText } from '../shared/api';
+import { t } from '../shared/i18n';
 import type { PublicOrganization } from '../shared/types';
 
 export function Directory({ api, onPick }: { api: Api; onPick: (org: PublicOrganization) => void }) {
@@ -27,23 +28,23 @@ export function Directory({ api, onPick }: { api: Api; onPick: (org: PublicOrgan
   return (
     <section class="directory" aria-labelledby="directory-title">
       <h2 id="directory-title" class="section-title">
-        Find an organization
+        {t('app.find')}
       </h2>
       <input
         type="search"
-        aria-label="Search organizations by name or domain"
-        placeholder="Name or domain"
+        aria-label={t('app.searchLabel')}
+        placeholder={t('app.searchPlaceholder')}
         value={query}
         onInput={(e) => setQuery(e.currentTarget.value)}
       />
       {error && <p class="error-text">{error}</p>}
-      {results && results.length === 0 && <p class="muted small">No organization matches.</p>}
+      {results && results.length === 0 && <p class="muted small">{t('app.noMatch')}</p>}
       <ul class="org-results">
         {results?.map((org) => (
           <li key={org.id}>
             <button type="button" class="org-result" onClick={() => onPick(org)} data-domain={org.domain}>
               <span class={dotClass(org)} aria-hidden="true" />
-              <span class="org-name">{org.name}</span>
+              <span class="org-name"><bdi>{org.name}</bdi></span>
               <span class="muted small">{org.domain}</span>
               <span class="sr-only">{org.availability}</span>
             </button>

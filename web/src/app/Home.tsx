@@ -2,10 +2,11 @@
 // (one pane at a time on a phone).
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { Api } from '../shared/api';
+import { Api, ApiError, errorText } from '../shared/api';
 import { ChatClient } from '../shared/chat-client';
 import { openConnection } from '../shared/connection';
 import { useNarrow, useObservable, usePageVisible } from '../shared/hooks';
+import { currentLocale, dirOf, t } from '../shared/i18n';
 import { Inbox } from '../shared/inbox';
 import { localMarks } from '../shared/storage';
 import type { PublicOrganization } from '../shared/types';
@@ -14,6 +15,7 @@ import { CustomerChat, answererLine } from '../shared/ui/CustomerChat';
 import { ConversationList } from './ConversationList';
 import { Directory } from './Directory';
 import { type Account, displayName } from './account';
+import { type EmailLink, forgetLink } from './link';
 
 type Selection = { sessionId: string } | { draft: PublicOrganization } | null;
 
@@ -41,10 +43,34 @@ function useCustomerSession(account: Account, onSignOut: () => void) {
   return parts;
 }
 
-export function Home({ account, onSignOut }: { account: Account; onSignOut: () => void }) {
+interface HomeProps {
+  account: Account;
+  /** The link from an e-mail the app was opened with, if any. */
+  link: EmailLink | null;
+  onSignOut: () => void;
+}
+
+export function Home({ account, link, onSignOut }: HomeProps) {
   const { api, inbox } = useCustomerSession(account, onSignOut);
   useObservable(inbox);
   const [selection, setSelection] = useState<Selection>(null);
+  /** The conversation the link opened, and what went wrong with it. */
+  const [linked, setLinked] = useState<string | null>(null);
+  const [linkError, setLinkError] = useState('');
+
+  useEffect(() => {
+    if (!link) return;
+    api.call('post', '/api/email-links/redeem', { body: { token: link.token } }).then(
+      ({ session_id }) => {
+        setLinked(session_id);
+        setSelection({ sessionId: session_id });
+        // It may be older than the list loaded so far.
+        if (!inbox.get(session_id)) void inbox.load();
+      },
+      (e) => setLinkError(e instanceof ApiError && e.status === 401 ? t('resume.invalid') : errorText(e)),
+    );
+    forgetLink();
+  }, []);
   const narrow = useNarrow();
   const pageVisible = usePageVisible();
 
@@ -78,14 +104,19 @@ export function Home({ account, onSignOut }: { account: Account; onSignOut: () =
       <header class="topbar">
         <span class="brand">Raasel</span>
         <span class="spacer" />
-        <span class="muted small who">Signed in as {displayName(account.client)}</span>
+        <span class="muted small who">{t('app.signedInAs', { name: displayName(account.client) })}</span>
         <button type="button" class="btn" onClick={onSignOut}>
-          Log out
+          {t('app.logOut')}
         </button>
       </header>
+      {linkError && (
+        <p class="error-text banner" role="alert" data-link-error="">
+          {linkError}
+        </p>
+      )}
       <div class="app-body">
         {showList && (
-          <aside class="sidebar" aria-label="Organizations and conversations">
+          <aside class="sidebar" aria-label={t('app.sidebar')}>
             <Directory api={api} onPick={pick} />
             <ConversationList
               inbox={inbox}
@@ -95,17 +126,17 @@ export function Home({ account, onSignOut }: { account: Account; onSignOut: () =
           </aside>
         )}
         {showPane && (
-          <main class="pane" aria-label="Conversation">
+          <main class="pane" aria-label={t('app.conversation')}>
             {organization ? (
               <>
                 <div class="pane-header">
                   {narrow && (
-                    <button type="button" class="btn" onClick={() => setSelection(null)} aria-label="Back to conversations">
-                      ←
+                    <button type="button" class="btn" onClick={() => setSelection(null)} aria-label={t('app.backToList')}>
+                      {dirOf(currentLocale()) === 'rtl' ? '→' : '←'}
                     </button>
                   )}
                   <div>
-                    <h2 class="pane-title">{organization.name}</h2>
+                    <h2 class="pane-title"><bdi>{organization.name}</bdi></h2>
                     <p class="muted small" data-answerer="true">
                       {answererLine(session, organization)}
                     </p>
@@ -118,12 +149,13 @@ export function Home({ account, onSignOut }: { account: Account; onSignOut: () =
                   organization={organization}
                   visible={pageVisible}
                   onStarted={(id) => setSelection({ sessionId: id })}
+                  presetScore={session && session.id === linked ? link?.rate : null}
                 />
               </>
             ) : (
               <div class="empty">
-                <h2>Welcome, {displayName(account.client)}</h2>
-                <p>Search the directory for an organization to chat with, or open one of your conversations.</p>
+                <h2>{t('app.welcome', { name: displayName(account.client) })}</h2>
+                <p>{t('app.welcomeText')}</p>
               </div>
             )}
           </main>

@@ -11,6 +11,7 @@ import { ChatView } from '../shared/ui/ChatView';
 import { AgentComposer } from './AgentComposer';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ConversationTags } from './ConversationTags';
+import { CustomerRating } from './CustomerRating';
 import { MessageFocus } from './MessageFocus';
 import { SnoozeControl } from './SnoozeControl';
 import { TeamMove } from './TeamMove';
@@ -77,6 +78,7 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
             <SessionState workspace={workspace} session={session} />
           </p>
           <ConversationTags session={session} />
+          {session.rating && <CustomerRating rating={session.rating} style={workspace.org?.rating_style ?? 'numbers'} />}
         </div>
         <Actions workspace={workspace} session={session} act={act} />
       </div>

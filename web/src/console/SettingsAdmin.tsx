@@ -1,11 +1,14 @@
 // Admins edit the organization (name, domain, widget colour, messages, capacity, identity
-// secret, the conversation periods, business hours, the team rules) and copy the widget's embed snippet. The
-// server's problems show next to the fields they name. Loaded when first opened.
+// secret, the conversation periods, business hours, the team rules, what customers meet: rating,
+// replies by e-mail, languages and texts, pre-chat questions, allowed sites) and copy the widget's
+// embed snippet. The server's problems show next to the fields they name. Loaded when first opened.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, ApiError, errorText } from '../shared/api';
 import type { OrganizationDetail } from '../shared/types';
 import { BusinessHoursEditor } from './BusinessHoursEditor';
+import { CustomerSideFields } from './CustomerSideFields';
+import { customerSideOf, customerSideSettings } from './customer-side';
 import { FieldError, type FieldErrors, invalidProps } from './FieldError';
 import { type PeriodKey, PeriodFields, type Periods } from './PeriodFields';
 import { type HoursForm, browserZone, businessHoursOf, hoursFormOf } from './business-hours';
@@ -78,6 +81,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
   const [periods, setPeriods] = useState(() => periodsOf(org));
   const [hours, setHours] = useState<HoursForm>(() => hoursFormOf(org.settings?.business_hours, browserZone()));
   const [teamRules, setTeamRules] = useState(() => teamRulesOf(org));
+  const [customerSide, setCustomerSide] = useState(() => customerSideOf(org));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -98,8 +102,9 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
     e.preventDefault();
     setStatus(null);
     const timing = periodSeconds(periods);
-    if ('errors' in timing) {
-      refuse(timing.errors);
+    const side = customerSideSettings(customerSide);
+    if ('errors' in timing || 'errors' in side) {
+      refuse({ ...('errors' in timing ? timing.errors : {}), ...('errors' in side ? side.errors : {}) });
       return;
     }
     setErrors({});
@@ -116,10 +121,12 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
           widget_identity_secret: form.widget_identity_secret,
           ...timing.secs,
           ...teamRules,
+          ...side.settings,
           business_hours: businessHours,
         },
       });
       workspace.setOrganization(organization);
+      setCustomerSide(customerSideOf(organization));
       setPeriods(periodsOf(organization));
       setTeamRules(teamRulesOf(organization));
       setHours(hoursFormOf(organization.settings?.business_hours, browserZone()));
@@ -222,6 +229,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
       <PeriodFields periods={periods} errors={errors} onChange={setPeriods} />
       <BusinessHoursEditor hours={hours} errors={errors} onChange={setHours} />
       <TeamSettingsFields rules={teamRules} onChange={setTeamRules} />
+      <CustomerSideFields value={customerSide} errors={errors} onChange={setCustomerSide} org={org} />
       {status && (
         <p class={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>
           {status.text}

@@ -72,7 +72,11 @@ export class Workspace extends Observable {
     port.on('agent_status_updated', (e: { agent_id: string; status: AgentStatus; online: boolean }) =>
       this.onAgentStatus(e.agent_id, e.status, e.online),
     );
-    port.on('session_updated', (e: { session: Session }) => this.applySessionUpdate(e.session));
+    port.on('session_updated', (e: { session: Session }) => {
+      this.applySessionUpdate(e.session);
+      // A rating comes this way too, without itself: the conversation on screen is fetched again.
+      if (e.session.status === 'closed' && e.session.id === this.viewing) void this.refresh(e.session.id).catch(() => undefined);
+    });
     // Who is in which team changed: what my lists reach, and the queues I see, may have too.
     port.on('teams_updated', (e: { teams: Team[] }) => {
       this.teams.replace(e.teams);
@@ -231,8 +235,9 @@ export class Workspace extends Observable {
       const { session: fetched } = await this.api.session(sessionId);
       const known = this.sessions.get(sessionId);
       const changedSince = (this.sessionChangedAt.get(sessionId) ?? -1) > askedAt;
-      // What events said meanwhile is newer than the answer; the answer adds the agent and marks.
-      const session: ConsoleSession = known && changedSince ? { ...fetched, ...known, read_state: fetched.read_state } : fetched;
+      // What events said meanwhile is newer than the answer; the answer adds the agent, the marks
+      // and the rating.
+      const session: ConsoleSession = known && changedSince ? { ...fetched, ...known, read_state: fetched.read_state, rating: fetched.rating } : fetched;
       this.sessions.set(session.id, session);
       this.notify();
       return session;

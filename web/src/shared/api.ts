@@ -7,14 +7,15 @@ import type {
   CreateAgentInput,
   ErrorBody,
   LoginInput,
+  OpenSessionInput,
   RegisterInput,
-  ReportedContext,
   SessionStatus,
   UpdateAgentInput,
   UpdateOrganizationInput,
   VisitorInput,
   paths,
 } from './types';
+import { t } from './i18n';
 
 /** An error answered by the API (`{error, message, fields?}`), or a network failure (`network`). */
 export class ApiError extends Error {
@@ -39,9 +40,9 @@ type PathsWith<M extends HttpMethod> = {
 }[keyof paths];
 type Operation<M extends HttpMethod, P extends keyof paths> = NonNullable<paths[P][M]>;
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : null;
-/** What a successful answer carries (null for 204 No Content). */
+/** What a successful answer carries (null for 204 No Content; 202 Accepted says what will happen). */
 export type Success<M extends HttpMethod, P extends PathsWith<M>> =
-  Operation<M, P> extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 204>]> : never;
+  Operation<M, P> extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 202 | 204>]> : never;
 /** Path parameters, query and JSON body of an operation, each required when the document says so. */
 export type CallOptions<O> = (O extends { parameters: { path: infer X } } ? { path: X } : { path?: undefined }) &
   (O extends { parameters: { query?: infer Q } } ? ([NonNullable<Q>] extends [never] ? { query?: undefined } : { query?: Q }) : unknown) &
@@ -92,7 +93,7 @@ export class Api {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection.');
+      throw new ApiError(0, 'network', t('error.network'));
     }
     const text = await res.text();
     const parsed = text ? safeJson(text) : null;
@@ -137,10 +138,11 @@ export class Api {
   }
   /**
    * `context`: what the customer's browser saw (the page, the browser), for the agents' customer
-   * panel; `teamId`: the team chosen (none: the organization's default team).
+   * panel; `team_id`: the team chosen (none: the organization's default team); `attributes`:
+   * what the site says of its user.
    */
-  openSession(organizationId: string, subject?: string, context?: ReportedContext, teamId?: string) {
-    return this.call('post', '/api/sessions', { body: { organization_id: organizationId, subject, context, team_id: teamId } });
+  openSession(organizationId: string, opening: Omit<OpenSessionInput, 'organization_id'> = {}) {
+    return this.call('post', '/api/sessions', { body: { organization_id: organizationId, ...opening } });
   }
   session(id: string) {
     return this.call('get', '/api/sessions/{id}', { path: { id } });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_MESSAGE_CHARS, lengthOfLimit, messageLength, messagePreview, preview } from './format';
+import { MAX_MESSAGE_CHARS, customerLastLine, lengthOfLimit, messageLength, messagePreview, preview } from './format';
 
 describe('messageLength', () => {
   test('counts characters of the trimmed text, as the server does', () => {
@@ -31,5 +31,19 @@ describe('messagePreview', () => {
 
   test('a private note says so', () => {
     expect(messagePreview({ sender_type: 'agent', content: 'VIP customer', internal: true })).toBe('Note: VIP customer');
+  });
+});
+
+describe('customerLastLine', () => {
+  const said = (sender_type: string, content: string) => ({ sender_type, content });
+  test('what people last wrote, "You: " for the customer', () => {
+    expect(customerLastLine({ last_message: said('agent', 'It ships today.\nThanks') })).toBe('It ships today.');
+    expect(customerLastLine({ last_message: said('client', 'Where is it?') })).toBe('You: Where is it?');
+    expect(customerLastLine({ last_message: null })).toBe('No message yet');
+  });
+
+  test('a note (who closed it) gives way to the last message people wrote', () => {
+    expect(customerLastLine({ last_message: said('system', 'John closed the conversation'), preview: said('agent', 'Bye!') })).toBe('Bye!');
+    expect(customerLastLine({ last_message: said('system', 'John closed the conversation'), preview: null })).toBe('No message yet');
   });
 });

@@ -1,7 +1,9 @@
 // Human-readable times and durations.
 
+import { intlLocale, number, t } from './i18n';
+
 export function clockTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleTimeString(intlLocale(), { hour: '2-digit', minute: '2-digit' });
 }
 
 /** "14:05" today, "Mon 14:05" this week, else a date. */
@@ -9,8 +11,8 @@ export function shortWhen(iso: string, now = Date.now()): string {
   const d = new Date(iso);
   const days = (now - d.getTime()) / 86_400_000;
   if (new Date(now).toDateString() === d.toDateString()) return clockTime(iso);
-  if (days < 6) return d.toLocaleDateString([], { weekday: 'short' }) + ' ' + clockTime(iso);
-  return d.toLocaleDateString();
+  if (days < 6) return d.toLocaleDateString(intlLocale(), { weekday: 'short' }) + ' ' + clockTime(iso);
+  return d.toLocaleDateString(intlLocale());
 }
 
 /** "<1 min", "4 min", "2 h 5 min", "3 d". */
@@ -41,11 +43,24 @@ export function messageLength(text: string): number {
 
 /** "4,012 / 4,000": the length against the limit. */
 export function lengthOfLimit(length: number, limit = MAX_MESSAGE_CHARS): string {
-  return `${length.toLocaleString('en-US')} / ${limit.toLocaleString('en-US')}`;
+  return `${number(length)} / ${number(limit)}`;
 }
 
 /** What a list shows of a conversation's message; system notes (who joined, closed) are not news. */
 export function messagePreview(message: { sender_type: string; content: string; internal?: boolean }, max = 80): string | null {
   if (message.sender_type === 'system') return null;
   return preview(message.internal ? `Note: ${message.content}` : message.content, max);
+}
+
+type Line = { sender_type: string; content: string };
+
+/**
+ * A customer's list line of a conversation: what people last wrote ("You: …" when it was them),
+ * also when the last message is a note such as who closed it.
+ */
+export function customerLastLine(s: { last_message: Line | null; preview?: Line | null }): string {
+  const last = s.last_message && s.last_message.sender_type !== 'system' ? s.last_message : (s.preview ?? null);
+  if (!last) return t('list.noMessage');
+  const text = messagePreview(last) ?? '';
+  return last.sender_type === 'client' ? t('list.you', { text }) : text;
 }

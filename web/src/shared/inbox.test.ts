@@ -2,23 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { FakeServer, FakeSocket, settle } from '../../test/fake-server';
 import type { Api } from './api';
 import { ChatClient } from './chat-client';
-import { sessionFixture } from '../../test/fixtures';
+import { profileFixture, sessionFixture } from '../../test/fixtures';
 import { Inbox } from './inbox';
 import type { ClientSession, PublicOrganization } from './types';
 
-const ORG: PublicOrganization = {
-  id: 'org',
-  name: 'Sample Inc.',
-  domain: 'sample.com',
-  welcome_message: 'Hi!',
-  offline_message: 'Offline',
-  widget_color: '#2563eb',
-  online: true,
-  availability: 'available',
-  reopens: null,
-  usual_wait_secs: null,
-  teams: [],
-};
+const ORG: PublicOrganization = profileFixture();
 
 function session(id: string, extra: Partial<ClientSession> = {}): ClientSession {
   return {
@@ -28,6 +16,7 @@ function session(id: string, extra: Partial<ClientSession> = {}): ClientSession 
     organization: ORG,
     last_message: null,
     unread_count: 0,
+    rating: null,
     ...extra,
   };
 }

@@ -5,7 +5,10 @@
 import type { Api } from './api';
 import type { ChatClient, SocketPort } from './chat-client';
 import { Observable } from './observable';
-import type { AgentRef, ClientSession, Message, PublicOrganization, ReadState, ReportedContext, SessionStatus } from './types';
+import type { AgentRef, ClientSession, Message, OpenSessionInput, PublicOrganization, ReadState, ReportedContext, SessionStatus } from './types';
+
+/** What a conversation's opening carries besides its first message, team and visit. */
+export type StartExtra = Omit<OpenSessionInput, 'organization_id' | 'context' | 'team_id' | 'message' | 'subject'>;
 
 const NO_MARKS: ReadState = { client: { delivered_seq: 0, read_seq: 0 }, agent: { delivered_seq: 0, read_seq: 0 } };
 
@@ -82,13 +85,16 @@ export class Inbox extends Observable {
 
   /**
    * Starts a conversation whose first message is `content`, with `teamId`'s agents (none: the
-   * organization's default team); resolves with its id.
+   * organization's default team) and what else the opening carries (the site's attributes of
+   * its user, the pre-chat answers); resolves with its id.
    */
-  async start(organization: PublicOrganization, content: string, teamId?: string): Promise<string> {
-    const { session } = await this.api.openSession(organization.id, undefined, this.describeVisit(), teamId);
+  async start(organization: PublicOrganization, content: string, teamId?: string, extra: StartExtra = {}): Promise<string> {
+    const { session } = await this.api.openSession(organization.id, { ...extra, context: this.describeVisit(), team_id: teamId });
+    // An address given in the pre-chat form is one replies can go to.
+    const email = session.client_email ?? (extra.prechat?.email || null);
     this.sessions = sortByActivity([
       // Just opened (POST /api/sessions answers a plain Session): nobody assigned, nothing marked.
-      { ...session, organization, last_message: null, unread_count: 0, assigned_agent: null, read_state: NO_MARKS },
+      { ...session, client_email: email, organization, last_message: null, unread_count: 0, assigned_agent: null, read_state: NO_MARKS, rating: null },
       ...this.sessions.filter((s) => s.id !== session.id),
     ]);
     this.notify();
@@ -105,6 +111,30 @@ export class Inbox extends Observable {
     if (!id) return;
     this.chat.setVisible(id, true);
     this.update(id, { unread_count: 0 });
+  }
+
+  /**
+   * Leaves an address for replies to the conversation (and the organization's other ones);
+   * resolves with the address as the server keeps it.
+   */
+  async leaveEmail(sessionId: string, email: string): Promise<string> {
+    const { email: kept } = await this.api.call('put', '/api/sessions/{id}/email', { path: { id: sessionId }, body: { email } });
+    const org = this.get(sessionId)?.organization_id;
+    this.sessions = this.sessions.map((s) => (s.organization_id === org ? { ...s, client_email: kept } : s));
+    this.notify();
+    return kept;
+  }
+
+  /** Rates a closed conversation (once). */
+  async rate(sessionId: string, score: number, comment: string | null): Promise<void> {
+    const { rating } = await this.api.call('post', '/api/sessions/{id}/rating', { path: { id: sessionId }, body: { score, comment } });
+    this.update(sessionId, { rating });
+  }
+
+  /** Asks for the conversation's transcript by e-mail; resolves with where it goes (partly hidden). */
+  async sendTranscript(sessionId: string): Promise<string> {
+    const { to } = await this.api.call('post', '/api/sessions/{id}/transcript', { path: { id: sessionId } });
+    return to;
   }
 
   totalUnread(): number {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { answeredBy, availabilityName, findTeam } from './teams';
+import { profileFixture } from '../../test/fixtures';
 import type { PublicOrganization, PublicTeam } from './types';
 
 const monday = { at: '2030-01-07T08:00:00Z', local: 'Monday 09:00' };
@@ -7,19 +8,7 @@ const sales: PublicTeam = { id: '0194-sales', name: 'Sales', availability: 'offl
 const support: PublicTeam = { id: '0194-support', name: 'Customer Support', availability: 'busy', reopens: null, usual_wait_secs: 240 };
 
 function org(teams: PublicTeam[]): PublicOrganization {
-  return {
-    id: 'org',
-    name: 'Sample',
-    domain: 'sample.com',
-    welcome_message: 'Hi',
-    offline_message: 'Later',
-    widget_color: '#2563eb',
-    online: true,
-    availability: 'available',
-    reopens: null,
-    usual_wait_secs: null,
-    teams,
-  };
+  return profileFixture({ name: 'Sample', welcome_message: 'Hi', offline_message: 'Later', teams });
 }
 
 describe('choosing a team', () => {

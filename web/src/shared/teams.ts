@@ -3,6 +3,7 @@
 // names with data-team (its id, or its name in any case), what each team's availability is
 // called, and the organization as one team answers it. Pure: no DOM.
 
+import { t } from './i18n';
 import type { Availability, PublicOrganization, PublicTeam } from './types';
 
 /** The team a site named (by id, or by name ignoring case and surrounding spaces). */
@@ -16,11 +17,11 @@ export function findTeam(teams: readonly PublicTeam[], wanted: string | null | u
 export function availabilityName(availability: Availability): string {
   switch (availability) {
     case 'available':
-      return 'Online now';
+      return t('team.available');
     case 'busy':
-      return 'Busy: you may wait in line';
+      return t('team.busy');
     case 'offline':
-      return 'Offline: leave a message';
+      return t('team.offline');
   }
 }
 

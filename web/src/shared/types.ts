@@ -68,11 +68,23 @@ export type PublicTeam = Schemas['PublicTeam'];
 export type Availability = Schemas['Availability'];
 export type Snippet = Schemas['Snippet'];
 
+// The customer's side: languages, the pre-chat form, ratings.
+export type Locale = Schemas['Locale'];
+export type RatingStyle = Schemas['RatingStyle'];
+/** A conversation's rating by its customer. */
+export type Rating = Schemas['Rating'];
+/** The questions an organization asks before the first message. */
+export type PrechatForm = Schemas['PrechatForm'];
+export type PrechatAsk = Schemas['Ask'];
+export type CustomField = Schemas['CustomField'];
+export type PrechatAnswers = Schemas['PrechatAnswers'];
+
 // Request bodies.
 export type RegisterInput = Schemas['RegisterInput'];
 export type ClientLoginInput = Schemas['ClientLoginInput'];
 export type LoginInput = Schemas['LoginInput'];
 export type VisitorInput = Schemas['VisitorInput'];
+export type OpenSessionInput = Schemas['OpenSessionInput'];
 export type UpdateOrganizationInput = Schemas['UpdateOrganizationInput'];
 export type SettingsInput = Schemas['SettingsInput'];
 export type CreateAgentInput = Schemas['CreateAgentInput'];
@@ -105,4 +117,4 @@ export interface MarksEvent {
  * A conversation as the console keeps it: lists and `new_session` give a `Session`; fetching it
  * alone (`SessionView`) and `agent_assigned` events add the assigned agent and the marks.
  */
-export type ConsoleSession = Session & Partial<Pick<SessionView, 'assigned_agent' | 'read_state'>>;
+export type ConsoleSession = Session & Partial<Pick<SessionView, 'assigned_agent' | 'read_state' | 'rating'>>;

@@ -4,7 +4,9 @@
 // the page the loader named (`parent`, confirmed by the referrer and the ancestor origins), then
 // posts only to that origin and listens only to its parent window from that origin.
 // The visitor's identity travels only when the browser blocks the frame's own storage (see
-// `keep`); otherwise only counts and flags are exchanged.
+// `keep`); otherwise the frame tells counts and flags, and the first line of each new message
+// of the organization (for the unread preview and the site's `message` callbacks); the loader
+// tells whether the window is open, the host page and the language the site chose.
 
 export const WIDGET_SOURCE = 'raasel-widget';
 
@@ -13,6 +15,8 @@ export type FrameMessage =
   | { source: typeof WIDGET_SOURCE; type: 'ready' }
   | { source: typeof WIDGET_SOURCE; type: 'state'; unread: number; conversation: boolean }
   | { source: typeof WIDGET_SOURCE; type: 'close' }
+  /** A new message from the organization (never the visitor's own, never a private note). */
+  | { source: typeof WIDGET_SOURCE; type: 'message'; message: NewMessage }
   /** Keep this value (the visitor identity) for me: my own storage is blocked. */
   | { source: typeof WIDGET_SOURCE; type: 'keep'; value: string | null };
 
@@ -23,7 +27,17 @@ export type FrameMessage =
  */
 export type LoaderMessage =
   | { source: typeof WIDGET_SOURCE; type: 'open'; open: boolean; page?: HostPage }
-  | { source: typeof WIDGET_SOURCE; type: 'init'; open: boolean; kept: string | null; page?: HostPage };
+  | { source: typeof WIDGET_SOURCE; type: 'init'; open: boolean; kept: string | null; page?: HostPage; locale?: string | null }
+  /** The site chose a language (`Raasel.setLocale`). */
+  | { source: typeof WIDGET_SOURCE; type: 'locale'; locale: string };
+
+/** What the site hears of a new message of the organization (`Raasel.on('message', …)`). */
+export interface NewMessage {
+  session_id: string;
+  /** The message's first line, shortened. */
+  preview: string;
+  sender_name: string;
+}
 
 /** The host page as its loader sees it (the URL without its fragment). */
 export interface HostPage {

@@ -32,11 +32,19 @@ export interface LoaderInit {
   kept: string | null;
 }
 
+export interface LoaderListener {
+  /** The window was opened or closed. */
+  onOpen: (open: boolean) => void;
+  /** The site chose a language. */
+  onLocale: (locale: string) => void;
+}
+
 /**
- * Listens to the loader: `onOpen` whenever it opens or closes the window. Resolves `init` with
- * the loader's answer to `ready` (or null when not framed or the loader stays silent).
+ * Listens to the loader: whenever it opens or closes the window, or the site chooses a language.
+ * Resolves `init` with the loader's answer to `ready` (or null when not framed or the loader
+ * stays silent).
  */
-export function connectToLoader(parentOrigin: ParentOrigin, onOpen: (open: boolean) => void): { init: Promise<LoaderInit | null>; stop: () => void } {
+export function connectToLoader(parentOrigin: ParentOrigin, { onOpen, onLocale }: LoaderListener): { init: Promise<LoaderInit | null>; stop: () => void } {
   if (!framed || !parentOrigin) return { init: Promise.resolve(null), stop: () => undefined };
   let resolveInit: (value: LoaderInit | null) => void = () => undefined;
   const init = new Promise<LoaderInit | null>((resolve) => {
@@ -47,9 +55,16 @@ export function connectToLoader(parentOrigin: ParentOrigin, onOpen: (open: boole
     if (e.source !== window.parent || e.origin !== parentOrigin) return;
     const msg = e.data as LoaderMessage;
     if (!msg || msg.source !== WIDGET_SOURCE) return;
+    if (msg.type === 'locale') {
+      onLocale(msg.locale);
+      return;
+    }
     if (msg.page) lastHostPage = msg.page;
     onOpen(msg.open);
-    if (msg.type === 'init') resolveInit({ open: msg.open, kept: msg.kept });
+    if (msg.type === 'init') {
+      if (msg.locale) onLocale(msg.locale);
+      resolveInit({ open: msg.open, kept: msg.kept });
+    }
   };
   window.addEventListener('message', handler);
   tellLoader(parentOrigin, { type: 'ready' });

@@ -1,4 +1,7 @@
-// The chat window's parameters, from its query string (set by the loader).
+// The chat window's parameters, from its query string (set by the loader, or by a link in an
+// e-mail for `resume` and `rate`).
+
+import { parseScore } from '../shared/rating';
 
 export interface WidgetParams {
   domain: string;
@@ -15,6 +18,24 @@ export interface WidgetParams {
   open: boolean;
   /** The team the site chose for its visitors (`data-team`: a team's name or id), if any. */
   team: string;
+  /** The language the site chose (`data-locale`, `Raasel.setLocale`), if any. */
+  locale: string;
+  /** The site's attributes of its user (`Raasel.setUser({attributes})`), sent when a conversation starts. */
+  attributes: Record<string, unknown> | null;
+  /** A signed link's token from an e-mail, which opens its conversation. */
+  resume: string;
+  /** A score (1 to 5) chosen in an e-mail, preselected in the rating. */
+  rate: number | null;
+}
+
+function parseAttributes(raw: string | null): Record<string, unknown> | null {
+  if (!raw) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function readParams(search: string): WidgetParams {
@@ -28,5 +49,9 @@ export function readParams(search: string): WidgetParams {
     parent: q.get('parent') ?? '',
     open: q.get('open') === '1',
     team: q.get('team') ?? '',
+    locale: q.get('locale') ?? '',
+    attributes: parseAttributes(q.get('attrs')),
+    resume: q.get('resume') ?? '',
+    rate: parseScore(q.get('rate')),
   };
 }

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { visitorKey } from '../shared/widget-protocol';
 import type { Client } from '../shared/types';
-import type { WidgetParams } from './params';
+import { type WidgetParams, readParams } from './params';
 
 const SHOP = 'http://127.0.0.1:8080';
 const OTHER = 'http://127.0.0.1:9090';
-const params: WidgetParams = { domain: 'sample.com', externalId: '', identityHash: '', name: '', email: '', parent: SHOP, open: false, team: '' };
+const params: WidgetParams = { ...readParams('?org=sample.com'), parent: SHOP };
 /** A visitor as `POST /api/widget/visitors` answers it. */
 function client(id: string): Client {
   return { id, username: null, email: null, name: null, organization_id: 'org', external_id: null, created_at: '2026-01-01T00:00:00Z' };

@@ -6,7 +6,7 @@
 // a page that names its own origin truthfully passes the embedder check, and must not get the
 // visitor who chatted on another origin's page.
 
-import type { Api } from '../shared/api';
+import { Api } from '../shared/api';
 import type { Client } from '../shared/types';
 import { visitorKey } from '../shared/widget-protocol';
 import { type ParentOrigin, tellLoader } from './bridge';
@@ -100,4 +100,18 @@ export async function ensureVisitor(api: Api, params: WidgetParams, store: Visit
   const visitor = await api.createVisitor(body);
   store.save(visitor);
   return visitor;
+}
+
+/**
+ * The visitor a link in an e-mail signs in (its token is theirs, kept like any visitor's), and
+ * the conversation it opens. A link of an app customer carries no visitor: the window's own
+ * visitor stays.
+ */
+export async function redeemLink(api: Api, link: string, params: WidgetParams, store: VisitorStore): Promise<{ visitor: Visitor; sessionId: string }> {
+  const redeemed = await api.call('post', '/api/email-links/redeem', { body: { token: link } });
+  if (!redeemed.token) return { visitor: await ensureVisitor(api, params, store), sessionId: redeemed.session_id };
+  const { client } = await new Api('', redeemed.token).me();
+  const visitor = { token: redeemed.token, client };
+  store.save(visitor);
+  return { visitor, sessionId: redeemed.session_id };
 }

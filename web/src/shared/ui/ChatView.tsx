@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import type { ChatClient } from '../chat-client';
 import type { Conversation } from '../conversation';
 import { useObservable } from '../hooks';
+import { t } from '../i18n';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { Typing } from './Typing';
@@ -17,7 +18,8 @@ interface Props {
   conversation: Conversation | null;
   intro?: ComponentChildren;
   notices?: ComponentChildren;
-  onSend: (text: string) => void;
+  /** Returning false keeps the text in the box (it was not sent). */
+  onSend: (text: string) => boolean | void;
   composerDisabled?: boolean;
   placeholder?: string;
   showOwnNames?: boolean;
@@ -54,19 +56,19 @@ export function ChatView({ chat, conversation, intro, notices, onSend, composerD
           showOwnNames={showOwnNames}
         />
       ) : (
-        <div class="messages" role="log" aria-label="Messages" tabIndex={0}>
+        <div class="messages" role="log" aria-label={t('chat.messages')} tabIndex={0}>
           {intro}
         </div>
       )}
       <Typing names={conversation?.whoIsTyping() ?? []} />
       {!chat.connected && chat.everConnected && (
         <div class="banner banner-warn" role="status">
-          Reconnecting… messages you write are sent when the connection is back.
+          {t('chat.reconnecting')}
         </div>
       )}
       {chat.connected && conversation?.catchingUp && (
         <div class="banner banner-info" role="status" data-catching-up="">
-          Catching up… loading the messages you missed.
+          {t('chat.catchingUp')}
         </div>
       )}
       {notices}

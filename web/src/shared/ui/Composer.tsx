@@ -1,15 +1,20 @@
 // The message box: Enter sends, Shift+Enter starts a new line; typing is reported as you type.
 // Text over the server's length limit is kept whole (never cut): a counter shows near the limit
-// and sending is refused, with the reason, until the text is short enough.
+// and sending is refused, with the reason, until the text is short enough. The emoji button
+// fetches the picker the first time it is pressed; a chosen emoji goes in at the caret.
 
-import { useRef, useState } from 'preact/hooks';
+import type { FunctionComponent } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_CHARS, lengthOfLimit, messageLength } from '../format';
+import { number, t } from '../i18n';
+import type { EmojiPickerProps } from './EmojiPicker';
 
 /** The counter shows from this length on. */
 const COUNT_FROM = Math.floor(MAX_MESSAGE_CHARS * 0.9);
 
 interface Props {
-  onSend: (text: string) => void;
+  /** Returning false keeps the text in the box (it was not sent). */
+  onSend: (text: string) => boolean | void;
   onTyping?: () => void;
   onIdle?: () => void;
   disabled?: boolean;
@@ -17,12 +22,28 @@ interface Props {
   label?: string;
 }
 
-export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Write a message…', label = 'Message' }: Props) {
+/** Fetched once, when a visitor first opens the picker. */
+let picker: Promise<FunctionComponent<EmojiPickerProps>> | null = null;
+
+export function Composer({ onSend, onTyping, onIdle, disabled, placeholder, label }: Props) {
   const [text, setText] = useState('');
   const [refused, setRefused] = useState(false);
+  const [Picker, setPicker] = useState<FunctionComponent<EmojiPickerProps> | null>(null);
+  const [picking, setPicking] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  /** Where the caret goes once an inserted emoji is rendered. */
+  const caret = useRef<number | null>(null);
   const length = messageLength(text);
   const over = length > MAX_MESSAGE_CHARS;
+
+  useLayoutEffect(() => {
+    const el = area.current;
+    if (caret.current === null || !el) return;
+    el.focus();
+    el.setSelectionRange(caret.current, caret.current);
+    caret.current = null;
+  });
 
   function submit() {
     const content = text.trim();
@@ -31,7 +52,7 @@ export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Wr
       setRefused(true);
       return;
     }
-    onSend(content);
+    if (onSend(content) === false) return;
     setText('');
     area.current?.focus();
   }
@@ -43,12 +64,41 @@ export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Wr
     }
   }
 
-  function onInput(e: Event) {
-    const value = (e.currentTarget as HTMLTextAreaElement).value;
+  function change(value: string) {
     setText(value);
     if (messageLength(value) <= MAX_MESSAGE_CHARS) setRefused(false);
     if (value.trim()) onTyping?.();
     else onIdle?.();
+  }
+
+  async function togglePicker() {
+    if (picking) {
+      setPicking(false);
+      return;
+    }
+    picker ??= import('./EmojiPicker').then((m) => m.EmojiPicker);
+    try {
+      const component = await picker;
+      setPicker(() => component);
+      setPicking(true);
+    } catch {
+      picker = null;
+    }
+  }
+
+  /** Puts the emoji where the caret (or the selection) was, then the caret after it. */
+  function insert(emoji: string) {
+    const el = area.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? start;
+    caret.current = start + emoji.length;
+    setPicking(false);
+    change(text.slice(0, start) + emoji + text.slice(end));
+  }
+
+  function closePicker() {
+    setPicking(false);
+    emojiButton.current?.focus();
   }
 
   return (
@@ -58,28 +108,54 @@ export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Wr
         e.preventDefault();
         submit();
       }}
+      onKeyDown={(e) => {
+        // Escape closes the open picker first (the widget closes on the next one).
+        if (e.key === 'Escape' && picking) {
+          e.preventDefault();
+          closePicker();
+        }
+      }}
     >
       <label class="sr-only" for="composer-text">
-        {label}
+        {label ?? t('composer.label')}
       </label>
       <textarea
         id="composer-text"
         ref={area}
         rows={Math.min(6, Math.max(1, text.split('\n').length))}
         value={text}
-        placeholder={placeholder}
+        placeholder={placeholder ?? t('composer.placeholder')}
         disabled={disabled}
         aria-invalid={over ? 'true' : undefined}
         aria-describedby={length >= COUNT_FROM ? 'composer-count' : undefined}
         onKeyDown={onKeyDown}
-        onInput={onInput}
+        onInput={(e) => change((e.currentTarget as HTMLTextAreaElement).value)}
         onBlur={() => onIdle?.()}
       />
-      <button type="submit" class="send" disabled={disabled || !text.trim()} aria-label="Send">
+      <button
+        type="button"
+        class="emoji-toggle"
+        ref={emojiButton}
+        aria-label={t('composer.emoji')}
+        aria-haspopup="dialog"
+        aria-expanded={picking}
+        disabled={disabled}
+        onClick={() => void togglePicker()}
+        data-emoji-toggle=""
+      >
+        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+          <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
+          <circle cx="9" cy="10" r="1.2" fill="currentColor" />
+          <circle cx="15" cy="10" r="1.2" fill="currentColor" />
+          <path d="M8 14.5c1 1.5 2.3 2.2 4 2.2s3-.7 4-2.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+        </svg>
+      </button>
+      <button type="submit" class="send" disabled={disabled || !text.trim()} aria-label={t('composer.send')}>
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
           <path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z" fill="currentColor" />
         </svg>
       </button>
+      {picking && Picker && <Picker onPick={insert} onClose={closePicker} />}
       {length >= COUNT_FROM && (
         <p id="composer-count" class={over ? 'composer-note composer-count over' : 'composer-note composer-count'}>
           {lengthOfLimit(length)}
@@ -87,8 +163,7 @@ export function Composer({ onSend, onTyping, onIdle, disabled, placeholder = 'Wr
       )}
       {refused && over && (
         <p class="composer-note error-text" role="alert">
-          This message is {(length - MAX_MESSAGE_CHARS).toLocaleString('en-US')} characters too long to send (at most{' '}
-          {MAX_MESSAGE_CHARS.toLocaleString('en-US')}). Shorten it or split it into several messages.
+          {t('composer.tooLong', { over: number(length - MAX_MESSAGE_CHARS), max: number(MAX_MESSAGE_CHARS) })}
         </p>
       )}
     </form>

@@ -2,27 +2,21 @@
 // two when delivered, two coloured when read.
 
 import type { Delivery } from '../conversation';
-
-const LABELS: Record<Delivery, string> = {
-  sending: 'Sending',
-  failed: 'Not sent',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  read: 'Read',
-};
+import { t } from '../i18n';
 
 export function Marks({ state }: { state: Delivery }) {
+  const label = t(`marks.${state}`);
   return (
     <svg
       class={`marks marks-${state}`}
       data-state={state}
       role="img"
-      aria-label={LABELS[state]}
+      aria-label={label}
       viewBox="0 0 20 12"
       width="20"
       height="12"
     >
-      <title>{LABELS[state]}</title>
+      <title>{label}</title>
       {state === 'sending' && (
         <g fill="none" stroke="currentColor" stroke-width="1.5">
           <circle cx="10" cy="6" r="4.5" />

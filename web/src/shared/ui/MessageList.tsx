@@ -5,6 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Conversation, TimelineItem } from '../conversation';
 import { clockTime } from '../format';
+import { t } from '../i18n';
 import { splitLinks } from '../links';
 import { Marks } from './Marks';
 
@@ -47,10 +48,10 @@ export function MessageList({ conversation, intro, onLoadOlder, onRetry, showOwn
   }
 
   return (
-    <div class="messages" ref={box} onScroll={onScroll} role="log" aria-label="Messages" aria-live="polite" tabIndex={0}>
+    <div class="messages" ref={box} onScroll={onScroll} role="log" aria-label={t('chat.messages')} aria-live="polite" tabIndex={0}>
       {conversation.hasOlder && (
         <button type="button" class="older" onClick={() => onLoadOlder?.()}>
-          Load earlier messages
+          {t('chat.older')}
         </button>
       )}
       {!conversation.hasOlder && intro}
@@ -75,7 +76,7 @@ function Bubble({ item, conversation, onRetry, showOwnNames }: {
     const { pending } = item;
     return (
       <div class="bubble mine pending" data-pending="true">
-        <div class="content">
+        <div class="content" dir="auto">
           <MessageText text={pending.content} />
         </div>
         <div class="meta">
@@ -83,7 +84,7 @@ function Bubble({ item, conversation, onRetry, showOwnNames }: {
             <>
               <span class="failed">{pending.failed}</span>
               <button type="button" class="link" onClick={() => onRetry?.(pending.clientMsgId)}>
-                Retry
+                {t('chat.retry')}
               </button>
               <Marks state="failed" />
             </>
@@ -108,9 +109,10 @@ function Bubble({ item, conversation, onRetry, showOwnNames }: {
   const delivery = note ? null : conversation.delivery(message);
   return (
     <div class={`bubble ${mine ? 'mine' : 'theirs'}${note ? ' note' : ''}`} data-seq={message.seq} data-internal={note ? 'true' : undefined}>
-      {note && <div class="note-label">Private note</div>}
-      {(!mine || showOwnNames) && <div class="sender">{message.sender_name}</div>}
-      <div class="content">
+      {note && <div class="note-label">{t('chat.note')}</div>}
+      {(!mine || showOwnNames) && <div class="sender"><bdi>{message.sender_name}</bdi></div>}
+      {/* Each message reads in its own direction (English in an Arabic window, and back). */}
+      <div class="content" dir="auto">
         <MessageText text={message.content} />
       </div>
       <div class="meta">
@@ -121,13 +123,16 @@ function Bubble({ item, conversation, onRetry, showOwnNames }: {
   );
 }
 
-/** A message's text with its web links clickable; the rest is text, never markup. */
-function MessageText({ text }: { text: string }) {
+/**
+ * A message's text with its web links (http and https only) clickable, opening apart from the
+ * chat and passing nothing on; the rest is text, never markup.
+ */
+export function MessageText({ text }: { text: string }) {
   return (
     <>
       {splitLinks(text).map((part, i) =>
         part.href ? (
-          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow">
             {part.text}
           </a>
         ) : (

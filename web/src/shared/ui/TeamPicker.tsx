@@ -2,6 +2,7 @@
 // organization offers, each with whether it can answer now.
 
 import { dotClass } from '../availability';
+import { t } from '../i18n';
 import { availabilityName } from '../teams';
 import type { PublicTeam } from '../types';
 
@@ -14,7 +15,7 @@ interface Props {
 export function TeamPicker({ teams, chosen, onChoose }: Props) {
   return (
     <fieldset class="team-picker" data-team-picker="">
-      <legend>Who would you like to talk to?</legend>
+      <legend>{t('chat.teamQuestion')}</legend>
       <div class="team-options">
         {teams.map((t) => (
           <label key={t.id} class={t.id === chosen ? 'team-option chosen' : 'team-option'} data-team-option={t.name} data-availability={t.availability}>
