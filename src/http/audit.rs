@@ -20,7 +20,8 @@ pub struct AuditQuery {
     /// Entries before this instant (the `at` of the last one of the previous page).
     before: Option<String>,
     /// 1 to 200 (default 50).
-    limit: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -47,9 +48,14 @@ pub async fn entries(
                 })
         })
         .transpose()?;
+    let limit = match q.limit {
+        None => None,
+        Some(n @ 1..=200) => Some(n as u32),
+        Some(_) => return Err(ApiError::field("limit", "must be 1 to 200")),
+    };
     let entries = app
         .chat
-        .audit_entries(&me, q.action.as_deref(), q.actor_id, before, q.limit)
+        .audit_entries(&me, q.action.as_deref(), q.actor_id, before, limit)
         .await?;
     Ok(axum::Json(AuditBody { entries }))
 }

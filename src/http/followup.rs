@@ -67,7 +67,7 @@ pub struct RatedBody {
 /// ask for ratings, 409 while open or once rated).
 #[utoipa::path(post, path = "/api/sessions/{id}/rating", tag = "followup",
     operation_id = "rate_session", params(("id" = uuid::Uuid, Path)), request_body = RatingInput,
-    security(("bearer" = [])), responses((status = 201, body = RatedBody), (status = 409)))]
+    security(("bearer" = [])), responses((status = 201, body = RatedBody), (status = 403), (status = 409)))]
 pub async fn rate(
     State(app): State<App>,
     ClientCaller(client): ClientCaller,
@@ -139,7 +139,7 @@ pub struct RedeemedBody {
 /// What the link of an e-mail opens (401 for a tampered or expired one).
 #[utoipa::path(post, path = "/api/email-links/redeem", tag = "followup",
     operation_id = "redeem_email_link", request_body = LinkInput,
-    responses((status = 200, body = RedeemedBody), (status = 401)))]
+    responses((status = 200, body = RedeemedBody), (status = 401), (status = 409)))]
 pub async fn redeem(
     State(app): State<App>,
     Json(body): Json<LinkInput>,
@@ -173,7 +173,7 @@ pub struct LinkRatingInput {
 /// A rating from the link of an e-mail (the same rules as the customer's own).
 #[utoipa::path(post, path = "/api/email-links/rating", tag = "followup",
     operation_id = "rate_by_email_link", request_body = LinkRatingInput,
-    responses((status = 201, body = RatedBody), (status = 401), (status = 409)))]
+    responses((status = 201, body = RatedBody), (status = 401), (status = 403), (status = 409)))]
 pub async fn rate_by_link(
     State(app): State<App>,
     Json(body): Json<LinkRatingInput>,
@@ -212,7 +212,7 @@ pub async fn unsubscribe_page(Query(q): Query<TokenQuery>) -> Response {
 /// Unsubscribes (the page's button, or a mail program's one-click `List-Unsubscribe-Post`).
 #[utoipa::path(post, path = "/api/email-links/unsubscribe", tag = "followup",
     operation_id = "unsubscribe", params(TokenQuery),
-    responses((status = 200, content_type = "text/html"), (status = 401)))]
+    responses((status = 200, content_type = "text/html"), (status = 401), (status = 409)))]
 pub async fn unsubscribe(State(app): State<App>, Query(q): Query<TokenQuery>) -> Response {
     match app
         .chat

@@ -112,3 +112,35 @@ test(
     }
   }),
 );
+
+test(
+  'an admin makes an API token in the console, a script reads with it, and revoking it stops it at once',
+  scenario(async () => {
+    const org = await desk(server.api, 'Token Garden');
+    const admin = await launchActor('admin');
+    const { page } = admin;
+    await loginConsole(page, server.url, org.admin.email, org.admin.password, server.api);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'New token' });
+    await form.getByLabel('Name').fill('CRM sync');
+    await form.getByRole('button', { name: 'Make token' }).click();
+    const token = (await page.locator('[data-api-token]').textContent())!;
+    expect(token).toMatch(/^rsl_[0-9a-f]{64}$/);
+    await expectAccessible(page, 'the API tokens screen');
+    await shoot(page, 'tokens');
+
+    // A script reads with it; writing needs a scope it lacks.
+    const { sessionId } = await customerWrites(server.api, org.organization.id, 'Is my order on its way?');
+    const { session } = await server.api('GET', `/api/sessions/${sessionId}`, { token });
+    expect(session.id).toBe(sessionId);
+    await expect(server.api('POST', `/api/sessions/${sessionId}/messages`, { token, body: { content: 'hi' } })).rejects.toThrow(/403/);
+    await page.getByRole('button', { name: 'I kept it' }).click();
+    await page.locator('[data-token="CRM sync"] [data-last-used]').waitFor();
+
+    await page.locator('[data-token="CRM sync"]').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('No tokens yet.').waitFor();
+    await expect(server.api('GET', `/api/sessions/${sessionId}`, { token })).rejects.toThrow(/401/);
+  }),
+);

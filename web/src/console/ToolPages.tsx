@@ -12,6 +12,7 @@ const TeamsAdmin = lazy(() => import('./TeamsAdmin').then((m) => m.TeamsAdmin));
 const WebhooksAdmin = lazy(() => import('./WebhooksAdmin').then((m) => m.WebhooksAdmin));
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => m.ReportsPage));
 const AuditPage = lazy(() => import('./AuditPage').then((m) => m.AuditPage));
+const TokensAdmin = lazy(() => import('./TokensAdmin').then((m) => m.TokensAdmin));
 
 export function ToolPage({ view }: { view: View }) {
   const tools = useTools();
@@ -54,6 +55,20 @@ export function ToolPage({ view }: { view: View }) {
     return (
       <main class="page">
         <ReportsPage />
+      </main>
+    );
+  }
+  if (view === 'tokens') {
+    return (
+      <main class="page">
+        {tools.workspace.isAdmin ? (
+          <TokensAdmin />
+        ) : (
+          <div class="admin">
+            <h1>API tokens</h1>
+            <p class="muted">Only admins make API tokens.</p>
+          </div>
+        )}
       </main>
     );
   }

@@ -96,6 +96,7 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
     { view: 'labels', label: 'Labels', show: workspace.isAdmin },
     { view: 'reports', label: 'Reports', show: true },
     { view: 'webhooks', label: 'Webhooks', show: workspace.isAdmin },
+    { view: 'tokens', label: 'API tokens', show: workspace.isAdmin },
     { view: 'audit', label: 'Audit log', show: workspace.isAdmin },
   ];
   const listView = isListView(view);
