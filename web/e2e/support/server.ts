@@ -38,11 +38,11 @@ export interface Server {
 }
 
 /**
- * `mail`: the server sends e-mail (to an SMTP port where nothing listens: what goes out is
- * tested elsewhere), so it offers replies by e-mail and honours links in e-mails, signed with a
- * token secret the tests know.
+ * `mail`: the server sends e-mail (to `smtpUrl`, or to an SMTP port where nothing listens when
+ * what goes out is not looked at), so it offers replies by e-mail and honours links in e-mails,
+ * signed with a token secret the tests know; links in e-mails point at this server.
  */
-export async function startServer({ mail = false }: { mail?: boolean } = {}): Promise<Server> {
+export async function startServer({ mail = false, smtpUrl }: { mail?: boolean; smtpUrl?: string } = {}): Promise<Server> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'raasel-web-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -62,7 +62,8 @@ export async function startServer({ mail = false }: { mail?: boolean } = {}): Pr
   ];
   const jwtSecret = mail ? 'e2e-token-secret-0123456789abcdef0123456789abcdef' : null;
   if (mail) {
-    args.push('--smtp-url', `smtp://127.0.0.1:${await freePort()}`, '--smtp-from', 'support@raasel.test', '--jwt-secret', jwtSecret!);
+    const smtp = smtpUrl ?? `smtp://127.0.0.1:${await freePort()}`;
+    args.push('--smtp-url', smtp, '--smtp-from', 'support@raasel.test', '--jwt-secret', jwtSecret!, '--public-url', url);
   }
   const child = spawn(RAASEL_BIN, args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RUST_LOG: 'warn' },
