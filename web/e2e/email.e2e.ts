@@ -1,10 +1,11 @@
 // E-mail follow-up end to end, through a real SMTP server: a visitor writes while nobody is
 // online, leaves an address when the widget asks, closes the tab; the agent's reply arrives by
-// e-mail, and its link opens the conversation again in a browser, with the reply in it.
+// e-mail, and its link opens the conversation again in a browser, with the reply in it; an
+// agent then e-mails the transcript from the console.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchActor } from './support/browser';
-import { createOrganization, launcher, send, waitForMessage, widgetFrame } from './support/flows';
+import { createOrganization, launcher, listItem, loginConsole, send, waitForMessage, widgetFrame } from './support/flows';
 import { type HostSite, startHostSite } from './support/host-page';
 import { scenario } from './support/scenario';
 import { type Server, startServer } from './support/server';
@@ -67,6 +68,19 @@ test(
         },
         { message: 'the visitor writes again in the same conversation' },
       );
+
+      // An agent closes it and e-mails the transcript from the console.
+      await server.api('PUT', `/api/sessions/${session.id}/close`, { token: org.token });
+      const admin = await launchActor('admin');
+      await loginConsole(admin.page, server.url, org.admin.email, org.admin.password, server.api);
+      await admin.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: /All conversations/ }).click();
+      await listItem(admin.page, session.id).click();
+      await admin.page.getByRole('button', { name: 'E-mail the transcript' }).click();
+      await admin.page.locator('[data-transcript-status]', { hasText: 'The transcript is on its way to l…@example.com.' }).waitFor();
+      const isTranscript = (m: { headers: Record<string, string> }) => m.headers.Subject === 'Your conversation with Late Owls';
+      await waitUntil(async () => sink.mails().some(isTranscript), { message: 'the transcript arrives', timeout: 20_000 });
+      const transcript = sink.mails().find(isTranscript)!;
+      for (const line of ['Can I still order for Friday?', 'Yes: order by Thursday noon.', 'Thank you!']) expect(transcript.text).toContain(line);
     } finally {
       await site.close();
     }

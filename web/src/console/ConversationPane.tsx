@@ -137,6 +137,7 @@ function SessionState({ workspace, session }: { workspace: Workspace; session: C
 function Actions({ workspace, session, act }: { workspace: Workspace; session: ConsoleSession; act: (f: () => Promise<void>) => void }) {
   const [target, setTarget] = useState('');
   const [confirmingClose, setConfirmingClose] = useState(false);
+  const [transcript, setTranscript] = useState('');
   const mine = session.agent_id === workspace.me.id;
   if (session.status === 'closed') {
     // Plain agents reopen only what was theirs or nobody's.
@@ -159,6 +160,21 @@ function Actions({ workspace, session, act }: { workspace: Workspace; session: C
             Reopen
           </button>
         )}
+        <button
+          type="button"
+          class="btn"
+          onClick={() =>
+            act(async () => {
+              setTranscript('');
+              setTranscript(`The transcript is on its way to ${await workspace.sendTranscript(session.id)}.`);
+            })
+          }
+        >
+          E-mail the transcript
+        </button>
+        <span class="muted small" role="status" data-transcript-status="">
+          {transcript}
+        </span>
       </div>
     );
   }

@@ -265,6 +265,11 @@ export class Workspace extends Observable {
   }
 
   /** Opens a closed conversation again, assigned to me. */
+  /** E-mails the conversation's transcript to its customer; where it went, partly hidden. */
+  async sendTranscript(sessionId: string): Promise<string> {
+    return (await this.api.call('post', '/api/sessions/{id}/transcript', { path: { id: sessionId } })).to;
+  }
+
   async reopen(sessionId: string): Promise<void> {
     this.put((await this.api.call('put', '/api/sessions/{id}/reopen', { path: { id: sessionId } })).session);
   }
