@@ -46,10 +46,8 @@ pub async fn scopes(
     };
     match api_tokens::required(req.method().as_str(), &path) {
         Some(scope) if known.scopes.contains(&scope) => next.run(req).await,
-        Some(scope) => {
-            ApiError::Forbidden(format!("this token lacks the {} scope", scope.name()))
-                .into_response()
-        }
+        Some(scope) => ApiError::Forbidden(format!("this token lacks the {} scope", scope.name()))
+            .into_response(),
         None => ApiError::Forbidden("API tokens cannot use this route".into()).into_response(),
     }
 }
