@@ -31,7 +31,7 @@ pub struct ContactChange {
 
 impl Chat {
     /// The customer of one of the organization's conversations: 404 for a stranger.
-    async fn customer_of_org(
+    pub(super) async fn customer_of_org(
         &self,
         agent: &Agent,
         id: ClientId,
@@ -51,13 +51,17 @@ impl Chat {
         Ok((client, sessions))
     }
 
-    fn contact(org: OrgId, client: &Client, kept: Option<ContactDetails>) -> Contact {
+    pub(super) fn contact(org: OrgId, client: &Client, kept: Option<ContactDetails>) -> Contact {
         let kept = kept.unwrap_or_default();
+        // An erased customer shows as the placeholder, never through their own account.
+        let erased = kept.name.as_deref() == Some(contacts::ERASED_NAME);
         Contact {
             client_id: client.id,
             organization_id: org,
             name: kept.name.unwrap_or_else(|| client.display_name()),
-            email: kept.email.or_else(|| client.email.clone()),
+            email: kept
+                .email
+                .or_else(|| (!erased).then(|| client.email.clone()).flatten()),
             verified: client.external_id.is_some(),
             registered: client.organization_id.is_none(),
             attributes: kept.attributes,

@@ -92,6 +92,9 @@ impl Chat {
             if s.auto_resolve_after_secs > 0 {
                 self.resolve_inactive(&org, now).await?;
             }
+            if s.retention_days > 0 {
+                self.apply_retention(org.id, s.retention_days, now).await?;
+            }
             if s.answer_deadline_secs > 0 {
                 self.reassign_unanswered(&org, now).await?;
             }

@@ -6,6 +6,7 @@ mod api_tokens;
 mod audit;
 mod canned;
 mod contacts;
+mod customer_data;
 mod email;
 mod labels;
 mod lifecycle;
@@ -38,6 +39,7 @@ use crate::store::{
 };
 
 pub use contacts::{ContactChange, ContactView};
+pub use customer_data::CustomerExport;
 pub use email::Redeemed;
 pub use messages::HistoryPage;
 pub use search::{SearchHit, SearchResults};

@@ -28,6 +28,11 @@ impl SessionOwners {
         self.lock().insert(session, (org, client));
     }
 
+    /// Forgets a session that is gone (deleted, or erased with its customer).
+    pub fn forget(&self, session: SessionId) {
+        self.lock().remove(&session);
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<SessionId, (OrgId, ClientId)>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }

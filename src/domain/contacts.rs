@@ -10,6 +10,9 @@ use utoipa::ToSchema;
 use super::ids::{ClientId, OrgId};
 use super::input::{self, Parsed};
 
+/// What an erased customer's conversations are named.
+pub const ERASED_NAME: &str = "Deleted customer";
+
 /// Most custom attributes on one customer.
 pub const MAX_ATTRIBUTES: usize = 50;
 const MAX_ATTRIBUTE_KEY_CHARS: usize = 64;

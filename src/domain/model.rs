@@ -134,6 +134,9 @@ pub struct OrgSettings {
     /// The organization's welcome and offline texts in other languages.
     #[schema(required = true, value_type = Object)]
     pub texts: super::locales::TextsByLocale,
+    /// Closed conversations older than this many days are deleted (0: kept for ever).
+    #[schema(required = true)]
+    pub retention_days: u32,
 }
 
 /// Unread replies go out by e-mail five minutes after the first of them, by default.
@@ -160,6 +163,7 @@ impl Default for OrgSettings {
             allowed_origins: Vec::new(),
             default_locale: Default::default(),
             texts: Default::default(),
+            retention_days: 0,
         }
     }
 }

@@ -118,8 +118,11 @@ pub fn router(app: App) -> Router {
         )
         .route(
             "/contacts/{id}",
-            get(workspace::contact).put(workspace::update_contact),
+            get(workspace::contact)
+                .put(workspace::update_contact)
+                .delete(workspace::erase_contact),
         )
+        .route("/contacts/{id}/export", get(workspace::export_contact))
         .route("/mentions", get(workspace::mentions))
         .route("/mentions/read", put(workspace::read_mentions))
         .route("/search", get(workspace::search))

@@ -43,7 +43,7 @@ use crate::error::ErrorBody;
         workspace::labels, workspace::create_label, workspace::update_label,
         workspace::delete_label, workspace::canned_replies, workspace::create_canned_reply,
         workspace::update_canned_reply, workspace::delete_canned_reply, workspace::contact,
-        workspace::update_contact, workspace::mentions, workspace::read_mentions,
+        workspace::update_contact, workspace::export_contact, workspace::erase_contact, workspace::mentions, workspace::read_mentions,
         workspace::search, ops::set_clock, workspace::teams, workspace::create_team,
         workspace::update_team, workspace::delete_team, sessions::move_to_team,
         followup::leave_email, followup::rate, followup::transcript, followup::redeem,

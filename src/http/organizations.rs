@@ -74,6 +74,9 @@ pub struct SettingsInput {
     /// The language customers are spoken to in when neither their browser nor the site
     /// chooses one the widget speaks.
     default_locale: Option<Locale>,
+    /// Closed conversations older than this many days are deleted; 0 (default) keeps them.
+    #[schema(minimum = 0, maximum = 3650)]
+    retention_days: Option<i64>,
     /// The welcome and offline texts in other languages (replaces them all).
     #[schema(value_type = Option<Object>)]
     texts: Option<TextsByLocale>,
@@ -153,6 +156,17 @@ impl SettingsInput {
             base.allowed_origins = errors
                 .take("settings.allowed_origins", origins::origins(&v))
                 .unwrap_or_default();
+        }
+        if let Some(v) = self.retention_days {
+            base.retention_days = errors
+                .take(
+                    "settings.retention_days",
+                    match v {
+                        0..=3650 => Ok(v as u32),
+                        _ => Err("must be 0 (keep for ever) to 3650 days".to_string()),
+                    },
+                )
+                .unwrap_or(base.retention_days);
         }
         if let Some(v) = self.default_locale {
             base.default_locale = v;

@@ -422,3 +422,62 @@ pub async fn delete_team(
     app.chat.delete_team(&me, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Everything the organization holds about a customer, as one JSON file (admins): what it
+/// keeps of them and each conversation with its messages, notes and rating.
+#[utoipa::path(get, path = "/api/contacts/{id}/export", tag = "workspace",
+    operation_id = "export_contact", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = crate::chat::CustomerExport)))]
+pub async fn export_contact(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<ClientId>,
+    super::extract::ClientIp(ip): super::extract::ClientIp,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let export = app.chat.export_customer(&me, id).await?;
+    app.chat
+        .audit(
+            me.organization_id,
+            crate::chat::Chat::actor(&me),
+            "customer.exported",
+            Some(id.to_string()),
+            serde_json::json!({ "conversations": export.conversations.len() }),
+            Some(ip.to_string()),
+        )
+        .await;
+    let mut res = axum::Json(export).into_response();
+    if let Ok(v) =
+        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"customer-{id}.json\""))
+    {
+        res.headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// Erases a customer from the organization (admins): their messages, what it kept of them,
+/// their e-mails and ratings' comments, everywhere; their conversations stay as "Deleted
+/// customer" placeholders so reports still add up.
+#[utoipa::path(delete, path = "/api/contacts/{id}", tag = "workspace",
+    operation_id = "erase_contact", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 204)))]
+pub async fn erase_contact(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    PathId(id): PathId<ClientId>,
+    super::extract::ClientIp(ip): super::extract::ClientIp,
+) -> ApiResult<StatusCode> {
+    let n = app.chat.erase_customer(&me, id).await?;
+    app.chat
+        .audit(
+            me.organization_id,
+            crate::chat::Chat::actor(&me),
+            "customer.erased",
+            Some(id.to_string()),
+            serde_json::json!({ "conversations": n }),
+            Some(ip.to_string()),
+        )
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -453,6 +453,24 @@ pub trait Followup: Send + Sync + 'static {
         team: Option<crate::domain::TeamId>,
         agent: Option<crate::domain::AgentId>,
     ) -> StoreResult<Vec<crate::domain::reports::ReportRow>>;
+    /// Erases what the organization holds of a customer, keeping their conversations as
+    /// placeholders ("Deleted customer", no subject, preview or visit context) so reports still
+    /// add up: what the organization kept of them, their e-mail preferences and queued e-mails,
+    /// their rating comments, mentions in their conversations, a visitor's own record (name,
+    /// e-mail, external id; its tokens revoked) and, where this store indexes or queues
+    /// messages, those entries. The conversations' ids, whose messages the caller deletes from
+    /// the message log.
+    async fn erase_customer(&self, org: OrgId, client: ClientId) -> StoreResult<Vec<SessionId>>;
+    /// The organization's conversations closed before `before`, at most `limit`.
+    async fn closed_before(
+        &self,
+        org: OrgId,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<SessionId>>;
+    /// Deletes a conversation with everything that refers to it (its messages are deleted from
+    /// the message log by the caller first); false when it was not there.
+    async fn delete_conversation(&self, org: OrgId, session: SessionId) -> StoreResult<bool>;
     /// Every rating the customer gave, by conversation.
     async fn client_ratings(&self, client: ClientId) -> StoreResult<Vec<(SessionId, Rating)>>;
 

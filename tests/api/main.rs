@@ -35,6 +35,7 @@ mod workspace;
 mod cli;
 mod connections;
 mod cors;
+mod customer_data;
 mod data_dir;
 mod email;
 mod realtime_access;

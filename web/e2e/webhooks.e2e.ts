@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { expectAccessible } from './support/a11y';
 import { launchActor } from './support/browser';
-import { customerWrites, desk, loginConsole } from './support/flows';
+import { customerWrites, desk, listItem, loginConsole } from './support/flows';
 import { scenario } from './support/scenario';
 import { type Server, startServer } from './support/server';
 import { waitUntil } from './support/wait';
@@ -142,5 +142,32 @@ test(
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
     await page.getByText('No tokens yet.').waitFor();
     await expect(server.api('GET', `/api/sessions/${sessionId}`, { token })).rejects.toThrow(/401/);
+  }),
+);
+
+test(
+  'an admin exports a customer from the customer panel, then erases them and sees the placeholder',
+  scenario(async () => {
+    const org = await desk(server.api, 'Privacy Garden');
+    const { sessionId } = await customerWrites(server.api, org.organization.id, 'My phone is 555-0199');
+    const admin = await launchActor('admin');
+    const { page } = admin;
+    await loginConsole(page, server.url, org.admin.email, org.admin.password, server.api);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: /All conversations/ }).click();
+    await listItem(page, sessionId).click();
+    if (!(await page.locator('#customer-panel').isVisible())) await page.getByRole('button', { name: 'Customer details' }).click();
+    const data = page.locator('#customer-panel').getByRole('region', { name: 'Customer data' });
+    const download = page.waitForEvent('download');
+    await data.getByRole('button', { name: 'Export data' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^customer-.+\.json$/);
+    await data.getByText('Exported.').waitFor();
+    await data.getByRole('button', { name: 'Erase customer' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Erase everywhere' }).click();
+    await page.locator('[data-contact-name]', { hasText: 'Deleted customer' }).waitFor();
+    const { session } = await server.api('GET', `/api/sessions/${sessionId}`, { token: org.adminToken });
+    expect(session.client_name).toBe('Deleted customer');
+    const { messages } = await server.api('GET', `/api/sessions/${sessionId}/messages?after=0&limit=50`, { token: org.adminToken });
+    expect(messages).toEqual([]);
   }),
 );

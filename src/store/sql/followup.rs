@@ -3,9 +3,11 @@
 //! same row exactly one does: a rating only where none is (`ON CONFLICT DO NOTHING`), a claim
 //! only of a pending e-mail, the give-up only of a claim that ran out.
 
-/// Implements `Followup` for `$store`.
+/// Implements `Followup` for `$store`; `erase` are the statements (taking the organization
+/// and a conversation) that remove what that backend keeps of a conversation's messages besides
+/// the message log (PostgreSQL's search index and outbox; SQLite's index follows its messages).
 macro_rules! sql_followup {
-    ($store:ty) => {
+    ($store:ty, erase = [$($erase:literal),*]) => {
         use crate::domain::email::{self, EmailOutcome, OutgoingEmail};
         use crate::domain::ratings::Rating;
         use crate::store::Followup;
@@ -94,6 +96,104 @@ macro_rules! sql_followup {
                         });
                     }
                     Ok(out)
+                })
+                .await
+            }
+
+            async fn erase_customer(
+                &self,
+                org: OrgId,
+                client: ClientId,
+            ) -> StoreResult<Vec<SessionId>> {
+                crate::store::during("erase_customer", &org, async move {
+                    let mut tx = self.begin_write().await?;
+                    let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
+                        "SELECT id FROM sessions WHERE organization_id = $1 AND client_id = $2",
+                    )
+                    .bind(org.0)
+                    .bind(client.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let extra: &[&str] = &[$($erase),*];
+                    for id in &ids {
+                        for statement in extra
+                            .iter()
+                            .chain(["DELETE FROM mentions WHERE organization_id = $1 AND session_id = $2"].iter())
+                        {
+                            sqlx::query(statement)
+                                .bind(org.0)
+                                .bind(*id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
+                    sqlx::query(
+                        "UPDATE sessions SET client_name = $3, client_email = NULL,
+                         subject = NULL, preview = NULL, context = NULL
+                         WHERE organization_id = $1 AND client_id = $2",
+                    )
+                    .bind(org.0)
+                    .bind(client.0)
+                    .bind(crate::domain::contacts::ERASED_NAME)
+                    .execute(&mut *tx)
+                    .await?;
+                    for statement in [
+                        "DELETE FROM contacts WHERE organization_id = $1 AND client_id = $2",
+                        // The placeholder the organization keeps instead (see `Chat::contact`).
+                        "INSERT INTO contacts (organization_id, client_id, name, email, attributes,
+                         updated_at) SELECT $1, $2, 'Deleted customer', NULL, '{}', MAX(updated_at)
+                         FROM sessions WHERE organization_id = $1 AND client_id = $2
+                         HAVING COUNT(*) > 0",
+                        "DELETE FROM email_opt_outs WHERE organization_id = $1 AND client_id = $2",
+                        "DELETE FROM email_outbox WHERE organization_id = $1 AND client_id = $2",
+                        "UPDATE ratings SET comment = NULL WHERE organization_id = $1 AND client_id = $2",
+                        "UPDATE clients SET name = NULL, email = NULL, external_id = NULL,
+                         token_version = token_version + 1
+                         WHERE organization_id = $1 AND id = $2",
+                    ] {
+                        sqlx::query(statement)
+                            .bind(org.0)
+                            .bind(client.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(ids.into_iter().map(SessionId).collect())
+                })
+                .await
+            }
+
+            async fn closed_before(
+                &self,
+                org: OrgId,
+                before: Timestamp,
+                limit: u32,
+            ) -> StoreResult<Vec<SessionId>> {
+                crate::store::during("closed_before", &org, async move {
+                    let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
+                        "SELECT id FROM sessions WHERE organization_id = $1 AND status = 'closed'
+                         AND closed_at < $2 ORDER BY closed_at LIMIT $3",
+                    )
+                    .bind(org.0)
+                    .bind(before)
+                    .bind(i64::from(limit))
+                    .fetch_all(self.reads())
+                    .await?;
+                    Ok(ids.into_iter().map(SessionId).collect())
+                })
+                .await
+            }
+
+            async fn delete_conversation(&self, org: OrgId, session: SessionId) -> StoreResult<bool> {
+                crate::store::during("delete_conversation", &org, async move {
+                    let done = sqlx::query(
+                        "DELETE FROM sessions WHERE organization_id = $1 AND id = $2",
+                    )
+                    .bind(org.0)
+                    .bind(session.0)
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
                 })
                 .await
             }

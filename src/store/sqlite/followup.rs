@@ -8,4 +8,4 @@ use crate::domain::ids::*;
 use crate::domain::model::Timestamp;
 use crate::store::StoreResult;
 
-crate::store::sql::followup::sql_followup!(SqliteStore);
+crate::store::sql::followup::sql_followup!(SqliteStore, erase = []);

@@ -8,6 +8,7 @@ import { errorText } from '../shared/api';
 import { shortWhen } from '../shared/format';
 import { useObservable } from '../shared/hooks';
 import type { ConsoleSession, ContactView, Session, VisitContext } from '../shared/types';
+import { ConfirmDialog } from './ConfirmDialog';
 import { ContactForm } from './ContactForm';
 import { type AttributeValue, attributeText } from './contact-attributes';
 import { href } from './route';
@@ -39,9 +40,11 @@ function PanelBody({ session }: { session: ConsoleSession }) {
   const [error, setError] = useState('');
   const [editing, setEditing] = useState(false);
 
+  const load = () =>
+    tools.api.call('get', '/api/contacts/{id}', { path: { id: session.client_id } }).then(setView, (e) => setError(errorText(e)));
   // The customer's details change when a teammate edits them (the conversation is updated too).
   useEffect(() => {
-    tools.api.call('get', '/api/contacts/{id}', { path: { id: session.client_id } }).then(setView, (e) => setError(errorText(e)));
+    void load();
   }, [session.client_id, session.client_name, session.client_email, session.status]);
 
   useEffect(() => {
@@ -93,7 +96,69 @@ function PanelBody({ session }: { session: ConsoleSession }) {
       )}
       <VisitDetails context={context} />
       <EarlierConversations sessions={view.sessions} current={session.id} />
+      {tools.workspace.isAdmin && <CustomerData clientId={session.client_id} onErased={() => void load()} />}
     </div>
+  );
+}
+
+/** Admins: everything held about the customer as a file, or erased everywhere. */
+function CustomerData({ clientId, onErased }: { clientId: string; onErased: () => void }) {
+  const tools = useTools();
+  const [confirming, setConfirming] = useState(false);
+  const [status, setStatus] = useState('');
+  async function download() {
+    setStatus('');
+    try {
+      const data = await tools.api.call('get', '/api/contacts/{id}/export', { path: { id: clientId } });
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      link.download = `customer-${clientId}.json`;
+      link.click();
+      URL.revokeObjectURL(link.href);
+      setStatus('Exported.');
+    } catch (e) {
+      setStatus(errorText(e));
+    }
+  }
+  return (
+    <section class="panel-section" aria-labelledby="data-title">
+      <h3 id="data-title" class="label-strong">
+        Customer data
+      </h3>
+      <div class="row-actions">
+        <button type="button" class="btn btn-small" onClick={() => void download()}>
+          Export data
+        </button>
+        <button type="button" class="btn btn-small btn-danger" onClick={() => setConfirming(true)}>
+          Erase customer
+        </button>
+      </div>
+      <p class="muted small" role="status" data-customer-data-status="">
+        {status}
+      </p>
+      {confirming && (
+        <ConfirmDialog
+          title="Erase this customer?"
+          confirmLabel="Erase everywhere"
+          onCancel={() => setConfirming(false)}
+          onConfirm={async () => {
+            setConfirming(false);
+            try {
+              await tools.api.call('delete', '/api/contacts/{id}', { path: { id: clientId } });
+              setStatus('Erased.');
+              onErased();
+            } catch (e) {
+              setStatus(errorText(e));
+            }
+          }}
+        >
+          <p>
+            Their messages, details, e-mails and rating comments are deleted everywhere; their conversations stay as “Deleted customer” so
+            reports still add up. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
   );
 }
 

@@ -117,6 +117,24 @@ export function CustomerSideFields({ value, errors, onChange, org }: Props) {
         </div>
       </fieldset>
 
+      <fieldset class="settings-section" data-retention="">
+        <legend>Keeping conversations</legend>
+        <label class="field">
+          <span>Delete closed conversations after (days; 0 keeps them)</span>
+          <input
+            type="number"
+            name="retention_days"
+            min={0}
+            max={3650}
+            value={value.retention_days}
+            onInput={(e) => set('retention_days', e.currentTarget.value)}
+            {...invalidProps(errors, 'settings.retention_days', 'retention-help')}
+          />
+          <small id="retention-help">Their messages are deleted for good, wherever they are kept.</small>
+          <FieldError errors={errors} field="settings.retention_days" />
+        </label>
+      </fieldset>
+
       <fieldset class="settings-section" data-texts-per-language="">
         <legend>Texts per language</legend>
         <p class="muted small">

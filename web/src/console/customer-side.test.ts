@@ -27,6 +27,7 @@ function org(settings: Partial<NonNullable<OrganizationDetail['settings']>> = {}
       allowed_origins: [],
       default_locale: 'en',
       texts: {},
+      retention_days: 0,
       ...settings,
     },
   };
@@ -41,6 +42,7 @@ describe('what customers meet, in the settings form', () => {
       default_locale: 'de',
       prechat: { name: 'required', email: 'optional', phone: 'off', custom: [{ key: 'order', label: 'Order number', required: false }] },
       texts: { fr: { welcome_message: 'Bonjour !' } } as never,
+      retention_days: 90,
     });
     const form = customerSideOf(saved);
     expect(form.email_after).toEqual({ amount: '1', unit: 'hours' });
@@ -53,7 +55,11 @@ describe('what customers meet, in the settings form', () => {
         allowed_origins: ['https://shop.example.com', 'http://localhost:3000'],
         default_locale: 'de',
         texts: { fr: { welcome_message: 'Bonjour !' } },
+        retention_days: 90,
       },
+    });
+    expect(customerSideSettings({ ...form, retention_days: '-1' })).toEqual({
+      errors: { 'settings.retention_days': 'enter 0 (keep for ever) to 3650 days.' },
     });
   });
 

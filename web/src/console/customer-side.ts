@@ -28,6 +28,8 @@ export interface CustomerSide {
   origins: string;
   default_locale: Locale;
   texts: Record<Locale, LocaleTexts>;
+  /** Days closed conversations are kept ("0": for ever). */
+  retention_days: string;
 }
 
 /** The server's default wait before replies go out by e-mail. */
@@ -54,6 +56,7 @@ export function customerSideOf(org: OrganizationDetail): CustomerSide {
     origins: (s?.allowed_origins ?? []).join('\n'),
     default_locale: s?.default_locale ?? 'en',
     texts,
+    retention_days: String(s?.retention_days ?? 0),
   };
 }
 
@@ -90,7 +93,7 @@ export function keyFromLabel(label: string): string {
     .slice(0, 32);
 }
 
-type Sent = Pick<SettingsInput, 'rating_style' | 'email_after_secs' | 'prechat' | 'allowed_origins' | 'default_locale' | 'texts'>;
+type Sent = Pick<SettingsInput, 'rating_style' | 'email_after_secs' | 'prechat' | 'allowed_origins' | 'default_locale' | 'texts' | 'retention_days'>;
 
 /** The settings to send, or the fields the form finds wrong (by the API's field names). */
 export function customerSideSettings(form: CustomerSide): { settings: Sent } | { errors: FieldErrors } {
@@ -108,6 +111,8 @@ export function customerSideSettings(form: CustomerSide): { settings: Sent } | {
     if (!isQuestionKey(c.key)) errors[`settings.prechat.custom.${i}.key`] = 'use a-z, 0-9 and _ only, at most 32.';
     else if (custom.findIndex((d) => d.key === c.key) !== i) errors[`settings.prechat.custom.${i}.key`] = 'is used by another question.';
   });
+  const retention = /^\d+$/.test(form.retention_days.trim()) ? Number(form.retention_days.trim()) : NaN;
+  if (!(retention >= 0 && retention <= 3650)) errors['settings.retention_days'] = 'enter 0 (keep for ever) to 3650 days.';
   if (Object.keys(errors).length) return { errors };
   const { name, email, phone } = form.prechat;
   const asks = name !== 'off' || email !== 'off' || phone !== 'off' || custom.length > 0;
@@ -127,6 +132,7 @@ export function customerSideSettings(form: CustomerSide): { settings: Sent } | {
       default_locale: form.default_locale,
       // The document types a free-form object as having no keys.
       texts: texts as Sent['texts'],
+      retention_days: retention,
     },
   };
 }
