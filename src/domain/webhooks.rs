@@ -78,6 +78,58 @@ pub struct Endpoint {
     pub created_at: Timestamp,
 }
 
+/// The body of every webhook delivery (signed in `X-Raasel-Signature`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WebhookBody {
+    /// The event id: the same on every retry and redelivery (de-duplicate by it).
+    pub id: uuid::Uuid,
+    #[serde(rename = "type")]
+    pub event: WebhookEvent,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    pub organization_id: OrgId,
+    /// `{session}`, `{session, agent}`, `{session_id, message}`, `{session_id, rating}` or
+    /// `{contact}`, by type (docs/webhooks.md).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+/// What each event is, for the OpenAPI document's `webhooks`.
+pub const EVENT_DOCS: [(WebhookEvent, &str); 8] = [
+    (
+        WebhookEvent::ConversationCreated,
+        "A customer's first message put a conversation in the queue: `data.session`.",
+    ),
+    (
+        WebhookEvent::ConversationAssigned,
+        "A waiting conversation was given to an agent: `data.session`, `data.agent`.",
+    ),
+    (
+        WebhookEvent::ConversationTransferred,
+        "An assigned conversation went to another agent: `data.session`, `data.agent`.",
+    ),
+    (
+        WebhookEvent::ConversationClosed,
+        "A conversation was closed: `data.session`.",
+    ),
+    (
+        WebhookEvent::ConversationReopened,
+        "A closed conversation opened again: `data.session`.",
+    ),
+    (
+        WebhookEvent::MessageCreated,
+        "A customer or an agent wrote (`data.message.internal`: a private note): `data.session_id`, `data.message`.",
+    ),
+    (
+        WebhookEvent::RatingSubmitted,
+        "A customer rated a closed conversation: `data.session_id`, `data.rating`.",
+    ),
+    (
+        WebhookEvent::CustomerUpdated,
+        "An agent changed what the organization keeps of a customer: `data.contact`.",
+    ),
+];
+
 /// One attempt's outcome as the console shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Delivery {

@@ -52,7 +52,7 @@ use crate::error::ErrorBody;
         webhooks::deliveries, webhooks::redeliver, reports::report, reports::csv,
         audit::entries, api_tokens::list, api_tokens::create, api_tokens::revoke,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody)),
     modifiers(&Security, &ErrorAnswers),
 )]
 pub struct ApiDoc;
@@ -179,4 +179,35 @@ fn error_meaning(status: &str) -> Option<&'static str> {
         "500" => "internal: something went wrong on the server (the cause is logged)",
         _ => return None,
     })
+}
+
+/// The served document: the operations, and the webhooks an organization receives (OpenAPI
+/// 3.1 `webhooks`, one per event, each a signed POST of `WebhookBody`).
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    let webhooks: serde_json::Map<String, serde_json::Value> = crate::domain::webhooks::EVENT_DOCS
+        .iter()
+        .map(|(event, summary)| {
+            let operation = serde_json::json!({
+                "post": {
+                    "operationId": format!("webhook_{}", event.as_str().replace('.', "_")),
+                    "summary": summary,
+                    "parameters": [
+                        { "name": "X-Raasel-Signature", "in": "header", "required": true,
+                          "description": "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>",
+                          "schema": { "type": "string" } },
+                        { "name": "X-Raasel-Event-Id", "in": "header", "required": true, "schema": { "type": "string", "format": "uuid" } },
+                        { "name": "X-Raasel-Delivery", "in": "header", "required": true, "schema": { "type": "string", "format": "uuid" } },
+                        { "name": "X-Raasel-Event", "in": "header", "required": true, "schema": { "type": "string" } }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/WebhookBody" } } } },
+                    "responses": { "200": { "description": "received (any 2xx); anything else is retried" } }
+                }
+            });
+            (event.as_str().to_string(), operation)
+        })
+        .collect();
+    doc["webhooks"] = serde_json::Value::Object(webhooks);
+    doc
 }

@@ -6,7 +6,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tracing::Instrument;
-use utoipa::OpenApi;
 
 use crate::state::App;
 
@@ -72,8 +71,8 @@ pub async fn metrics(State(app): State<App>, headers: axum::http::HeaderMap) -> 
         .into_response()
 }
 
-pub async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(super::openapi::ApiDoc::openapi())
+pub async fn openapi() -> axum::Json<serde_json::Value> {
+    axum::Json(super::openapi::document())
 }
 
 /// The AsyncAPI document of the Socket.IO protocol, naming the host the client used.

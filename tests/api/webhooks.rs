@@ -630,3 +630,43 @@ async fn three_servers_with_one_killed_deliver_every_event_with_duplicates_only_
         );
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_webhook_and_its_body() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let hooks = doc["webhooks"].as_object().expect("a webhooks section");
+    let mut names: Vec<&String> = hooks.keys().collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "conversation.assigned",
+            "conversation.closed",
+            "conversation.created",
+            "conversation.reopened",
+            "conversation.transferred",
+            "customer.updated",
+            "message.created",
+            "rating.submitted"
+        ]
+    );
+    for (name, hook) in hooks {
+        let body = &hook["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(body, "#/components/schemas/WebhookBody", "{name}");
+        let headers: Vec<&str> = hook["post"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            headers.contains(&"X-Raasel-Signature"),
+            "{name}: {headers:?}"
+        );
+    }
+    let schema = &doc["components"]["schemas"]["WebhookBody"]["properties"];
+    for field in ["id", "type", "created_at", "organization_id", "data"] {
+        assert!(schema.get(field).is_some(), "{field} in {schema}");
+    }
+}
