@@ -62,7 +62,8 @@ export class TeamStore extends Observable {
 
   async create(name: string, members: string[]): Promise<Team> {
     const { team } = await this.api.call('post', '/api/teams', { body: { name, members } });
-    this.set([...this.teams, team]);
+    // The live `teams_updated` may have brought it already.
+    this.set([...this.teams.filter((t) => t.id !== team.id), team]);
     return team;
   }
 
