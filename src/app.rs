@@ -94,6 +94,7 @@ struct Mode {
     limits: Limits,
     cluster: Option<Cluster>,
     mail: Option<Arc<crate::mail::Mailer>>,
+    files: Arc<crate::files::Files>,
 }
 
 /// Builds the router (REST, Socket.IO) and the shared state. The one place that decides one
@@ -109,6 +110,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
     let secret = token_secret(&config, &stores).await?;
     let tokens = Tokens::new(&secret);
     let mail = mailer(&config, &secret)?;
+    let files = files(&config, &secret)?;
     let (auth_rate, message_rate) = (config.auth_rate_per_minute, config.message_rate_per_minute);
     let Some(url) = config.redis_url.clone() else {
         let (layer, io) = socket_io(&config).build_layer();
@@ -117,11 +119,18 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
             limits: Limits::new(auth_rate, message_rate),
             cluster: None,
             mail,
+            files,
         };
         return assemble(config, stores, tokens, lock, mode, layer, io).await;
     };
     if stores.shared.is_none() {
         bail!("--redis-url makes a cluster, which needs --database-url (PostgreSQL) too");
+    }
+    if config.files.object_store_url.is_none() {
+        bail!(
+            "--redis-url makes a cluster, whose nodes must all read every file: give it \
+             --object-store-url (S3-compatible object storage) too"
+        );
     }
     let cluster = Cluster::connect(&url).await?;
     let adapter = RedisAdapterCtr::new_with_driver(
@@ -143,6 +152,7 @@ pub async fn build(config: ServeArgs) -> anyhow::Result<(Router, App, Arc<dyn So
         ),
         cluster: Some(cluster),
         mail,
+        files,
     };
     let built = assemble(config, stores, tokens, lock, mode, layer, io).await?;
     keep_presence(&presence, &built.1.chat);
@@ -180,6 +190,7 @@ where
         limits.clone(),
         mode.mail,
         crate::webhook::Deliverer::new(config.webhook_allow_private)?,
+        mode.files,
     ));
     run_due_periodically(&chat);
     send_email_periodically(&chat);
@@ -212,6 +223,10 @@ where
                     realtime::detach_from_read_buffer,
                 )),
             app.config.connections.body_timeout,
+            http::UploadBodies {
+                max_file_bytes: app.config.files.max_file_bytes,
+                timeout: app.config.files.upload_timeout,
+            },
         ),
         &app.config.cors_origins,
     );
@@ -449,6 +464,41 @@ fn mailer(config: &ServeArgs, secret: &[u8]) -> anyhow::Result<Option<Arc<crate:
     Ok(Some(Arc::new(crate::mail::Mailer::new(
         url, from, &public, links,
     )?)))
+}
+
+/// Where files' bytes are kept: the bucket of `--object-store-url`, else the data directory.
+fn files(config: &ServeArgs, secret: &[u8]) -> anyhow::Result<Arc<crate::files::Files>> {
+    use crate::files::store::{Disk, ObjectStore};
+    let f = &config.files;
+    let (store, staging): (Arc<dyn crate::files::FileStore>, _) = match &f.object_store_url {
+        Some(url) => {
+            let bucket = crate::files::Bucket {
+                url: url.clone(),
+                region: f.object_store_region.clone(),
+                access_key: f.object_store_access_key.clone(),
+                secret_key: f.object_store_secret_key.clone(),
+            };
+            let staging =
+                std::env::temp_dir().join(format!("raasel-uploads-{}", uuid::Uuid::new_v4()));
+            (Arc::new(ObjectStore::open(&bucket)?), staging)
+        }
+        None => {
+            let root = config.store.data_dir.join("files");
+            (Arc::new(Disk::open(root.clone())?), root.join(".incoming"))
+        }
+    };
+    tracing::info!(files = %store.describe(), "files in conversations are kept in {}", store.describe());
+    let limits = crate::files::FileLimits {
+        max_file_bytes: f.max_file_bytes,
+        org_quota_bytes: f.org_storage_quota,
+        uploads_per_account: f.uploads_per_account.max(1),
+        uploads_at_once: f.uploads_at_once.max(1),
+        upload_timeout: f.upload_timeout,
+    };
+    let links = crate::files::FileLinks::new(secret);
+    Ok(Arc::new(crate::files::Files::new(
+        store, staging, limits, links,
+    )?))
 }
 
 /// Sends what the e-mail outbox holds that is due: every few seconds, at once when something

@@ -273,6 +273,8 @@ pub struct ServeArgs {
     #[arg(long, env = "RAASEL_PASSWORD_HASHES", default_value_t = default_hashes())]
     pub password_hashes: usize,
     #[command(flatten)]
+    pub files: FileArgs,
+    #[command(flatten)]
     pub connections: ConnectionArgs,
     #[command(flatten)]
     pub sockets: SocketArgs,
@@ -283,6 +285,40 @@ pub struct ServeArgs {
     /// Longest wait for requests in flight to be answered during shutdown.
     #[arg(long, env = "RAASEL_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_grace: Duration,
+}
+
+/// Where files in conversations are kept, and the bounds on them.
+#[derive(Debug, Clone, Args)]
+pub struct FileArgs {
+    /// S3-compatible object storage for files: `s3://bucket` (AWS) or
+    /// `http(s)://host:port/bucket` (any S3-compatible server). Required in cluster mode, so
+    /// every node serves every file. Without it, files are kept in the data directory.
+    #[arg(long, env = "RAASEL_OBJECT_STORE_URL")]
+    pub object_store_url: Option<String>,
+    /// The object storage's region.
+    #[arg(long, env = "RAASEL_OBJECT_STORE_REGION", default_value = "us-east-1")]
+    pub object_store_region: String,
+    /// The object storage's access key id.
+    #[arg(long, env = "RAASEL_OBJECT_STORE_ACCESS_KEY", hide_env_values = true)]
+    pub object_store_access_key: Option<String>,
+    /// The object storage's secret access key.
+    #[arg(long, env = "RAASEL_OBJECT_STORE_SECRET_KEY", hide_env_values = true)]
+    pub object_store_secret_key: Option<String>,
+    /// Largest file accepted, in bytes; organizations may choose less.
+    #[arg(long, env = "RAASEL_MAX_FILE_BYTES", default_value_t = crate::domain::attachments::DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_bytes: u64,
+    /// Bytes of files one organization may keep (0: no limit).
+    #[arg(long, env = "RAASEL_ORG_STORAGE_QUOTA", default_value_t = 1024 * 1024 * 1024)]
+    pub org_storage_quota: u64,
+    /// Uploads one account may have running at once.
+    #[arg(long, env = "RAASEL_UPLOADS_PER_ACCOUNT", default_value_t = 3)]
+    pub uploads_per_account: usize,
+    /// Uploads this server receives at once; more are refused with 429.
+    #[arg(long, env = "RAASEL_UPLOADS_AT_ONCE", default_value_t = 64)]
+    pub uploads_at_once: usize,
+    /// Longest an upload may take from its headers to its last byte.
+    #[arg(long, env = "RAASEL_UPLOAD_TIMEOUT", default_value = "120s", value_parser = humantime::parse_duration)]
+    pub upload_timeout: Duration,
 }
 
 /// Bounds on connections: how many, and how long a client may take.

@@ -28,6 +28,18 @@ pub enum ApiError {
     SessionClosed,
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// A file over the organization's or the operator's limit.
+    #[error("{0}")]
+    FileTooLarge(String),
+    /// The organization's files would pass its storage quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
+    /// A file whose content is not of a type the organization accepts.
+    #[error("{0}")]
+    UnsupportedType(String),
+    /// An upload that did not arrive whole in time.
+    #[error("the upload did not arrive within {0} s; try again on a faster connection")]
+    UploadTimedOut(u64),
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// A route that exists, asked with a method it does not answer (`Allow` lists those it does).
@@ -68,6 +80,10 @@ pub enum ErrorCode {
     Conflict,
     SessionClosed,
     PayloadTooLarge,
+    FileTooLarge,
+    QuotaExceeded,
+    UnsupportedType,
+    UploadTimedOut,
     RateLimited,
     UnknownEvent,
     Internal,
@@ -96,6 +112,10 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::SessionClosed => "session_closed",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::FileTooLarge => "file_too_large",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::UnsupportedType => "unsupported_type",
+            ErrorCode::UploadTimedOut => "upload_timed_out",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::UnknownEvent => "unknown_event",
             ErrorCode::Internal => "internal",
@@ -115,6 +135,10 @@ impl ApiError {
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::SessionClosed => ErrorCode::SessionClosed,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::FileTooLarge(_) => ErrorCode::FileTooLarge,
+            ApiError::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
+            ApiError::UnsupportedType(_) => ErrorCode::UnsupportedType,
+            ApiError::UploadTimedOut(_) => ErrorCode::UploadTimedOut,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::UnknownEvent => ErrorCode::UnknownEvent,
             ApiError::Internal(_) => ErrorCode::Internal,

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod fanout;
+pub mod files;
 pub mod http;
 pub mod limits;
 pub mod mail;

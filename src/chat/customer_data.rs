@@ -80,6 +80,7 @@ impl Chat {
         self.customer_of_org(admin, id).await?;
         let sessions = self.followup.erase_customer(org, id).await?;
         for session in &sessions {
+            self.delete_session_files(org, *session).await?;
             self.log.delete_session(org, *session).await?;
             self.session_owners.forget(*session);
             if let Some(s) = self.store.session(org, *session).await? {
@@ -105,6 +106,7 @@ impl Chat {
             .closed_before(org, before, RETENTION_PER_PASS)
             .await?;
         for session in &due {
+            self.delete_session_files(org, *session).await?;
             self.log.delete_session(org, *session).await?;
             self.followup.delete_conversation(org, *session).await?;
             self.session_owners.forget(*session);

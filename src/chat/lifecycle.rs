@@ -100,6 +100,7 @@ impl Chat {
             }
         }
         self.prune_audit().await?;
+        self.prune_unsent(now).await?;
         self.drain_opened_queues().await
     }
 

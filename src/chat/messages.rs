@@ -4,10 +4,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Chat;
+use crate::domain::input;
 use crate::domain::model::{Audience, Message, SenderType, Session};
 use crate::domain::permissions::{self, Identity};
 use crate::domain::webhooks::WebhookEvent;
-use crate::domain::{OrgId, SessionId};
+use crate::domain::{AttachmentId, OrgId, SessionId};
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::events;
 use crate::fanout::{Target, agents_only, participants, participants_and_agents};
@@ -16,6 +17,47 @@ use crate::store::{Mark, NewMessage, Page, StoreError};
 /// Most messages one history request returns.
 pub const MAX_PAGE: u32 = 200;
 pub const DEFAULT_PAGE: u32 = 50;
+
+/// What someone writes: its text, the files it carries, whether it is a private note.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub content: String,
+    /// Idempotency key: resending it returns the stored message.
+    pub client_msg_id: Option<String>,
+    pub internal: bool,
+    pub attachments: Vec<AttachmentId>,
+}
+
+impl Draft {
+    /// Text alone.
+    pub fn text(content: String) -> Draft {
+        Draft {
+            content,
+            ..Draft::default()
+        }
+    }
+
+    /// A draft as REST and sockets send it, or every bad field named.
+    pub fn parse(
+        content: Option<&str>,
+        client_msg_id: Option<&str>,
+        internal: Option<bool>,
+        attachments: Option<&[AttachmentId]>,
+    ) -> ApiResult<Draft> {
+        let files = attachments.map_or(0, <[_]>::len);
+        crate::parse_fields!(
+            content = "content" => input::content_with_files(content, files),
+            client_msg_id = "client_msg_id" => input::client_msg_id(client_msg_id),
+            attachments = "attachments" => input::attachment_ids(attachments),
+        );
+        Ok(Draft {
+            content,
+            client_msg_id,
+            internal: internal.unwrap_or(false),
+            attachments,
+        })
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryPage {
@@ -31,8 +73,7 @@ impl Chat {
         &self,
         who: &Identity,
         session_id: SessionId,
-        content: String,
-        client_msg_id: Option<String>,
+        draft: Draft,
     ) -> ApiResult<Message> {
         let received = std::time::Instant::now();
         let org = self.organization_to_post_in(who, session_id).await?;
@@ -41,14 +82,18 @@ impl Chat {
             Identity::Client(c) => (SenderType::Client, c.id.0, c.display_name()),
         };
         self.limits.message(sender_id).await?;
+        let files = self
+            .files_for_message(org, session_id, sender_id, &draft.attachments, false)
+            .await?;
         let message = NewMessage {
             session_id,
             sender_type,
             sender_id: Some(sender_id),
             sender_name,
-            content,
-            client_msg_id,
+            content: draft.content,
+            client_msg_id: draft.client_msg_id,
             internal: false,
+            attachments: files,
         };
         let appended = match self.conversations.append(org, message.clone()).await {
             // A customer writing soon after a close opens the conversation again.

@@ -3,6 +3,7 @@
 
 mod agents;
 mod api_tokens;
+mod attachments;
 mod audit;
 mod canned;
 mod contacts;
@@ -35,13 +36,15 @@ use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
 use crate::store::{
-    Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Stores, Workspace,
+    Attachments, Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Stores,
+    Workspace,
 };
 
+pub use attachments::{AttachmentLink, Download, StorageUsage};
 pub use contacts::{ContactChange, ContactView};
 pub use customer_data::CustomerExport;
 pub use email::Redeemed;
-pub use messages::HistoryPage;
+pub use messages::{Draft, HistoryPage};
 pub use search::{SearchHit, SearchResults};
 pub use sessions::{AgentRef, ClientSessionView, Opening, SessionView};
 pub use webhooks::CreatedEndpoint;
@@ -55,6 +58,9 @@ pub struct Chat {
     pub followup: Arc<dyn Followup>,
     pub hooks: Arc<dyn Hooks>,
     pub audit: Arc<dyn Audit>,
+    attachments: Arc<dyn Attachments>,
+    /// Where files' bytes lie, and the bounds on uploads.
+    pub files: Arc<crate::files::Files>,
     pub presence: Arc<dyn Presence>,
     fanout: Arc<dyn Fanout>,
     limits: Arc<Limits>,
@@ -94,6 +100,7 @@ impl Chat {
         limits: Arc<Limits>,
         mail: Option<Arc<crate::mail::Mailer>>,
         deliverer: crate::webhook::Deliverer,
+        files: Arc<crate::files::Files>,
     ) -> Self {
         Chat {
             store: stores.store.clone(),
@@ -104,6 +111,8 @@ impl Chat {
             followup: stores.followup.clone(),
             hooks: stores.hooks.clone(),
             audit: stores.audit.clone(),
+            attachments: stores.attachments.clone(),
+            files,
             presence,
             fanout,
             limits,

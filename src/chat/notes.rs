@@ -2,6 +2,7 @@
 //! and the mentions they carry.
 
 use super::Chat;
+use super::messages::Draft;
 use crate::domain::SessionId;
 use crate::domain::mentions::{self, Mention};
 use crate::domain::model::{Agent, Message, SenderType};
@@ -21,14 +22,17 @@ impl Chat {
         &self,
         agent: &Agent,
         session_id: SessionId,
-        content: String,
-        client_msg_id: Option<String>,
+        draft: Draft,
     ) -> ApiResult<Message> {
         let who = Identity::Agent(agent.clone());
         let session = self
             .session_where(&who, session_id, permissions::can_write_note)
             .await?;
         self.limits.message(agent.id.0).await?;
+        let org = session.organization_id;
+        let files = self
+            .files_for_message(org, session_id, agent.id.0, &draft.attachments, true)
+            .await?;
         let appended = self
             .conversations
             .append(
@@ -38,9 +42,10 @@ impl Chat {
                     sender_type: SenderType::Agent,
                     sender_id: Some(agent.id.0),
                     sender_name: agent.name.clone(),
-                    content,
-                    client_msg_id,
+                    content: draft.content,
+                    client_msg_id: draft.client_msg_id,
                     internal: true,
+                    attachments: files,
                 },
             )
             .await?;
@@ -61,19 +66,11 @@ impl Chat {
         &self,
         who: &Identity,
         session_id: SessionId,
-        content: String,
-        client_msg_id: Option<String>,
-        internal: bool,
+        draft: Draft,
     ) -> ApiResult<Message> {
-        match (internal, who) {
-            (false, _) => {
-                self.send_message(who, session_id, content, client_msg_id)
-                    .await
-            }
-            (true, Identity::Agent(agent)) => {
-                self.write_note(agent, session_id, content, client_msg_id)
-                    .await
-            }
+        match (draft.internal, who) {
+            (false, _) => self.send_message(who, session_id, draft).await,
+            (true, Identity::Agent(agent)) => self.write_note(agent, session_id, draft).await,
             (true, Identity::Client(_)) => {
                 self.readable_session(who, session_id).await?;
                 Err(ApiError::Forbidden(

@@ -93,6 +93,7 @@ impl Chat {
             return Err(ApiError::not_found("organization"));
         }
         self.log.delete_organization(id).await?;
+        self.delete_organization_files(id).await;
         self.fanout.disconnect(Target::OrgAgents(id)).await;
         self.fanout.disconnect(Target::OrgVisitors(id)).await;
         tracing::info!(org = %id, "organization deleted");

@@ -169,7 +169,8 @@ impl Chat {
             return Ok(session);
         };
         let who = Identity::Client(client.clone());
-        self.send_message(&who, session.id, content, None).await?;
+        self.send_message(&who, session.id, super::messages::Draft::text(content))
+            .await?;
         self.readable_session(&who, session.id).await
     }
 

@@ -119,7 +119,8 @@ pub fn required(method: &str, path: &str) -> Option<Scope> {
     use Scope::*;
     let read = method == "GET";
     match (path, read) {
-        ("/api/sessions/{id}/messages", false) => Some(WriteMessages),
+        ("/api/sessions/{id}/messages" | "/api/sessions/{id}/attachments", false)
+        | ("/api/attachments/{id}", false) => Some(WriteMessages),
         (
             "/api/sessions/organization/{organization_id}"
             | "/api/sessions/organization/{organization_id}/active"
@@ -127,6 +128,8 @@ pub fn required(method: &str, path: &str) -> Option<Scope> {
             | "/api/sessions/{id}"
             | "/api/sessions/{id}/messages"
             | "/api/sessions/{id}/context"
+            | "/api/sessions/{id}/attachments"
+            | "/api/attachments/{id}/link"
             | "/api/contacts/{id}"
             | "/api/search"
             | "/api/labels"
@@ -141,6 +144,7 @@ pub fn required(method: &str, path: &str) -> Option<Scope> {
         | ("/api/webhooks" | "/api/webhooks/{id}" | "/api/webhooks/{id}/deliveries", _)
         | ("/api/webhooks/deliveries/{id}/redeliver", false) => Some(ManageSettings),
         ("/api/reports" | "/api/reports/csv", true) => Some(ReadReports),
+        ("/api/attachments/usage", true) => Some(ManageSettings),
         _ => None,
     }
 }

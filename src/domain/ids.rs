@@ -56,4 +56,6 @@ id_type!(
     CannedReplyId,
     /// A team of agents of one organization.
     TeamId,
+    /// A file uploaded into a conversation.
+    AttachmentId,
 );

@@ -160,6 +160,34 @@ pub fn content(s: Option<&str>) -> Parsed<String> {
     multiline_text(required(s)?, MAX_CONTENT_CHARS)
 }
 
+/// A message's text, which may be missing or empty when it carries files.
+pub fn content_with_files(s: Option<&str>, files: usize) -> Parsed<String> {
+    match (s, files) {
+        (None, 1..) => Ok(String::new()),
+        (Some(t), 1..) if is_blank(t.trim()) && !t.chars().any(is_forbidden_control) => {
+            Ok(String::new())
+        }
+        _ => content(s),
+    }
+}
+
+/// The files a message carries: uploads of the same conversation, at most
+/// `attachments::MAX_PER_MESSAGE`, each once.
+pub fn attachment_ids(ids: Option<&[super::AttachmentId]>) -> Parsed<Vec<super::AttachmentId>> {
+    let ids = ids.unwrap_or_default();
+    let max = super::attachments::MAX_PER_MESSAGE;
+    if ids.len() > max {
+        return Err(format!("at most {max} files per message"));
+    }
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    match unique.len() == ids.len() {
+        true => Ok(ids.to_vec()),
+        false => Err("lists a file twice".into()),
+    }
+}
+
 pub fn client_msg_id(s: Option<&str>) -> Parsed<Option<String>> {
     match s {
         None => Ok(None),

@@ -2,6 +2,7 @@
 
 pub mod api_tokens;
 pub mod assignment;
+pub mod attachments;
 pub mod audit;
 pub mod availability;
 pub mod canned;
@@ -28,4 +29,6 @@ pub mod teams;
 pub mod visitors;
 pub mod webhooks;
 
-pub use ids::{AgentId, CannedReplyId, ClientId, LabelId, MessageId, OrgId, SessionId, TeamId};
+pub use ids::{
+    AgentId, AttachmentId, CannedReplyId, ClientId, LabelId, MessageId, OrgId, SessionId, TeamId,
+};

@@ -137,6 +137,9 @@ pub struct OrgSettings {
     /// Closed conversations older than this many days are deleted (0: kept for ever).
     #[schema(required = true)]
     pub retention_days: u32,
+    /// The files customers and agents may attach.
+    #[schema(required = true)]
+    pub attachments: super::attachments::FileSettings,
 }
 
 /// Unread replies go out by e-mail five minutes after the first of them, by default.
@@ -164,6 +167,7 @@ impl Default for OrgSettings {
             default_locale: Default::default(),
             texts: Default::default(),
             retention_days: 0,
+            attachments: Default::default(),
         }
     }
 }
@@ -208,6 +212,8 @@ pub struct PublicOrganization {
     pub default_locale: super::locales::Locale,
     #[schema(value_type = Object)]
     pub texts: super::locales::TextsByLocale,
+    /// The files customers may attach (none when `types` is empty).
+    pub attachments: super::attachments::FileSettings,
 }
 
 /// A team as customers see it.
@@ -264,6 +270,7 @@ impl Organization {
             prechat: s.prechat.clone().filter(|p| p.asks()),
             default_locale: s.default_locale,
             texts: s.texts.clone(),
+            attachments: s.attachments.clone(),
         }
     }
 
@@ -493,6 +500,8 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
     /// A private note of the organization's agents: never shown to the customer.
     pub internal: bool,
+    /// The files it carries (read each through `GET /api/attachments/{id}/link`).
+    pub attachments: Vec<super::attachments::AttachmentRef>,
 }
 
 /// Who reads a conversation: its customer sees no private notes.

@@ -73,6 +73,19 @@ pub fn can_read_session(who: &Identity, s: &Session) -> Access {
 /// Write a message to a session (whether it is still open is the lifecycle's concern): its
 /// client; its assigned agent; supervisors and admins in any session of the organization; a
 /// plain agent in an unassigned session, which they take by writing (`takes_by_writing`).
+/// Who may open a file of a conversation: its organization's agents; its customer their own
+/// uploads and the files of messages they see (never one only in a private note).
+pub fn can_read_file(who: &Identity, s: &Session, f: &super::attachments::Attachment) -> Access {
+    can_read_session(who, s)?;
+    match who {
+        Identity::Agent(_) => Ok(()),
+        Identity::Client(c) => allow_if(
+            f.uploader_id == c.id.0 || (f.sent && !f.internal),
+            Denied::NotFound,
+        ),
+    }
+}
+
 pub fn can_post_in_session(who: &Identity, s: &Session) -> Access {
     can_read_session(who, s)?;
     match who {

@@ -2,6 +2,7 @@
 
 mod agents;
 mod api_tokens;
+mod attachments;
 mod audit;
 mod clients;
 mod deadline;
@@ -89,6 +90,19 @@ pub fn router(app: App) -> Router {
             "/sessions/{id}/messages",
             get(sessions::messages).post(sessions::send),
         )
+        .route(
+            "/sessions/{id}/attachments",
+            get(attachments::list)
+                .post(attachments::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/attachments/usage", get(attachments::usage))
+        .route("/attachments/{id}/link", get(attachments::link))
+        .route(
+            "/attachments/{id}",
+            axum::routing::delete(attachments::remove),
+        )
+        .route("/files/{id}", get(attachments::download))
         .route("/sessions/{id}/assign", put(sessions::assign))
         .route("/sessions/{id}/status", put(sessions::set_status))
         .route("/sessions/{id}/close", put(sessions::close))
@@ -199,32 +213,67 @@ pub fn metrics_router(app: App) -> Router {
         .with_state(app)
 }
 
+/// Bodies of file uploads: the largest file plus room for the form around it, and the upload
+/// time limit (the upload's own limit, checked as the file arrives, answers first).
+#[derive(Debug, Clone, Copy)]
+pub struct UploadBodies {
+    pub max_file_bytes: u64,
+    pub timeout: std::time::Duration,
+}
+
+/// Room for a multipart form's boundaries and part headers around the file.
+const FORM_OVERHEAD: u64 = 16 * 1024;
+
+/// Whether a request is a file upload (`POST /api/sessions/{id}/attachments`).
+fn is_upload(req: &axum::extract::Request) -> bool {
+    let path = req.uri().path();
+    req.method() == Method::POST
+        && path.starts_with("/api/sessions/")
+        && path.ends_with("/attachments")
+}
+
 /// Request bodies everywhere (the API and Socket.IO long-polling): a declared length over the
 /// limit is refused before any of it is read, and a whole body must arrive within the body
-/// timeout.
-pub fn guard_bodies(router: Router, body_timeout: std::time::Duration) -> Router {
+/// timeout; uploads have limits of their own.
+pub fn guard_bodies(
+    router: Router,
+    body_timeout: std::time::Duration,
+    uploads: UploadBodies,
+) -> Router {
+    let upload_deadline = uploads.timeout + std::time::Duration::from_secs(5);
     router
         .layer(axum::middleware::map_request(
             move |req: axum::extract::Request| async move {
-                req.map(|body| deadline::Deadline::wrap(body, body_timeout))
+                let limit = match is_upload(&req) {
+                    true => upload_deadline,
+                    false => body_timeout,
+                };
+                req.map(|body| deadline::Deadline::wrap(body, limit))
             },
         ))
-        .layer(axum::middleware::from_fn(refuse_oversized))
-}
-
-async fn refuse_oversized(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return axum::response::IntoResponse::into_response(ApiError::PayloadTooLarge);
-    }
-    next.run(req).await
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                let (limit, refusal) = match is_upload(&req) {
+                    true => (
+                        uploads.max_file_bytes + FORM_OVERHEAD,
+                        ApiError::FileTooLarge(format!(
+                            "files may be at most {}",
+                            crate::domain::attachments::human_size(uploads.max_file_bytes)
+                        )),
+                    ),
+                    false => (MAX_BODY_BYTES as u64, ApiError::PayloadTooLarge),
+                };
+                let declared = req
+                    .headers()
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok());
+                if declared.is_some_and(|n| n > limit) {
+                    return axum::response::IntoResponse::into_response(refusal);
+                }
+                next.run(req).await
+            },
+        ))
 }
 
 /// The layers around everything, the Socket.IO endpoint included: error answers in the API's

@@ -14,8 +14,8 @@ use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    agents, api_tokens, audit, clients, followup, ops, organizations, reports, sessions, webhooks,
-    widget, workspace,
+    agents, api_tokens, attachments, audit, clients, followup, ops, organizations, reports,
+    sessions, webhooks, widget, workspace,
 };
 use crate::error::ErrorBody;
 
@@ -51,6 +51,8 @@ use crate::error::ErrorBody;
         webhooks::list, webhooks::create, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, reports::report, reports::csv,
         audit::entries, api_tokens::list, api_tokens::create, api_tokens::revoke,
+        attachments::upload, attachments::list, attachments::link, attachments::remove,
+        attachments::usage, attachments::download,
     ),
     components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody)),
     modifiers(&Security, &ErrorAnswers),

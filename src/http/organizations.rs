@@ -77,15 +77,51 @@ pub struct SettingsInput {
     /// Closed conversations older than this many days are deleted; 0 (default) keeps them.
     #[schema(minimum = 0, maximum = 3650)]
     retention_days: Option<i64>,
+    /// The files customers and agents may attach: `max_file_bytes` (1 byte to the operator's
+    /// limit) and `types` (empty: no files).
+    attachments: Option<FileSettingsInput>,
     /// The welcome and offline texts in other languages (replaces them all).
     #[schema(value_type = Option<Object>)]
     texts: Option<TextsByLocale>,
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettingsInput {
+    #[schema(minimum = 1)]
+    max_file_bytes: Option<i64>,
+    types: Option<Vec<crate::domain::attachments::FileGroup>>,
+}
+
 impl SettingsInput {
-    /// Applies the changes to `base`, or names every bad field.
-    fn apply(self, mut base: OrgSettings) -> ApiResult<OrgSettings> {
+    /// Applies the changes to `base`, or names every bad field; files may be at most
+    /// `max_file_bytes` (the operator's limit).
+    fn apply(self, mut base: OrgSettings, max_file_bytes: u64) -> ApiResult<OrgSettings> {
         let mut errors = input::FieldErrors::default();
+        if let Some(files) = self.attachments {
+            if let Some(v) = files.max_file_bytes {
+                base.attachments.max_file_bytes = errors
+                    .take(
+                        "settings.attachments.max_file_bytes",
+                        match u64::try_from(v) {
+                            Ok(v @ 1..) if v <= max_file_bytes => Ok(v),
+                            _ => Err(format!(
+                                "must be 1 to {max_file_bytes} bytes (the operator's limit)"
+                            )),
+                        },
+                    )
+                    .unwrap_or(base.attachments.max_file_bytes);
+            }
+            if let Some(mut types) = files.types {
+                types.sort_by_key(|t| {
+                    crate::domain::attachments::FileGroup::ALL
+                        .iter()
+                        .position(|g| g == t)
+                });
+                types.dedup();
+                base.attachments.types = types;
+            }
+        }
         if let Some(v) = self.welcome_message {
             base.welcome_message = errors
                 .take("settings.welcome_message", input::setting_text(&v))
@@ -378,10 +414,13 @@ pub async fn signup(
         admin_email = "admin.email" => input::email(admin.email.as_deref()),
         password = "admin.password" => input::password(admin.password.as_deref()),
     );
+    let max_file_bytes = app.config.files.max_file_bytes;
+    let mut defaults = OrgSettings::default();
+    defaults.attachments.max_file_bytes = defaults.attachments.max_file_bytes.min(max_file_bytes);
     let settings = body
         .settings
         .unwrap_or_default()
-        .apply(OrgSettings::default())?;
+        .apply(defaults, max_file_bytes)?;
     let (org, agent) = app
         .accounts
         .create_organization(name, domain, settings, admin_name, admin_email, password)
@@ -415,7 +454,7 @@ pub async fn update(
         domain = "domain" => body.domain.as_deref().map_or(Ok(org.domain.clone()), |d| input::organization_domain(Some(d))),
     );
     let settings = match body.settings {
-        Some(s) => s.apply(org.settings.clone())?,
+        Some(s) => s.apply(org.settings.clone(), app.config.files.max_file_bytes)?,
         None => org.settings.clone(),
     };
     let updated = app

@@ -1,5 +1,7 @@
 //! `/api/sessions`: conversations and their messages.
 
+use crate::chat::Draft;
+use crate::domain::AttachmentId;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -54,6 +56,10 @@ pub struct SendInput {
     client_msg_id: Option<String>,
     /// A private note of the organization's agents (agents only): never shown to the customer.
     internal: Option<bool>,
+    /// Files uploaded to this conversation by the sender (`POST /api/sessions/{id}/attachments`),
+    /// at most 10; `content` may then be empty.
+    #[schema(max_items = 10)]
+    attachments: Option<Vec<AttachmentId>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -193,15 +199,13 @@ pub async fn send(
     PathId(id): PathId<SessionId>,
     Json(body): Json<SendInput>,
 ) -> ApiResult<(StatusCode, axum::Json<MessageBody>)> {
-    parse_fields!(
-        content = "content" => input::content(body.content.as_deref()),
-        client_msg_id = "client_msg_id" => input::client_msg_id(body.client_msg_id.as_deref()),
-    );
-    let internal = body.internal.unwrap_or(false);
-    let message = app
-        .chat
-        .post(&who, id, content, client_msg_id, internal)
-        .await?;
+    let draft = Draft::parse(
+        body.content.as_deref(),
+        body.client_msg_id.as_deref(),
+        body.internal,
+        body.attachments.as_deref(),
+    )?;
+    let message = app.chat.post(&who, id, draft).await?;
     Ok((StatusCode::CREATED, axum::Json(MessageBody { message })))
 }
 

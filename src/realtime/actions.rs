@@ -1,6 +1,7 @@
 //! One worker per socket runs its events in arrival order, through the same service actions as
 //! the REST API.
 
+use crate::chat::Draft;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -209,15 +210,13 @@ async fn dispatch<A: Adapter>(
 }
 
 async fn send_message(app: &App, who: &Identity, p: SendMessage) -> ApiResult<Sent> {
-    parse_fields!(
-        content = "content" => input::content(p.content.as_deref()),
-        client_msg_id = "client_msg_id" => input::client_msg_id(p.client_msg_id.as_deref()),
-    );
-    let internal = p.internal.unwrap_or(false);
-    let message = app
-        .chat
-        .post(who, p.session_id, content, client_msg_id, internal)
-        .await?;
+    let draft = Draft::parse(
+        p.content.as_deref(),
+        p.client_msg_id.as_deref(),
+        p.internal,
+        p.attachments.as_deref(),
+    )?;
+    let message = app.chat.post(who, p.session_id, draft).await?;
     Ok(Sent { message })
 }
 

@@ -138,6 +138,10 @@ pub struct SendMessage {
     pub client_msg_id: Option<String>,
     /// A private note of the organization's agents (agents only): never shown to the customer.
     pub internal: Option<bool>,
+    /// Files uploaded to this conversation by the sender (`POST /api/sessions/{id}/attachments`),
+    /// at most 10; `content` may then be empty.
+    #[schema(max_items = 10)]
+    pub attachments: Option<Vec<crate::domain::AttachmentId>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -13,6 +13,8 @@
 //! - [`Followup`]: after the conversation: ratings, e-mail opt-outs and the e-mail outbox.
 //! - [`Hooks`]: integrations: webhook endpoints and their deliveries, API tokens.
 //! - [`Audit`]: the audit log.
+//! - [`Attachments`]: what is known about the files in conversations (their bytes are in the
+//!   file store).
 //!
 //! Tenancy is part of every query: a method that reads or changes an organization's object takes
 //! the organization and finds nothing for an id of another organization.
@@ -613,4 +615,49 @@ pub trait Audit: Send + Sync + 'static {
     ) -> StoreResult<Vec<crate::domain::audit::AuditEntry>>;
     /// Forgets entries older than `until`; how many.
     async fn prune_audit(&self, until: Timestamp) -> StoreResult<u64>;
+}
+
+#[async_trait]
+pub trait Attachments: Send + Sync + 'static {
+    async fn add_attachment(&self, a: &crate::domain::attachments::Attachment) -> StoreResult<()>;
+    /// A file, whichever organization's (the caller checks who may see it).
+    async fn find_attachment(
+        &self,
+        id: crate::domain::AttachmentId,
+    ) -> StoreResult<Option<crate::domain::attachments::Attachment>>;
+    /// The organization's files among `ids` (others' are not found).
+    async fn attachments(
+        &self,
+        org: OrgId,
+        ids: &[crate::domain::AttachmentId],
+    ) -> StoreResult<Vec<crate::domain::attachments::Attachment>>;
+    /// Marks files as sent with a message; `internal` (a private note) keeps them from the
+    /// customer unless a message they can see carries them too.
+    async fn mark_sent(
+        &self,
+        org: OrgId,
+        ids: &[crate::domain::AttachmentId],
+        internal: bool,
+    ) -> StoreResult<()>;
+    /// A conversation's files, oldest first (`sent_only`: those attached to a message).
+    async fn session_attachments(
+        &self,
+        org: OrgId,
+        session: SessionId,
+        sent_only: bool,
+    ) -> StoreResult<Vec<crate::domain::attachments::Attachment>>;
+    /// Bytes and files the organization keeps.
+    async fn storage_used(&self, org: OrgId) -> StoreResult<(u64, u64)>;
+    /// Forgets files (their bytes are deleted by the caller).
+    async fn remove_attachments(
+        &self,
+        org: OrgId,
+        ids: &[crate::domain::AttachmentId],
+    ) -> StoreResult<()>;
+    /// Files never sent, uploaded before `before`, at most `limit`, any organization.
+    async fn unsent_before(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::domain::attachments::Attachment>>;
 }

@@ -75,6 +75,11 @@ pub const SQLITE: &[Migration] = &[
         name: "API tokens",
         sql: include_str!("migrations/sqlite/0011_api_tokens.sql"),
     },
+    Migration {
+        version: 12,
+        name: "attachments",
+        sql: include_str!("migrations/sqlite/0012_attachments.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -132,6 +137,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 11,
         name: "API tokens",
         sql: include_str!("migrations/postgres/0011_api_tokens.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "attachments",
+        sql: include_str!("migrations/postgres/0012_attachments.sql"),
     },
 ];
 

@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 pub use crate::domain::assignment::AssignMode;
 pub use contract::{
-    Audit, Conversations, DeliveryOutcome, Followup, Hooks, MessageLog, Search, Store, Workspace,
+    Attachments, Audit, Conversations, DeliveryOutcome, Followup, Hooks, MessageLog, Search, Store,
+    Workspace,
 };
 
 pub use open::{StoreConfig, Stores, open};
@@ -134,6 +135,7 @@ pub struct NewMessage {
     pub client_msg_id: Option<String>,
     /// A private note of the agents.
     pub internal: bool,
+    pub attachments: Vec<crate::domain::attachments::AttachmentRef>,
 }
 
 /// What appending did.
@@ -191,6 +193,7 @@ impl NewMessage {
             content,
             client_msg_id: None,
             internal: false,
+            attachments: Vec::new(),
         }
     }
 
@@ -208,6 +211,7 @@ impl NewMessage {
             client_msg_id: self.client_msg_id.clone(),
             created_at: now,
             internal: self.internal,
+            attachments: self.attachments.clone(),
         }
     }
 }

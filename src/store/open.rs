@@ -8,7 +8,9 @@ use anyhow::Context;
 use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
-use super::{Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Workspace};
+use super::{
+    Attachments, Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Workspace,
+};
 
 /// The configured store, as the three traits the rest of the code uses.
 #[derive(Clone)]
@@ -21,6 +23,7 @@ pub struct Stores {
     pub followup: Arc<dyn Followup>,
     pub hooks: Arc<dyn Hooks>,
     pub audit: Arc<dyn Audit>,
+    pub attachments: Arc<dyn Attachments>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -62,6 +65,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 followup: pg.clone(),
                 hooks: pg.clone(),
                 audit: pg.clone(),
+                attachments: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -76,6 +80,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 followup: sqlite.clone(),
                 hooks: sqlite.clone(),
                 audit: sqlite.clone(),
+                attachments: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -115,6 +120,7 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         followup: pg.clone(),
         hooks: pg.clone(),
         audit: pg.clone(),
+        attachments: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

@@ -109,6 +109,9 @@ macro_rules! row_decoders {
                 client_msg_id: row.try_get("client_msg_id")?,
                 created_at: row.try_get("created_at")?,
                 internal: row.try_get("internal")?,
+                attachments: crate::domain::attachments::decode_refs(
+                    row.try_get::<Option<String>, _>("attachments")?.as_deref(),
+                ),
             })
         }
 
@@ -286,6 +289,31 @@ macro_rules! row_decoders {
                 target: row.try_get("target")?,
                 details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
                 ip: row.try_get("ip")?,
+            })
+        }
+
+        pub fn attachment(row: &$row) -> Result<crate::domain::attachments::Attachment> {
+            use crate::domain::attachments::{Attachment, AttachmentRef};
+            let kind: String = row.try_get("kind")?;
+            Ok(Attachment {
+                file: AttachmentRef {
+                    id: AttachmentId(row.try_get("id")?),
+                    name: row.try_get("name")?,
+                    content_type: row.try_get("content_type")?,
+                    size: row.try_get::<i64, _>("size")? as u64,
+                    kind: kind.parse().map_err(|e| anyhow!("column kind: {e}"))?,
+                    width: opt_u32(row, "width")?,
+                    height: opt_u32(row, "height")?,
+                    thumbnail: row.try_get::<i64, _>("thumbnail_size")? > 0,
+                },
+                organization_id: OrgId(row.try_get("organization_id")?),
+                session_id: SessionId(row.try_get("session_id")?),
+                uploader_id: row.try_get("uploader_id")?,
+                sha256: row.try_get("sha256")?,
+                thumbnail_size: row.try_get::<i64, _>("thumbnail_size")? as u64,
+                sent: row.try_get("sent")?,
+                internal: row.try_get("internal")?,
+                created_at: row.try_get("created_at")?,
             })
         }
 

@@ -349,7 +349,7 @@ async fn copy_messages(
         let messages = sqlite::rows::all(rows, sqlite::rows::message)?;
         let mut q = QueryBuilder::<Postgres>::new(
             "INSERT INTO messages (id, organization_id, session_id, seq, sender_type, sender_id,
-             sender_name, content, client_msg_id, created_at, internal) ",
+             sender_name, content, client_msg_id, created_at, internal, attachments) ",
         );
         q.push_values(&messages, |mut b, m| {
             b.push_bind(m.id.0)
@@ -362,7 +362,8 @@ async fn copy_messages(
                 .push_bind(&m.content)
                 .push_bind(&m.client_msg_id)
                 .push_bind(m.created_at)
-                .push_bind(m.internal);
+                .push_bind(m.internal)
+                .push_bind(crate::domain::attachments::encode_refs(&m.attachments));
         });
         q.build().execute(dst).await.context("copying messages")?;
         moved += messages.len() as i64;

@@ -23,7 +23,7 @@ use crate::store::{Page, StoreResult};
 
 /// The columns of a message row, in statement order.
 const COLUMNS: &str = "organization_id, session_id, seq, id, sender_type, sender_id, \
-    sender_name, content, client_msg_id, created_at_us, internal";
+    sender_name, content, client_msg_id, created_at_us, internal, attachments";
 
 type Row = (
     Uuid,
@@ -37,6 +37,7 @@ type Row = (
     Option<String>,
     i64,
     Option<bool>,
+    Option<String>,
 );
 
 /// How Cassandra is reached and used.
@@ -94,7 +95,7 @@ impl CassandraLog {
         let partition = "organization_id = ? AND session_id = ?";
         let statements = Statements {
             insert: prepare(format!(
-                "INSERT INTO {ks}.messages ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO {ks}.messages ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ))
             .await?,
             index_session: prepare(format!(
@@ -356,6 +357,7 @@ fn to_row(m: &Message) -> Row {
         m.client_msg_id.clone(),
         m.created_at.timestamp_micros(),
         Some(m.internal),
+        crate::domain::attachments::encode_refs(&m.attachments),
     )
 }
 
@@ -375,5 +377,6 @@ fn from_row(r: Row) -> anyhow::Result<Message> {
         client_msg_id: r.8,
         created_at: DateTime::<Utc>::from_timestamp_micros(r.9).context("created_at")?,
         internal: r.10.unwrap_or(false),
+        attachments: crate::domain::attachments::decode_refs(r.11.as_deref()),
     })
 }

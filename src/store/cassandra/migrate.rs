@@ -87,7 +87,7 @@ pub async fn migrate(
             "CREATE TABLE IF NOT EXISTS {ks}.messages (
                 organization_id uuid, session_id uuid, seq bigint,
                 id uuid, sender_type text, sender_id uuid, sender_name text, content text,
-                client_msg_id text, created_at_us bigint, internal boolean,
+                client_msg_id text, created_at_us bigint, internal boolean, attachments text,
                 PRIMARY KEY ((organization_id, session_id), seq)
             ) WITH CLUSTERING ORDER BY (seq ASC)"
         ),
@@ -104,11 +104,15 @@ pub async fn migrate(
     // Tables made before private notes existed get the column (Cassandra has no IF NOT EXISTS
     // for columns: "conflicts with an existing column" (4.x) or "Column with name 'internal'
     // already exists" (5.x) means it is there).
-    let add_internal = format!("ALTER TABLE {ks}.messages ADD internal boolean");
-    if let Err(e) = run(&session, &add_internal).await {
-        let told = format!("{e:#}");
-        if !told.contains("conflicts with an existing column") && !told.contains("already exists") {
-            return Err(e);
+    for column in ["internal boolean", "attachments text"] {
+        let add = format!("ALTER TABLE {ks}.messages ADD {column}");
+        if let Err(e) = run(&session, &add).await {
+            let told = format!("{e:#}");
+            if !told.contains("conflicts with an existing column")
+                && !told.contains("already exists")
+            {
+                return Err(e);
+            }
         }
     }
     Ok(())

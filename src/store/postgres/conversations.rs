@@ -382,23 +382,23 @@ impl Steps for PgSteps<'_> {
 }
 
 /// The session as decided and its message in one statement: the message's parameters first
-/// (`$1`–`$11`, as `INSERT_MESSAGE`), then the session's queue time (`$12`), preview (`$13`),
-/// snooze (`$14`, `$15`), wait for an answer (`$16`) and first response (`$17`) and, when an
+/// (`$1`–`$12`, as `INSERT_MESSAGE`), then the session's queue time (`$13`), preview (`$14`),
+/// snooze (`$15`, `$16`), wait for an answer (`$17`) and first response (`$18`) and, when an
 /// assignment, a close or a move to another team moved them, its agent, status, closing and
-/// assignment times and team (`$18`–`$22`).
+/// assignment times and team (`$19`–`$23`).
 macro_rules! write_session_and {
     ($table:literal, $moved:literal) => {
         concat!(
             "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
-             updated_at = $10, queued_at = $12, preview = $13, snoozed = $14,
-             snoozed_until = $15, awaiting_since = $16, first_response_at = $17",
+             updated_at = $10, queued_at = $13, preview = $14, snoozed = $15,
+             snoozed_until = $16, awaiting_since = $17, first_response_at = $18",
             $moved,
             " WHERE id = $3 AND organization_id = $2)
              INSERT INTO ",
             $table,
             " (id, organization_id, session_id, seq, sender_type, sender_id, sender_name,
-             content, client_msg_id, created_at, internal)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             content, client_msg_id, created_at, internal, attachments)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (session_id, seq) DO NOTHING"
         )
     };
@@ -407,11 +407,11 @@ const ACTIVITY_HERE: &str = write_session_and!("messages", "");
 const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
 const EVERYTHING_HERE: &str = write_session_and!(
     "messages",
-    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21, team_id = $22"
+    ", agent_id = $19, status = $20, closed_at = $21, assigned_at = $22, team_id = $23"
 );
 const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
     "message_outbox",
-    ", agent_id = $18, status = $19, closed_at = $20, assigned_at = $21, team_id = $22"
+    ", agent_id = $19, status = $20, closed_at = $21, assigned_at = $22, team_id = $23"
 );
 
 #[async_trait]

@@ -7,6 +7,7 @@
 //! closes are committed in batches by one writer task per node (group commit: one WAL flush per
 //! batch); assignments run in their own transactions because they lock an agent as well.
 
+mod attachments;
 mod audit;
 pub(crate) mod conversations;
 mod followup;

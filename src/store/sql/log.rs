@@ -27,6 +27,7 @@ pub fn bind_message<'q>(
         .bind(m.client_msg_id.as_deref())
         .bind(m.created_at)
         .bind(m.internal)
+        .bind(crate::domain::attachments::encode_refs(&m.attachments))
 }
 
 #[async_trait]

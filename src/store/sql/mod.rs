@@ -15,6 +15,7 @@
 //! for every type bound or decoded, at every function, for both databases; the macro keeps the
 //! statements as plain text and each backend's code concrete.
 
+pub mod attachments;
 pub mod audit;
 pub mod conversation;
 pub mod followup;
@@ -69,6 +70,7 @@ pub fn like_pattern(q: &str) -> String {
 /// Writes one message at its seq; the same key written again is left as it is. Its
 /// parameters appear in order, so positional binding (rusqlite) reads them alike.
 pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, organization_id, session_id, seq,
-    sender_type, sender_id, sender_name, content, client_msg_id, created_at, internal)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    sender_type, sender_id, sender_name, content, client_msg_id, created_at, internal,
+    attachments)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
     ON CONFLICT (session_id, seq) DO NOTHING";

@@ -7,6 +7,7 @@
 //! after the commit that contains its message. That thread and the pooled writer connection
 //! take turns, so the two never write at once.
 
+mod attachments;
 mod audit;
 pub mod backup;
 mod conversations;

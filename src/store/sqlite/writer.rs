@@ -263,6 +263,7 @@ impl Steps for SqliteSteps<'_> {
                 m.client_msg_id,
                 text_time(m.created_at),
                 m.internal,
+                crate::domain::attachments::encode_refs(&m.attachments),
             ])
             .map_err(db)?;
         Ok(())
@@ -376,5 +377,8 @@ fn message(row: &Row) -> rusqlite::Result<Message> {
         client_msg_id: row.get("client_msg_id")?,
         created_at: time(row, "created_at", "created_at")?,
         internal: row.get("internal")?,
+        attachments: crate::domain::attachments::decode_refs(
+            row.get::<_, Option<String>>("attachments")?.as_deref(),
+        ),
     })
 }
