@@ -661,7 +661,8 @@ async fn three_servers_sharing_the_outbox_send_each_email_once() {
     let database = fresh_postgres_schema().await;
     let (url, cluster) = (sink.url(), format!("mail{}", unique()));
     let redis = crate::lifecycle_nodes::test_redis();
-    let flags = [
+    let bucket = bucket_flags(&fresh_bucket().0);
+    let mut flags = vec![
         "--smtp-url",
         &url,
         "--smtp-from",
@@ -673,6 +674,7 @@ async fn three_servers_sharing_the_outbox_send_each_email_once() {
         "--cluster-name",
         &cluster,
     ];
+    flags.extend(bucket.iter().map(String::as_str));
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let mut nodes = vec![];
     for dir in &dirs {

@@ -100,6 +100,46 @@ pub fn suite_cassandra_flags() -> Vec<String> {
     }
 }
 
+/// The S3-compatible server of the tests (`RAASEL_TEST_S3`, e.g. `http://127.0.0.1:8555`) and
+/// the directory its buckets are kept in (`RAASEL_TEST_S3_DIR`), set by the test command.
+fn test_s3() -> (String, std::path::PathBuf) {
+    let missing = "RAASEL_TEST_S3 and RAASEL_TEST_S3_DIR are not set: these tests need an \
+                   S3-compatible server (./scripts/test starts s3proxy with scripts/services s3)";
+    let url = std::env::var("RAASEL_TEST_S3").ok().filter(|u| !u.is_empty()).expect(missing);
+    let dir = std::env::var("RAASEL_TEST_S3_DIR").ok().filter(|d| !d.is_empty()).expect(missing);
+    (url, dir.into())
+}
+
+/// A fresh, empty bucket on the tests' S3-compatible server: its URL and the directory that
+/// holds its objects (s3proxy's filesystem backend keeps a bucket as a directory).
+pub fn fresh_bucket() -> (String, std::path::PathBuf) {
+    let (url, dir) = test_s3();
+    let name = format!("t-{}", uuid::Uuid::new_v4().simple());
+    let path = dir.join(&name);
+    std::fs::create_dir_all(&path).expect("a fresh bucket");
+    (format!("{url}/{name}"), path)
+}
+
+/// Flags that keep a server's files in `bucket`.
+pub fn bucket_flags(bucket: &str) -> Vec<String> {
+    [
+        "--object-store-url",
+        bucket,
+        "--object-store-access-key",
+        "raasel",
+        "--object-store-secret-key",
+        "raasel-secret",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Where a test server of this run keeps files: a fresh bucket on PostgreSQL (as an
+/// installation of several nodes would), the data directory on the embedded store.
+pub fn suite_bucket() -> Option<(String, std::path::PathBuf)> {
+    suite_on_postgres().then(fresh_bucket)
+}
+
 /// A fresh, empty schema in the test database, as a URL a server can use.
 pub async fn fresh_postgres_schema() -> String {
     let base = test_postgres().expect(
@@ -134,6 +174,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
     if suite_store() == "cassandra" {
         args.store.cassandra_contact_points = vec![test_cassandra()];
         args.store.cassandra_keyspace = TEST_KEYSPACE.into();
+    }
+    if let Some((bucket, _)) = suite_bucket() {
+        args.files.object_store_url = Some(bucket);
+        args.files.object_store_access_key = Some("raasel".into());
+        args.files.object_store_secret_key = Some("raasel-secret".into());
     }
     args.auth_rate_per_minute = 10_000;
     args.message_rate_per_minute = 10_000;

@@ -539,6 +539,7 @@ async fn three_servers_with_one_killed_deliver_every_event_with_duplicates_only_
         ]
         .map(String::from),
     );
+    flags.extend(bucket_flags(&fresh_bucket().0));
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let mut nodes = vec![];
