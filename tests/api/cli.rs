@@ -209,6 +209,32 @@ async fn serve_refuses_a_cluster_without_postgresql() {
 }
 
 #[tokio::test]
+async fn serve_refuses_a_cluster_without_object_storage() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = crate::support::fresh_postgres_schema().await;
+    let out = raasel_command()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &database,
+        ])
+        .args(["--redis-url", &crate::lifecycle_nodes::test_redis()])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a cluster whose nodes cannot read each other's files was accepted"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--object-store-url"), "{err}");
+}
+
+#[tokio::test]
 async fn serve_refuses_origins_that_could_never_match_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     for origin in ["*", "shop.example", "https://shop.example/checkout"] {

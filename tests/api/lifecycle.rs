@@ -38,7 +38,7 @@ pub fn clock_flags() -> Vec<String> {
 }
 
 impl Node {
-    async fn start() -> Node {
+    pub async fn start() -> Node {
         let flags = clock_flags();
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
         Node::of(ServerProcess::start(&flags).await)

@@ -61,7 +61,9 @@ impl Cluster {
             ]
             .map(String::from),
         );
-        flags.extend(crate::support::bucket_flags(&crate::support::fresh_bucket().0));
+        flags.extend(crate::support::bucket_flags(
+            &crate::support::fresh_bucket().0,
+        ));
         Cluster {
             database_url: fresh_postgres_schema().await,
             flags,

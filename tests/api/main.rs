@@ -8,6 +8,7 @@ mod support;
 
 mod agents;
 mod api_tokens;
+mod attachments;
 mod audit;
 mod availability;
 mod break_in;

@@ -107,6 +107,7 @@ fn from_client(s: &Session, content: &str, key: Option<&str>) -> NewMessage {
         content: content.into(),
         client_msg_id: key.map(String::from),
         internal: false,
+        attachments: vec![],
     }
 }
 
@@ -907,6 +908,7 @@ fn note_by(s: &Session, agent: AgentId, content: &str) -> NewMessage {
         content: content.into(),
         client_msg_id: None,
         internal: true,
+        attachments: vec![],
     }
 }
 
@@ -916,6 +918,46 @@ fn seqs_of(m: &[Message]) -> Vec<i64> {
 
 /// Notes at both ends and between the customer's messages, written through the conversation:
 /// the customer's reads skip them, the agents' reads hold everything in order.
+/// A message keeps the files it carries in every store, read back by any node.
+async fn a_message_keeps_its_files(n: Nodes) {
+    use raasel::domain::attachments::{AttachmentRef, FileKind};
+    let (org, _) = org_with(&n, 1, 0).await;
+    let session = waiting_session(&n, org.id).await;
+    let files: Vec<AttachmentRef> = (0..2)
+        .map(|i| AttachmentRef {
+            id: raasel::domain::AttachmentId::new(),
+            name: format!("file {i} é.png"),
+            content_type: "image/png".into(),
+            size: 1000 + i,
+            kind: FileKind::Image,
+            width: Some(640),
+            height: Some(480),
+            thumbnail: i == 0,
+        })
+        .collect();
+    let message = NewMessage {
+        content: String::new(),
+        attachments: files.clone(),
+        ..from_client(&session, "", Some("with-files"))
+    };
+    let stored = n.a.conversations.append(org.id, message).await.unwrap();
+    assert_eq!(stored.message.attachments, files);
+    let plain =
+        n.a.conversations
+            .append(org.id, from_client(&session, "plain", None))
+            .await
+            .unwrap();
+    assert!(plain.message.attachments.is_empty());
+    for log in [&n.a.log, &n.b.log] {
+        let (all, _) = log
+            .range(org.id, session.id, all_pages(), Audience::Customer)
+            .await
+            .unwrap();
+        assert_eq!(all[0].attachments, files);
+        assert!(all[1].attachments.is_empty());
+    }
+}
+
 async fn a_customer_never_reads_a_private_note(n: Nodes) {
     let (org, agents) = org_with(&n, 1, 1).await;
     let agent = agents[1].id;
@@ -1031,6 +1073,7 @@ fn layout(s: &Session, agent: AgentId) -> Vec<Message> {
                 client_msg_id: None,
                 created_at: chrono::Utc::now(),
                 internal: shown.is_none(),
+                attachments: vec![],
             }
         })
         .collect()
@@ -1605,6 +1648,7 @@ contract!(
     queue_locks_leave_connections_for_reads,
     a_refused_change_fails_alone_in_its_batch,
     a_customer_never_reads_a_private_note,
+    a_message_keeps_its_files,
     customer_windows_read_past_runs_of_notes,
     the_workspace_keeps_to_its_organization,
     labels_and_canned_replies_stop_at_their_bounds,

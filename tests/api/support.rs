@@ -105,8 +105,14 @@ pub fn suite_cassandra_flags() -> Vec<String> {
 fn test_s3() -> (String, std::path::PathBuf) {
     let missing = "RAASEL_TEST_S3 and RAASEL_TEST_S3_DIR are not set: these tests need an \
                    S3-compatible server (./scripts/test starts s3proxy with scripts/services s3)";
-    let url = std::env::var("RAASEL_TEST_S3").ok().filter(|u| !u.is_empty()).expect(missing);
-    let dir = std::env::var("RAASEL_TEST_S3_DIR").ok().filter(|d| !d.is_empty()).expect(missing);
+    let url = std::env::var("RAASEL_TEST_S3")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .expect(missing);
+    let dir = std::env::var("RAASEL_TEST_S3_DIR")
+        .ok()
+        .filter(|d| !d.is_empty())
+        .expect(missing);
     (url, dir.into())
 }
 
