@@ -80,8 +80,10 @@ impl std::str::FromStr for FileKind {
 #[serde(default)]
 pub struct FileSettings {
     /// Largest file accepted, in bytes (at most the operator's limit).
+    #[schema(required = true)]
     pub max_file_bytes: u64,
     /// The kinds of file accepted (empty: no files).
+    #[schema(required = true)]
     pub types: Vec<FileGroup>,
 }
 

@@ -124,10 +124,12 @@ pub async fn usage(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LinkQuery {
-    variant: Variant,
-    /// Unix seconds.
-    expires: i64,
-    signature: String,
+    /// Which copy: `full` (default) or `thumbnail`.
+    variant: Option<Variant>,
+    /// Until when the link works (Unix seconds); a link without it is not valid.
+    expires: Option<i64>,
+    /// The link's signature; a link without it is not valid.
+    signature: Option<String>,
 }
 
 /// A file, through a link from `GET /api/attachments/{id}/link`. Pictures (re-encoded) open
@@ -141,11 +143,12 @@ pub async fn download(
     PathId(id): PathId<AttachmentId>,
     Query(q): Query<LinkQuery>,
 ) -> ApiResult<Response> {
-    let found = app
-        .chat
-        .download(id, q.variant, q.expires, &q.signature)
-        .await?;
-    let left = q.expires - crate::domain::model::now().timestamp();
+    let (Some(expires), Some(signature)) = (q.expires, q.signature.as_deref()) else {
+        return Err(ApiError::Unauthorized("this link is not valid".into()));
+    };
+    let variant = q.variant.unwrap_or(Variant::Full);
+    let found = app.chat.download(id, variant, expires, signature).await?;
+    let left = expires - crate::domain::model::now().timestamp();
     Ok((headers(&found, left), found.stored.body).into_response())
 }
 

@@ -54,7 +54,7 @@ use crate::error::ErrorBody;
         attachments::upload, attachments::list, attachments::link, attachments::remove,
         attachments::usage, attachments::download,
     ),
-    components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody)),
+    components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody, crate::files::Variant)),
     modifiers(&Security, &ErrorAnswers),
 )]
 pub struct ApiDoc;
@@ -175,8 +175,13 @@ fn error_meaning(status: &str) -> Option<&'static str> {
         "401" => "unauthorized: a missing, invalid, expired or revoked token, or wrong credentials",
         "403" => "forbidden: the caller may not do this",
         "404" => "not_found: no such object in the caller's reach",
+        "408" => "upload_timed_out: the upload did not arrive whole within the upload time limit",
         "409" => "conflict or session_closed",
-        "413" => "payload_too_large: the body is over 64 KiB",
+        "413" => {
+            "payload_too_large: the body is over 64 KiB; for uploads file_too_large (over the \
+                  file size limit) or quota_exceeded (over the organization's storage quota)"
+        }
+        "415" => "unsupported_type: the file's content is not of a type the organization accepts",
         "429" => "rate_limited: retry after the `Retry-After` seconds",
         "500" => "internal: something went wrong on the server (the cause is logged)",
         _ => return None,
