@@ -466,7 +466,7 @@ fn lines(messages: &[Message]) -> Vec<Line> {
         .iter()
         .map(|m| Line {
             who: (m.sender_type != SenderType::System).then(|| m.sender_name.clone()),
-            text: m.content.clone(),
+            text: m.text_with_files(),
         })
         .collect()
 }

@@ -404,7 +404,7 @@ impl MessagePreview {
             seq: m.seq,
             sender_type: m.sender_type,
             sender_name: m.sender_name.clone(),
-            content: m.content.chars().take(Self::CHARS).collect(),
+            content: m.text_with_files().chars().take(Self::CHARS).collect(),
             created_at: m.created_at,
         })
     }
@@ -502,6 +502,16 @@ pub struct Message {
     pub internal: bool,
     /// The files it carries (read each through `GET /api/attachments/{id}/link`).
     pub attachments: Vec<super::attachments::AttachmentRef>,
+}
+
+impl Message {
+    /// Its text followed by the names of its files, for what shows a message without its
+    /// files (previews, e-mails).
+    pub fn text_with_files(&self) -> String {
+        let files = self.attachments.iter().map(|f| format!("📎 {}", f.name));
+        let text = Some(self.content.clone()).filter(|c| !c.is_empty());
+        text.into_iter().chain(files).collect::<Vec<_>>().join("\n")
+    }
 }
 
 /// Who reads a conversation: its customer sees no private notes.
