@@ -216,5 +216,28 @@ pub fn document() -> serde_json::Value {
         })
         .collect();
     doc["webhooks"] = serde_json::Value::Object(webhooks);
+    drop_object_defaults(&mut doc);
     doc
+}
+
+/// Properties that refer to another schema carry no `default` (generated clients cannot model
+/// an object's default; the schema it refers to says what its fields hold).
+fn drop_object_defaults(doc: &mut serde_json::Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let Some(properties) = schema
+            .get_mut("properties")
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            continue;
+        };
+        for property in properties.values_mut() {
+            let refers = property.get("$ref").is_some() || property.get("oneOf").is_some();
+            if let (true, Some(p)) = (refers, property.as_object_mut()) {
+                p.remove("default");
+            }
+        }
+    }
 }

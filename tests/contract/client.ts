@@ -30,6 +30,13 @@ export function explain(code: ErrorCode): string {
       return "someone changed it first";
     case "payload_too_large":
       return "that is too long";
+    case "file_too_large":
+    case "quota_exceeded":
+      return "that file is too large";
+    case "unsupported_type":
+      return "that kind of file is not accepted";
+    case "upload_timed_out":
+      return "the upload was too slow";
     case "rate_limited":
       return "slow down";
     case "unknown_event":
