@@ -229,7 +229,10 @@ async fn a_customer_sends_a_picture_and_the_agent_sees_it_cleaned_with_a_thumbna
     assert_eq!(sent["message"]["content"], "");
     assert_eq!(sent["message"]["attachments"][0]["id"], id);
     let listed = app.session(&c.agent.token, &c.session).await;
-    assert_eq!(listed["preview"]["content"], "📎 screen shot.png", "{listed}");
+    assert_eq!(
+        listed["preview"]["content"], "📎 screen shot.png",
+        "{listed}"
+    );
 
     // The agent reads it in the history and downloads the cleaned picture.
     let messages = history(&app, &c.agent.token, &c.session).await;
