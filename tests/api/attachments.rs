@@ -865,3 +865,32 @@ async fn files_are_deleted_with_the_customer_and_with_the_organization() {
         "the organization's files outlived it"
     );
 }
+
+#[tokio::test]
+async fn over_a_socket_a_message_carries_its_files_to_the_agent() {
+    let app = spawn_app().await;
+    let c = chat(&app).await;
+    app.assign(&c.org.admin_token, &c.session, &c.agent.id).await;
+    let agent = app.socket(&c.agent.token).await;
+    let customer = app.socket(&c.customer.token).await;
+    let file = uploaded(&app, &c.customer.token, &c.session, "receipt.pdf", PDF).await;
+    agent.clear().await;
+    let ack = customer
+        .call(
+            "send_message",
+            json!({ "session_id": c.session, "content": "my receipt", "attachments": [file["id"]] }),
+        )
+        .await;
+    assert_eq!(ack["ok"], true, "{ack}");
+    assert_eq!(ack["message"]["attachments"][0]["name"], "receipt.pdf");
+    let got = agent.wait_for("new_message").await;
+    assert_eq!(got["message"]["attachments"][0]["id"], file["id"], "{got}");
+    let refused = customer
+        .call(
+            "send_message",
+            json!({ "session_id": c.session, "attachments": [uuid::Uuid::now_v7()] }),
+        )
+        .await;
+    assert_eq!(refused["ok"], false, "{refused}");
+    assert_eq!(refused["error"], "validation_failed", "{refused}");
+}

@@ -42,6 +42,7 @@ export class FakeServer {
       client_msg_id: opts.clientMsgId ?? null,
       created_at: new Date().toISOString(),
       internal: false,
+      attachments: [],
     };
     list.push(message);
     if (!opts.silent) this.broadcast('new_message', { message });

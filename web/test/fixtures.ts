@@ -52,6 +52,7 @@ export function profileFixture(extra: Partial<PublicOrganization> = {}): PublicO
     prechat: null,
     default_locale: 'en',
     texts: {},
+    attachments: { max_file_bytes: 10 * 1024 * 1024, types: ['image', 'pdf', 'text', 'office', 'archive'] },
     ...extra,
   };
 }

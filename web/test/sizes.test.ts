@@ -27,8 +27,11 @@ function widgetOnUse(): string[] {
 
 const BUDGETS = [
   { surface: 'widget loader (widget.js)', files: () => ['widget.js'], budget: 5 * KB },
-  { surface: "widget's chat window (/widget/) as it opens, in any language", files: widgetOnOpen, budget: 45 * KB },
-  { surface: "widget's chat window, parts loaded when used", files: widgetOnUse, budget: 5 * KB },
+  // Files in conversations added the paperclip, drops and pastes to the first load (the code
+  // that uploads and shows files comes when used): 47 KB, from 45.
+  { surface: "widget's chat window (/widget/) as it opens, in any language", files: widgetOnOpen, budget: 47 * KB },
+  // The emoji picker, what the organization asks now and then, and files (about 3.5 KB): 7 KB, from 5.
+  { surface: "widget's chat window, parts loaded when used", files: widgetOnUse, budget: 7 * KB },
   // The console speaks English only: the languages its shared code could fetch never come.
   { surface: "console's first load (/console/)", files: () => filesLoadedBy('console/index.html').filter((f) => !languageOf(f)), budget: 150 * KB },
   { surface: 'customer app (/), in any language', files: () => withOneLanguage('index.html'), budget: 150 * KB },

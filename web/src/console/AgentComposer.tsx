@@ -2,14 +2,19 @@
 // reachable by keyboard), canned replies after `/`, teammates after `@` in a note. Enter sends,
 // Shift+Enter starts a new line. Typing is announced to the customer only while writing a
 // reply: a note being written must not show as "typing" to them. Text over the server's limit is
-// kept whole, counted and refused, as in every surface's message box.
+// kept whole, counted and refused, as in every surface's message box. Files (the paperclip, a
+// drop on the conversation, a paste) go with a reply or a note once all are uploaded; a note
+// that failed is sent again with the same id and files, so it is never added twice.
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../shared/api';
+import type { AttachmentRef } from '../shared/attachments';
 import { MAX_MESSAGE_CHARS, messageLength } from '../shared/format';
 import { useObservable } from '../shared/hooks';
 import { randomId } from '../shared/ids';
 import type { ConsoleSession } from '../shared/types';
+import { AttachButton } from '../shared/ui/AttachButton';
+import { type Attach, pastedFiles } from '../shared/ui/attach';
 import { fillPlaceholders } from './canned';
 import { ComposerSuggestions } from './ComposerSuggestions';
 import { LengthNotice, countShown } from './LengthNotice';
@@ -25,9 +30,18 @@ interface Props {
   closed: boolean;
   /** What the reply box says when empty. */
   replyPlaceholder: string;
+  /** Files, where the organization takes them. */
+  attach: Attach | null;
 }
 
-export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder }: Props) {
+/** A note as last tried: tried again unchanged, it keeps its id. */
+interface NoteAttempt {
+  clientMsgId: string;
+  content: string;
+  files: string;
+}
+
+export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder, attach }: Props) {
   const tools = useTools();
   const { workspace, canned } = tools;
   useObservable(tools, canned, workspace);
@@ -41,6 +55,12 @@ export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder 
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const [refused, setRefused] = useState(false);
   const [error, setError] = useState('');
+  const [addingNote, setAddingNote] = useState(false);
+  const [waitFiles, setWaitFiles] = useState(false);
+  const lastNote = useRef<NoteAttempt | null>(null);
+  const list = attach?.list ?? null;
+  useObservable(list);
+  const files = list?.ready() ?? [];
   const area = useRef<HTMLTextAreaElement>(null);
   const caretAfterRender = useRef<number | null>(null);
   const asked = useRef(tools.composerAsk.count);
@@ -102,29 +122,48 @@ export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder 
 
   async function submit() {
     const content = text.trim();
-    if (!content || closed) return;
+    if ((!content && !list?.items.length) || closed || addingNote) return;
     if (over) {
       setRefused(true);
       return;
     }
+    // Never without a file that was attached.
+    setWaitFiles(!!list?.blocked);
+    if (list?.blocked) return;
     setError('');
     setText('');
     setCaret(0);
     area.current?.focus();
     if (mode === 'reply') {
-      chat.send(session.id, content);
+      chat.send(session.id, content, files);
+      list?.clear();
       return;
     }
+    await addNote(content, files);
+  }
+
+  /** Adds a private note; its files stay in the box until it is added. */
+  async function addNote(content: string, files: AttachmentRef[]) {
+    const ids = files.map((f) => f.id);
+    const tried = lastNote.current;
+    const same = tried && tried.content === content && tried.files === ids.join();
+    const attempt = { clientMsgId: same ? tried.clientMsgId : randomId(), content, files: ids.join() };
+    lastNote.current = attempt;
+    setAddingNote(true);
     try {
       const { message } = await tools.api.call('post', '/api/sessions/{id}/messages', {
         path: { id: session.id },
-        body: { content, internal: true, client_msg_id: randomId() },
+        body: { content, internal: true, client_msg_id: attempt.clientMsgId, ...(ids.length ? { attachments: ids } : {}) },
       });
       chat.conversation(session.id).merge([message]);
+      lastNote.current = null;
+      list?.clear();
     } catch (e) {
       // The note is not lost: it comes back to the box unless something new was typed meanwhile.
       setText((now) => (now ? now : content));
       setError(`The note was not added. ${errorText(e)}`);
+    } finally {
+      setAddingNote(false);
     }
   }
 
@@ -200,6 +239,7 @@ export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder 
       {picker && !closed && (
         <ComposerSuggestions picker={picker} active={activeIndex} values={values} canned={canned} onChoose={(index) => choose(picker, index)} />
       )}
+      {list && attach?.chunk && <attach.chunk.ComposerFiles list={list} />}
       <label class="sr-only" for="composer-text">
         {mode === 'note' ? 'Private note' : 'Message'}
       </label>
@@ -220,13 +260,30 @@ export function AgentComposer({ session, replyBlocked, closed, replyPlaceholder 
         onKeyUp={readCaret}
         onClick={readCaret}
         onBlur={() => chat.stopTyping(session.id)}
+        onPaste={(e) => {
+          const pasted = attach && !closed ? pastedFiles(e.clipboardData) : [];
+          if (!pasted.length) return;
+          attach!.add(pasted);
+          if (!e.clipboardData?.types.includes('text/plain')) e.preventDefault();
+        }}
       />
-      <button type="submit" class="send" disabled={closed || !text.trim()} aria-label={mode === 'note' ? 'Add note' : 'Send'}>
+      {attach && <AttachButton onFiles={attach.add} disabled={closed} />}
+      <button
+        type="submit"
+        class="send"
+        disabled={closed || addingNote || (!text.trim() && !files.length) || !!list?.blocked}
+        aria-label={mode === 'note' ? 'Add note' : 'Send'}
+      >
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
           <path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z" fill="currentColor" />
         </svg>
       </button>
       <LengthNotice length={length} refused={refused} />
+      {waitFiles && list?.blocked && (
+        <p class="composer-note error-text" role="alert">
+          Wait until every file is uploaded, or remove the ones that failed.
+        </p>
+      )}
       {error && (
         <p class="composer-note error-text" role="alert">
           {error}

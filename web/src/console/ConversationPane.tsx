@@ -1,12 +1,14 @@
 // One conversation in the console: who the customer is, its state, take / transfer / move to
 // another team / snooze / close / reopen, and the chat itself (history with older pages on scroll up, live messages,
-// typing, marks).
+// typing, marks, files).
 
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/api';
+import { fileSettingsOf } from '../shared/attachments';
 import { duration } from '../shared/format';
 import { useNow, useObservable } from '../shared/hooks';
 import type { ConsoleSession } from '../shared/types';
+import { draftOf, useAttach } from '../shared/ui/attach';
 import { ChatView } from '../shared/ui/ChatView';
 import { AgentComposer } from './AgentComposer';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -16,6 +18,7 @@ import { MessageFocus } from './MessageFocus';
 import { SnoozeControl } from './SnoozeControl';
 import { TeamMove } from './TeamMove';
 import { backWhen } from './snooze-time';
+import { useTools } from './tools';
 import type { Workspace } from './workspace';
 
 interface Props {
@@ -31,6 +34,9 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
   const [missing, setMissing] = useState(false);
   const [error, setError] = useState('');
   const session = workspace.sessions.get(sessionId);
+  const { api } = useTools();
+  const draft = draftOf(api, `session:${sessionId}`);
+  const attach = useAttach({ api, draft, settings: fileSettingsOf(workspace.org), session: async () => sessionId });
 
   useEffect(() => {
     workspace.refresh(sessionId).then(
@@ -104,8 +110,16 @@ export function ConversationPane({ workspace, sessionId, backHref }: Props) {
                 : `Reply to ${session.client_name}…`
         }
         showOwnNames
+        api={api}
+        attach={session.status === 'closed' ? null : attach}
         composer={(plain) => (
-          <AgentComposer session={session} replyBlocked={lockedForMe || otherTeams} closed={session.status === 'closed'} replyPlaceholder={plain.placeholder ?? ''} />
+          <AgentComposer
+            session={session}
+            replyBlocked={lockedForMe || otherTeams}
+            closed={session.status === 'closed'}
+            replyPlaceholder={plain.placeholder ?? ''}
+            attach={attach}
+          />
         )}
       />
       <MessageFocus sessionId={sessionId} />

@@ -1,7 +1,7 @@
 // Admins edit the organization (name, domain, widget colour, messages, capacity, identity
 // secret, the conversation periods, business hours, the team rules, what customers meet: rating,
-// replies by e-mail, languages and texts, pre-chat questions, allowed sites) and copy the widget's
-// embed snippet. The server's problems show next to the fields they name. Loaded when first opened.
+// replies by e-mail, languages and texts, pre-chat questions, allowed sites; files) and copy the
+// widget's embed snippet. The server's problems show next to the fields they name. Loaded when first opened.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, ApiError, errorText } from '../shared/api';
@@ -10,6 +10,8 @@ import { BusinessHoursEditor } from './BusinessHoursEditor';
 import { CustomerSideFields } from './CustomerSideFields';
 import { customerSideOf, customerSideSettings } from './customer-side';
 import { FieldError, type FieldErrors, invalidProps } from './FieldError';
+import { FileSettingsFields, useFileUsage } from './FileSettingsFields';
+import { fileFormOf, fileSettingsInput } from './file-settings';
 import { type PeriodKey, PeriodFields, type Periods } from './PeriodFields';
 import { type HoursForm, browserZone, businessHoursOf, hoursFormOf } from './business-hours';
 import { IDENTITY_SECRET_MIN, generateIdentitySecret } from './secret';
@@ -82,6 +84,8 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
   const [hours, setHours] = useState<HoursForm>(() => hoursFormOf(org.settings?.business_hours, browserZone()));
   const [teamRules, setTeamRules] = useState(() => teamRulesOf(org));
   const [customerSide, setCustomerSide] = useState(() => customerSideOf(org));
+  const [files, setFiles] = useState(() => fileFormOf(org));
+  const fileUsage = useFileUsage(api);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -103,8 +107,13 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
     setStatus(null);
     const timing = periodSeconds(periods);
     const side = customerSideSettings(customerSide);
-    if ('errors' in timing || 'errors' in side) {
-      refuse({ ...('errors' in timing ? timing.errors : {}), ...('errors' in side ? side.errors : {}) });
+    const fileChoices = fileSettingsInput(files, fileUsage.usage?.max_file_bytes_limit ?? null);
+    if ('errors' in timing || 'errors' in side || 'errors' in fileChoices) {
+      refuse({
+        ...('errors' in timing ? timing.errors : {}),
+        ...('errors' in side ? side.errors : {}),
+        ...('errors' in fileChoices ? fileChoices.errors : {}),
+      });
       return;
     }
     setErrors({});
@@ -122,11 +131,13 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
           ...timing.secs,
           ...teamRules,
           ...side.settings,
+          ...fileChoices.settings,
           business_hours: businessHours,
         },
       });
       workspace.setOrganization(organization);
       setCustomerSide(customerSideOf(organization));
+      setFiles(fileFormOf(organization));
       setPeriods(periodsOf(organization));
       setTeamRules(teamRulesOf(organization));
       setHours(hoursFormOf(organization.settings?.business_hours, browserZone()));
@@ -230,6 +241,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
       <BusinessHoursEditor hours={hours} errors={errors} onChange={setHours} />
       <TeamSettingsFields rules={teamRules} onChange={setTeamRules} />
       <CustomerSideFields value={customerSide} errors={errors} onChange={setCustomerSide} org={org} />
+      <FileSettingsFields value={files} errors={errors} onChange={setFiles} usage={fileUsage.usage} usageError={fileUsage.error} />
       {status && (
         <p class={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>
           {status.text}

@@ -56,7 +56,7 @@ type CallArgs<O> = object extends CallOptions<O> ? [options?: CallOptions<O>] : 
 export class Api {
   /** `base` is the server's origin ('' for the page's own). */
   constructor(
-    private readonly base: string,
+    readonly base: string,
     public token: string | null = null,
   ) {}
 

@@ -86,6 +86,31 @@ describe('ChatClient: optimistic send', () => {
     expect(server.contents(S)).toEqual(['late']);
   });
 
+  test('a message with files sends their ids; a retry sends the same message with the same files', async () => {
+    const { server, client } = setup();
+    await client.open(S);
+    const file = { id: 'att-1', name: 'a.png', content_type: 'image/png', size: 10, kind: 'image' as const, width: 4, height: 3, thumbnail: false };
+    server.refusals = ['session_closed'];
+    client.send(S, '', [file]);
+    expect(client.conversation(S).pending[0].attachments).toEqual([file]);
+    await settle(() => client.conversation(S).pending[0]?.failed !== undefined, 'the refusal');
+    client.retry(S, client.conversation(S).pending[0].clientMsgId);
+    await settle(() => seqs(client).length === 1, 'the retried message');
+    const sends = server.log.filter((e) => e.event === 'send_message').map((e) => e.payload);
+    expect(sends).toHaveLength(2);
+    expect(sends[1]).toEqual(sends[0]);
+    expect(sends[0]).toMatchObject({ content: '', attachments: ['att-1'] });
+  });
+
+  test('a message without files sends no attachments field', async () => {
+    const { server, client } = setup();
+    await client.open(S);
+    client.send(S, 'plain');
+    await settle(() => seqs(client).length === 1, 'the ack');
+    const send = server.log.find((e) => e.event === 'send_message')!.payload;
+    expect('attachments' in send).toBe(false);
+  });
+
   test('a rate-limited message is retried by itself', async () => {
     const { server, client } = setup();
     await client.open(S);

@@ -7,6 +7,7 @@
 // serialized per conversation, so messages keep their order. Marks and typing are sent from here
 // too.
 
+import type { AttachmentRef } from './attachments';
 import { Conversation } from './conversation';
 import { Observable } from './observable';
 import type { Ack, HistoryPage, MarksEvent, Message, ReadState, Side, TypingEvent } from './types';
@@ -179,10 +180,10 @@ export class ChatClient extends Observable {
     }
   }
 
-  /** Shows the message at once and sends it (now, or after the next reconnect). */
-  send(sessionId: string, content: string): void {
+  /** Shows the message at once and sends it (now, or after the next reconnect), with its uploaded files. */
+  send(sessionId: string, content: string, attachments: AttachmentRef[] = []): void {
     const conv = this.conversation(sessionId);
-    conv.addPending(content);
+    conv.addPending(content, undefined, attachments);
     this.stopTyping(sessionId);
     void this.flush(conv);
   }
@@ -314,6 +315,7 @@ export class ChatClient extends Observable {
         session_id: conv.sessionId,
         content: next.content,
         client_msg_id: next.clientMsgId,
+        ...(next.attachments.length ? { attachments: next.attachments.map((a) => a.id) } : {}),
       });
       if (ack.ok) {
         if (conv.merge([ack.message]).length === 0) conv.discard(next.clientMsgId);

@@ -17,6 +17,7 @@ function msg(seq: number, extra: Partial<Message> = {}): Message {
     client_msg_id: null,
     created_at: '2026-01-01T00:00:00Z',
     internal: false,
+    attachments: [],
     ...extra,
   };
 }

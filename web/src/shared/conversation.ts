@@ -9,6 +9,7 @@
 // history page is the server's complete answer for the range it covers, so a seq inside a
 // covered range that the page lacks is a hole that will never arrive, and counts as contiguous.
 
+import type { AttachmentRef } from './attachments';
 import { randomId } from './ids';
 import { Observable } from './observable';
 import type { Message, Side } from './types';
@@ -17,6 +18,8 @@ import type { Message, Side } from './types';
 export interface PendingMessage {
   clientMsgId: string;
   content: string;
+  /** Uploaded files the message carries (sent again, the same ones, on a retry). */
+  attachments: AttachmentRef[];
   createdAt: string;
   /** Why the server refused it for good; such a message is not resent automatically. */
   failed?: string;
@@ -138,8 +141,8 @@ export class Conversation extends Observable {
   }
 
   /** Starts an optimistic message; the caller sends it with the returned `clientMsgId`. */
-  addPending(content: string, clientMsgId = randomId()): PendingMessage {
-    const pending = { clientMsgId, content, createdAt: new Date().toISOString() };
+  addPending(content: string, clientMsgId = randomId(), attachments: AttachmentRef[] = []): PendingMessage {
+    const pending = { clientMsgId, content, attachments, createdAt: new Date().toISOString() };
     this.pendingList = [...this.pendingList, pending];
     this.notify();
     return pending;

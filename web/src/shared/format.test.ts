@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_MESSAGE_CHARS, customerLastLine, lengthOfLimit, messageLength, messagePreview, preview } from './format';
+import { MAX_MESSAGE_CHARS, customerLastLine, lengthOfLimit, messageLength, messagePreview, preview, textOrFiles } from './format';
 
 describe('messageLength', () => {
   test('counts characters of the trimmed text, as the server does', () => {
@@ -45,5 +45,16 @@ describe('customerLastLine', () => {
   test('a note (who closed it) gives way to the last message people wrote', () => {
     expect(customerLastLine({ last_message: said('system', 'John closed the conversation'), preview: said('agent', 'Bye!') })).toBe('Bye!');
     expect(customerLastLine({ last_message: said('system', 'John closed the conversation'), preview: null })).toBe('No message yet');
+  });
+});
+
+describe('messages of files alone', () => {
+  test('read as their files’ names in lists', () => {
+    const files = [{ name: 'photo.png' }, { name: 'invoice.pdf' }];
+    expect(textOrFiles({ content: '', attachments: files })).toBe('📎 photo.png, invoice.pdf');
+    expect(textOrFiles({ content: 'See these', attachments: files })).toBe('See these');
+    expect(textOrFiles({ content: '' })).toBe('');
+    expect(messagePreview({ sender_type: 'agent', content: '', internal: true, attachments: [{ name: 'log.txt' }] })).toBe('Note: 📎 log.txt');
+    expect(customerLastLine({ last_message: { sender_type: 'client', content: '', attachments: files } })).toBe('You: 📎 photo.png, invoice.pdf');
   });
 });

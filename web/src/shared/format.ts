@@ -46,13 +46,21 @@ export function lengthOfLimit(length: number, limit = MAX_MESSAGE_CHARS): string
   return `${number(length)} / ${number(limit)}`;
 }
 
-/** What a list shows of a conversation's message; system notes (who joined, closed) are not news. */
-export function messagePreview(message: { sender_type: string; content: string; internal?: boolean }, max = 80): string | null {
-  if (message.sender_type === 'system') return null;
-  return preview(message.internal ? `Note: ${message.content}` : message.content, max);
+type Text = { content: string; attachments?: { name: string }[] | null };
+
+/** A message's text, or for files alone their names ("📎 photo.png"). */
+export function textOrFiles(message: Text): string {
+  return message.content || (message.attachments?.length ? `📎 ${message.attachments.map((a) => a.name).join(', ')}` : '');
 }
 
-type Line = { sender_type: string; content: string };
+/** What a list shows of a conversation's message; system notes (who joined, closed) are not news. */
+export function messagePreview(message: Text & { sender_type: string; internal?: boolean }, max = 80): string | null {
+  if (message.sender_type === 'system') return null;
+  const text = textOrFiles(message);
+  return preview(message.internal ? `Note: ${text}` : text, max);
+}
+
+type Line = Text & { sender_type: string };
 
 /**
  * A customer's list line of a conversation: what people last wrote ("You: …" when it was them),

@@ -3,9 +3,10 @@
 // and reloaded after every (re)connect. Shared by the customer app and the widget.
 
 import type { Api } from './api';
+import type { AttachmentRef } from './attachments';
 import type { ChatClient, SocketPort } from './chat-client';
 import { Observable } from './observable';
-import type { AgentRef, ClientSession, Message, OpenSessionInput, PublicOrganization, ReadState, ReportedContext, SessionStatus } from './types';
+import type { AgentRef, ClientSession, Message, OpenSessionInput, PublicOrganization, ReadState, ReportedContext, Session, SessionStatus } from './types';
 
 /** What a conversation's opening carries besides its first message, team and visit. */
 export type StartExtra = Omit<OpenSessionInput, 'organization_id' | 'context' | 'team_id' | 'message' | 'subject'>;
@@ -23,7 +24,7 @@ export class Inbox extends Observable {
   private stale = false;
 
   constructor(
-    private readonly api: Api,
+    readonly api: Api,
     readonly chat: ChatClient,
     port: SocketPort,
     /** What the browser reports when a conversation starts (the page, the browser). */
@@ -88,8 +89,24 @@ export class Inbox extends Observable {
    * organization's default team) and what else the opening carries (the site's attributes of
    * its user, the pre-chat answers); resolves with its id.
    */
-  async start(organization: PublicOrganization, content: string, teamId?: string, extra: StartExtra = {}): Promise<string> {
+  async start(organization: PublicOrganization, content: string, teamId?: string, extra: StartExtra = {}, files: AttachmentRef[] = []): Promise<string> {
+    const id = this.opened(organization, await this.openSession(organization, teamId, extra), extra);
+    this.chat.send(id, content, files);
+    return id;
+  }
+
+  /** Starts a conversation without a message yet (files go up into it first); resolves with its id. */
+  async open(organization: PublicOrganization, teamId?: string, extra: StartExtra = {}): Promise<string> {
+    return this.opened(organization, await this.openSession(organization, teamId, extra), extra);
+  }
+
+  private async openSession(organization: PublicOrganization, teamId: string | undefined, extra: StartExtra) {
     const { session } = await this.api.openSession(organization.id, { ...extra, context: this.describeVisit(), team_id: teamId });
+    return session;
+  }
+
+  /** Lists a conversation just opened and follows it; returns its id. */
+  private opened(organization: PublicOrganization, session: Session, extra: StartExtra): string {
     // An address given in the pre-chat form is one replies can go to.
     const email = session.client_email ?? (extra.prechat?.email || null);
     this.sessions = sortByActivity([
@@ -100,7 +117,6 @@ export class Inbox extends Observable {
     this.notify();
     // Not awaited: the first message shows and is sent at once, even while history is retried.
     void this.chat.open(session.id);
-    this.chat.send(session.id, content);
     return session.id;
   }
 

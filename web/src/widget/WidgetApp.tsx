@@ -9,7 +9,7 @@ import { dotClass } from '../shared/availability';
 import { ChatClient } from '../shared/chat-client';
 import { safeColor, textOn } from '../shared/color';
 import { openConnection } from '../shared/connection';
-import { preview } from '../shared/format';
+import { preview, textOrFiles } from '../shared/format';
 import { useObservable, usePageVisible } from '../shared/hooks';
 import { type Locale, chooseLocale, setLocale, t } from '../shared/i18n';
 import { Inbox, type StartExtra } from '../shared/inbox';
@@ -221,7 +221,7 @@ function VisitorChat({ params, parentOrigin, profile, visitor, open, linked, onU
     () =>
       chat.onMessage((m, isNew) => {
         if (!isNew || m.sender_type !== 'agent' || m.internal) return;
-        tellLoader(parentOrigin, { type: 'message', message: { session_id: m.session_id, preview: preview(m.content, 140), sender_name: m.sender_name } });
+        tellLoader(parentOrigin, { type: 'message', message: { session_id: m.session_id, preview: preview(textOrFiles(m), 140), sender_name: m.sender_name } });
       }),
     [chat],
   );

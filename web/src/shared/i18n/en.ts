@@ -53,6 +53,16 @@ export const en = {
   'composer.emoji': 'Insert an emoji',
   'composer.emojiList': 'Emoji',
 
+  // Files in the message box
+  'files.attach': 'Attach files',
+  'files.list': 'Files to send',
+  'files.uploading': 'Uploading {name}',
+  'files.cancel': 'Cancel the upload of {name}',
+  'files.remove': 'Remove {name}',
+  'files.tooMany': 'A message can carry at most {max} files.',
+  'files.tooLarge': 'Larger than {max}, the most accepted.',
+  'files.wait': 'Wait until every file is uploaded, or remove the ones that failed.',
+
   // Availability
   'status.online': 'We are online',
   'status.busy': 'All our agents are busy',

@@ -1,14 +1,18 @@
 // A conversation on screen: history, who is typing, notices and the message box. Used by the
 // customer app, the widget and the console; `conversation` is null for a conversation not yet
 // started (its first message starts it). Says so while the connection is lost, and while
-// messages missed meanwhile (or skipped) are being fetched ("Catching up…").
+// messages missed meanwhile (or skipped) are being fetched ("Catching up…"). Files dropped
+// anywhere on it are attached to the message being written, where files are accepted.
 
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import type { Api } from '../api';
+import type { AttachmentRef } from '../attachments';
 import type { ChatClient } from '../chat-client';
 import type { Conversation } from '../conversation';
 import { useObservable } from '../hooks';
 import { t } from '../i18n';
+import { type Attach, type Draft, carriesFiles } from './attach';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { Typing } from './Typing';
@@ -19,7 +23,7 @@ interface Props {
   intro?: ComponentChildren;
   notices?: ComponentChildren;
   /** Returning false keeps the text in the box (it was not sent). */
-  onSend: (text: string) => boolean | void;
+  onSend: (text: string, files: AttachmentRef[]) => boolean | void;
   composerDisabled?: boolean;
   placeholder?: string;
   showOwnNames?: boolean;
@@ -28,11 +32,18 @@ interface Props {
    * given what the plain one would have been given.
    */
   composer?: (plain: { placeholder?: string; disabled?: boolean }) => ComponentChildren;
+  /** Reads the files messages carry. */
+  api?: Api;
+  /** Files for the message being written (dropped here, or picked in the box); null: none taken now. */
+  attach?: Attach | null;
+  draft?: Draft;
 }
 
-export function ChatView({ chat, conversation, intro, notices, onSend, composerDisabled, placeholder, showOwnNames, composer }: Props) {
+export function ChatView(props: Props) {
+  const { chat, conversation, intro, notices, onSend, composerDisabled, placeholder, showOwnNames, composer, api, attach, draft } = props;
   useObservable(chat, conversation);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const [dropping, setDropping] = useState(false);
   const sessionId = conversation?.sessionId;
 
   async function loadOlder() {
@@ -45,8 +56,19 @@ export function ChatView({ chat, conversation, intro, notices, onSend, composerD
     }
   }
 
+  /** A drag of files: taken here (the page is not replaced by the file), shown as a drop target where accepted. */
+  function onDrag(e: DragEvent) {
+    if (!carriesFiles(e)) return;
+    e.preventDefault();
+    const over = e.type !== 'dragleave' && e.type !== 'drop' && !!attach;
+    if (e.dataTransfer) e.dataTransfer.dropEffect = over ? 'copy' : 'none';
+    if (e.type === 'dragleave' && e.currentTarget instanceof Node && e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget)) return;
+    setDropping(over);
+    if (e.type === 'drop' && attach) attach.add(Array.from(e.dataTransfer?.files ?? []));
+  }
+
   return (
-    <div class="chat-view">
+    <div class={dropping ? 'chat-view dropping' : 'chat-view'} onDragEnter={onDrag} onDragOver={onDrag} onDragLeave={onDrag} onDrop={onDrag}>
       {conversation ? (
         <MessageList
           conversation={conversation}
@@ -54,6 +76,7 @@ export function ChatView({ chat, conversation, intro, notices, onSend, composerD
           onLoadOlder={loadOlder}
           onRetry={(id) => sessionId && chat.retry(sessionId, id)}
           showOwnNames={showOwnNames}
+          api={api}
         />
       ) : (
         <div class="messages" role="log" aria-label={t('chat.messages')} tabIndex={0}>
@@ -81,6 +104,8 @@ export function ChatView({ chat, conversation, intro, notices, onSend, composerD
           onIdle={() => sessionId && chat.stopTyping(sessionId)}
           disabled={composerDisabled}
           placeholder={placeholder}
+          attach={attach}
+          draft={draft}
         />
       )}
     </div>

@@ -9,8 +9,9 @@
 // asks for: its pre-chat questions before the first message, an e-mail address while nobody can
 // answer (where replies do go out by e-mail), a rating once it is closed; and the transcript.
 
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText } from '../api';
+import { type AttachmentRef, fileSettingsOf } from '../attachments';
 import { reopensLine, statusLine, waitingLine } from '../availability';
 import { useObservable } from '../hooks';
 import { orgText, t } from '../i18n';
@@ -18,6 +19,7 @@ import type { Inbox, StartExtra } from '../inbox';
 import { type PrechatErrors, type PrechatValues, checkPrechat, prechatAnswers, questionsOf, refusedAnswers } from '../prechat';
 import { answeredBy, findTeam } from '../teams';
 import type { ClientSession, PublicOrganization } from '../types';
+import { draftOf, useAttach } from './attach';
 import { Banner } from './Banner';
 import { ChatView } from './ChatView';
 import { MessageText } from './MessageList';
@@ -64,7 +66,7 @@ interface Props {
 }
 
 export function CustomerChat(props: Props) {
-  const { inbox, session, organization, visible, onStarted, preselectedTeam, readOnly, opening, known, presetScore } = props;
+  const { inbox, session, organization, visible, onStarted, preselectedTeam, readOnly, opening: openingExtra, known, presetScore } = props;
   useObservable(inbox);
   const chat = inbox.chat;
   const [error, setError] = useState('');
@@ -80,6 +82,8 @@ export function CustomerChat(props: Props) {
   /** Shown once the customer writes in a closed conversation (a new one starts): not before. */
   const [askedAgain, setAskedAgain] = useState(false);
   const [emailDone, setEmailDone] = useState(false);
+  /** A conversation being started for files. */
+  const opening = useRef<Promise<string | null> | null>(null);
   const sessionId = session?.id ?? null;
   const conversation = sessionId ? chat.conversation(sessionId) : null;
   const starting = !session || session.status === 'closed';
@@ -114,13 +118,8 @@ export function CustomerChat(props: Props) {
     return () => inbox.setVisible(null);
   }, [sessionId, visible]);
 
-  /** Sends, or starts the conversation; false (the text stays in the box) when something is missing. */
-  function send(text: string): boolean {
-    setError('');
-    if (session && session.status !== 'closed') {
-      chat.send(session.id, text);
-      return true;
-    }
+  /** Whether a conversation may start now (a team chosen, the questions answered); says what is missing. */
+  function readyToStart(): boolean {
     if (choosing && !chosen) {
       setError(t('chat.chooseFirst'));
       return false;
@@ -134,16 +133,41 @@ export function CustomerChat(props: Props) {
       focusFirstProblem();
       return false;
     }
-    void start(text);
     return true;
   }
 
-  async function start(text: string) {
-    const extra: StartExtra = { ...opening };
+  /** Sends, or starts the conversation; false (the text stays in the box) when something is missing. */
+  function send(text: string, files: AttachmentRef[]): boolean {
+    setError('');
+    if (session && session.status !== 'closed') {
+      chat.send(session.id, text, files);
+      return true;
+    }
+    if (!readyToStart()) return false;
+    void start((extra) => inbox.start(organization, text, chosen ?? undefined, extra, files));
+    return true;
+  }
+
+  /** The conversation files go into: this one, or one started for them (once). */
+  function fileSession(): Promise<string | null> {
+    if (session && session.status !== 'closed') return Promise.resolve(session.id);
+    setError('');
+    if (!opening.current) {
+      if (!readyToStart()) return Promise.resolve(null);
+      opening.current = start((extra) => inbox.open(organization, chosen ?? undefined, extra));
+    }
+    return opening.current;
+  }
+
+  /** Starts the conversation with what its opening carries; null when refused (and why is shown). */
+  async function start(begin: (extra: StartExtra) => Promise<string>): Promise<string | null> {
+    const extra: StartExtra = { ...openingExtra };
     if (questions.length) extra.prechat = prechatAnswers(questions, answers);
     try {
-      onStarted(await inbox.start(organization, text, chosen ?? undefined, extra));
+      const id = await begin(extra);
+      onStarted(id);
       lastAnswers = answers;
+      return id;
     } catch (e) {
       const named = e instanceof ApiError ? refusedAnswers(e.fields) : [];
       if (e instanceof ApiError && named.length) {
@@ -152,6 +176,9 @@ export function CustomerChat(props: Props) {
         setError(t('prechat.check'));
         focusFirstProblem();
       } else setError(errorText(e));
+      return null;
+    } finally {
+      opening.current = null;
     }
   }
 
@@ -160,6 +187,9 @@ export function CustomerChat(props: Props) {
   const back = reopensLine(answering);
   const waiting = !session || session.status === 'waiting';
   const ended = closed && readOnly;
+  // One draft per organization: a conversation started for its files keeps the text and files.
+  const draft = draftOf(inbox.api, organization.id);
+  const attach = useAttach({ api: inbox.api, draft, settings: ended ? null : fileSettingsOf(organization), session: fileSession });
   return (
     <ChatView
       chat={chat}
@@ -205,6 +235,9 @@ export function CustomerChat(props: Props) {
         </>
       }
       onSend={send}
+      api={inbox.api}
+      attach={attach}
+      draft={draft}
       composerDisabled={choosing && !chosen}
       placeholder={choosing && !chosen ? t('chat.chooseThenWrite') : undefined}
       composer={ended ? () => <Ended onNew={readOnly.onNew} /> : undefined}

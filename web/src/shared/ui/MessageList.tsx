@@ -1,12 +1,16 @@
 // The scrolling history of a conversation: older pages load when scrolled to the top (keeping
-// the view in place), new messages scroll into view when the reader is at the bottom.
+// the view in place), new messages scroll into view when the reader is at the bottom. A
+// message's files show under its text (a message of files alone shows only them).
 
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { Api } from '../api';
+import { type AttachmentRef, attachmentsOf } from '../attachments';
 import type { Conversation, TimelineItem } from '../conversation';
 import { clockTime } from '../format';
 import { t } from '../i18n';
 import { splitLinks } from '../links';
+import { useFilesChunk } from './attach';
 import { Marks } from './Marks';
 
 interface Props {
@@ -17,9 +21,11 @@ interface Props {
   onRetry?: (clientMsgId: string) => void;
   /** Names are shown on messages not written by this side. */
   showOwnNames?: boolean;
+  /** Reads the files messages carry. */
+  api?: Api;
 }
 
-export function MessageList({ conversation, intro, onLoadOlder, onRetry, showOwnNames }: Props) {
+export function MessageList({ conversation, intro, onLoadOlder, onRetry, showOwnNames, api }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const items = conversation.timeline();
   const first = items[0]?.key;
@@ -56,7 +62,7 @@ export function MessageList({ conversation, intro, onLoadOlder, onRetry, showOwn
       )}
       {!conversation.hasOlder && intro}
       {items.map((item) => (
-        <Bubble key={item.key} item={item} conversation={conversation} onRetry={onRetry} showOwnNames={showOwnNames} />
+        <Bubble key={item.key} item={item} conversation={conversation} onRetry={onRetry} showOwnNames={showOwnNames} api={api} />
       ))}
     </div>
   );
@@ -66,19 +72,23 @@ function isMine(item: TimelineItem | undefined, conv: Conversation): boolean {
   return !!item && (item.kind === 'pending' || item.message.sender_type === conv.mySide);
 }
 
-function Bubble({ item, conversation, onRetry, showOwnNames }: {
+function Bubble({ item, conversation, onRetry, showOwnNames, api }: {
   item: TimelineItem;
   conversation: Conversation;
   onRetry?: (id: string) => void;
   showOwnNames?: boolean;
+  api?: Api;
 }) {
   if (item.kind === 'pending') {
     const { pending } = item;
     return (
       <div class="bubble mine pending" data-pending="true">
-        <div class="content" dir="auto">
-          <MessageText text={pending.content} />
-        </div>
+        {pending.content && (
+          <div class="content" dir="auto">
+            <MessageText text={pending.content} />
+          </div>
+        )}
+        <Files files={pending.attachments} api={api} />
         <div class="meta">
           {pending.failed ? (
             <>
@@ -112,15 +122,25 @@ function Bubble({ item, conversation, onRetry, showOwnNames }: {
       {note && <div class="note-label">{t('chat.note')}</div>}
       {(!mine || showOwnNames) && <div class="sender"><bdi>{message.sender_name}</bdi></div>}
       {/* Each message reads in its own direction (English in an Arabic window, and back). */}
-      <div class="content" dir="auto">
-        <MessageText text={message.content} />
-      </div>
+      {(message.content || !attachmentsOf(message).length) && (
+        <div class="content" dir="auto">
+          <MessageText text={message.content} />
+        </div>
+      )}
+      <Files files={attachmentsOf(message)} api={api} />
       <div class="meta">
         <time dateTime={message.created_at}>{clockTime(message.created_at)}</time>
         {delivery && <Marks state={delivery} />}
       </div>
     </div>
   );
+}
+
+/** A message's files, drawn once their chunk is here. */
+function Files({ files, api }: { files: AttachmentRef[]; api?: Api }) {
+  const chunk = useFilesChunk(files.length > 0 && !!api);
+  if (!files.length || !api) return null;
+  return chunk ? <chunk.MessageFiles files={files} api={api} /> : <div class="message-files" aria-busy="true" />;
 }
 
 /**
