@@ -8,6 +8,9 @@ use crate::domain::model::Agent;
 use crate::domain::permissions;
 use crate::error::{AccessExt, ApiResult};
 
+/// Days finished webhook deliveries and e-mails are kept (the console shows recent ones).
+pub const FINISHED_KEPT_DAYS: i64 = 30;
+
 impl Chat {
     /// Records an action; a failure to record is logged (the action itself happened).
     pub async fn audit(
@@ -53,10 +56,16 @@ impl Chat {
             .await?)
     }
 
-    /// Forgets entries older than the retention period (the due pass runs it).
-    pub async fn prune_audit(&self) -> ApiResult<()> {
-        let until = crate::domain::model::now() - chrono::Duration::days(audit::RETENTION_DAYS);
-        self.audit.prune_audit(until).await?;
+    /// Forgets audit entries older than the retention period, and webhook deliveries and
+    /// e-mails done with for a month (the due pass runs it).
+    pub async fn prune_history(&self) -> ApiResult<()> {
+        let now = crate::domain::model::now();
+        self.audit
+            .prune_audit(now - chrono::Duration::days(audit::RETENTION_DAYS))
+            .await?;
+        let month = now - chrono::Duration::days(FINISHED_KEPT_DAYS);
+        self.hooks.prune_deliveries(month).await?;
+        self.followup.prune_emails(month).await?;
         Ok(())
     }
 }

@@ -99,7 +99,7 @@ impl Chat {
                 self.reassign_unanswered(&org, now).await?;
             }
         }
-        self.prune_audit().await?;
+        self.prune_history().await?;
         self.prune_unsent(now).await?;
         self.drain_opened_queues().await
     }

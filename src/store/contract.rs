@@ -473,6 +473,9 @@ pub trait Followup: Send + Sync + 'static {
     /// Deletes a conversation with everything that refers to it (its messages are deleted from
     /// the message log by the caller first); false when it was not there.
     async fn delete_conversation(&self, org: OrgId, session: SessionId) -> StoreResult<bool>;
+    /// Forgets e-mails done with before `until` (failed, or sent with a newer sent one of the
+    /// same conversation and kind, which remembers what went out); how many.
+    async fn prune_emails(&self, until: Timestamp) -> StoreResult<u64>;
     /// Every rating the customer gave, by conversation.
     async fn client_ratings(&self, client: ClientId) -> StoreResult<Vec<(SessionId, Rating)>>;
 
@@ -531,6 +534,8 @@ pub enum DeliveryOutcome {
 
 #[async_trait]
 pub trait Hooks: Send + Sync + 'static {
+    /// Forgets deliveries finished (delivered or failed) before `until`; how many.
+    async fn prune_deliveries(&self, until: Timestamp) -> StoreResult<u64>;
     async fn endpoints(&self, org: OrgId) -> StoreResult<Vec<Endpoint>>;
     /// An endpoint with its secret (for the sender), whatever its organization.
     async fn endpoint_with_secret(&self, id: uuid::Uuid)

@@ -870,7 +870,8 @@ async fn files_are_deleted_with_the_customer_and_with_the_organization() {
 async fn over_a_socket_a_message_carries_its_files_to_the_agent() {
     let app = spawn_app().await;
     let c = chat(&app).await;
-    app.assign(&c.org.admin_token, &c.session, &c.agent.id).await;
+    app.assign(&c.org.admin_token, &c.session, &c.agent.id)
+        .await;
     let agent = app.socket(&c.agent.token).await;
     let customer = app.socket(&c.customer.token).await;
     let file = uploaded(&app, &c.customer.token, &c.session, "receipt.pdf", PDF).await;

@@ -371,6 +371,25 @@ macro_rules! sql_followup {
                 .await
             }
 
+            async fn prune_emails(&self, until: Timestamp) -> StoreResult<u64> {
+                crate::store::during("prune_emails", &"all organizations", async move {
+                    let done = sqlx::query(
+                        "DELETE FROM email_outbox WHERE created_at < $1
+                         AND (state = 'failed' OR (state IN ('sent', 'uncertain') AND EXISTS (
+                             SELECT 1 FROM email_outbox AS newer
+                             WHERE newer.session_id = email_outbox.session_id
+                             AND newer.kind = email_outbox.kind
+                             AND newer.state IN ('sent', 'uncertain')
+                             AND newer.created_at > email_outbox.created_at)))",
+                    )
+                    .bind(until)
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+                    Ok(done.rows_affected())
+                })
+                .await
+            }
+
             async fn give_up_stale_emails(&self, now: Timestamp) -> StoreResult<u64> {
                 crate::store::during("give_up_stale_emails", &"all organizations", async move {
                     let done = sqlx::query(

@@ -368,6 +368,20 @@ macro_rules! sql_hooks {
                 .await
             }
 
+            async fn prune_deliveries(&self, until: Timestamp) -> StoreResult<u64> {
+                crate::store::during("prune_deliveries", &"all organizations", async move {
+                    let done = sqlx::query(
+                        "DELETE FROM webhook_deliveries WHERE state IN ('delivered', 'failed')
+                         AND created_at < $1",
+                    )
+                    .bind(until)
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+                    Ok(done.rows_affected())
+                })
+                .await
+            }
+
             async fn redeliver(
                 &self,
                 org: OrgId,
