@@ -26,6 +26,13 @@ pub enum ApiError {
     Conflict(String),
     #[error("this conversation is closed; start a new one")]
     SessionClosed,
+    /// The password was right; the agent's second factor is asked for (`code`).
+    #[error("enter the code of your authenticator app (or a recovery code)")]
+    SecondFactorRequired,
+    /// The password was right; the organization requires a second factor the agent has not
+    /// set up yet.
+    #[error("your organization requires a second factor: set one up to sign in")]
+    SecondFactorSetupRequired,
     #[error("the request body is too large")]
     PayloadTooLarge,
     /// A file over the organization's or the operator's limit.
@@ -79,6 +86,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     Conflict,
     SessionClosed,
+    SecondFactorRequired,
+    SecondFactorSetupRequired,
     PayloadTooLarge,
     FileTooLarge,
     QuotaExceeded,
@@ -111,6 +120,8 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Conflict => "conflict",
             ErrorCode::SessionClosed => "session_closed",
+            ErrorCode::SecondFactorRequired => "second_factor_required",
+            ErrorCode::SecondFactorSetupRequired => "second_factor_setup_required",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::FileTooLarge => "file_too_large",
             ErrorCode::QuotaExceeded => "quota_exceeded",
@@ -134,6 +145,8 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => ErrorCode::MethodNotAllowed,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::SessionClosed => ErrorCode::SessionClosed,
+            ApiError::SecondFactorRequired => ErrorCode::SecondFactorRequired,
+            ApiError::SecondFactorSetupRequired => ErrorCode::SecondFactorSetupRequired,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::FileTooLarge(_) => ErrorCode::FileTooLarge,
             ApiError::QuotaExceeded(_) => ErrorCode::QuotaExceeded,

@@ -19,6 +19,7 @@ mod queue;
 mod ratings;
 mod reports;
 mod search;
+mod second_factor;
 mod sessions;
 mod teams;
 pub mod typing;
@@ -36,8 +37,8 @@ use crate::fanout::{Fanout, Target};
 use crate::limits::Limits;
 use crate::presence::Presence;
 use crate::store::{
-    Attachments, Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Stores,
-    Workspace,
+    Attachments, Audit, Conversations, Followup, Hooks, MessageLog, Search, SecondFactors, Store,
+    Stores, Workspace,
 };
 
 pub use attachments::{AttachmentLink, Download, StorageUsage};
@@ -46,6 +47,7 @@ pub use customer_data::CustomerExport;
 pub use email::Redeemed;
 pub use messages::{Draft, HistoryPage};
 pub use search::{SearchHit, SearchResults};
+pub use second_factor::{SecondFactorSetup, SecondFactorStatus};
 pub use sessions::{AgentRef, ClientSessionView, Opening, SessionView};
 pub use webhooks::CreatedEndpoint;
 
@@ -59,6 +61,7 @@ pub struct Chat {
     pub hooks: Arc<dyn Hooks>,
     pub audit: Arc<dyn Audit>,
     attachments: Arc<dyn Attachments>,
+    second_factors: Arc<dyn SecondFactors>,
     /// Where files' bytes lie, and the bounds on uploads.
     pub files: Arc<crate::files::Files>,
     pub presence: Arc<dyn Presence>,
@@ -112,6 +115,7 @@ impl Chat {
             hooks: stores.hooks.clone(),
             audit: stores.audit.clone(),
             attachments: stores.attachments.clone(),
+            second_factors: stores.second_factors.clone(),
             files,
             presence,
             fanout,

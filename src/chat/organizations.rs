@@ -54,6 +54,10 @@ impl Chat {
         permissions::can_administer(admin, org.id).or_deny("organization")?;
         let raised = settings.max_concurrent_sessions > org.settings.max_concurrent_sessions;
         let rotated = settings.widget_identity_secret != org.settings.widget_identity_secret;
+        let requires = settings.require_second_factor && !org.settings.require_second_factor;
+        if requires {
+            self.may_require_second_factor(admin).await?;
+        }
         let updated = self
             .store
             .update_organization(
@@ -70,6 +74,9 @@ impl Chat {
         }
         if raised {
             self.drain_queue(org.id).await?;
+        }
+        if requires {
+            self.on_second_factor_required(org.id).await?;
         }
         Ok(updated)
     }

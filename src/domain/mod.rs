@@ -25,6 +25,7 @@ pub mod prechat;
 pub mod ratings;
 pub mod reports;
 pub mod search;
+pub mod second_factor;
 pub mod teams;
 pub mod visitors;
 pub mod webhooks;

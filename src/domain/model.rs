@@ -140,6 +140,10 @@ pub struct OrgSettings {
     /// The files customers and agents may attach.
     #[schema(required = true)]
     pub attachments: super::attachments::FileSettings,
+    /// Every agent signs in with a second factor (those without one set it up at their next
+    /// sign-in).
+    #[schema(required = true)]
+    pub require_second_factor: bool,
 }
 
 /// Unread replies go out by e-mail five minutes after the first of them, by default.
@@ -168,6 +172,7 @@ impl Default for OrgSettings {
             texts: Default::default(),
             retention_days: 0,
             attachments: Default::default(),
+            require_second_factor: false,
         }
     }
 }

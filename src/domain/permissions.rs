@@ -241,6 +241,15 @@ pub fn can_sign_up(policy: Signups, is_operator: bool) -> Access {
 }
 
 /// Change the organization's settings, create and delete agents, change roles.
+/// Who may see, turn off or reset an agent's second factor: the agent, or an admin of theirs.
+pub fn can_manage_second_factor(actor: &Agent, agent: &Agent) -> Access {
+    same_org(actor, agent.organization_id)?;
+    allow_if(
+        actor.id == agent.id || at_least(actor, Role::Admin),
+        Denied::Forbidden,
+    )
+}
+
 pub fn can_administer(agent: &Agent, org: OrgId) -> Access {
     same_org(agent, org)?;
     allow_if(at_least(agent, Role::Admin), Denied::Forbidden)

@@ -34,6 +34,38 @@ pub struct LoginInput {
     /// Needed only when the e-mail belongs to agents of several organizations.
     organization_id: Option<OrgId>,
     domain: Option<String>,
+    /// The code of the agent's authenticator app (or a recovery code), when their second
+    /// factor is on: without it the answer is 401 `second_factor_required`.
+    code: Option<String>,
+}
+
+impl LoginInput {
+    /// The agent these credentials sign in (password checked, limits counted, failures
+    /// audited).
+    pub(super) async fn agent(&self, app: &App, ip: std::net::IpAddr) -> ApiResult<Agent> {
+        app.limits.auth_ip(ip).await?;
+        parse_fields!(
+            email = "email" => input::email(self.email.as_deref()),
+            password = "password" => self.password.clone().ok_or_else(|| "is required".to_string()),
+        );
+        app.limits.auth_account(&email).await?;
+        let choice = match (self.organization_id, self.domain.clone()) {
+            (Some(id), _) => accounts::OrgChoice::Id(id),
+            (None, Some(domain)) => accounts::OrgChoice::Domain(domain),
+            (None, None) => accounts::OrgChoice::Any,
+        };
+        match app.accounts.agent_login(&email, password, choice).await {
+            Ok(agent) => Ok(agent),
+            Err(e) => {
+                failed_login(app, &email, ip).await;
+                Err(e)
+            }
+        }
+    }
+
+    pub(super) fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -106,8 +138,8 @@ impl StatusQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct LoginBody {
-    token: String,
-    agent: Agent,
+    pub(super) token: String,
+    pub(super) agent: Agent,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -141,24 +173,22 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     Json(body): Json<LoginInput>,
 ) -> ApiResult<axum::Json<LoginBody>> {
-    app.limits.auth_ip(ip).await?;
-    parse_fields!(
-        email = "email" => input::email(body.email.as_deref()),
-        password = "password" => body.password.clone().ok_or_else(|| "is required".to_string()),
-    );
-    app.limits.auth_account(&email).await?;
-    let choice = match (body.organization_id, body.domain) {
-        (Some(id), _) => accounts::OrgChoice::Id(id),
-        (None, Some(domain)) => accounts::OrgChoice::Domain(domain),
-        (None, None) => accounts::OrgChoice::Any,
-    };
-    let agent = match app.accounts.agent_login(&email, password, choice).await {
-        Ok(agent) => agent,
-        Err(e) => {
-            failed_login(&app, &email, ip).await;
-            return Err(e);
+    let agent = body.agent(&app, ip).await?;
+    if let Err(e) = app.chat.second_step(&agent, body.code()).await {
+        if matches!(e, ApiError::Unauthorized(_)) {
+            failed_login(&app, &agent.email, ip).await;
         }
-    };
+        return Err(e);
+    }
+    signed_in(&app, agent, ip).await
+}
+
+/// The answer to a sign-in that passed every step: a token, the agent, an audit entry.
+pub(super) async fn signed_in(
+    app: &App,
+    agent: Agent,
+    ip: std::net::IpAddr,
+) -> ApiResult<axum::Json<LoginBody>> {
     let agent = app.chat.with_online(agent).await?;
     tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
     let actor = Chat::actor(&agent);

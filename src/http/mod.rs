@@ -13,6 +13,7 @@ mod openapi;
 mod ops;
 mod organizations;
 mod reports;
+mod second_factor;
 mod sessions;
 pub mod web;
 mod webhooks;
@@ -65,6 +66,14 @@ pub fn router(app: App) -> Router {
             get(agents::get_one)
                 .put(agents::update)
                 .delete(agents::delete),
+        )
+        .route(
+            "/agents/second-factor",
+            post(second_factor::start).put(second_factor::enable),
+        )
+        .route(
+            "/agents/{id}/second-factor",
+            get(second_factor::status).delete(second_factor::remove),
         )
         .route("/agents/{id}/password", put(agents::change_password))
         .route("/agents/{id}/status", put(agents::set_status))

@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
     agents, api_tokens, attachments, audit, clients, followup, ops, organizations, reports,
-    sessions, webhooks, widget, workspace,
+    second_factor, sessions, webhooks, widget, workspace,
 };
 use crate::error::ErrorBody;
 
@@ -53,6 +53,8 @@ use crate::error::ErrorBody;
         audit::entries, api_tokens::list, api_tokens::create, api_tokens::revoke,
         attachments::upload, attachments::list, attachments::link, attachments::remove,
         attachments::usage, attachments::download,
+        second_factor::start, second_factor::enable, second_factor::status,
+        second_factor::remove,
     ),
     components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody, crate::files::Variant)),
     modifiers(&Security, &ErrorAnswers),
@@ -172,8 +174,14 @@ fn describe_errors(op: &mut Operation) {
 fn error_meaning(status: &str) -> Option<&'static str> {
     Some(match status {
         "400" => "validation_failed: malformed or invalid input (`fields` names each problem)",
-        "401" => "unauthorized: a missing, invalid, expired or revoked token, or wrong credentials",
-        "403" => "forbidden: the caller may not do this",
+        "401" => {
+            "unauthorized: a missing, invalid, expired or revoked token, or wrong credentials; \
+                  second_factor_required: the agent's code is needed too"
+        }
+        "403" => {
+            "forbidden: the caller may not do this; second_factor_setup_required: the \
+                  organization requires a second factor the agent has not set up"
+        }
         "404" => "not_found: no such object in the caller's reach",
         "408" => "upload_timed_out: the upload did not arrive whole within the upload time limit",
         "409" => "conflict or session_closed",

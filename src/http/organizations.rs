@@ -77,6 +77,10 @@ pub struct SettingsInput {
     /// Closed conversations older than this many days are deleted; 0 (default) keeps them.
     #[schema(minimum = 0, maximum = 3650)]
     retention_days: Option<i64>,
+    /// Every agent signs in with a second factor; agents without one are signed out and set
+    /// one up at their next sign-in. Only an admin with their own second factor on may turn it
+    /// on.
+    require_second_factor: Option<bool>,
     /// The files customers and agents may attach: `max_file_bytes` (1 byte to the operator's
     /// limit) and `types` (empty: no files).
     attachments: Option<FileSettingsInput>,
@@ -163,6 +167,9 @@ impl SettingsInput {
                 let field = format!("settings.{field}");
                 *kept = errors.take(&field, input::period_secs(v)).unwrap_or(*kept);
             }
+        }
+        if let Some(v) = self.require_second_factor {
+            base.require_second_factor = v;
         }
         if let Some(v) = self.team_choice {
             base.team_choice = v;

@@ -666,3 +666,42 @@ pub trait Attachments: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<crate::domain::attachments::Attachment>>;
 }
+
+#[async_trait]
+pub trait SecondFactors: Send + Sync + 'static {
+    async fn second_factor(
+        &self,
+        agent: AgentId,
+    ) -> StoreResult<Option<crate::domain::second_factor::SecondFactor>>;
+    /// Starts setting one up with a new secret, replacing one not yet turned on; false when
+    /// one is on already.
+    async fn start_second_factor(
+        &self,
+        factor: &crate::domain::second_factor::SecondFactor,
+    ) -> StoreResult<bool>;
+    /// Turns it on with the step of the confirming code used and the recovery codes' hashes;
+    /// false when it was on already or not being set up.
+    async fn enable_second_factor(
+        &self,
+        agent: AgentId,
+        step: i64,
+        recovery: &[String],
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Uses a step's code once: false when that step or a later one was used (a replay).
+    async fn use_step(&self, agent: AgentId, step: i64) -> StoreResult<bool>;
+    /// Uses a recovery code once: false when unknown or used.
+    async fn use_recovery_code(
+        &self,
+        agent: AgentId,
+        hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Recovery codes not used yet.
+    async fn recovery_codes_left(&self, agent: AgentId) -> StoreResult<u32>;
+    /// Turns it off (and forgets its recovery codes).
+    async fn remove_second_factor(&self, agent: AgentId) -> StoreResult<()>;
+    /// Revokes the tokens of the organization's agents without a second factor turned on
+    /// (the organization now requires one); how many agents.
+    async fn revoke_without_second_factor(&self, org: OrgId) -> StoreResult<u64>;
+}

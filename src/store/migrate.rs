@@ -80,6 +80,11 @@ pub const SQLITE: &[Migration] = &[
         name: "attachments",
         sql: include_str!("migrations/sqlite/0012_attachments.sql"),
     },
+    Migration {
+        version: 13,
+        name: "second factor",
+        sql: include_str!("migrations/sqlite/0013_second_factor.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -142,6 +147,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 12,
         name: "attachments",
         sql: include_str!("migrations/postgres/0012_attachments.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "second factor",
+        sql: include_str!("migrations/postgres/0013_second_factor.sql"),
     },
 ];
 

@@ -9,7 +9,8 @@ use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
 use super::{
-    Attachments, Audit, Conversations, Followup, Hooks, MessageLog, Search, Store, Workspace,
+    Attachments, Audit, Conversations, Followup, Hooks, MessageLog, Search, SecondFactors, Store,
+    Workspace,
 };
 
 /// The configured store, as the three traits the rest of the code uses.
@@ -24,6 +25,7 @@ pub struct Stores {
     pub hooks: Arc<dyn Hooks>,
     pub audit: Arc<dyn Audit>,
     pub attachments: Arc<dyn Attachments>,
+    pub second_factors: Arc<dyn SecondFactors>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -66,6 +68,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 hooks: pg.clone(),
                 audit: pg.clone(),
                 attachments: pg.clone(),
+                second_factors: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -81,6 +84,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 hooks: sqlite.clone(),
                 audit: sqlite.clone(),
                 attachments: sqlite.clone(),
+                second_factors: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -121,6 +125,7 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         hooks: pg.clone(),
         audit: pg.clone(),
         attachments: pg.clone(),
+        second_factors: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

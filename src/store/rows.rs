@@ -317,6 +317,19 @@ macro_rules! row_decoders {
             })
         }
 
+        pub fn second_factor(row: &$row) -> Result<crate::domain::second_factor::SecondFactor> {
+            let secret: String = row.try_get("secret")?;
+            Ok(crate::domain::second_factor::SecondFactor {
+                agent_id: AgentId(row.try_get("agent_id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                secret: base32::decode(base32::Alphabet::Rfc4648 { padding: false }, &secret)
+                    .ok_or_else(|| anyhow!("column secret: not base32"))?,
+                enabled_at: row.try_get("enabled_at")?,
+                last_step: row.try_get("last_step")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
         pub fn message_hit(row: &$row) -> Result<crate::store::MessageHit> {
             Ok(crate::store::MessageHit {
                 session_id: SessionId(row.try_get("session_id")?),

@@ -24,6 +24,7 @@ mod ops;
 mod organizations;
 mod races;
 mod reports;
+mod second_factor;
 mod sessions;
 mod shutdown;
 mod store_contract;

@@ -19,6 +19,10 @@ export function explain(code: ErrorCode): string {
       return "check the highlighted fields";
     case "unauthorized":
       return "sign in again";
+    case "second_factor_required":
+      return "enter the code of your authenticator app";
+    case "second_factor_setup_required":
+      return "set up a second factor";
     case "forbidden":
       return "you may not do this";
     case "not_found":

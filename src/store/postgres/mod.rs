@@ -17,6 +17,7 @@ mod meta;
 mod outbox;
 mod queue_lock;
 pub(crate) mod rows;
+mod second_factor;
 mod workspace;
 
 use std::str::FromStr;

@@ -22,6 +22,7 @@ pub mod followup;
 pub mod hooks;
 pub mod log;
 pub mod meta;
+pub mod second_factor;
 pub mod workspace;
 
 use std::ops::{Deref, DerefMut};

@@ -17,6 +17,7 @@ mod lock;
 mod log;
 mod meta;
 pub(crate) mod rows;
+mod second_factor;
 mod turn;
 mod workspace;
 mod writer;

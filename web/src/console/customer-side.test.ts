@@ -28,6 +28,7 @@ function org(settings: Partial<NonNullable<OrganizationDetail['settings']>> = {}
       default_locale: 'en',
       texts: {},
       retention_days: 0,
+      require_second_factor: false,
       attachments: { max_file_bytes: 10 * 1024 * 1024, types: ['image', 'pdf', 'text', 'office', 'archive'] },
       ...settings,
     },
