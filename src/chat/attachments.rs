@@ -260,17 +260,20 @@ impl Chat {
         })
     }
 
-    async fn readable_file(&self, who: &Identity, id: AttachmentId) -> ApiResult<Attachment> {
-        let not_found = || ApiError::not_found("file");
-        let file = self
-            .attachments
+    /// A stored file, whichever organization's; 404 when there is none.
+    async fn stored_file(&self, id: AttachmentId) -> ApiResult<Attachment> {
+        self.attachments
             .find_attachment(id)
             .await?
-            .ok_or_else(not_found)?;
+            .ok_or_else(|| ApiError::not_found("file"))
+    }
+
+    async fn readable_file(&self, who: &Identity, id: AttachmentId) -> ApiResult<Attachment> {
+        let file = self.stored_file(id).await?;
         let session = self
             .readable_session(who, file.session_id)
             .await
-            .map_err(|_| not_found())?;
+            .map_err(|_| ApiError::not_found("file"))?;
         permissions::can_read_file(who, &session, &file).or_deny("file")?;
         Ok(file)
     }
@@ -315,17 +318,17 @@ impl Chat {
                 return Err(ApiError::Unauthorized("this link is not valid".into()));
             }
         }
-        let not_found = || ApiError::not_found("file");
-        let file = self
-            .attachments
-            .find_attachment(id)
-            .await?
-            .ok_or_else(not_found)?;
+        let file = self.stored_file(id).await?;
         let key = match variant {
             Variant::Full => file.key(),
             Variant::Thumbnail => file.thumbnail_key(),
         };
-        let stored = self.files.store.get(&key).await?.ok_or_else(not_found)?;
+        let stored = self
+            .files
+            .store
+            .get(&key)
+            .await?
+            .ok_or_else(|| ApiError::not_found("file"))?;
         Ok(Download {
             file,
             variant,
