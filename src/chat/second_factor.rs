@@ -9,6 +9,7 @@ use crate::domain::model::{Agent, now};
 use crate::domain::permissions;
 use crate::domain::second_factor::{self as sf, QrCode, SecondFactor};
 use crate::error::{AccessExt, ApiError, ApiResult};
+use crate::fanout::Target;
 
 /// What an authenticator app needs to add the account.
 #[derive(Debug, Serialize, ToSchema)]
@@ -167,6 +168,11 @@ impl Chat {
         }
         self.second_factors.remove_second_factor(agent.id).await?;
         tracing::info!(target: "security", agent = %agent.id, by = %actor.id, "second factor turned off");
+        if by_admin && self.requires_second_factor(agent).await? {
+            // Required of everyone: the agent signs in again and sets up a new one.
+            self.on_second_factor_required(agent.organization_id)
+                .await?;
+        }
         Ok(())
     }
 
@@ -193,7 +199,10 @@ impl Chat {
             .second_factors
             .revoke_without_second_factor(org)
             .await?;
-        tracing::info!(target: "security", org = %org, agents = revoked, "a second factor is now required: tokens of agents without one revoked");
+        for agent in &revoked {
+            self.fanout.disconnect(Target::Agent(*agent)).await;
+        }
+        tracing::info!(target: "security", org = %org, agents = revoked.len(), "a second factor is now required: agents without one signed out");
         Ok(())
     }
 }

@@ -702,6 +702,6 @@ pub trait SecondFactors: Send + Sync + 'static {
     /// Turns it off (and forgets its recovery codes).
     async fn remove_second_factor(&self, agent: AgentId) -> StoreResult<()>;
     /// Revokes the tokens of the organization's agents without a second factor turned on
-    /// (the organization now requires one); how many agents.
-    async fn revoke_without_second_factor(&self, org: OrgId) -> StoreResult<u64>;
+    /// (the organization now requires one); those agents.
+    async fn revoke_without_second_factor(&self, org: OrgId) -> StoreResult<Vec<AgentId>>;
 }

@@ -217,6 +217,9 @@ async fn an_organization_that_requires_it_leads_agents_through_set_up() {
     let now = Utc::now();
     turn_on(&node, &org.admin_email, now).await;
     let admin_token = org.admin_token.clone();
+    let bea_socket = sio_test_client::SocketClient::connect(&node.server.url, Some(&agent.token))
+        .await
+        .expect("Bea's socket connects");
     let (status, body) = node.put(&path, &admin_token, require).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
@@ -229,7 +232,12 @@ async fn an_organization_that_requires_it_leads_agents_through_set_up() {
         "the admin, with a second factor, stays signed in"
     );
 
-    // Bea had no second factor: her token is revoked, and sign-in asks her to set one up.
+    // Bea had no second factor: her socket is closed at once, her token revoked, and sign-in
+    // asks her to set one up.
+    assert!(
+        bea_socket.wait_closed(crate::socket::WAIT).await,
+        "Bea's socket stayed open"
+    );
     let (status, _) = node.get("/api/labels", &agent.token).await;
     assert_eq!(status, 401, "an agent without a second factor kept working");
     assert_error(
@@ -254,6 +262,11 @@ async fn an_organization_that_requires_it_leads_agents_through_set_up() {
         .call(reqwest::Method::DELETE, &bea, Some(&admin_token), None)
         .await;
     assert_eq!(res.0, 204, "{}", res.1);
+    let (status, _) = node.get("/api/labels", &bea_token).await;
+    assert_eq!(
+        status, 401,
+        "with the requirement on, a reset signs the agent out"
+    );
     assert_error(
         &login(&node, &agent.email, None).await,
         403,

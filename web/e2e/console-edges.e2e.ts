@@ -232,7 +232,7 @@ test(
     await expectAccessible(page, 'a closed conversation');
     await shoot(page, 'closed-conversation');
 
-    await page.getByRole('button', { name: 'Reopen' }).click();
+    await page.getByRole('button', { name: 'Reopen', exact: true }).click();
     await page.locator('[data-status="active"]', { hasText: 'Assigned to you' }).waitFor();
     const { session } = await server.api('GET', `/api/sessions/${sessionId}`, { token });
     expect(session.status).toBe('active');

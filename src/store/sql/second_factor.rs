@@ -148,18 +148,19 @@ macro_rules! sql_second_factors {
                 .await
             }
 
-            async fn revoke_without_second_factor(&self, org: OrgId) -> StoreResult<u64> {
+            async fn revoke_without_second_factor(&self, org: OrgId) -> StoreResult<Vec<AgentId>> {
                 crate::store::during("revoke_without_second_factor", &org, async move {
-                    let done = sqlx::query(
+                    let revoked: Vec<(uuid::Uuid,)> = sqlx::query_as(
                         "UPDATE agents SET token_version = token_version + 1
                          WHERE organization_id = $1 AND id NOT IN (
                              SELECT agent_id FROM second_factors
-                             WHERE organization_id = $1 AND enabled_at IS NOT NULL)",
+                             WHERE organization_id = $1 AND enabled_at IS NOT NULL)
+                         RETURNING id",
                     )
                     .bind(org.0)
-                    .execute(&mut *self.writing().await?)
+                    .fetch_all(&mut *self.writing().await?)
                     .await?;
-                    Ok(done.rows_affected())
+                    Ok(revoked.into_iter().map(|(id,)| AgentId(id)).collect())
                 })
                 .await
             }

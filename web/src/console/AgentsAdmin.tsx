@@ -1,9 +1,11 @@
-// Admins manage the team: create agents, change roles and capacity, delete agents.
+// Admins manage the team: create agents, change roles and capacity, reset an agent's second
+// factor, delete agents.
 
 import { useState } from 'preact/hooks';
 import { type Api, errorText } from '../shared/api';
 import { useObservable } from '../shared/hooks';
 import type { Agent, Role } from '../shared/types';
+import { type Outcome, ResetSecondFactor } from './ResetSecondFactor';
 import type { Workspace } from './workspace';
 
 const ROLES: Role[] = ['agent', 'supervisor', 'admin'];
@@ -17,6 +19,7 @@ function roleOf(value: string): Role {
 export function AgentsAdmin({ api, workspace }: { api: Api; workspace: Workspace }) {
   useObservable(workspace);
   const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
   const orgCapacity = workspace.org?.settings?.max_concurrent_sessions ?? 5;
 
   async function reload() {
@@ -25,12 +28,18 @@ export function AgentsAdmin({ api, workspace }: { api: Api; workspace: Workspace
 
   async function run(action: () => Promise<unknown>) {
     setError('');
+    setNotice('');
     try {
       await action();
       await reload();
     } catch (e) {
       setError(errorText(e));
     }
+  }
+
+  function tell({ ok, text }: Outcome) {
+    setError(ok ? '' : text);
+    setNotice(ok ? text : '');
   }
 
   return (
@@ -41,6 +50,9 @@ export function AgentsAdmin({ api, workspace }: { api: Api; workspace: Workspace
           {error}
         </p>
       )}
+      <p class="ok-text" role="status">
+        {notice}
+      </p>
       <div class="table-wrap">
         <table class="agents-table">
           <caption class="sr-only">Agents of the organization</caption>
@@ -57,7 +69,7 @@ export function AgentsAdmin({ api, workspace }: { api: Api; workspace: Workspace
           </thead>
           <tbody>
             {workspace.agents.map((a) => (
-              <AgentRow key={a.id} agent={a} isMe={a.id === workspace.me.id} orgCapacity={orgCapacity} api={api} run={run} />
+              <AgentRow key={a.id} agent={a} isMe={a.id === workspace.me.id} orgCapacity={orgCapacity} api={api} run={run} tell={tell} />
             ))}
           </tbody>
         </table>
@@ -73,9 +85,10 @@ interface RowProps {
   orgCapacity: number;
   api: Api;
   run: (action: () => Promise<unknown>) => Promise<void>;
+  tell: (outcome: Outcome) => void;
 }
 
-function AgentRow({ agent, isMe, orgCapacity, api, run }: RowProps) {
+function AgentRow({ agent, isMe, orgCapacity, api, run, tell }: RowProps) {
   const [capacity, setCapacity] = useState(agent.max_concurrent_sessions?.toString() ?? '');
   const [confirming, setConfirming] = useState(false);
   const capacityChanged = capacity !== (agent.max_concurrent_sessions?.toString() ?? '');
@@ -140,9 +153,12 @@ function AgentRow({ agent, isMe, orgCapacity, api, run }: RowProps) {
               </button>
             </span>
           ) : (
-            <button type="button" class="btn" aria-label={`Delete ${agent.name}`} onClick={() => setConfirming(true)}>
-              Delete
-            </button>
+            <span class="agent-buttons">
+              <ResetSecondFactor agent={agent} api={api} onOutcome={tell} />
+              <button type="button" class="btn" aria-label={`Delete ${agent.name}`} onClick={() => setConfirming(true)}>
+                Delete
+              </button>
+            </span>
           ))}
       </td>
     </tr>

@@ -14,5 +14,5 @@ export function ConsoleApp() {
   }
 
   if (!account) return <Login onSignedIn={signIn} />;
-  return <WorkspaceView key={account.token} account={account} onSignOut={() => signIn(null)} />;
+  return <WorkspaceView key={account.token} account={account} onSignOut={() => signIn(null)} onRenewed={signIn} />;
 }

@@ -1,7 +1,8 @@
 // Admins edit the organization (name, domain, widget colour, messages, capacity, identity
 // secret, the conversation periods, business hours, the team rules, what customers meet: rating,
-// replies by e-mail, languages and texts, pre-chat questions, allowed sites; files) and copy the
-// widget's embed snippet. The server's problems show next to the fields they name. Loaded when first opened.
+// replies by e-mail, languages and texts, pre-chat questions, allowed sites; files; whether agents
+// sign in with a second factor) and copy the widget's embed snippet. The server's problems show
+// next to the fields they name. Loaded when first opened.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, ApiError, errorText } from '../shared/api';
@@ -15,6 +16,7 @@ import { fileFormOf, fileSettingsInput } from './file-settings';
 import { type PeriodKey, PeriodFields, type Periods } from './PeriodFields';
 import { type HoursForm, browserZone, businessHoursOf, hoursFormOf } from './business-hours';
 import { IDENTITY_SECRET_MIN, generateIdentitySecret } from './secret';
+import { SignInSettingsFields } from './SignInSettingsFields';
 import { TeamSettingsFields, teamRulesOf } from './TeamSettingsFields';
 import { periodOf, secondsOf } from './settings-periods';
 import type { Workspace } from './workspace';
@@ -85,6 +87,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
   const [teamRules, setTeamRules] = useState(() => teamRulesOf(org));
   const [customerSide, setCustomerSide] = useState(() => customerSideOf(org));
   const [files, setFiles] = useState(() => fileFormOf(org));
+  const [secondFactor, setSecondFactor] = useState(() => org.settings?.require_second_factor ?? false);
   const fileUsage = useFileUsage(api);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
@@ -132,12 +135,14 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
           ...teamRules,
           ...side.settings,
           ...fileChoices.settings,
+          require_second_factor: secondFactor,
           business_hours: businessHours,
         },
       });
       workspace.setOrganization(organization);
       setCustomerSide(customerSideOf(organization));
       setFiles(fileFormOf(organization));
+      setSecondFactor(organization.settings?.require_second_factor ?? false);
       setPeriods(periodsOf(organization));
       setTeamRules(teamRulesOf(organization));
       setHours(hoursFormOf(organization.settings?.business_hours, browserZone()));
@@ -242,6 +247,7 @@ function SettingsForm({ api, workspace, org }: { api: Api; workspace: Workspace;
       <TeamSettingsFields rules={teamRules} onChange={setTeamRules} />
       <CustomerSideFields value={customerSide} errors={errors} onChange={setCustomerSide} org={org} />
       <FileSettingsFields value={files} errors={errors} onChange={setFiles} usage={fileUsage.usage} usageError={fileUsage.error} />
+      <SignInSettingsFields required={secondFactor} errors={errors} onChange={setSecondFactor} />
       {status && (
         <p class={status.ok ? 'ok-text' : 'error-text'} role={status.ok ? 'status' : 'alert'}>
           {status.text}

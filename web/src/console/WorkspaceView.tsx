@@ -1,5 +1,6 @@
-// The console's frame: top bar (status switch, alerts, sign out), navigation with counts and
-// who of the team is online, and the current view. The admins' settings screen loads when opened.
+// The console's frame: top bar (status switch, alerts, my account, sign out), navigation with
+// counts and who of the team is online, and the current view. The admins' settings screen loads
+// when opened. A token the server refuses (REST or socket) signs the agent out.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from '../shared/api';
@@ -7,6 +8,7 @@ import { ChatClient } from '../shared/chat-client';
 import { openConnection } from '../shared/connection';
 import { useNarrow, useObservable, usePageVisible } from '../shared/hooks';
 import { localMarks } from '../shared/storage';
+import { AccountButton } from './AccountButton';
 import { AgentsAdmin } from './AgentsAdmin';
 import { ConnectionStatus } from './ConnectionStatus';
 import { AlertSettings, StatusSwitch } from './Controls';
@@ -30,6 +32,7 @@ const SettingsAdmin = lazy(() => import('./SettingsAdmin').then((m) => m.Setting
 function useWorkspace(account: AgentAccount, onSignOut: () => void) {
   const parts = useMemo(() => {
     const api = new Api('', account.token);
+    api.onUnauthorized = onSignOut;
     const connection = openConnection('', account.token, onSignOut);
     const orgId = account.agent.organization_id;
     // Delivered marks of conversations not open here are the workspace's (it knows the lists).
@@ -66,7 +69,14 @@ function useRoute(): Route {
   return route;
 }
 
-export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; onSignOut: () => void }) {
+interface Props {
+  account: AgentAccount;
+  onSignOut: () => void;
+  /** A new token for this agent (turning on the second factor signs in again). */
+  onRenewed: (account: AgentAccount) => void;
+}
+
+export function WorkspaceView({ account, onSignOut, onRenewed }: Props) {
   const { api, chat, connection, notifier, workspace } = useWorkspace(account, onSignOut);
   const tools = useAgentTools(api, connection.port, workspace);
   useObservable(workspace, chat, tools);
@@ -114,7 +124,7 @@ export function WorkspaceView({ account, onSignOut }: { account: AgentAccount; o
         <ConnectionStatus chat={chat} socket={connection.socket} />
         <StatusSwitch workspace={workspace} />
         <AlertSettings notifier={notifier} />
-        <span class="me muted">{workspace.me.name}</span>
+        <AccountButton name={workspace.me.name} onRenewed={onRenewed} />
         <button type="button" class="btn" onClick={onSignOut}>
           Log out
         </button>

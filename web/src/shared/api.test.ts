@@ -66,6 +66,19 @@ describe('Api', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400, code: 'validation_failed', fields: { name: 'is empty' } });
   });
+
+  test('a refused token is reported once per refusal; a refused login without one is not', async () => {
+    serve(401, { error: 'unauthorized', message: 'invalid token' });
+    let refused = 0;
+    const api = new Api('', 'old-token');
+    api.onUnauthorized = () => refused++;
+    await expect(api.agents('o')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(refused).toBe(1);
+    const login = new Api('');
+    login.onUnauthorized = () => refused++;
+    await expect(login.loginAgent({ email: 'a@b.c', password: 'wrong-one' })).rejects.toMatchObject({ status: 401 });
+    expect(refused).toBe(1);
+  });
 });
 
 /** Never called: each line must fail the type check, as the document does not allow it. */

@@ -54,6 +54,9 @@ export type CallOptions<O> = (O extends { parameters: { path: infer X } } ? { pa
 type CallArgs<O> = object extends CallOptions<O> ? [options?: CallOptions<O>] : [options: CallOptions<O>];
 
 export class Api {
+  /** Runs when the server refuses the token (a 401 answer to a request that carried it). */
+  onUnauthorized: (() => void) | null = null;
+
   /** `base` is the server's origin ('' for the page's own). */
   constructor(
     readonly base: string,
@@ -98,6 +101,7 @@ export class Api {
     const text = await res.text();
     const parsed = text ? safeJson(text) : null;
     if (!res.ok) {
+      if (res.status === 401 && headers.authorization) this.onUnauthorized?.();
       const err = (parsed ?? {}) as Partial<ErrorBody>;
       throw new ApiError(res.status, err.error ?? 'internal', err.message ?? res.statusText, err.fields ?? undefined);
     }

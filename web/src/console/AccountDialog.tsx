@@ -1,0 +1,19 @@
+// My account: who is signed in, and their sign-in security. Loaded when first opened.
+
+import type { AgentAccount } from './account';
+import { SignInSecurity } from './SignInSecurity';
+import { ToolDialog } from './ToolDialog';
+import { useTools } from './tools';
+
+export function AccountDialog({ onClose, onRenewed }: { onClose: () => void; onRenewed: (account: AgentAccount) => void }) {
+  const { workspace } = useTools();
+  const me = workspace.me;
+  return (
+    <ToolDialog title="My account" kind="account-dialog" onClose={onClose}>
+      <p class="account-who">
+        <strong>{me.name}</strong> <span class="muted">{me.email}</span> <span class="muted">({me.role})</span>
+      </p>
+      <SignInSecurity onRenewed={onRenewed} />
+    </ToolDialog>
+  );
+}
