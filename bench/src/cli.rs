@@ -58,6 +58,10 @@ pub enum Scenario {
     Search(SearchArgs),
     /// The server started repeatedly: time to ready, memory when ready and when idle.
     Startup(StartupArgs),
+    /// File uploads: throughput, latency, and server memory with large and small files.
+    Uploads(UploadsArgs),
+    /// The reports API over many conversations seeded through the server.
+    Reports(ReportsArgs),
     /// Every scenario with tiny numbers; fails when a correctness check fails.
     Smoke,
     /// Internal: one generator process of a multi-process scenario.
@@ -237,6 +241,68 @@ pub struct SearchArgs {
     /// Seconds of searching at the same rate before measuring.
     #[arg(long, default_value_t = 5.0)]
     pub warmup: f64,
+}
+
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct UploadsArgs {
+    /// Size of each file of the throughput run, in MiB (fractions allowed: 0.25 is 256 KiB).
+    #[arg(long, default_value_t = 10.0)]
+    pub size_mib: f64,
+    /// Uploads in the throughput run.
+    #[arg(long, default_value_t = 200)]
+    pub uploads: usize,
+    /// Uploaders of the throughput run, each a website visitor with its own conversation,
+    /// uploading one file after another.
+    #[arg(long, default_value_t = 50)]
+    pub concurrency: usize,
+    /// Uploads started at once in each memory run (one per visitor).
+    #[arg(long, default_value_t = 50)]
+    pub memory_uploads: usize,
+    /// Size of the files of the first memory run, in MiB.
+    #[arg(long, default_value_t = 1.0)]
+    pub memory_small_mib: f64,
+    /// Size of the files of the second memory run, in MiB.
+    #[arg(long, default_value_t = 10.0)]
+    pub memory_large_mib: f64,
+    /// Seconds after each memory run before the server's memory is read again.
+    #[arg(long, default_value_t = 2.0)]
+    pub settle: f64,
+    /// Uploads downloaded back and compared byte for byte with what was sent.
+    #[arg(long, default_value_t = 20)]
+    pub verify: usize,
+}
+
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct ReportsArgs {
+    /// Conversations to seed, each opened by its own website visitor with a first message.
+    #[arg(long, default_value_t = 100_000)]
+    pub conversations: usize,
+    /// Plain agents answering them (split over the teams).
+    #[arg(long, default_value_t = 8)]
+    pub agents: usize,
+    /// Teams the conversations are opened to, in turn.
+    #[arg(long, default_value_t = 2)]
+    pub teams: usize,
+    /// Percent of the conversations an agent answers (taking it).
+    #[arg(long, default_value_t = 90)]
+    pub answered_percent: u32,
+    /// The last this many answered conversations stay open with their agents; every other
+    /// answered one is closed by its agent.
+    #[arg(long, default_value_t = 100)]
+    pub still_open: usize,
+    /// Leave the unanswered conversations waiting in the queue instead of having their
+    /// customers close them (the queue then grows with the seed).
+    #[arg(long)]
+    pub keep_waiting: bool,
+    /// Conversations being seeded at once (REST calls over kept-alive connections).
+    #[arg(long, default_value_t = 64)]
+    pub seed_concurrency: usize,
+    /// Timed requests of each kind (whole range, one agent, one team, 366 days, CSV).
+    #[arg(long, default_value_t = 50)]
+    pub requests: usize,
+    /// Report requests under way at once.
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -12,11 +12,13 @@ mod messages;
 mod metrics;
 mod procfs;
 mod report;
+mod reports;
 mod search;
 mod server;
 mod sio;
 mod smoke;
 mod startup;
+mod uploads;
 mod usage;
 mod workers;
 
@@ -74,6 +76,8 @@ pub fn scenario_name(s: &Scenario) -> &'static str {
         Scenario::Http(_) => "http",
         Scenario::Search(_) => "search",
         Scenario::Startup(_) => "startup",
+        Scenario::Uploads(_) => "uploads",
+        Scenario::Reports(_) => "reports",
         Scenario::Smoke => "smoke",
         Scenario::Worker(_) => "worker",
     }
@@ -94,6 +98,14 @@ pub async fn run_scenario(
             search::validate(a)?;
             search::check_seed_dir(a, &server::store_key(opts))?;
             a.seed_dir.as_deref()
+        }
+        Scenario::Uploads(a) => {
+            uploads::validate(a)?;
+            None
+        }
+        Scenario::Reports(a) => {
+            reports::validate(a)?;
+            None
         }
         _ => None,
     };
@@ -136,6 +148,8 @@ async fn dispatch(scenario: &Scenario, server: &Server) -> Result<Report> {
         Scenario::History(a) => history::run(a, server).await,
         Scenario::Http(a) => http::run(a, server).await,
         Scenario::Search(a) => search::run(a, server).await,
+        Scenario::Uploads(a) => uploads::run(a, server).await,
+        Scenario::Reports(a) => reports::run(a, server).await,
         Scenario::Startup(_) | Scenario::Smoke | Scenario::Worker(_) => {
             unreachable!("not a scenario on one started server")
         }
@@ -151,6 +165,8 @@ fn params(scenario: &Scenario) -> serde_json::Value {
         Scenario::Http(a) => serde_json::to_value(a),
         Scenario::Search(a) => serde_json::to_value(a),
         Scenario::Startup(a) => serde_json::to_value(a),
+        Scenario::Uploads(a) => serde_json::to_value(a),
+        Scenario::Reports(a) => serde_json::to_value(a),
         Scenario::Smoke | Scenario::Worker(_) => Ok(serde_json::Value::Null),
     };
     v.unwrap_or_default()

@@ -4,8 +4,8 @@
 use anyhow::Result;
 
 use crate::cli::{
-    ConnectionsArgs, HistoryArgs, HttpArgs, LoginsArgs, MessagesArgs, Scenario, SearchArgs,
-    ServerOpts, StartupArgs,
+    ConnectionsArgs, HistoryArgs, HttpArgs, LoginsArgs, MessagesArgs, ReportsArgs, Scenario,
+    SearchArgs, ServerOpts, StartupArgs, UploadsArgs,
 };
 
 fn scenarios() -> Vec<Scenario> {
@@ -66,6 +66,27 @@ fn scenarios() -> Vec<Scenario> {
             rate: 8.0,
             duration: 2.0,
             warmup: 0.5,
+        }),
+        Scenario::Uploads(UploadsArgs {
+            size_mib: 0.25,
+            uploads: 20,
+            concurrency: 5,
+            memory_uploads: 5,
+            memory_small_mib: 0.0625,
+            memory_large_mib: 0.25,
+            settle: 0.2,
+            verify: 5,
+        }),
+        Scenario::Reports(ReportsArgs {
+            conversations: 200,
+            agents: 4,
+            teams: 2,
+            answered_percent: 90,
+            still_open: 10,
+            keep_waiting: false,
+            seed_concurrency: 16,
+            requests: 4,
+            concurrency: 2,
         }),
         Scenario::Startup(StartupArgs { runs: 2, idle: 0.2 }),
     ]

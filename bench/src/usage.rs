@@ -87,7 +87,8 @@ impl Used {
     }
 }
 
-/// Reads the server's RSS every 50 ms and keeps the highest, until stopped.
+/// Reads the server's RSS every 50 ms (or as often as asked) and keeps the highest, until
+/// stopped.
 pub struct RssWatch {
     peak: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
@@ -95,6 +96,11 @@ pub struct RssWatch {
 
 impl RssWatch {
     pub fn start(pid: Option<u32>) -> RssWatch {
+        Self::every(pid, Duration::from_millis(50))
+    }
+
+    /// Like `start`, reading every `interval` (short bursts need more than every 50 ms).
+    pub fn every(pid: Option<u32>, interval: Duration) -> RssWatch {
         let peak = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let (p, s) = (peak.clone(), stop.clone());
@@ -103,7 +109,7 @@ impl RssWatch {
                 if let Some(kib) = pid.and_then(crate::procfs::rss_kib) {
                     p.fetch_max(kib, Relaxed);
                 }
-                tokio::time::sleep(Duration::from_millis(50)).await;
+                tokio::time::sleep(interval).await;
             }
         });
         RssWatch { peak, stop }
