@@ -4,6 +4,8 @@
 //! (median and 90th percentile), ratings, messages per conversation, each day, each agent,
 //! and the busiest hours of the week in the organization's time zone.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -198,42 +200,42 @@ pub fn figures(rows: &[&ReportRow]) -> Figures {
 /// The report of `rows` (conversations created in `range`); `names` gives agents' names.
 pub fn report(rows: &[ReportRow], range: &Range, names: &dyn Fn(AgentId) -> String) -> Report {
     let all: Vec<&ReportRow> = rows.iter().collect();
-    let local = |t: Timestamp| t.with_timezone(&range.zone);
-    let days = (range.to - range.from).num_days() + 1;
-    let by_day = (0..days)
+    // One pass over the rows: each day's and hour's counts, each agent's conversations.
+    let mut days: HashMap<chrono::NaiveDate, (usize, usize)> = HashMap::new();
+    let mut busiest_hours = vec![vec![0; 24]; 7];
+    let mut theirs: BTreeMap<AgentId, Vec<&ReportRow>> = BTreeMap::new();
+    for r in rows {
+        if let Some(q) = r.queued_at {
+            let t = q.with_timezone(&range.zone);
+            let day = days.entry(t.date_naive()).or_default();
+            day.0 += 1;
+            day.1 += usize::from(r.closed_at.is_some());
+            busiest_hours[t.weekday().num_days_from_monday() as usize][t.hour() as usize] += 1;
+        }
+        if let Some(a) = r.agent_id {
+            theirs.entry(a).or_default().push(r);
+        }
+    }
+    let by_day = (0..(range.to - range.from).num_days() + 1)
         .map(|i| {
             let date = range.from + chrono::Duration::days(i);
-            let those: Vec<&ReportRow> = rows
-                .iter()
-                .filter(|r| r.queued_at.is_some_and(|q| local(q).date_naive() == date))
-                .collect();
+            let (opened, closed) = days.get(&date).copied().unwrap_or_default();
             DayFigures {
                 date: date.to_string(),
-                opened: those.len(),
-                closed: those.iter().filter(|r| r.closed_at.is_some()).count(),
+                opened,
+                closed,
             }
         })
         .collect();
-    let mut agents: Vec<AgentId> = rows.iter().filter_map(|r| r.agent_id).collect();
-    agents.sort();
-    agents.dedup();
-    let mut by_agent: Vec<AgentFigures> = agents
+    let mut by_agent: Vec<AgentFigures> = theirs
         .into_iter()
-        .map(|a| {
-            let theirs: Vec<&ReportRow> = rows.iter().filter(|r| r.agent_id == Some(a)).collect();
-            AgentFigures {
-                agent_id: a,
-                name: names(a),
-                figures: figures(&theirs),
-            }
+        .map(|(a, rows)| AgentFigures {
+            agent_id: a,
+            name: names(a),
+            figures: figures(&rows),
         })
         .collect();
     by_agent.sort_by(|x, y| x.name.cmp(&y.name));
-    let mut busiest_hours = vec![vec![0; 24]; 7];
-    for q in rows.iter().filter_map(|r| r.queued_at) {
-        let t = local(q);
-        busiest_hours[t.weekday().num_days_from_monday() as usize][t.hour() as usize] += 1;
-    }
     Report {
         from: range.from.to_string(),
         to: range.to.to_string(),
