@@ -22,7 +22,12 @@ pub fn now() -> Timestamp {
 /// Moves the product's time to `to` (never back: a later message must not get an earlier
 /// time). Returns the time now.
 pub fn advance_to(to: Timestamp) -> Timestamp {
-    let wanted = (to - Utc::now()).num_microseconds().unwrap_or(i64::MAX);
+    // Rounded up: a whole-microsecond offset short of `to` would leave the time just before it.
+    let gap = to - Utc::now();
+    let wanted = match gap.num_nanoseconds() {
+        Some(nanos) => nanos.div_euclid(1000) + i64::from(nanos.rem_euclid(1000) != 0),
+        None => gap.num_microseconds().unwrap_or(i64::MAX),
+    };
     OFFSET_MICROS.fetch_max(wanted, Ordering::Relaxed);
     now()
 }
