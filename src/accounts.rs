@@ -17,43 +17,92 @@ use crate::store::{Store, StoreError};
 #[derive(Clone)]
 pub struct Accounts {
     store: Arc<dyn Store>,
-    /// Where API tokens are kept (none: only sign-in tokens are taken).
-    api_tokens: Option<Arc<dyn crate::store::Hooks>>,
+    /// Where API tokens and agents' devices are kept (none: no token is taken).
+    sign_ins: Option<SignIns>,
+}
+
+#[derive(Clone)]
+struct SignIns {
+    api_tokens: Arc<dyn crate::store::Hooks>,
+    devices: Arc<dyn crate::store::Devices>,
 }
 
 impl Accounts {
+    /// Accounts for commands that create them and take no token.
     pub fn new(store: Arc<dyn Store>) -> Self {
         Accounts {
             store,
-            api_tokens: None,
+            sign_ins: None,
         }
     }
 
-    /// Accounts that also take the organizations' API tokens.
-    pub fn with_api_tokens(store: Arc<dyn Store>, hooks: Arc<dyn crate::store::Hooks>) -> Self {
+    /// Accounts that take sign-in tokens (checked against agents' devices) and the
+    /// organizations' API tokens.
+    pub fn serving(
+        store: Arc<dyn Store>,
+        api_tokens: Arc<dyn crate::store::Hooks>,
+        devices: Arc<dyn crate::store::Devices>,
+    ) -> Self {
         Accounts {
             store,
-            api_tokens: Some(hooks),
+            sign_ins: Some(SignIns {
+                api_tokens,
+                devices,
+            }),
         }
+    }
+
+    fn sign_ins(&self) -> ApiResult<&SignIns> {
+        self.sign_ins.as_ref().ok_or_else(ApiError::unauthorized)
     }
 
     /// Verifies a bearer token and loads the account it names (revoked tokens are refused).
     pub async fn authenticate(&self, tokens: &auth::Tokens, token: &str) -> ApiResult<Identity> {
+        self.verify(tokens, token).await.map(|v| v.identity)
+    }
+
+    /// Like `authenticate`, also telling when the token expires and its device.
+    pub async fn verify(&self, tokens: &auth::Tokens, token: &str) -> ApiResult<auth::Verified> {
+        self.verify_for(tokens, token, false).await
+    }
+
+    /// The caller opening a socket: as `verify`, and an API token needs the
+    /// read_conversations scope.
+    pub async fn verify_socket(
+        &self,
+        tokens: &auth::Tokens,
+        token: &str,
+    ) -> ApiResult<auth::Verified> {
+        self.verify_for(tokens, token, true).await
+    }
+
+    async fn verify_for(
+        &self,
+        tokens: &auth::Tokens,
+        token: &str,
+        socket: bool,
+    ) -> ApiResult<auth::Verified> {
         if token.starts_with(api_tokens::PREFIX) {
-            return self
-                .api_token(token)
-                .await
-                .map(|t| Identity::Agent(t.as_agent()));
+            // API tokens do not expire; revoking one closes its sockets at their next event.
+            let t = self.api_token(token).await?;
+            if socket && !t.scopes.contains(&api_tokens::Scope::ReadConversations) {
+                return Err(ApiError::Forbidden(
+                    "a socket needs a token with the read_conversations scope".into(),
+                ));
+            }
+            return Ok(auth::Verified {
+                identity: Identity::Agent(t.as_agent()),
+                expires_at: i64::MAX / 2,
+                device: None,
+            });
         }
-        auth::authenticate(tokens, self.store.as_ref(), token).await
+        let devices = self.sign_ins()?.devices.as_ref();
+        auth::authenticate(tokens, self.store.as_ref(), devices, token).await
     }
 
     /// The API token a bearer names, unless unknown or revoked (its use is recorded).
     pub async fn api_token(&self, token: &str) -> ApiResult<ApiToken> {
-        let hooks = self
-            .api_tokens
-            .as_ref()
-            .ok_or_else(ApiError::unauthorized)?;
+        let hooks = &self.sign_ins()?.api_tokens;
         let found = hooks
             .api_token_by_hash(&api_tokens::hash(token))
             .await?
@@ -80,11 +129,8 @@ impl Accounts {
                     };
                 }
                 // An API token acting as an agent: still there, not revoked.
-                let hooks = self
+                self.sign_ins()?
                     .api_tokens
-                    .as_ref()
-                    .ok_or_else(ApiError::unauthorized)?;
-                hooks
                     .api_token(a.id.0)
                     .await?
                     .map(|t| Identity::Agent(t.as_agent()))
@@ -92,25 +138,6 @@ impl Accounts {
             }
             client => Ok(client.clone()),
         }
-    }
-
-    /// Like `authenticate`, also telling when the token expires (Unix seconds).
-    pub async fn authenticate_until(
-        &self,
-        tokens: &auth::Tokens,
-        token: &str,
-    ) -> ApiResult<(Identity, i64)> {
-        if token.starts_with(api_tokens::PREFIX) {
-            // API tokens do not expire; revoking one closes its sockets at their next event.
-            let t = self.api_token(token).await?;
-            if !t.scopes.contains(&api_tokens::Scope::ReadConversations) {
-                return Err(ApiError::Forbidden(
-                    "a socket needs a token with the read_conversations scope".into(),
-                ));
-            }
-            return Ok((Identity::Agent(t.as_agent()), i64::MAX / 2));
-        }
-        auth::authenticate_until(tokens, self.store.as_ref(), token).await
     }
 
     /// Whether the installation takes a sign-up from this caller (`--signups`).

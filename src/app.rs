@@ -181,8 +181,11 @@ where
     let fanout = Arc::new(SocketFanout::new(io.clone(), node, mode.cluster.is_some()));
     let limits = Arc::new(mode.limits);
     crate::limits::prune_periodically(&limits, Duration::from_secs(30));
-    let accounts =
-        crate::accounts::Accounts::with_api_tokens(stores.store.clone(), stores.hooks.clone());
+    let accounts = crate::accounts::Accounts::serving(
+        stores.store.clone(),
+        stores.hooks.clone(),
+        stores.devices.clone(),
+    );
     let chat = Arc::new(Chat::new(
         &stores,
         mode.presence,

@@ -5,7 +5,7 @@ mod identity;
 mod passwords;
 mod tokens;
 
-pub use identity::{agent_token, authenticate, authenticate_until, client_token, token_current};
+pub use identity::{Verified, agent_token, authenticate, client_token, token_current};
 pub use passwords::{
     hash_password, set_hash_concurrency, verify_password, verify_password_or_dummy,
 };

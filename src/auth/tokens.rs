@@ -33,6 +33,9 @@ pub struct Claims {
     /// signed claim of a token should be.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+    /// The device (sign-in) an agent's token belongs to; ending it refuses the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
 }
 
 #[derive(Clone)]
@@ -74,6 +77,7 @@ impl Tokens {
             iat: now,
             exp: now + TOKEN_TTL_SECS,
             nbf: None,
+            sid: None,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 encoding of plain claims cannot fail")

@@ -8,6 +8,7 @@ mod audit;
 mod canned;
 mod contacts;
 mod customer_data;
+mod devices;
 mod email;
 mod labels;
 mod lifecycle;
@@ -44,6 +45,7 @@ use crate::store::{
 pub use attachments::{AttachmentLink, Download, StorageUsage};
 pub use contacts::{ContactChange, ContactView};
 pub use customer_data::CustomerExport;
+pub use devices::SignIn;
 pub use email::Redeemed;
 pub use messages::{Draft, HistoryPage};
 pub use search::{SearchHit, SearchResults};
@@ -62,6 +64,7 @@ pub struct Chat {
     pub audit: Arc<dyn Audit>,
     attachments: Arc<dyn Attachments>,
     second_factors: Arc<dyn SecondFactors>,
+    devices: Arc<dyn crate::store::Devices>,
     /// Where files' bytes lie, and the bounds on uploads.
     pub files: Arc<crate::files::Files>,
     pub presence: Arc<dyn Presence>,
@@ -116,6 +119,7 @@ impl Chat {
             audit: stores.audit.clone(),
             attachments: stores.attachments.clone(),
             second_factors: stores.second_factors.clone(),
+            devices: stores.devices.clone(),
             files,
             presence,
             fanout,

@@ -147,7 +147,7 @@ impl Chat {
         actor: &Agent,
         agent: &Agent,
     ) -> ApiResult<SecondFactorStatus> {
-        permissions::can_manage_second_factor(actor, agent).or_deny("agent")?;
+        permissions::can_manage_sign_in(actor, agent).or_deny("agent")?;
         let factor = self.second_factors.second_factor(agent.id).await?;
         Ok(SecondFactorStatus {
             enabled: factor.is_some_and(|f| f.enabled_at.is_some()),
@@ -159,7 +159,7 @@ impl Chat {
     /// Turns an agent's second factor off: themself unless the organization requires one, or
     /// an admin of theirs (a lost phone: the agent sets up a new one at their next sign-in).
     pub async fn remove_second_factor(&self, actor: &Agent, agent: &Agent) -> ApiResult<()> {
-        permissions::can_manage_second_factor(actor, agent).or_deny("agent")?;
+        permissions::can_manage_sign_in(actor, agent).or_deny("agent")?;
         let by_admin = actor.id != agent.id;
         if !by_admin && self.requires_second_factor(agent).await? {
             return Err(ApiError::Forbidden(

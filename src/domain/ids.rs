@@ -58,4 +58,6 @@ id_type!(
     TeamId,
     /// A file uploaded into a conversation.
     AttachmentId,
+    /// One sign-in of an agent: a browser or a script holding its token.
+    DeviceId,
 );

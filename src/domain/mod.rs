@@ -8,6 +8,7 @@ pub mod availability;
 pub mod canned;
 pub mod clock;
 pub mod contacts;
+pub mod devices;
 pub mod email;
 /// Entities with plausible defaults, for the test suites.
 pub mod fixtures;
@@ -31,5 +32,6 @@ pub mod visitors;
 pub mod webhooks;
 
 pub use ids::{
-    AgentId, AttachmentId, CannedReplyId, ClientId, LabelId, MessageId, OrgId, SessionId, TeamId,
+    AgentId, AttachmentId, CannedReplyId, ClientId, DeviceId, LabelId, MessageId, OrgId, SessionId,
+    TeamId,
 };

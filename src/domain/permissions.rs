@@ -240,9 +240,9 @@ pub fn can_sign_up(policy: Signups, is_operator: bool) -> Access {
     )
 }
 
-/// Change the organization's settings, create and delete agents, change roles.
-/// Who may see, turn off or reset an agent's second factor: the agent, or an admin of theirs.
-pub fn can_manage_second_factor(actor: &Agent, agent: &Agent) -> Access {
+/// Who may manage an agent's sign-in (see, turn off or reset the second factor; see and end
+/// devices): the agent, or an admin of theirs.
+pub fn can_manage_sign_in(actor: &Agent, agent: &Agent) -> Access {
     same_org(actor, agent.organization_id)?;
     allow_if(
         actor.id == agent.id || at_least(actor, Role::Admin),
@@ -250,6 +250,7 @@ pub fn can_manage_second_factor(actor: &Agent, agent: &Agent) -> Access {
     )
 }
 
+/// Change the organization's settings, create and delete agents, change roles.
 pub fn can_administer(agent: &Agent, org: OrgId) -> Access {
     same_org(agent, org)?;
     allow_if(at_least(agent, Role::Admin), Denied::Forbidden)

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 pub mod events;
 
 use crate::domain::model::Session;
-use crate::domain::{AgentId, ClientId, OrgId, SessionId};
+use crate::domain::{AgentId, ClientId, DeviceId, OrgId, SessionId};
 use events::ServerEvent;
 
 /// One audience of an event.
@@ -22,6 +22,8 @@ pub enum Target {
     OrgVisitors(OrgId),
     /// Sockets that joined the session's room (watchers).
     SessionRoom(SessionId),
+    /// Every socket opened with the token of one agent's device.
+    Device(DeviceId),
 }
 
 #[async_trait]

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Admin, AgentCaller, ClientIp, Json, PathId, Query};
+use super::extract::{Admin, AgentCaller, ClientIp, Json, PathId, Query, UserAgent};
 use crate::chat::Chat;
 use crate::domain::input;
 use crate::domain::model::{Agent, AgentStatus, Role, Session, SessionStatus};
@@ -171,6 +171,7 @@ fn agent_body(agent: Agent) -> axum::Json<AgentBody> {
 pub async fn login(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
+    UserAgent(ua): UserAgent,
     Json(body): Json<LoginInput>,
 ) -> ApiResult<axum::Json<LoginBody>> {
     let agent = body.agent(&app, ip).await?;
@@ -180,14 +181,16 @@ pub async fn login(
         }
         return Err(e);
     }
-    signed_in(&app, agent, ip).await
+    signed_in(&app, agent, ip, ua.as_deref()).await
 }
 
-/// The answer to a sign-in that passed every step: a token, the agent, an audit entry.
+/// The answer to a sign-in that passed every step: a token for a new device, the agent, an
+/// audit entry.
 pub(super) async fn signed_in(
     app: &App,
     agent: Agent,
     ip: std::net::IpAddr,
+    ua: Option<&str>,
 ) -> ApiResult<axum::Json<LoginBody>> {
     let agent = app.chat.with_online(agent).await?;
     tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
@@ -203,7 +206,11 @@ pub(super) async fn signed_in(
             Some(ip.to_string()),
         )
         .await;
-    let token = auth::agent_token(&app.tokens, &agent);
+    let token = app
+        .chat
+        .sign_in(&app.tokens, &agent, ip.to_string(), ua)
+        .await?
+        .token;
     Ok(axum::Json(LoginBody { token, agent }))
 }
 
@@ -332,6 +339,7 @@ pub async fn change_password(
     AgentCaller(me): AgentCaller,
     PathId(id): PathId<AgentId>,
     ClientIp(ip): ClientIp,
+    UserAgent(ua): UserAgent,
     Json(body): Json<PasswordInput>,
 ) -> ApiResult<axum::Json<AgentBody>> {
     let target = app.chat.password_owner(&me, id).await?;
@@ -359,7 +367,16 @@ pub async fn change_password(
         )
         .await;
     let agent = app.chat.agent_of_org(&me, id).await?;
-    let token = is_self.then(|| auth::agent_token(&app.tokens, &agent));
+    // The change signed out every device; this one signs in again.
+    let token = match is_self {
+        true => Some(
+            app.chat
+                .sign_in(&app.tokens, &agent, ip.to_string(), ua.as_deref())
+                .await?
+                .token,
+        ),
+        false => None,
+    };
     Ok(axum::Json(AgentBody { agent, token }))
 }
 

@@ -68,6 +68,13 @@ pub struct Admin(pub Agent);
 /// A signed-in customer or widget visitor.
 pub struct ClientCaller(pub Client);
 
+/// The agent's device the caller's token belongs to, if any (read from the token alone: use
+/// it beside an extractor that authenticates).
+pub struct CallerDevice(pub Option<crate::domain::DeviceId>);
+
+/// The caller's `User-Agent`, if it sent one.
+pub struct UserAgent(pub Option<String>);
+
 /// The platform operator, by the configured operator token.
 pub struct Operator;
 
@@ -121,6 +128,26 @@ impl FromRequestParts<App> for ClientCaller {
             Identity::Client(c) => Ok(ClientCaller(c)),
             Identity::Agent(_) => Err(ApiError::Forbidden("this needs a customer's token".into())),
         }
+    }
+}
+
+impl FromRequestParts<App> for CallerDevice {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> ApiResult<Self> {
+        let claims = bearer(parts).and_then(|t| app.tokens.verify(t));
+        Ok(CallerDevice(
+            claims.and_then(|c| c.sid).map(crate::domain::DeviceId),
+        ))
+    }
+}
+
+impl FromRequestParts<App> for UserAgent {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> ApiResult<Self> {
+        let ua = parts.headers.get(axum::http::header::USER_AGENT);
+        Ok(UserAgent(
+            ua.and_then(|v| v.to_str().ok()).map(str::to_string),
+        ))
     }
 }
 

@@ -6,6 +6,7 @@ mod attachments;
 mod audit;
 mod clients;
 mod deadline;
+mod devices;
 pub mod error;
 pub mod extract;
 mod followup;
@@ -26,7 +27,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -75,6 +76,11 @@ pub fn router(app: App) -> Router {
             "/agents/{id}/second-factor",
             get(second_factor::status).delete(second_factor::remove),
         )
+        .route(
+            "/agents/{id}/devices",
+            get(devices::list).delete(devices::end_all),
+        )
+        .route("/agents/devices/{id}", delete(devices::end))
         .route("/agents/{id}/password", put(agents::change_password))
         .route("/agents/{id}/status", put(agents::set_status))
         .route("/agents/{id}/sessions", get(agents::sessions))

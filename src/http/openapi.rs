@@ -14,8 +14,8 @@ use utoipa::openapi::{ContentBuilder, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    agents, api_tokens, attachments, audit, clients, followup, ops, organizations, reports,
-    second_factor, sessions, webhooks, widget, workspace,
+    agents, api_tokens, attachments, audit, clients, devices, followup, ops, organizations,
+    reports, second_factor, sessions, webhooks, widget, workspace,
 };
 use crate::error::ErrorBody;
 
@@ -54,7 +54,7 @@ use crate::error::ErrorBody;
         attachments::upload, attachments::list, attachments::link, attachments::remove,
         attachments::usage, attachments::download,
         second_factor::start, second_factor::enable, second_factor::status,
-        second_factor::remove,
+        second_factor::remove, devices::list, devices::end_all, devices::end,
     ),
     components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody, crate::files::Variant)),
     modifiers(&Security, &ErrorAnswers),

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::extract::{
     AgentCaller, AgentOrOperator, ClientIp, IsOperator, Json, MaybeCaller, Operator, PathId, Query,
+    UserAgent,
 };
-use crate::auth;
 use crate::domain::OrgId;
 use crate::domain::hours::{self, BusinessHours};
 use crate::domain::input;
@@ -404,6 +404,7 @@ pub async fn get_one(
 pub async fn signup(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
+    UserAgent(ua): UserAgent,
     IsOperator(operator): IsOperator,
     Json(body): Json<SignupInput>,
 ) -> ApiResult<(StatusCode, axum::Json<SignupBody>)> {
@@ -432,7 +433,11 @@ pub async fn signup(
         .accounts
         .create_organization(name, domain, settings, admin_name, admin_email, password)
         .await?;
-    let token = auth::agent_token(&app.tokens, &agent);
+    let token = app
+        .chat
+        .sign_in(&app.tokens, &agent, ip.to_string(), ua.as_deref())
+        .await?
+        .token;
     Ok((
         StatusCode::CREATED,
         axum::Json(SignupBody {

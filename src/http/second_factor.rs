@@ -9,7 +9,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::agents::{LoginBody, LoginInput, signed_in};
-use super::extract::{AgentCaller, ClientIp, Json, PathId};
+use super::extract::{AgentCaller, ClientIp, Json, PathId, UserAgent};
 use crate::chat::{Chat, SecondFactorSetup, SecondFactorStatus};
 use crate::domain::AgentId;
 use crate::error::{ApiError, ApiResult};
@@ -47,6 +47,7 @@ pub async fn start(
 pub async fn enable(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
+    UserAgent(ua): UserAgent,
     Json(body): Json<LoginInput>,
 ) -> ApiResult<axum::Json<EnabledBody>> {
     let agent = body.agent(&app, ip).await?;
@@ -55,7 +56,7 @@ pub async fn enable(
         .ok_or_else(|| ApiError::field("code", "is required"))?;
     let recovery_codes = app.chat.enable_second_factor(&agent, code).await?;
     audit(&app, &agent, &agent, "agent.second_factor_on", ip).await;
-    let axum::Json(signed_in) = signed_in(&app, agent, ip).await?;
+    let axum::Json(signed_in) = signed_in(&app, agent, ip, ua.as_deref()).await?;
     Ok(axum::Json(EnabledBody {
         signed_in,
         recovery_codes,

@@ -16,6 +16,7 @@ use super::payloads::ClientEvent;
 use super::reply::Reply;
 use super::rooms::room;
 use super::socket_user::{SocketUser, leave_presence};
+use crate::auth;
 use crate::domain::permissions::Identity;
 use crate::error::ApiError;
 use crate::fanout::Target;
@@ -79,9 +80,13 @@ pub async fn authenticate<A: Adapter>(
         .and_then(|a| a.get("token"))
         .and_then(Value::as_str)
         .ok_or(Refused::Unauthorized)?;
-    let (identity, expires_at) = app
+    let auth::Verified {
+        identity,
+        expires_at,
+        device,
+    } = app
         .accounts
-        .authenticate_until(&app.tokens, token)
+        .verify_socket(&app.tokens, token)
         .await
         .map_err(|_| Refused::Unauthorized)?;
     if !app.account_sockets.try_open(account(&identity)) {
@@ -101,6 +106,7 @@ pub async fn authenticate<A: Adapter>(
         identity,
         token_version,
         expires_at,
+        device,
         limiter: RateLimiter::direct(quota),
         lagging: tokio::sync::Notify::new(),
         presence: Default::default(),
@@ -128,6 +134,9 @@ fn attach<A: Adapter>(app: App, s: &SocketRef<A>, user: Arc<SocketUser>) {
                 room(Target::OrgAgents(a.organization_id)),
                 room(Target::Agent(a.id)),
             ]);
+            if let Some(device) = user.device {
+                s.join(room(Target::Device(device)));
+            }
         }
         Identity::Client(c) => {
             s.join(room(Target::Client(c.id)));

@@ -9,6 +9,7 @@ pub fn room(target: Target) -> String {
         Target::Client(id) => format!("client:{id}"),
         Target::OrgVisitors(id) => format!("visitors:{id}"),
         Target::SessionRoom(id) => format!("session:{id}"),
+        Target::Device(id) => format!("device:{id}"),
     }
 }
 

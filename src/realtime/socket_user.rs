@@ -12,6 +12,8 @@ pub struct SocketUser {
     pub token_version: i64,
     /// When the token expires (Unix seconds); the socket is closed then.
     pub expires_at: i64,
+    /// The agent's device the token belongs to (its sockets close when it is ended).
+    pub device: Option<crate::domain::DeviceId>,
     pub limiter: DefaultDirectRateLimiter,
     /// Signalled when the socket's outgoing buffer overflowed (it stopped reading).
     pub lagging: tokio::sync::Notify,

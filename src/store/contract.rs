@@ -39,7 +39,7 @@ use crate::domain::model::{
 use crate::domain::ratings::Rating;
 use crate::domain::teams::{Team, TeamChange};
 use crate::domain::webhooks::{Delivery, Endpoint, Outgoing};
-use crate::domain::{AgentId, ClientId, OrgId, SessionId};
+use crate::domain::{AgentId, ClientId, DeviceId, OrgId, SessionId};
 use crate::domain::{CannedReplyId, LabelId, TeamId};
 
 #[async_trait]
@@ -704,4 +704,28 @@ pub trait SecondFactors: Send + Sync + 'static {
     /// Revokes the tokens of the organization's agents without a second factor turned on
     /// (the organization now requires one); those agents.
     async fn revoke_without_second_factor(&self, org: OrgId) -> StoreResult<Vec<AgentId>>;
+}
+
+/// Agents' devices (sign-ins).
+#[async_trait]
+pub trait Devices: Send + Sync + 'static {
+    async fn add_device(&self, device: &crate::domain::devices::Device) -> StoreResult<()>;
+    async fn device(&self, id: DeviceId) -> StoreResult<Option<crate::domain::devices::Device>>;
+    /// Records a use of the device.
+    async fn touch_device(&self, id: DeviceId, now: Timestamp) -> StoreResult<()>;
+    /// The agent's devices whose token is still good: not expired at `now`, and signed in at
+    /// the agent's token version `version`. Most recently used first.
+    async fn devices_of(
+        &self,
+        agent: AgentId,
+        version: i64,
+        now: Timestamp,
+    ) -> StoreResult<Vec<crate::domain::devices::Device>>;
+    /// Ends one of the agent's devices; false when it is not the agent's.
+    async fn end_device(&self, agent: AgentId, id: DeviceId) -> StoreResult<bool>;
+    /// Ends every device of the agent and revokes their tokens (a token without a device
+    /// too); the devices ended.
+    async fn end_devices(&self, agent: AgentId) -> StoreResult<Vec<DeviceId>>;
+    /// Forgets devices whose token expired before `now`; how many.
+    async fn prune_devices(&self, now: Timestamp) -> StoreResult<u64>;
 }

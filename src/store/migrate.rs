@@ -85,6 +85,11 @@ pub const SQLITE: &[Migration] = &[
         name: "second factor",
         sql: include_str!("migrations/sqlite/0013_second_factor.sql"),
     },
+    Migration {
+        version: 14,
+        name: "devices",
+        sql: include_str!("migrations/sqlite/0014_devices.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -152,6 +157,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 13,
         name: "second factor",
         sql: include_str!("migrations/postgres/0013_second_factor.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "devices",
+        sql: include_str!("migrations/postgres/0014_devices.sql"),
     },
 ];
 

@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 pub use crate::domain::assignment::AssignMode;
 pub use contract::{
-    Attachments, Audit, Conversations, DeliveryOutcome, Followup, Hooks, MessageLog, Search,
-    SecondFactors, Store, Workspace,
+    Attachments, Audit, Conversations, DeliveryOutcome, Devices, Followup, Hooks, MessageLog,
+    Search, SecondFactors, Store, Workspace,
 };
 
 pub use open::{StoreConfig, Stores, open};

@@ -9,8 +9,8 @@ use super::cassandra::{CassandraLog, CassandraSettings, Split};
 use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
 use super::{
-    Attachments, Audit, Conversations, Followup, Hooks, MessageLog, Search, SecondFactors, Store,
-    Workspace,
+    Attachments, Audit, Conversations, Devices, Followup, Hooks, MessageLog, Search, SecondFactors,
+    Store, Workspace,
 };
 
 /// The configured store, as the three traits the rest of the code uses.
@@ -26,6 +26,7 @@ pub struct Stores {
     pub audit: Arc<dyn Audit>,
     pub attachments: Arc<dyn Attachments>,
     pub second_factors: Arc<dyn SecondFactors>,
+    pub devices: Arc<dyn Devices>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -69,6 +70,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 audit: pg.clone(),
                 attachments: pg.clone(),
                 second_factors: pg.clone(),
+                devices: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -85,6 +87,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 audit: sqlite.clone(),
                 attachments: sqlite.clone(),
                 second_factors: sqlite.clone(),
+                devices: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -126,6 +129,7 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         audit: pg.clone(),
         attachments: pg.clone(),
         second_factors: pg.clone(),
+        devices: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

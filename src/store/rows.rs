@@ -330,6 +330,20 @@ macro_rules! row_decoders {
             })
         }
 
+        pub fn device(row: &$row) -> Result<crate::domain::devices::Device> {
+            Ok(crate::domain::devices::Device {
+                id: DeviceId(row.try_get("id")?),
+                organization_id: OrgId(row.try_get("organization_id")?),
+                agent_id: AgentId(row.try_get("agent_id")?),
+                token_version: row.try_get("token_version")?,
+                name: row.try_get("name")?,
+                address: row.try_get("address")?,
+                started_at: row.try_get("started_at")?,
+                last_used_at: row.try_get("last_used_at")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        }
+
         pub fn message_hit(row: &$row) -> Result<crate::store::MessageHit> {
             Ok(crate::store::MessageHit {
                 session_id: SessionId(row.try_get("session_id")?),

@@ -14,6 +14,7 @@ mod availability;
 mod break_in;
 mod clients;
 mod customer_side;
+mod devices;
 mod lifecycle;
 mod lifecycle_nodes;
 mod logs;

@@ -122,6 +122,7 @@ async fn a_socket_is_closed_when_its_token_expires() {
         iat: now,
         exp: now + 2,
         nbf: None,
+        sid: None,
     });
     let socket = app.socket(&short).await;
     assert!(

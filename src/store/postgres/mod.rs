@@ -10,6 +10,7 @@
 mod attachments;
 mod audit;
 pub(crate) mod conversations;
+mod devices;
 mod followup;
 mod hooks;
 mod log;

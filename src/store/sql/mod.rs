@@ -18,6 +18,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod conversation;
+pub mod devices;
 pub mod followup;
 pub mod hooks;
 pub mod log;

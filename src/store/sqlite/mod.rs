@@ -11,6 +11,7 @@ mod attachments;
 mod audit;
 pub mod backup;
 mod conversations;
+mod devices;
 mod followup;
 mod hooks;
 mod lock;
