@@ -14,6 +14,7 @@ import {
   emitOk,
   closeAllSockets,
   call,
+  waitUntil,
 } from '../e2e/helpers.mjs';
 import { startCluster } from './cluster.mjs';
 
@@ -103,4 +104,22 @@ test('queue positions reach waiting customers on other nodes and the queue drain
   const assigned = await waitFor(secondSocket, 'agent_assigned', { filter: forSession(waiting.id) });
   assert.equal(assigned.agent.id, agent.agent.id);
   await waitFor(agent.socket, 'new_session_assigned', { filter: forSession(waiting.id) });
+});
+
+test('signing a device out through one node closes its socket on another at once; the other device stays', async () => {
+  const org = await createOrg(a.api);
+  const agent = await createAgent(a.api, org.adminToken, { name: 'Dora' });
+  const laptop = await connect(b.url, agent.token);
+  const phone = await call(c.api, 'POST', '/api/agents/login', { body: { email: agent.agent.email, password: 'agent-password-1' } }, 200);
+  const phoneSocket = await connect(c.url, phone.token);
+  const { devices } = await call(a.api, 'GET', `/api/agents/${agent.agent.id}/devices`, { token: org.adminToken });
+  assert.equal(devices.length, 2);
+  // The admin, on node A, signs the laptop out: its socket lives on node B.
+  const seen = await call(b.api, 'GET', `/api/agents/${agent.agent.id}/devices`, { token: agent.token });
+  const laptopDevice = seen.devices.find((d) => d.current);
+  await call(a.api, 'DELETE', `/api/agents/devices/${laptopDevice.id}`, { token: org.adminToken }, 204);
+  await waitUntil(async () => !laptop.connected, { what: 'the laptop socket on node B to close' });
+  await call(c.api, 'GET', `/api/agents/${agent.agent.id}`, { token: agent.token }, 401);
+  assert.ok(phoneSocket.connected, 'the phone socket on node C stays');
+  await emitOk(phoneSocket, 'join_organization', { organization_id: org.organization.id });
 });
