@@ -218,6 +218,10 @@ pub struct ServeArgs {
     /// Logins, signups and registrations allowed per minute per IP address and per account.
     #[arg(long, env = "RAASEL_AUTH_RATE_PER_MINUTE", default_value_t = 30)]
     pub auth_rate_per_minute: u32,
+    /// Devices one agent may be signed in on at once; a sign-in beyond it signs the least
+    /// recently used device out.
+    #[arg(long, env = "RAASEL_DEVICES_PER_AGENT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub devices_per_agent: u32,
     /// Messages one sender may send per minute.
     #[arg(long, env = "RAASEL_MESSAGE_RATE_PER_MINUTE", default_value_t = 120)]
     pub message_rate_per_minute: u32,

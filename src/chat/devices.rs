@@ -20,16 +20,31 @@ pub struct SignIn {
 }
 
 impl Chat {
-    /// Starts a device for the agent signing in from `address` with user agent `ua`.
+    /// Starts a device for the agent signing in from `address` with user agent `ua`; beyond
+    /// `keep` devices, the least recently used are signed out.
     pub async fn sign_in(
         &self,
         tokens: &auth::Tokens,
         agent: &Agent,
         address: String,
         ua: Option<&str>,
+        keep: usize,
     ) -> ApiResult<SignIn> {
         let device = devices::new_device(agent, address, ua, auth::TOKEN_TTL_SECS);
         self.devices.add_device(&device).await?;
+        let live = self
+            .devices
+            .devices_of(agent.id, agent.token_version, device.started_at)
+            .await?;
+        for old in live
+            .iter()
+            .filter(|d| d.id != device.id)
+            .skip(keep.saturating_sub(1))
+        {
+            self.devices.end_device(agent.id, old.id).await?;
+            self.fanout.disconnect(Target::Device(old.id)).await;
+            tracing::info!(target: "security", agent = %agent.id, device = %old.id, "least recently used device signed out: too many devices");
+        }
         Ok(SignIn {
             token: auth::agent_token(tokens, agent, &device),
             device: device.id,

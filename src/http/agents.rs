@@ -208,7 +208,13 @@ pub(super) async fn signed_in(
         .await;
     let token = app
         .chat
-        .sign_in(&app.tokens, &agent, ip.to_string(), ua)
+        .sign_in(
+            &app.tokens,
+            &agent,
+            ip.to_string(),
+            ua,
+            app.config.devices_per_agent as usize,
+        )
         .await?
         .token;
     Ok(axum::Json(LoginBody { token, agent }))
@@ -371,7 +377,13 @@ pub async fn change_password(
     let token = match is_self {
         true => Some(
             app.chat
-                .sign_in(&app.tokens, &agent, ip.to_string(), ua.as_deref())
+                .sign_in(
+                    &app.tokens,
+                    &agent,
+                    ip.to_string(),
+                    ua.as_deref(),
+                    app.config.devices_per_agent as usize,
+                )
                 .await?
                 .token,
         ),

@@ -435,7 +435,13 @@ pub async fn signup(
         .await?;
     let token = app
         .chat
-        .sign_in(&app.tokens, &agent, ip.to_string(), ua.as_deref())
+        .sign_in(
+            &app.tokens,
+            &agent,
+            ip.to_string(),
+            ua.as_deref(),
+            app.config.devices_per_agent as usize,
+        )
         .await?
         .token;
     Ok((

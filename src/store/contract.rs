@@ -709,6 +709,7 @@ pub trait SecondFactors: Send + Sync + 'static {
 /// Agents' devices (sign-ins).
 #[async_trait]
 pub trait Devices: Send + Sync + 'static {
+    /// Adds a sign-in, forgetting the agent's devices of earlier token versions.
     async fn add_device(&self, device: &crate::domain::devices::Device) -> StoreResult<()>;
     async fn device(&self, id: DeviceId) -> StoreResult<Option<crate::domain::devices::Device>>;
     /// Records a use of the device.

@@ -43,7 +43,10 @@ fn named<'a>(list: &'a [Value], name: &str) -> &'a Value {
 }
 
 async fn works(app: &TestApp, agent: &str, token: &str) -> bool {
-    app.get(&format!("/api/agents/{agent}"), Some(token)).await.0 == 200
+    app.get(&format!("/api/agents/{agent}"), Some(token))
+        .await
+        .0
+        == 200
 }
 
 #[tokio::test]
@@ -81,7 +84,10 @@ async fn an_agent_signs_one_device_out_and_the_other_goes_on() {
         401,
         "unauthorized",
     );
-    assert!(works(&app, &ann.id, &laptop).await, "the laptop was signed out too");
+    assert!(
+        works(&app, &ann.id, &laptop).await,
+        "the laptop was signed out too"
+    );
     let ack = laptop_socket
         .call("join_organization", json!({ "organization_id": org.id }))
         .await;
@@ -130,7 +136,10 @@ async fn only_the_agent_and_their_admins_see_and_end_their_devices() {
         )
         .await;
     assert_error(&from_elsewhere, 404, "not_found");
-    assert!(works(&app, &ann.id, &ann.token).await, "a refused end ended it");
+    assert!(
+        works(&app, &ann.id, &ann.token).await,
+        "a refused end ended it"
+    );
 
     // Her admin sees the device and ends it.
     let seen = devices(&app, &ann.id, &org.admin_token).await;
@@ -145,13 +154,14 @@ async fn only_the_agent_and_their_admins_see_and_end_their_devices() {
     assert_eq!(status, 204);
     assert!(!works(&app, &ann.id, &ann.token).await);
     let (status, entries) = app
-        .get(
-            "/api/audit?action=agent.signed_out",
-            Some(&org.admin_token),
-        )
+        .get("/api/audit?action=agent.signed_out", Some(&org.admin_token))
         .await;
     assert_eq!(status, 200, "{entries}");
-    assert_eq!(entries["entries"][0]["target"], ann.id.as_str(), "{entries}");
+    assert_eq!(
+        entries["entries"][0]["target"],
+        ann.id.as_str(),
+        "{entries}"
+    );
 }
 
 #[tokio::test]
@@ -222,4 +232,26 @@ async fn a_token_naming_another_agents_device_is_refused() {
         ..ann_claims
     });
     assert!(!works(&app, &ann.id, &mixed).await);
+}
+
+#[tokio::test]
+async fn signing_in_beyond_the_bound_signs_the_least_recently_used_device_out() {
+    let app = spawn_app_with(|args| args.devices_per_agent = 2).await;
+    let org = app.signup_org("Bounded devices").await;
+    let ann = app.create_agent(&org, "Ann", "agent", None).await;
+    let oldest = app.socket(&ann.token).await;
+    let second = sign_in_from(&app, &ann.email, FIREFOX).await;
+    let third = sign_in_from(&app, &ann.email, SAFARI).await;
+    assert!(
+        oldest.wait_closed(Duration::from_secs(5)).await,
+        "the least recently used device's socket stayed open"
+    );
+    assert!(!works(&app, &ann.id, &ann.token).await);
+    assert!(works(&app, &ann.id, &second).await && works(&app, &ann.id, &third).await);
+    let names: Vec<Value> = devices(&app, &ann.id, &third)
+        .await
+        .iter()
+        .map(|d| d["name"].clone())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
 }

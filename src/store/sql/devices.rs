@@ -10,6 +10,13 @@ macro_rules! sql_devices {
         impl Devices for $store {
             async fn add_device(&self, d: &Device) -> StoreResult<()> {
                 crate::store::during("add_device", &d.agent_id, async move {
+                    let mut tx = self.begin_write().await?;
+                    // Devices of an earlier token version were signed out already.
+                    sqlx::query("DELETE FROM devices WHERE agent_id = $1 AND token_version <> $2")
+                        .bind(d.agent_id.0)
+                        .bind(d.token_version)
+                        .execute(&mut *tx)
+                        .await?;
                     sqlx::query(
                         "INSERT INTO devices (id, organization_id, agent_id, token_version, name,
                          address, started_at, last_used_at, expires_at)
@@ -24,8 +31,9 @@ macro_rules! sql_devices {
                     .bind(d.started_at)
                     .bind(d.last_used_at)
                     .bind(d.expires_at)
-                    .execute(&mut *self.writing().await?)
+                    .execute(&mut *tx)
                     .await?;
+                    tx.commit().await?;
                     Ok(())
                 })
                 .await
@@ -95,10 +103,12 @@ macro_rules! sql_devices {
                             .bind(agent.0)
                             .fetch_all(&mut *tx)
                             .await?;
-                    sqlx::query("UPDATE agents SET token_version = token_version + 1 WHERE id = $1")
-                        .bind(agent.0)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE agents SET token_version = token_version + 1 WHERE id = $1",
+                    )
+                    .bind(agent.0)
+                    .execute(&mut *tx)
+                    .await?;
                     tx.commit().await?;
                     Ok(ended.into_iter().map(|(id,)| DeviceId(id)).collect())
                 })
