@@ -61,6 +61,8 @@ pub async fn embedded_to_postgres(
     copy_read_states(src, dst).await?;
     progress("labels, canned replies, contacts and mentions");
     copy_workspace(&from, &to).await?;
+    progress("agents' second factors and devices");
+    copy_sign_ins(&from, &to).await?;
     copy_token_secret(data_dir, &to).await?;
     let moved: Counts = sqlx::query_as::<_, Row10>(COUNTS)
         .fetch_one(src)
@@ -393,6 +395,45 @@ async fn copy_read_states(src: &SqlitePool, dst: &PgPool) -> anyhow::Result<()> 
             b.push_bind(s).push_bind(side).push_bind(d).push_bind(r);
         });
         q.build().execute(dst).await.context("copying read marks")?;
+    }
+    Ok(())
+}
+
+/// Agents' second factors (with their unused recovery codes: a used one stays used) and
+/// devices, so that second factors stay on and signed-in agents stay signed in.
+async fn copy_sign_ins(from: &SqliteStore, to: &PgStore) -> anyhow::Result<()> {
+    use super::{Devices, SecondFactors};
+    let factors = sqlx::query("SELECT * FROM second_factors")
+        .fetch_all(from.reader())
+        .await?;
+    for row in &factors {
+        let factor = sqlite::rows::second_factor(row)?;
+        to.start_second_factor(&factor).await?;
+        let Some(enabled_at) = factor.enabled_at else {
+            continue;
+        };
+        let unused: Vec<String> = sqlx::query_scalar(
+            "SELECT hash FROM recovery_codes WHERE agent_id = $1 AND used_at IS NULL",
+        )
+        .bind(factor.agent_id.0)
+        .fetch_all(from.reader())
+        .await?;
+        let on = to
+            .enable_second_factor(factor.agent_id, factor.last_step, &unused, enabled_at)
+            .await?;
+        ensure!(
+            on,
+            "the second factor of agent {} did not carry over",
+            factor.agent_id
+        );
+    }
+    let devices = sqlx::query("SELECT * FROM devices")
+        .fetch_all(from.reader())
+        .await?;
+    for row in &devices {
+        to.add_device(&sqlite::rows::device(row)?)
+            .await
+            .context("copying devices")?;
     }
     Ok(())
 }

@@ -168,6 +168,7 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         .await;
     assert_eq!(ack["ok"], true, "{ack}");
     fill_workspace(&app, &shop, &agent, &customer, &sessions[0].1).await;
+    let recovery = second_factor_used_once(&app, &bank).await;
     let workspace_before = workspace_snapshot(&app, &shop, &agent, &customer, &sessions[0].1).await;
     let clients = [customer, visitor];
     let before = snapshot(&app, &clients, &sessions).await;
@@ -211,10 +212,23 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         said.contains("1 labels, 1 canned replies, 1 contacts, 1 mentions"),
         "{said}"
     );
-    // Old passwords still work.
+    // Old passwords still work, and the second factor is still on, its used code still used.
     for email in [&shop.admin_email, &agent.email] {
         moved.login_agent(email).await;
     }
+    let login =
+        |code: &str| json!({ "email": bank.admin_email, "password": PASSWORD, "code": code });
+    let without = json!({ "email": bank.admin_email, "password": PASSWORD });
+    let res = moved.post("/api/agents/login", None, without).await;
+    assert_error(&res, 401, "second_factor_required");
+    let res = moved
+        .post("/api/agents/login", None, login(&recovery[0]))
+        .await;
+    assert_error(&res, 401, "unauthorized");
+    let (status, body) = moved
+        .post("/api/agents/login", None, login(&recovery[1]))
+        .await;
+    assert_eq!(status, 200, "{body}");
     let (status, _) = moved
         .post(
             "/api/clients/login",
@@ -358,4 +372,32 @@ async fn a_postgres_installation_copies_its_messages_to_cassandra_and_carries_on
             .len(),
         stored + 1
     );
+}
+
+/// Turns on the admin's second factor and signs in once with a recovery code: the recovery
+/// codes, the used one first.
+async fn second_factor_used_once(app: &TestApp, org: &OrgHandle) -> Vec<String> {
+    use raasel::domain::second_factor::{code_at_step, step_at};
+    let creds = json!({ "email": org.admin_email, "password": PASSWORD });
+    let (status, setup) = app.post("/api/agents/second-factor", None, creds).await;
+    assert_eq!(status, 201, "{setup}");
+    let secret = base32::decode(
+        base32::Alphabet::Rfc4648 { padding: false },
+        setup["secret"].as_str().unwrap(),
+    )
+    .unwrap();
+    let code = code_at_step(&secret, step_at(raasel::domain::model::now()));
+    let confirm = json!({ "email": org.admin_email, "password": PASSWORD, "code": code });
+    let (status, on) = app.put("/api/agents/second-factor", None, confirm).await;
+    assert_eq!(status, 200, "{on}");
+    let codes: Vec<String> = on["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    let login = json!({ "email": org.admin_email, "password": PASSWORD, "code": codes[0] });
+    let (status, body) = app.post("/api/agents/login", None, login).await;
+    assert_eq!(status, 200, "{body}");
+    codes
 }

@@ -523,10 +523,14 @@ async fn retries_follow_the_clock_and_an_endpoint_that_keeps_failing_is_paused()
     assert_eq!(ids.len(), 1, "retries carry the event id");
     // A month after it was delivered, the delivery is forgotten.
     let path = format!("/api/webhooks/{id}/deliveries");
-    wait_until("the delivery is recorded as delivered", WAIT, || async {
-        let (_, listed) = node.get(&path, &admin).await;
-        listed["deliveries"][0]["state"] == "delivered"
-    })
+    wait_until(
+        "the delivery is recorded as delivered",
+        Duration::from_secs(20),
+        || async {
+            let (_, listed) = node.get(&path, &admin).await;
+            listed["deliveries"][0]["state"] == "delivered"
+        },
+    )
     .await;
     node.move_clock(now + chrono::Duration::days(31)).await;
     let (_, listed) = node.get(&path, &admin).await;
