@@ -66,3 +66,19 @@ pub async fn end(
     app.chat.end_device(&me, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Logs the caller out: ends the device its token belongs to (its sockets close on every node).
+/// A token without a device (an API token) is left as it is.
+#[utoipa::path(post, path = "/api/agents/logout", tag = "agents",
+    operation_id = "log_out_agent", security(("bearer" = [])),
+    responses((status = 204)))]
+pub async fn log_out(
+    State(app): State<App>,
+    AgentCaller(me): AgentCaller,
+    CallerDevice(current): CallerDevice,
+) -> ApiResult<StatusCode> {
+    if let Some(id) = current {
+        app.chat.end_device(&me, id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

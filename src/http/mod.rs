@@ -81,6 +81,7 @@ pub fn router(app: App) -> Router {
             get(devices::list).delete(devices::end_all),
         )
         .route("/agents/devices/{id}", delete(devices::end))
+        .route("/agents/logout", post(devices::log_out))
         .route("/agents/{id}/password", put(agents::change_password))
         .route("/agents/{id}/status", put(agents::set_status))
         .route("/agents/{id}/sessions", get(agents::sessions))

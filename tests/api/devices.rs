@@ -255,3 +255,24 @@ async fn signing_in_beyond_the_bound_signs_the_least_recently_used_device_out() 
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+#[tokio::test]
+async fn logging_out_ends_this_device_only() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Log out").await;
+    let ann = app.create_agent(&org, "Ann", "agent", None).await;
+    let laptop = sign_in_from(&app, &ann.email, FIREFOX).await;
+    let socket = app.socket(&ann.token).await;
+    let (status, body) = app
+        .post("/api/agents/logout", Some(&ann.token), json!({}))
+        .await;
+    assert_eq!(status, 204, "{body}");
+    assert!(
+        socket.wait_closed(Duration::from_secs(5)).await,
+        "its socket stayed open"
+    );
+    assert!(!works(&app, &ann.id, &ann.token).await);
+    let left = devices(&app, &ann.id, &laptop).await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["name"], "Firefox 133 on Linux");
+}

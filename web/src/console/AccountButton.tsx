@@ -1,5 +1,5 @@
-// The signed-in agent's name in the top bar, opening My account (sign-in security). The
-// dialog's code loads when first opened.
+// The signed-in agent's name in the top bar, opening My account (sign-in security, devices).
+// The dialog's code loads when first opened.
 
 import { useState } from 'preact/hooks';
 import type { AgentAccount } from './account';
@@ -7,7 +7,14 @@ import { lazy } from './Lazy';
 
 const AccountDialog = lazy(() => import('./AccountDialog').then((m) => m.AccountDialog));
 
-export function AccountButton({ name, onRenewed }: { name: string; onRenewed: (account: AgentAccount) => void }) {
+interface Props {
+  name: string;
+  onRenewed: (account: AgentAccount) => void;
+  /** This console's sign-in ended (the agent signed out everywhere). */
+  onSignOut: () => void;
+}
+
+export function AccountButton({ name, onRenewed, onSignOut }: Props) {
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -19,7 +26,7 @@ export function AccountButton({ name, onRenewed }: { name: string; onRenewed: (a
         <span class="sr-only">My account: </span>
         <span class="topbar-label">{name}</span>
       </button>
-      {open && <AccountDialog onClose={() => setOpen(false)} onRenewed={onRenewed} />}
+      {open && <AccountDialog onClose={() => setOpen(false)} onRenewed={onRenewed} onSignOut={onSignOut} />}
     </>
   );
 }

@@ -1,12 +1,17 @@
 // Admins manage the team: create agents, change roles and capacity, reset an agent's second
-// factor, delete agents.
+// factor, see an agent's devices and sign them out, delete agents. The devices' code loads when
+// first opened.
 
 import { useState } from 'preact/hooks';
 import { type Api, errorText } from '../shared/api';
 import { useObservable } from '../shared/hooks';
 import type { Agent, Role } from '../shared/types';
+import { lazy } from './Lazy';
 import { type Outcome, ResetSecondFactor } from './ResetSecondFactor';
+import { ToolDialog } from './ToolDialog';
 import type { Workspace } from './workspace';
+
+const Devices = lazy(() => import('./Devices').then((m) => m.Devices));
 
 const ROLES: Role[] = ['agent', 'supervisor', 'admin'];
 /** The capacity an agent may be given (the API's bounds). */
@@ -91,6 +96,7 @@ interface RowProps {
 function AgentRow({ agent, isMe, orgCapacity, api, run, tell }: RowProps) {
   const [capacity, setCapacity] = useState(agent.max_concurrent_sessions?.toString() ?? '');
   const [confirming, setConfirming] = useState(false);
+  const [devicesOpen, setDevicesOpen] = useState(false);
   const capacityChanged = capacity !== (agent.max_concurrent_sessions?.toString() ?? '');
   return (
     <tr data-agent={agent.email}>
@@ -154,12 +160,20 @@ function AgentRow({ agent, isMe, orgCapacity, api, run, tell }: RowProps) {
             </span>
           ) : (
             <span class="agent-buttons">
+              <button type="button" class="btn" aria-label={`Devices of ${agent.name}`} aria-haspopup="dialog" onClick={() => setDevicesOpen(true)}>
+                Devices
+              </button>
               <ResetSecondFactor agent={agent} api={api} onOutcome={tell} />
               <button type="button" class="btn" aria-label={`Delete ${agent.name}`} onClick={() => setConfirming(true)}>
                 Delete
               </button>
             </span>
           ))}
+        {devicesOpen && (
+          <ToolDialog title={`Devices of ${agent.name}`} kind="devices-dialog" onClose={() => setDevicesOpen(false)}>
+            <Devices api={api} agentId={agent.id} owner={{ self: false, name: agent.name }} />
+          </ToolDialog>
+        )}
       </td>
     </tr>
   );

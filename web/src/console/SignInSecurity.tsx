@@ -1,12 +1,13 @@
 // An agent's own sign-in security: whether their second factor is on and how many recovery codes
 // are left; turning it on (their password, then the set-up, then the recovery codes; the set-up
 // signs in again, and the console continues with that token) or off, unless the organization
-// requires it.
+// requires it. Below, the devices they are signed in on, to sign out one or all of them.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Api, errorText } from '../shared/api';
 import type { components } from '../shared/types';
 import type { AgentAccount } from './account';
+import { Devices } from './Devices';
 import { RecoveryCodes } from './RecoveryCodes';
 import { SecondFactorSetup } from './SecondFactorSetup';
 import type { SecondFactorSetup as Setup } from './sign-in-steps';
@@ -21,7 +22,13 @@ type Mode =
   | { kind: 'codes'; account: AgentAccount; codes: string[] }
   | { kind: 'turning-off' };
 
-export function SignInSecurity({ onRenewed }: { onRenewed: (account: AgentAccount) => void }) {
+interface Props {
+  onRenewed: (account: AgentAccount) => void;
+  /** This console's sign-in ended (signed out everywhere). */
+  onSignOut: () => void;
+}
+
+export function SignInSecurity({ onRenewed, onSignOut }: Props) {
   const { api, workspace } = useTools();
   const me = workspace.me;
   const [status, setStatus] = useState<Status | null>(null);
@@ -129,6 +136,17 @@ export function SignInSecurity({ onRenewed }: { onRenewed: (account: AgentAccoun
             onRenewed(mode.account);
           }}
         />
+      )}
+      {/* A set-up signs in again, a new device that this console takes up only when the codes are
+          put away: until then the list would offer to sign out the sign-in about to be used. */}
+      {mode.kind !== 'setup' && mode.kind !== 'codes' && (
+        <>
+          <h4 id="devices-title" class="devices-title">
+            Devices
+          </h4>
+          <p class="muted small">Where you are signed in: each sign-in is a device. Sign out those you no longer use or do not know.</p>
+          <Devices api={api} agentId={me.id} owner={{ self: true, onSignedOutEverywhere: onSignOut }} />
+        </>
       )}
     </section>
   );

@@ -76,6 +76,13 @@ interface Props {
   onRenewed: (account: AgentAccount) => void;
 }
 
+/** Ends this device on the server (its token stops working everywhere), then leaves. */
+function logOut(api: Api, onSignOut: () => void) {
+  // Leaving does not wait: offline, the device ends when its token expires.
+  api.call('post', '/api/agents/logout', {}).catch(() => undefined);
+  onSignOut();
+}
+
 export function WorkspaceView({ account, onSignOut, onRenewed }: Props) {
   const { api, chat, connection, notifier, workspace } = useWorkspace(account, onSignOut);
   const tools = useAgentTools(api, connection.port, workspace);
@@ -124,8 +131,8 @@ export function WorkspaceView({ account, onSignOut, onRenewed }: Props) {
         <ConnectionStatus chat={chat} socket={connection.socket} />
         <StatusSwitch workspace={workspace} />
         <AlertSettings notifier={notifier} />
-        <AccountButton name={workspace.me.name} onRenewed={onRenewed} />
-        <button type="button" class="btn" onClick={onSignOut}>
+        <AccountButton name={workspace.me.name} onRenewed={onRenewed} onSignOut={onSignOut} />
+        <button type="button" class="btn" onClick={() => logOut(api, onSignOut)}>
           Log out
         </button>
       </header>

@@ -1,7 +1,8 @@
 // The one socket of a page: socket.io-client with the token in the handshake, reconnecting by
 // itself. When the browser says it is offline the socket is closed at once (instead of waiting
 // for heartbeats to time out) and reopened when the browser is back online; the chat client
-// then fills the gap from history.
+// then fills the gap from history. A socket the server closes asks again at once: a signed-out
+// token is then refused, which signs the page out.
 
 import { io, type Socket } from 'socket.io-client';
 import type { SocketPort } from './chat-client';
@@ -23,6 +24,12 @@ export function openConnection(origin: string, token: string, onUnauthorized: ()
   socket.on('connect_error', (err: Error) => {
     // A refused handshake is final for socket.io (no automatic retry): the token is bad.
     if (err.message === 'unauthorized') onUnauthorized();
+  });
+  socket.on('disconnect', (reason: string) => {
+    // The server closes a socket whose token it stopped accepting (a device signed out, a
+    // password changed) and one that fell behind; socket.io does not come back by itself after
+    // the server's close. Asking again reconnects, or is refused as unauthorized just above.
+    if (reason === 'io server disconnect') socket.connect();
   });
   const goOffline = () => socket.disconnect();
   const goOnline = () => {
