@@ -28,7 +28,8 @@ pub struct EnabledBody {
 /// confirms it.
 #[utoipa::path(post, path = "/api/agents/second-factor", tag = "agents",
     operation_id = "start_second_factor", request_body = LoginInput,
-    responses((status = 201, body = SecondFactorSetup), (status = 409), (status = 429)))]
+    responses((status = 201, body = SecondFactorSetup), (status = 401), (status = 409),
+        (status = 429)))]
 pub async fn start(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
@@ -43,7 +44,8 @@ pub async fn start(
 /// the answer carries ten recovery codes, shown this once.
 #[utoipa::path(put, path = "/api/agents/second-factor", tag = "agents",
     operation_id = "enable_second_factor", request_body = LoginInput,
-    responses((status = 200, body = EnabledBody), (status = 409), (status = 429)))]
+    responses((status = 200, body = EnabledBody), (status = 401), (status = 409),
+        (status = 429)))]
 pub async fn enable(
     State(app): State<App>,
     ClientIp(ip): ClientIp,

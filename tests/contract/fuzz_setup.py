@@ -95,6 +95,15 @@ def config(kind, token, org_id, agents, sessions):
             f"include-operation-id = {toml_list(operations)}",
             f'parameters = {{ "path.id" = {{ dictionary = "{dictionary}", probability = 0.5 }} }}',
         ]
+    if kind in ("admin", "agent"):
+        # Logging out, or signing the caller out everywhere (any agent id an answer names may be
+        # the caller's own), ends the run's token; the other callers' runs fuzz these routes.
+        lines += [
+            "",
+            "[[operations]]",
+            'include-operation-id = ["log_out_agent", "end_agent_devices"]',
+            "enabled = false",
+        ]
     if kind == "admin":
         # Schemathesis follows ids from answers into later calls, so the admin's run would
         # delete its own organization and spend the rest answering 401; the operator's run
