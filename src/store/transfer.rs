@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+mod tables;
+
 use anyhow::{Context, bail, ensure};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row, SqlitePool};
 
@@ -63,6 +65,8 @@ pub async fn embedded_to_postgres(
     copy_workspace(&from, &to).await?;
     progress("agents' second factors and devices");
     copy_sign_ins(&from, &to).await?;
+    progress("ratings, e-mails, webhooks, API tokens, the audit log and files' records");
+    tables::copy_as_is(src, dst, AS_IS).await?;
     copy_token_secret(data_dir, &to).await?;
     let moved: Counts = sqlx::query_as::<_, Row10>(COUNTS)
         .fetch_one(src)
@@ -80,6 +84,18 @@ pub async fn embedded_to_postgres(
 }
 
 /// Every table's row count, in one statement both backends understand.
+/// Tables whose rows carry over unchanged, each after those it refers to.
+const AS_IS: &[&str] = &[
+    "ratings",
+    "email_opt_outs",
+    "email_outbox",
+    "webhooks",
+    "webhook_deliveries",
+    "api_tokens",
+    "audit_log",
+    "attachments",
+];
+
 const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM agents),
     (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM sessions),
     (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM read_states),

@@ -28,7 +28,7 @@ fn form(name: &str, bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Uploads a file into a conversation at `base`.
-async fn upload_to(
+pub(crate) async fn upload_to(
     base: &str,
     token: &str,
     session: &str,
@@ -146,7 +146,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 /// Every file under `dir`, recursively.
 fn files_under(dir: &Path) -> Vec<PathBuf> {

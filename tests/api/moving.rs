@@ -132,6 +132,7 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         a.store.data_dir = data.clone();
         a.store.database_url = None;
         a.store.cassandra_contact_points.clear();
+        a.webhook_allow_private = true;
     })
     .await;
     let shop = app.signup_org("Shop").await;
@@ -169,6 +170,8 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
     assert_eq!(ack["ok"], true, "{ack}");
     fill_workspace(&app, &shop, &agent, &customer, &sessions[0].1).await;
     let recovery = second_factor_used_once(&app, &bank).await;
+    let api_token = fill_integrations(&app, &shop, &customer, &sessions).await;
+    let integrations_before = integrations_snapshot(&app, &shop, &sessions[0]).await;
     let workspace_before = workspace_snapshot(&app, &shop, &agent, &customer, &sessions[0].1).await;
     let clients = [customer, visitor];
     let before = snapshot(&app, &clients, &sessions).await;
@@ -208,6 +211,17 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
     let workspace_after =
         workspace_snapshot(&moved, &shop, &agent, &clients[0], &sessions[0].1).await;
     assert_eq!(workspace_after, workspace_before);
+    // Ratings (in the conversations above), webhooks, API tokens, the audit log and the files'
+    // records came along; the API token still works.
+    let integrations_after = integrations_snapshot(&moved, &shop, &sessions[0]).await;
+    assert_eq!(integrations_after, integrations_before);
+    let (status, body) = moved
+        .get(
+            &format!("/api/sessions/organization/{}", shop.id),
+            Some(&api_token),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
     assert!(
         said.contains("1 labels, 1 canned replies, 1 contacts, 1 mentions"),
         "{said}"
@@ -400,4 +414,61 @@ async fn second_factor_used_once(app: &TestApp, org: &OrgHandle) -> Vec<String> 
     let (status, body) = app.post("/api/agents/login", None, login).await;
     assert_eq!(status, 200, "{body}");
     codes
+}
+
+/// A rating of the closed conversation, a webhook, an API token and a file in `sessions[0]`
+/// (the audit log fills by itself): the API token.
+async fn fill_integrations(
+    app: &TestApp,
+    shop: &OrgHandle,
+    customer: &ClientHandle,
+    sessions: &[(String, String)],
+) -> String {
+    let rate = json!({ "score": 4, "comment": "Quick and kind" });
+    let path = format!("/api/sessions/{}/rating", sessions[1].1);
+    let (status, body) = app.post(&path, Some(&customer.token), rate).await;
+    assert_eq!(status, 201, "{body}");
+    let admin = Some(shop.admin_token.as_str());
+    let hook = json!({ "url": "http://127.0.0.1:9/hook", "events": ["conversation.closed"] });
+    let (status, body) = app.post("/api/webhooks", admin, hook).await;
+    assert_eq!(status, 201, "{body}");
+    let token = json!({ "name": "CRM sync", "scopes": ["read_conversations"] });
+    let (status, body) = app.post("/api/api-tokens", admin, token).await;
+    assert_eq!(status, 201, "{body}");
+    let secret = body["secret"].as_str().unwrap().to_string();
+    let sent = crate::attachments::upload_to(
+        &app.base,
+        &customer.token,
+        &sessions[0].1,
+        "invoice.pdf",
+        crate::attachments::PDF,
+    )
+    .await;
+    assert_eq!(sent.0, 201, "{}", sent.1);
+    secret
+}
+
+/// What the shop's admin reads of its webhooks, API tokens and audit log, and the files of a
+/// conversation.
+async fn integrations_snapshot(
+    app: &TestApp,
+    shop: &OrgHandle,
+    session: &(String, String),
+) -> Value {
+    let admin = Some(shop.admin_token.as_str());
+    let mut seen = vec![];
+    for (path, token) in [
+        ("/api/webhooks".to_string(), admin),
+        ("/api/api-tokens".to_string(), admin),
+        ("/api/audit?limit=200".to_string(), admin),
+        (
+            format!("/api/sessions/{}/attachments", session.1),
+            Some(session.0.as_str()),
+        ),
+    ] {
+        let (status, body) = app.get(&path, token).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        seen.push(body);
+    }
+    json!(seen)
 }
