@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { expectAccessible } from './support/a11y';
-import { launchActor } from './support/browser';
+import { type Actor, expectRefusal, launchActor } from './support/browser';
 import { desk, loginConsole } from './support/flows';
 import { scenario } from './support/scenario';
 import { type Server, startServer } from './support/server';
@@ -54,6 +54,14 @@ async function storedToken(page: Page): Promise<string | undefined> {
   return page.evaluate(() => JSON.parse(localStorage.getItem('raasel.agent') ?? '{}').token);
 }
 
+/**
+ * A console this test signs out: the server closes its socket, and a long-poll of that socket
+ * still on its way is refused (400, its session gone) before the console asks again.
+ */
+function signedOutByTheServer(actor: Actor): void {
+  expectRefusal(actor, 400, '/socket.io/?EIO=4&transport=polling');
+}
+
 /** Waits until the page shows the console's sign-in screen. */
 async function waitForSignInScreen(page: Page, who: string): Promise<void> {
   await waitUntil(
@@ -76,6 +84,7 @@ test(
 
     // Device B first, alone, so that Mia counting as online means its socket is connected.
     const deviceB = await launchActor('mia-device-b');
+    signedOutByTheServer(deviceB);
     await signIn(deviceB.page, mia.email, mia.password);
     await waitUntil(async () => (await server.api('GET', `/api/agents/${agent.id}`, { token: org.adminToken })).agent.online, {
       message: "Mia online through device B's socket",
@@ -84,6 +93,7 @@ test(
     expect(tokenB).toBeTruthy();
 
     const deviceA = await launchActor('mia-device-a');
+    signedOutByTheServer(deviceA);
     const pageA = deviceA.page;
     await signIn(pageA, mia.email, mia.password);
 
@@ -154,6 +164,7 @@ test(
     const phone = await server.api('POST', '/api/agents/login', { body: { email: ben.email, password: ben.password } });
 
     const actor = await launchActor('ben');
+    signedOutByTheServer(actor);
     const page = actor.page;
     await signIn(page, ben.email, ben.password);
     await page.getByRole('button', { name: 'My account: Ben Baker' }).click();
@@ -191,6 +202,7 @@ test(
     const { agent } = await server.api('POST', '/api/agents', { token: org.adminToken, body: { ...cy, role: 'agent' } });
     const phone = await server.api('POST', '/api/agents/login', { body: { email: cy.email, password: cy.password } });
     const actor = await launchActor('cy');
+    signedOutByTheServer(actor);
     await signIn(actor.page, cy.email, cy.password);
     const console = await storedToken(actor.page);
     const listed = async () => (await server.api('GET', `/api/agents/${agent.id}/devices`, { token: phone.token })).devices.length;

@@ -158,6 +158,8 @@ test(
 
     // Ben is at work when the rule comes.
     const benActor = await launchActor('ben');
+    // Signed out by the requirement: a long-poll of his closed socket may be refused on its way.
+    expectRefusal(benActor, 400, '/socket.io/?EIO=4&transport=polling');
     const benPage = benActor.page;
     await loginConsole(benPage, server.url, ben.email, ben.password, server.api);
 
