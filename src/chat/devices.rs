@@ -13,15 +13,10 @@ use crate::error::AccessExt;
 use crate::error::{ApiError, ApiResult};
 use crate::fanout::Target;
 
-/// A new sign-in: its token and where it came from.
-pub struct SignIn {
-    pub token: String,
-    pub device: DeviceId,
-}
-
 impl Chat {
-    /// Starts a device for the agent signing in from `address` with user agent `ua`; beyond
-    /// `keep` devices, the least recently used are signed out.
+    /// Starts a device for the agent signing in from `address` with user agent `ua`: its
+    /// token. Beyond `keep` devices, the least recently used are signed out.
+    #[tracing::instrument(level = "debug", skip_all, fields(org = %agent.organization_id, agent = %agent.id))]
     pub async fn sign_in(
         &self,
         tokens: &auth::Tokens,
@@ -29,7 +24,7 @@ impl Chat {
         address: String,
         ua: Option<&str>,
         keep: usize,
-    ) -> ApiResult<SignIn> {
+    ) -> ApiResult<String> {
         let device = devices::new_device(agent, address, ua, auth::TOKEN_TTL_SECS);
         self.devices.add_device(&device).await?;
         let live = self
@@ -45,10 +40,7 @@ impl Chat {
             self.fanout.disconnect(Target::Device(old.id)).await;
             tracing::info!(target: "security", agent = %agent.id, device = %old.id, "least recently used device signed out: too many devices");
         }
-        Ok(SignIn {
-            token: auth::agent_token(tokens, agent, &device),
-            device: device.id,
-        })
+        Ok(auth::agent_token(tokens, agent, &device))
     }
 
     /// The agent's devices whose token still works, most recently used first; `current` is
@@ -69,6 +61,7 @@ impl Chat {
 
     /// Ends a device of the caller's, or as an admin one of an agent of theirs (404 for
     /// anyone else, and when it is gone).
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, org = %actor.organization_id, device = %id))]
     pub async fn end_device(&self, actor: &Agent, id: DeviceId) -> ApiResult<()> {
         let gone = || ApiError::not_found("device");
         let device = self.devices.device(id).await?.ok_or_else(gone)?;
@@ -89,6 +82,7 @@ impl Chat {
 
     /// Ends every device of the agent (every token of theirs is refused from now on); how
     /// many.
+    #[tracing::instrument(level = "debug", skip_all, fields(actor = %actor.id, org = %actor.organization_id, agent = %agent.id))]
     pub async fn end_devices(&self, actor: &Agent, agent: &Agent) -> ApiResult<usize> {
         permissions::can_manage_sign_in(actor, agent).or_deny("agent")?;
         let ended = self.devices.end_devices(agent.id).await?;

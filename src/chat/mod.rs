@@ -45,7 +45,6 @@ use crate::store::{
 pub use attachments::{AttachmentLink, Download, StorageUsage};
 pub use contacts::{ContactChange, ContactView};
 pub use customer_data::CustomerExport;
-pub use devices::SignIn;
 pub use email::Redeemed;
 pub use messages::{Draft, HistoryPage};
 pub use search::{SearchHit, SearchResults};

@@ -206,17 +206,7 @@ pub(super) async fn signed_in(
             Some(ip.to_string()),
         )
         .await;
-    let token = app
-        .chat
-        .sign_in(
-            &app.tokens,
-            &agent,
-            ip.to_string(),
-            ua,
-            app.config.devices_per_agent as usize,
-        )
-        .await?
-        .token;
+    let token = super::devices::new_device_token(app, &agent, ip, ua).await?;
     Ok(axum::Json(LoginBody { token, agent }))
 }
 
@@ -375,18 +365,7 @@ pub async fn change_password(
     let agent = app.chat.agent_of_org(&me, id).await?;
     // The change signed out every device; this one signs in again.
     let token = match is_self {
-        true => Some(
-            app.chat
-                .sign_in(
-                    &app.tokens,
-                    &agent,
-                    ip.to_string(),
-                    ua.as_deref(),
-                    app.config.devices_per_agent as usize,
-                )
-                .await?
-                .token,
-        ),
+        true => Some(super::devices::new_device_token(&app, &agent, ip, ua.as_deref()).await?),
         false => None,
     };
     Ok(axum::Json(AgentBody { agent, token }))

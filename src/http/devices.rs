@@ -7,9 +7,23 @@ use utoipa::ToSchema;
 
 use super::extract::{AgentCaller, CallerDevice, PathId};
 use crate::domain::devices::DeviceView;
+use crate::domain::model::Agent;
 use crate::domain::{AgentId, DeviceId};
 use crate::error::ApiResult;
 use crate::state::App;
+
+/// A token for the agent signing in now from `ip` with user agent `ua` (a new device).
+pub(super) async fn new_device_token(
+    app: &App,
+    agent: &Agent,
+    ip: std::net::IpAddr,
+    ua: Option<&str>,
+) -> ApiResult<String> {
+    let keep = app.config.devices_per_agent as usize;
+    app.chat
+        .sign_in(&app.tokens, agent, ip.to_string(), ua, keep)
+        .await
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct DevicesBody {

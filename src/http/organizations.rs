@@ -433,17 +433,7 @@ pub async fn signup(
         .accounts
         .create_organization(name, domain, settings, admin_name, admin_email, password)
         .await?;
-    let token = app
-        .chat
-        .sign_in(
-            &app.tokens,
-            &agent,
-            ip.to_string(),
-            ua.as_deref(),
-            app.config.devices_per_agent as usize,
-        )
-        .await?
-        .token;
+    let token = super::devices::new_device_token(&app, &agent, ip, ua.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(SignupBody {

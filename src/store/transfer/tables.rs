@@ -3,8 +3,6 @@
 //! there), and the row counts compared afterwards.
 
 use anyhow::{Context, bail, ensure};
-use sqlx::postgres::PgArguments;
-use sqlx::query::Query;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgPool, Postgres, QueryBuilder, Row, SqlitePool};
 
@@ -108,8 +106,7 @@ async fn copy_table(src: &SqlitePool, dst: &PgPool, table: &str) -> anyhow::Resu
                 };
             }
         });
-        let insert: Query<'_, Postgres, PgArguments> = q.build();
-        insert.execute(dst).await?;
+        q.build().execute(dst).await?;
     }
     let count = format!("SELECT COUNT(*) FROM {table}");
     let moved: i64 = sqlx::query_scalar(&count).fetch_one(src).await?;
