@@ -222,6 +222,18 @@ pub struct ServeArgs {
     /// recently used device out.
     #[arg(long, env = "RAASEL_DEVICES_PER_AGENT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub devices_per_agent: u32,
+    /// How long an agent's access token lives. The console renews it before then with its
+    /// refresh cookie (`HttpOnly`), so a copied token is good for minutes only.
+    #[arg(long, env = "RAASEL_ACCESS_TOKEN_TTL", default_value = "15m", value_parser = parse_token_ttl)]
+    pub access_token_ttl: Duration,
+    /// A device (an agent's sign-in) not refreshed for this long is signed out; each refresh
+    /// extends it.
+    #[arg(long, env = "RAASEL_SIGN_IN_TTL", default_value = "14d", value_parser = parse_token_ttl)]
+    pub sign_in_ttl: Duration,
+    /// How long a replaced refresh secret still renews the token (tabs of one browser
+    /// refreshing at once). Presented later, it signs its device out: someone holds a copy.
+    #[arg(long, env = "RAASEL_REFRESH_REUSE_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub refresh_reuse_grace: Duration,
     /// Messages one sender may send per minute.
     #[arg(long, env = "RAASEL_MESSAGE_RATE_PER_MINUTE", default_value_t = 120)]
     pub message_rate_per_minute: u32,
@@ -467,6 +479,15 @@ pub struct CreateAgentArgs {
     pub role: String,
 }
 
+/// A token lifetime: at least a second, at most a year.
+fn parse_token_ttl(s: &str) -> Result<Duration, String> {
+    let ttl = humantime::parse_duration(s).map_err(|e| e.to_string())?;
+    match ttl.as_secs() {
+        1..=31_536_000 => Ok(ttl),
+        _ => Err("must be between 1s and 365d".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,3 +534,4 @@ mod tests {
         assert!(parse_network("proxy.local").is_err());
     }
 }
+

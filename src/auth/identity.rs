@@ -80,16 +80,16 @@ pub fn token_current(current: i64, claimed: i64) -> bool {
     current == claimed
 }
 
-/// The token of the agent's sign-in on `device`, expiring with it.
-pub fn agent_token(tokens: &Tokens, a: &Agent, device: &Device) -> String {
+/// An access token of the agent's sign-in on `device`, issued at `iat` and good until `exp`.
+pub fn agent_token(tokens: &Tokens, a: &Agent, device: &Device, iat: i64, exp: i64) -> String {
     tokens.sign(&Claims {
         sub: a.id.0,
         kind: Kind::Agent,
         org: Some(a.organization_id.0),
         role: Some(a.role),
         ver: a.token_version,
-        iat: device.started_at.timestamp(),
-        exp: device.expires_at.timestamp(),
+        iat,
+        exp,
         nbf: None,
         sid: Some(device.id.0),
     })

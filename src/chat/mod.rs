@@ -45,6 +45,7 @@ use crate::store::{
 pub use attachments::{AttachmentLink, Download, StorageUsage};
 pub use contacts::{ContactChange, ContactView};
 pub use customer_data::CustomerExport;
+pub use devices::{SignIn, SignInPolicy};
 pub use email::Redeemed;
 pub use messages::{Draft, HistoryPage};
 pub use search::{SearchHit, SearchResults};

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
+use super::devices::RefreshCookie;
 use super::extract::{Admin, AgentCaller, ClientIp, Json, PathId, Query, UserAgent};
 use crate::chat::Chat;
 use crate::domain::input;
@@ -138,6 +139,7 @@ impl StatusQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct LoginBody {
+    /// The access token (good for `--access-token-ttl`; renewed with the refresh cookie).
     pub(super) token: String,
     pub(super) agent: Agent,
 }
@@ -173,7 +175,7 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     UserAgent(ua): UserAgent,
     Json(body): Json<LoginInput>,
-) -> ApiResult<axum::Json<LoginBody>> {
+) -> ApiResult<(Option<RefreshCookie>, axum::Json<LoginBody>)> {
     let agent = body.agent(&app, ip).await?;
     if let Err(e) = app.chat.second_step(&agent, body.code()).await {
         if matches!(e, ApiError::Unauthorized(_)) {
@@ -184,14 +186,14 @@ pub async fn login(
     signed_in(&app, agent, ip, ua.as_deref()).await
 }
 
-/// The answer to a sign-in that passed every step: a token for a new device, the agent, an
-/// audit entry.
+/// The answer to a sign-in that passed every step: a token for a new device and its refresh
+/// cookie, the agent, an audit entry.
 pub(super) async fn signed_in(
     app: &App,
     agent: Agent,
     ip: std::net::IpAddr,
     ua: Option<&str>,
-) -> ApiResult<axum::Json<LoginBody>> {
+) -> ApiResult<(Option<RefreshCookie>, axum::Json<LoginBody>)> {
     let agent = app.chat.with_online(agent).await?;
     tracing::info!(agent = %agent.id, org = %agent.organization_id, %ip, "agent logged in");
     let actor = Chat::actor(&agent);
@@ -206,8 +208,8 @@ pub(super) async fn signed_in(
             Some(ip.to_string()),
         )
         .await;
-    let token = super::devices::new_device_token(app, &agent, ip, ua).await?;
-    Ok(axum::Json(LoginBody { token, agent }))
+    let (token, cookie) = super::devices::new_sign_in(app, &agent, ip, ua).await?;
+    Ok((cookie, axum::Json(LoginBody { token, agent })))
 }
 
 /// Creates an agent in the admin's organization.
@@ -337,7 +339,7 @@ pub async fn change_password(
     ClientIp(ip): ClientIp,
     UserAgent(ua): UserAgent,
     Json(body): Json<PasswordInput>,
-) -> ApiResult<axum::Json<AgentBody>> {
+) -> ApiResult<(Option<RefreshCookie>, axum::Json<AgentBody>)> {
     let target = app.chat.password_owner(&me, id).await?;
     parse_fields!(new_password = "new_password" => input::password(body.new_password.as_deref()));
     let is_self = me.id == target.id;
@@ -364,11 +366,15 @@ pub async fn change_password(
         .await;
     let agent = app.chat.agent_of_org(&me, id).await?;
     // The change signed out every device; this one signs in again.
-    let token = match is_self {
-        true => Some(super::devices::new_device_token(&app, &agent, ip, ua.as_deref()).await?),
-        false => None,
+    let (token, cookie) = match is_self {
+        true => {
+            let (token, cookie) =
+                super::devices::new_sign_in(&app, &agent, ip, ua.as_deref()).await?;
+            (Some(token), cookie)
+        }
+        false => (None, None),
     };
-    Ok(axum::Json(AgentBody { agent, token }))
+    Ok((cookie, axum::Json(AgentBody { agent, token })))
 }
 
 /// Sets an agent's availability (the agent, a supervisor or an admin).

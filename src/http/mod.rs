@@ -82,6 +82,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/agents/devices/{id}", delete(devices::end))
         .route("/agents/logout", post(devices::log_out))
+        .route("/agents/refresh", post(devices::refresh))
         .route("/agents/{id}/password", put(agents::change_password))
         .route("/agents/{id}/status", put(agents::set_status))
         .route("/agents/{id}/sessions", get(agents::sessions))

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::devices::RefreshCookie;
 use super::extract::{
     AgentCaller, AgentOrOperator, ClientIp, IsOperator, Json, MaybeCaller, Operator, PathId, Query,
     UserAgent,
@@ -407,7 +408,7 @@ pub async fn signup(
     UserAgent(ua): UserAgent,
     IsOperator(operator): IsOperator,
     Json(body): Json<SignupInput>,
-) -> ApiResult<(StatusCode, axum::Json<SignupBody>)> {
+) -> ApiResult<(StatusCode, Option<RefreshCookie>, axum::Json<SignupBody>)> {
     app.accounts.may_sign_up(app.config.signups, operator)?;
     app.limits.auth_ip(ip).await?;
     let admin = body.admin.unwrap_or(AdminInput {
@@ -433,9 +434,10 @@ pub async fn signup(
         .accounts
         .create_organization(name, domain, settings, admin_name, admin_email, password)
         .await?;
-    let token = super::devices::new_device_token(&app, &agent, ip, ua.as_deref()).await?;
+    let (token, cookie) = super::devices::new_sign_in(&app, &agent, ip, ua.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
+        cookie,
         axum::Json(SignupBody {
             organization: org,
             agent,

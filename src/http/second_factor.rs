@@ -9,6 +9,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::agents::{LoginBody, LoginInput, signed_in};
+use super::devices::RefreshCookie;
 use super::extract::{AgentCaller, ClientIp, Json, PathId, UserAgent};
 use crate::chat::{Chat, SecondFactorSetup, SecondFactorStatus};
 use crate::domain::AgentId;
@@ -51,18 +52,21 @@ pub async fn enable(
     ClientIp(ip): ClientIp,
     UserAgent(ua): UserAgent,
     Json(body): Json<LoginInput>,
-) -> ApiResult<axum::Json<EnabledBody>> {
+) -> ApiResult<(Option<RefreshCookie>, axum::Json<EnabledBody>)> {
     let agent = body.agent(&app, ip).await?;
     let code = body
         .code()
         .ok_or_else(|| ApiError::field("code", "is required"))?;
     let recovery_codes = app.chat.enable_second_factor(&agent, code).await?;
     audit(&app, &agent, &agent, "agent.second_factor_on", ip).await;
-    let axum::Json(signed_in) = signed_in(&app, agent, ip, ua.as_deref()).await?;
-    Ok(axum::Json(EnabledBody {
-        signed_in,
-        recovery_codes,
-    }))
+    let (cookie, axum::Json(signed_in)) = signed_in(&app, agent, ip, ua.as_deref()).await?;
+    Ok((
+        cookie,
+        axum::Json(EnabledBody {
+            signed_in,
+            recovery_codes,
+        }),
+    ))
 }
 
 /// Whether the agent's second factor is on (themself or an admin).

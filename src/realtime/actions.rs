@@ -39,7 +39,7 @@ pub async fn run_worker<A: Adapter>(
     user: Arc<SocketUser>,
     mut jobs: mpsc::Receiver<Box<Job<A>>>,
 ) {
-    let expiry = super::lifecycle::expiry(user.expires_at);
+    let expiry = super::lifecycle::expiry(&user.expires_at);
     tokio::pin!(expiry);
     loop {
         let job = tokio::select! {
@@ -128,6 +128,27 @@ async fn current(app: &App, user: &SocketUser) -> ApiResult<Identity> {
         .await
 }
 
+/// Moves the socket's expiry to that of a newer token of the same sign-in (the console renews
+/// its access token every few minutes and hands the new one to its socket).
+async fn renew(app: &App, user: &SocketUser, p: RenewToken) -> ApiResult<Renewed> {
+    let verified = app.accounts.verify_socket(&app.tokens, &p.token).await?;
+    let same = match (&verified.identity, &user.identity) {
+        (Identity::Agent(a), Identity::Agent(b)) => a.id == b.id,
+        (Identity::Client(a), Identity::Client(b)) => a.id == b.id,
+        _ => false,
+    };
+    if !same || verified.device != user.device {
+        return Err(ApiError::Forbidden(
+            "the token is not of this socket's sign-in".into(),
+        ));
+    }
+    user.expires_at
+        .fetch_max(verified.expires_at, std::sync::atomic::Ordering::Relaxed);
+    Ok(Renewed {
+        expires_at: verified.expires_at,
+    })
+}
+
 /// What an API token may do over a socket: read (its connection needed `read_conversations`),
 /// and write messages with `write_messages`; nothing else.
 async fn token_may(
@@ -175,6 +196,7 @@ async fn dispatch<A: Adapter>(
     }
     match event {
         ClientEvent::JoinOrganization(p) => join(app, s, &who, p).await.map(ack),
+        ClientEvent::RenewToken(p) => renew(app, user, p).await.map(ack),
         ClientEvent::SendMessage(p) => send_message(app, &who, p).await.map(ack),
         ClientEvent::TypingStart(p) => typing(app, &who, p, true).await.map(ack),
         ClientEvent::TypingStop(p) => typing(app, &who, p, false).await.map(ack),

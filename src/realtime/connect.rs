@@ -105,7 +105,7 @@ pub async fn authenticate<A: Adapter>(
     let user = Arc::new(SocketUser {
         identity,
         token_version,
-        expires_at,
+        expires_at: expires_at.into(),
         device,
         limiter: RateLimiter::direct(quota),
         lagging: tokio::sync::Notify::new(),

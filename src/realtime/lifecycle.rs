@@ -1,6 +1,7 @@
 //! How a socket's life ends besides the client leaving: its token expires, or it stops reading
 //! what it is sent.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use socketioxide::adapter::Adapter;
@@ -11,10 +12,15 @@ use crate::error::ApiError;
 use crate::fanout::events::ServerEvent;
 use crate::state::App;
 
-/// Resolves when a token expiring at `expires_at` (Unix seconds) has expired.
-pub async fn expiry(expires_at: i64) {
-    let left = expires_at - chrono::Utc::now().timestamp();
-    tokio::time::sleep(Duration::from_secs(left.max(0) as u64)).await;
+/// Resolves when the socket's token has expired (a renewal moves the expiry on).
+pub async fn expiry(expires_at: &AtomicI64) {
+    loop {
+        let left = expires_at.load(Ordering::Relaxed) - chrono::Utc::now().timestamp();
+        if left <= 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(left as u64)).await;
+    }
 }
 
 /// Tells the client its token expired, then closes the socket.

@@ -74,6 +74,9 @@ client_events! {
     UpdateSessionStatus = "update_session_status" (UpdateSessionStatus) -> SessionResult,
     /// Sets an agent's availability (default: the caller's), as `PUT /api/agents/{id}/status`.
     UpdateAgentStatus = "update_agent_status" (UpdateAgentStatus) -> AgentResult,
+    /// Hands the socket a newer token of the same sign-in, so that it is not closed when the
+    /// one it connected with expires.
+    RenewToken = "renew_token" (RenewToken) -> Renewed,
 }
 
 impl ClientEvent {
@@ -87,7 +90,7 @@ impl ClientEvent {
             ClientEvent::MarkDelivered(p) | ClientEvent::MarkRead(p) => Some(p.session_id),
             ClientEvent::AssignAgent(p) => Some(p.session_id),
             ClientEvent::UpdateSessionStatus(p) => Some(p.session_id),
-            ClientEvent::UpdateAgentStatus(_) => None,
+            ClientEvent::UpdateAgentStatus(_) | ClientEvent::RenewToken(_) => None,
         }
     }
 }
@@ -215,6 +218,18 @@ pub struct Sent {
 /// Nothing more to say.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Done {}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewToken {
+    pub token: String,
+}
+
+/// When the socket's token now expires (Unix seconds).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Renewed {
+    pub expires_at: i64,
+}
 
 /// The side's mark after the change (marks never move backwards).
 #[derive(Debug, Serialize, ToSchema)]

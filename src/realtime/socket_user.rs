@@ -10,8 +10,9 @@ use crate::state::App;
 pub struct SocketUser {
     pub identity: Identity,
     pub token_version: i64,
-    /// When the token expires (Unix seconds); the socket is closed then.
-    pub expires_at: i64,
+    /// When the token expires (Unix seconds); the socket is closed then, unless a newer token
+    /// of the same sign-in renewed it (`renew_token`).
+    pub expires_at: std::sync::atomic::AtomicI64,
     /// The agent's device the token belongs to (its sockets close when it is ended).
     pub device: Option<crate::domain::DeviceId>,
     pub limiter: DefaultDirectRateLimiter,

@@ -714,6 +714,17 @@ pub trait Devices: Send + Sync + 'static {
     async fn device(&self, id: DeviceId) -> StoreResult<Option<crate::domain::devices::Device>>;
     /// Records a use of the device.
     async fn touch_device(&self, id: DeviceId, now: Timestamp) -> StoreResult<()>;
+    /// Replaces the device's refresh secret (hash `from`, if still current) by `to`, keeping
+    /// `from` as the one replaced at `now`, and extends the device to `expires_at`; false when
+    /// `from` was no longer current (another refresh came first).
+    async fn rotate_refresh(
+        &self,
+        id: DeviceId,
+        from: &str,
+        to: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> StoreResult<bool>;
     /// The agent's devices whose token is still good: not expired at `now`, and signed in at
     /// the agent's token version `version`. Most recently used first.
     async fn devices_of(

@@ -90,6 +90,16 @@ pub const SQLITE: &[Migration] = &[
         name: "devices",
         sql: include_str!("migrations/sqlite/0014_devices.sql"),
     },
+    Migration {
+        version: 15,
+        name: "refresh secrets",
+        sql: include_str!("migrations/sqlite/0015_refresh.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "single sign-on",
+        sql: include_str!("migrations/sqlite/0016_sso.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -162,6 +172,16 @@ pub const POSTGRES: &[Migration] = &[
         version: 14,
         name: "devices",
         sql: include_str!("migrations/postgres/0014_devices.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "refresh secrets",
+        sql: include_str!("migrations/postgres/0015_refresh.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "single sign-on",
+        sql: include_str!("migrations/postgres/0016_sso.sql"),
     },
 ];
 

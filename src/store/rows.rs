@@ -341,6 +341,9 @@ macro_rules! row_decoders {
                 started_at: row.try_get("started_at")?,
                 last_used_at: row.try_get("last_used_at")?,
                 expires_at: row.try_get("expires_at")?,
+                refresh_hash: row.try_get("refresh_hash")?,
+                previous_hash: row.try_get("previous_hash")?,
+                rotated_at: row.try_get("rotated_at")?,
             })
         }
 

@@ -276,3 +276,173 @@ async fn logging_out_ends_this_device_only() {
     assert_eq!(left.len(), 1, "{left:?}");
     assert_eq!(left[0]["name"], "Firefox 133 on Linux");
 }
+
+/// A sign-in from a script: the access token and the refresh cookie's `Set-Cookie` line.
+async fn sign_in_with_cookie(app: &TestApp, email: &str) -> (String, String) {
+    let res = app
+        .http
+        .post(format!("{}/api/agents/login", app.base))
+        .json(&json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = set_cookie(&res).expect("a refresh cookie");
+    let body: Value = res.json().await.unwrap();
+    (body["token"].as_str().unwrap().to_string(), cookie)
+}
+
+fn set_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+}
+
+/// `name=value` of a `Set-Cookie` line, as a browser sends it back.
+fn cookie_pair(set_cookie: &str) -> &str {
+    set_cookie.split(';').next().unwrap()
+}
+
+/// Refreshes with `cookie` (a `Set-Cookie` line): status, body, the new `Set-Cookie`.
+async fn refresh(app: &TestApp, cookie: Option<&str>) -> (u16, Value, Option<String>) {
+    let mut req = app.http.post(format!("{}/api/agents/refresh", app.base));
+    if let Some(c) = cookie {
+        req = req.header("cookie", format!("theme=dark; {}", cookie_pair(c)));
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let cookie = set_cookie(&res);
+    (status, res.json().await.unwrap_or(Value::Null), cookie)
+}
+
+fn token_of(body: &Value) -> String {
+    body["token"].as_str().expect("a token").to_string()
+}
+
+#[tokio::test]
+async fn access_tokens_last_minutes_and_the_refresh_cookie_renews_them() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Short tokens").await;
+    let ann = app.create_agent(&org, "Ann", "agent", None).await;
+    let (token, cookie) = sign_in_with_cookie(&app, &ann.email).await;
+    let claims = app.server.app.tokens.verify(&token).unwrap();
+    assert_eq!(claims.exp - claims.iat, 15 * 60, "access tokens live 15 minutes");
+    for part in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/agents/refresh"] {
+        assert!(cookie.contains(part), "{part} missing from {cookie}");
+    }
+    assert!(cookie.contains(&format!("Max-Age={}", 14 * 24 * 3600)), "{cookie}");
+
+    let (status, body, next) = refresh(&app, Some(&cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["agent"]["id"], ann.id.as_str());
+    let renewed = token_of(&body);
+    assert!(works(&app, &ann.id, &renewed).await);
+    let next = next.expect("the secret is replaced");
+    assert_ne!(cookie_pair(&next), cookie_pair(&cookie));
+    // Moments later the replaced secret still renews (another tab), without a new secret.
+    let (status, body, none) = refresh(&app, Some(&cookie)).await;
+    assert_eq!((status, none), (200, None), "{body}");
+    let (status, _, _) = refresh(&app, Some(&next)).await;
+    assert_eq!(status, 200);
+
+    for bad in [None, Some("raasel_refresh=nonsense"), Some("raasel_refresh=0.0")] {
+        let (status, body, cleared) = refresh(&app, bad).await;
+        assert_eq!(status, 401, "{bad:?}: {body}");
+        assert_eq!(body["error"], "unauthorized");
+        assert!(cleared.unwrap().contains("Max-Age=0"));
+    }
+    // Refreshing started no device: Ann's first sign-in and this one.
+    assert_eq!(devices(&app, &ann.id, &renewed).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_replayed_refresh_secret_signs_its_device_out() {
+    let app = spawn_app_with(|args| args.refresh_reuse_grace = Duration::ZERO).await;
+    let org = app.signup_org("Stolen cookies").await;
+    let ann = app.create_agent(&org, "Ann", "agent", None).await;
+    let (_, stolen) = sign_in_with_cookie(&app, &ann.email).await;
+    let (status, body, next) = refresh(&app, Some(&stolen)).await;
+    assert_eq!(status, 200);
+    let token = token_of(&body);
+    let socket = app.socket(&token).await;
+    // The copy is presented after the owner's browser replaced it: the device ends.
+    let (status, _, cleared) = refresh(&app, Some(&stolen)).await;
+    assert_eq!(status, 401);
+    assert!(cleared.unwrap().contains("Max-Age=0"));
+    assert!(
+        socket.wait_closed(Duration::from_secs(5)).await,
+        "the device's socket stayed open"
+    );
+    assert!(!works(&app, &ann.id, &token).await);
+    let (status, _, _) = refresh(&app, Some(&next.unwrap())).await;
+    assert_eq!(status, 401, "the device's current secret died with it");
+    assert!(works(&app, &ann.id, &ann.token).await, "other devices go on");
+}
+
+#[tokio::test]
+async fn logging_out_or_changing_the_password_ends_the_refresh_cookie() {
+    let app = spawn_app().await;
+    let org = app.signup_org("Cookie ends").await;
+    let ann = app.create_agent(&org, "Ann", "agent", None).await;
+    let (token, cookie) = sign_in_with_cookie(&app, &ann.email).await;
+    let res = app
+        .http
+        .post(format!("{}/api/agents/logout", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(set_cookie(&res).unwrap().contains("Max-Age=0"));
+    assert_eq!(refresh(&app, Some(&cookie)).await.0, 401);
+
+    let (token, cookie) = sign_in_with_cookie(&app, &ann.email).await;
+    let res = app
+        .http
+        .put(format!("{}/api/agents/{}/password", app.base, ann.id))
+        .bearer_auth(&token)
+        .json(&json!({ "current_password": PASSWORD, "new_password": "another-long-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let fresh = set_cookie(&res).expect("the new sign-in's cookie");
+    assert_eq!(refresh(&app, Some(&cookie)).await.0, 401);
+    assert_eq!(refresh(&app, Some(&fresh)).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_socket_renewed_with_a_newer_token_outlives_the_one_it_connected_with() {
+    let app = spawn_app_with(|args| args.access_token_ttl = Duration::from_secs(3)).await;
+    let org = app.signup_org("Renewed sockets").await;
+    let ann = app.create_agent(&org, "Ann", "agent", None).await;
+    let bob = app.create_agent(&org, "Bob", "agent", None).await;
+    let (first, cookie) = sign_in_with_cookie(&app, &ann.email).await;
+    let issued = app.server.app.tokens.verify(&first).unwrap();
+    let renewed = app.socket(&first).await;
+    let left_alone = app.socket(&first).await;
+    // A token issued two seconds later expires two seconds later.
+    wait_until("two seconds pass", Duration::from_secs(10), || async {
+        chrono::Utc::now().timestamp() >= issued.iat + 2
+    })
+    .await;
+    let (_, body, _) = refresh(&app, Some(&cookie)).await;
+    let second = token_of(&body);
+    let later = app.server.app.tokens.verify(&second).unwrap().exp;
+    assert!(later >= issued.exp + 2);
+
+    let wrong = renewed.call("renew_token", json!({ "token": bob.token })).await;
+    assert_eq!(wrong["error"], "forbidden", "{wrong}");
+    let ack = renewed.call("renew_token", json!({ "token": second })).await;
+    assert_eq!(ack["expires_at"], later, "{ack}");
+
+    assert!(
+        left_alone.wait_closed(Duration::from_secs(10)).await,
+        "a socket whose token expired stayed open"
+    );
+    assert!(!renewed.is_closed(), "the renewed socket was closed with the old token");
+    assert!(
+        renewed.wait_closed(Duration::from_secs(10)).await,
+        "the renewed socket outlived its new token"
+    );
+}

@@ -19,8 +19,9 @@ macro_rules! sql_devices {
                         .await?;
                     sqlx::query(
                         "INSERT INTO devices (id, organization_id, agent_id, token_version, name,
-                         address, started_at, last_used_at, expires_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                         address, started_at, last_used_at, expires_at, refresh_hash,
+                         previous_hash, rotated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                     )
                     .bind(d.id.0)
                     .bind(d.organization_id.0)
@@ -31,6 +32,9 @@ macro_rules! sql_devices {
                     .bind(d.started_at)
                     .bind(d.last_used_at)
                     .bind(d.expires_at)
+                    .bind(&d.refresh_hash)
+                    .bind(&d.previous_hash)
+                    .bind(d.rotated_at)
                     .execute(&mut *tx)
                     .await?;
                     tx.commit().await?;
@@ -58,6 +62,32 @@ macro_rules! sql_devices {
                         .execute(&mut *self.writing().await?)
                         .await?;
                     Ok(())
+                })
+                .await
+            }
+
+            async fn rotate_refresh(
+                &self,
+                id: DeviceId,
+                from: &str,
+                to: &str,
+                now: Timestamp,
+                expires_at: Timestamp,
+            ) -> StoreResult<bool> {
+                crate::store::during("rotate_refresh", &id, async move {
+                    let done = sqlx::query(
+                        "UPDATE devices SET previous_hash = refresh_hash, refresh_hash = $3,
+                         rotated_at = $4, last_used_at = $4, expires_at = $5
+                         WHERE id = $1 AND refresh_hash = $2",
+                    )
+                    .bind(id.0)
+                    .bind(from)
+                    .bind(to)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&mut *self.writing().await?)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
                 })
                 .await
             }
