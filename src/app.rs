@@ -199,12 +199,14 @@ where
     send_email_periodically(&chat);
     deliver_webhooks_periodically(&chat);
     let typing = Typing::new(Duration::from_secs(config.typing_ttl_secs), fanout);
+    let oidc = crate::sso::OidcClient::new(config.sso_allow_private)?;
     let app = App::new(AppState {
         config,
         accounts,
         chat,
         typing,
         tokens,
+        oidc,
         limits,
         metrics: crate::telemetry::metrics::handle(),
         draining: Default::default(),

@@ -267,6 +267,11 @@ pub struct ServeArgs {
     /// is saved and again when connecting.
     #[arg(long, env = "RAASEL_WEBHOOK_ALLOW_PRIVATE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub webhook_allow_private: bool,
+    /// Let single sign-on reach identity providers on loopback, private and link-local
+    /// addresses, and over plain `http://` (a provider inside this installation's own network,
+    /// or tests). Off: issuers must be `https://` addresses on the public internet.
+    #[arg(long, env = "RAASEL_SSO_ALLOW_PRIVATE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub sso_allow_private: bool,
     /// Serve the web pages (customer app, console, widget) from this directory instead of the
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]
@@ -534,4 +539,3 @@ mod tests {
         assert!(parse_network("proxy.local").is_err());
     }
 }
-

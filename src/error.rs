@@ -33,6 +33,9 @@ pub enum ApiError {
     /// set up yet.
     #[error("your organization requires a second factor: set one up to sign in")]
     SecondFactorSetupRequired,
+    /// The password was right; the organization signs in with its identity provider only.
+    #[error("your organization signs in with {0}: use its button on the sign-in page")]
+    SsoRequired(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
     /// A file over the organization's or the operator's limit.
@@ -88,6 +91,7 @@ pub enum ErrorCode {
     SessionClosed,
     SecondFactorRequired,
     SecondFactorSetupRequired,
+    SsoRequired,
     PayloadTooLarge,
     FileTooLarge,
     QuotaExceeded,
@@ -122,6 +126,7 @@ impl ErrorCode {
             ErrorCode::SessionClosed => "session_closed",
             ErrorCode::SecondFactorRequired => "second_factor_required",
             ErrorCode::SecondFactorSetupRequired => "second_factor_setup_required",
+            ErrorCode::SsoRequired => "sso_required",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::FileTooLarge => "file_too_large",
             ErrorCode::QuotaExceeded => "quota_exceeded",
@@ -147,6 +152,7 @@ impl ApiError {
             ApiError::SessionClosed => ErrorCode::SessionClosed,
             ApiError::SecondFactorRequired => ErrorCode::SecondFactorRequired,
             ApiError::SecondFactorSetupRequired => ErrorCode::SecondFactorSetupRequired,
+            ApiError::SsoRequired(_) => ErrorCode::SsoRequired,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::FileTooLarge(_) => ErrorCode::FileTooLarge,
             ApiError::QuotaExceeded(_) => ErrorCode::QuotaExceeded,

@@ -22,6 +22,8 @@ pub struct AppState {
     pub chat: Arc<Chat>,
     pub typing: Arc<Typing>,
     pub tokens: Tokens,
+    /// The OpenID Connect client of single sign-on.
+    pub oidc: crate::sso::OidcClient,
     pub limits: Arc<Limits>,
     pub metrics: PrometheusHandle,
     /// Set when shutdown begins; `/ready` then answers 503.

@@ -101,6 +101,7 @@ impl Chat {
         }
         self.prune_history().await?;
         self.prune_devices().await?;
+        self.prune_sso_logins().await?;
         self.prune_unsent(now).await?;
         self.drain_opened_queues().await
     }

@@ -22,6 +22,7 @@ mod reports;
 mod search;
 mod second_factor;
 mod sessions;
+mod sso;
 mod teams;
 pub mod typing;
 mod webhooks;
@@ -51,6 +52,7 @@ pub use messages::{Draft, HistoryPage};
 pub use search::{SearchHit, SearchResults};
 pub use second_factor::{SecondFactorSetup, SecondFactorStatus};
 pub use sessions::{AgentRef, ClientSessionView, Opening, SessionView};
+pub use sso::{SsoChange, SsoFinished};
 pub use webhooks::CreatedEndpoint;
 
 pub struct Chat {
@@ -65,6 +67,7 @@ pub struct Chat {
     attachments: Arc<dyn Attachments>,
     second_factors: Arc<dyn SecondFactors>,
     devices: Arc<dyn crate::store::Devices>,
+    sso: Arc<dyn crate::store::SingleSignOn>,
     /// Where files' bytes lie, and the bounds on uploads.
     pub files: Arc<crate::files::Files>,
     pub presence: Arc<dyn Presence>,
@@ -120,6 +123,7 @@ impl Chat {
             attachments: stores.attachments.clone(),
             second_factors: stores.second_factors.clone(),
             devices: stores.devices.clone(),
+            sso: stores.sso.clone(),
             files,
             presence,
             fanout,

@@ -129,7 +129,9 @@ impl Device {
         if self.previous_hash.as_deref() != Some(hash.as_str()) {
             return Presented::Unknown;
         }
-        let since = self.rotated_at.map_or(i64::MAX, |at| (now - at).num_seconds());
+        let since = self
+            .rotated_at
+            .map_or(i64::MAX, |at| (now - at).num_seconds());
         match since < grace_secs {
             true => Presented::JustReplaced,
             false => Presented::Replayed,
@@ -204,7 +206,10 @@ mod tests {
         let (mut device, first) = new_device(&agent(), "127.0.0.1".into(), None, 60);
         let now = real_now();
         assert_eq!(device.presented(&first, now, 30), Presented::Current);
-        assert_eq!(device.presented(&new_refresh_secret(), now, 30), Presented::Unknown);
+        assert_eq!(
+            device.presented(&new_refresh_secret(), now, 30),
+            Presented::Unknown
+        );
         let second = new_refresh_secret();
         device.previous_hash = Some(device.refresh_hash.clone());
         device.refresh_hash = refresh_hash(&second);

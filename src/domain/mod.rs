@@ -27,6 +27,7 @@ pub mod ratings;
 pub mod reports;
 pub mod search;
 pub mod second_factor;
+pub mod sso;
 pub mod teams;
 pub mod visitors;
 pub mod webhooks;

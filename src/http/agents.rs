@@ -56,7 +56,10 @@ impl LoginInput {
             (None, None) => accounts::OrgChoice::Any,
         };
         match app.accounts.agent_login(&email, password, choice).await {
-            Ok(agent) => Ok(agent),
+            Ok(agent) => {
+                app.chat.password_sign_in_allowed(&agent).await?;
+                Ok(agent)
+            }
             Err(e) => {
                 failed_login(app, &email, ip).await;
                 Err(e)

@@ -7,10 +7,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::extract::{AgentCaller, CallerDevice, PathId};
+use crate::chat::{SignIn, SignInPolicy};
 use crate::domain::devices::DeviceView;
 use crate::domain::model::Agent;
 use crate::domain::{AgentId, DeviceId};
-use crate::chat::{SignIn, SignInPolicy};
 use crate::error::{ApiError, ApiResult};
 use crate::state::App;
 

@@ -15,7 +15,9 @@ impl ApiError {
         match self {
             ApiError::Validation { .. } | ApiError::UnknownEvent => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) | ApiError::SecondFactorRequired => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::SecondFactorSetupRequired => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_)
+            | ApiError::SecondFactorSetupRequired
+            | ApiError::SsoRequired(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::SessionClosed => StatusCode::CONFLICT,

@@ -16,6 +16,7 @@ mod organizations;
 mod reports;
 mod second_factor;
 mod sessions;
+mod sso;
 pub mod web;
 mod webhooks;
 mod widget;
@@ -83,6 +84,9 @@ pub fn router(app: App) -> Router {
         .route("/agents/devices/{id}", delete(devices::end))
         .route("/agents/logout", post(devices::log_out))
         .route("/agents/refresh", post(devices::refresh))
+        .route("/sso", get(sso::get).put(sso::put).delete(sso::remove))
+        .route("/sso/start", get(sso::start))
+        .route("/sso/callback", get(sso::callback))
         .route("/agents/{id}/password", put(agents::change_password))
         .route("/agents/{id}/status", put(agents::set_status))
         .route("/agents/{id}/sessions", get(agents::sessions))

@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
     agents, api_tokens, attachments, audit, clients, devices, followup, ops, organizations,
-    reports, second_factor, sessions, webhooks, widget, workspace,
+    reports, second_factor, sessions, sso, webhooks, widget, workspace,
 };
 use crate::error::ErrorBody;
 
@@ -55,7 +55,8 @@ use crate::error::ErrorBody;
         attachments::usage, attachments::download,
         second_factor::start, second_factor::enable, second_factor::status,
         second_factor::remove, devices::list, devices::end_all, devices::end,
-        devices::log_out, devices::refresh,
+        devices::log_out, devices::refresh, sso::get, sso::put, sso::remove, sso::start,
+        sso::callback,
     ),
     components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody, crate::files::Variant)),
     modifiers(&Security, &ErrorAnswers),

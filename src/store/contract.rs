@@ -741,3 +741,24 @@ pub trait Devices: Send + Sync + 'static {
     /// Forgets devices whose token expired before `now`; how many.
     async fn prune_devices(&self, now: Timestamp) -> StoreResult<u64>;
 }
+
+/// Organizations' identity providers, and single sign-ons on their way through them.
+#[async_trait]
+pub trait SingleSignOn: Send + Sync + 'static {
+    async fn sso_provider(
+        &self,
+        org: OrgId,
+    ) -> StoreResult<Option<crate::domain::sso::SsoProvider>>;
+    /// Saves the organization's provider (replacing the one before).
+    async fn put_sso_provider(&self, p: &crate::domain::sso::SsoProvider) -> StoreResult<()>;
+    /// Removes it; false when there was none.
+    async fn delete_sso_provider(&self, org: OrgId) -> StoreResult<bool>;
+    async fn add_sso_login(&self, login: &crate::domain::sso::SsoLogin) -> StoreResult<()>;
+    /// Takes the sign-in of a `state` (hash) away, once: a second call finds nothing.
+    async fn take_sso_login(
+        &self,
+        state_hash: &str,
+    ) -> StoreResult<Option<crate::domain::sso::SsoLogin>>;
+    /// Forgets sign-ins that expired before `now`; how many.
+    async fn prune_sso_logins(&self, now: Timestamp) -> StoreResult<u64>;
+}

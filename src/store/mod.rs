@@ -18,7 +18,7 @@ use uuid::Uuid;
 pub use crate::domain::assignment::AssignMode;
 pub use contract::{
     Attachments, Audit, Conversations, DeliveryOutcome, Devices, Followup, Hooks, MessageLog,
-    Search, SecondFactors, Store, Workspace,
+    Search, SecondFactors, SingleSignOn, Store, Workspace,
 };
 
 pub use open::{StoreConfig, Stores, open};

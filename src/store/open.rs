@@ -10,7 +10,7 @@ use super::postgres::{LogTarget, PgStore};
 use super::sqlite::SqliteStore;
 use super::{
     Attachments, Audit, Conversations, Devices, Followup, Hooks, MessageLog, Search, SecondFactors,
-    Store, Workspace,
+    SingleSignOn, Store, Workspace,
 };
 
 /// The configured store, as the three traits the rest of the code uses.
@@ -27,6 +27,7 @@ pub struct Stores {
     pub attachments: Arc<dyn Attachments>,
     pub second_factors: Arc<dyn SecondFactors>,
     pub devices: Arc<dyn Devices>,
+    pub sso: Arc<dyn SingleSignOn>,
     /// Set on PostgreSQL, where nodes share what a single node keeps in its data directory.
     pub shared: Option<Arc<PgStore>>,
     /// What `/ready` and the start-up log call it.
@@ -71,6 +72,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 attachments: pg.clone(),
                 second_factors: pg.clone(),
                 devices: pg.clone(),
+                sso: pg.clone(),
                 shared: Some(pg),
                 name: "postgres",
             })
@@ -88,6 +90,7 @@ pub async fn open(config: impl Into<StoreConfig>) -> anyhow::Result<Stores> {
                 attachments: sqlite.clone(),
                 second_factors: sqlite.clone(),
                 devices: sqlite.clone(),
+                sso: sqlite.clone(),
                 log: sqlite,
                 shared: None,
                 name: "sqlite",
@@ -130,6 +133,7 @@ async fn open_split(args: &StoreConfig) -> anyhow::Result<Stores> {
         attachments: pg.clone(),
         second_factors: pg.clone(),
         devices: pg.clone(),
+        sso: pg.clone(),
         shared: Some(pg),
         name: "postgres+cassandra",
     })

@@ -347,6 +347,35 @@ macro_rules! row_decoders {
             })
         }
 
+        pub fn sso_provider(row: &$row) -> Result<crate::domain::sso::SsoProvider> {
+            let domains: String = row.try_get("allowed_domains")?;
+            Ok(crate::domain::sso::SsoProvider {
+                organization_id: OrgId(row.try_get("organization_id")?),
+                issuer: row.try_get("issuer")?,
+                client_id: row.try_get("client_id")?,
+                client_secret: row.try_get("client_secret")?,
+                label: row.try_get("label")?,
+                allowed_domains: serde_json::from_str(&domains)
+                    .map_err(|e| anyhow!("column allowed_domains: {e}"))?,
+                create_agents: row.try_get("create_agents")?,
+                required: row.try_get("required")?,
+                break_glass_agent_id: row
+                    .try_get::<Option<uuid::Uuid>, _>("break_glass_agent_id")?
+                    .map(AgentId),
+                updated_at: row.try_get("updated_at")?,
+            })
+        }
+
+        pub fn sso_login(row: &$row) -> Result<crate::domain::sso::SsoLogin> {
+            Ok(crate::domain::sso::SsoLogin {
+                state_hash: row.try_get("state_hash")?,
+                organization_id: OrgId(row.try_get("organization_id")?),
+                nonce: row.try_get("nonce")?,
+                verifier: row.try_get("verifier")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        }
+
         pub fn message_hit(row: &$row) -> Result<crate::store::MessageHit> {
             Ok(crate::store::MessageHit {
                 session_id: SessionId(row.try_get("session_id")?),

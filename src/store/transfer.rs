@@ -94,6 +94,7 @@ const AS_IS: &[&str] = &[
     "api_tokens",
     "audit_log",
     "attachments",
+    "sso_providers",
 ];
 
 const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM agents),

@@ -2,13 +2,11 @@
 //! (checked when connecting, after DNS, so a name that later resolves elsewhere is caught),
 //! follows no redirects, waits a bounded time and reads a bounded answer.
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-
-use crate::domain::webhooks::{MAX_ANSWER_BYTES, forbidden_address};
+use crate::domain::webhooks::MAX_ANSWER_BYTES;
+use crate::outbound::GuardedResolver;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest a receiver may take to answer.
@@ -23,28 +21,6 @@ pub enum Answer {
     Unreachable(String),
 }
 
-/// Resolves names and keeps only the addresses webhooks may reach.
-struct GuardedResolver {
-    allow_private: bool,
-}
-
-impl Resolve for GuardedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let allow_private = self.allow_private;
-        let host = name.as_str().to_string();
-        Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| allow_private || !forbidden_address(a.ip()))
-                .collect();
-            if found.is_empty() {
-                return Err(format!("{host} resolves to no address webhooks may reach").into());
-            }
-            Ok(Box::new(found.into_iter()) as Addrs)
-        })
-    }
-}
-
 #[derive(Clone)]
 pub struct Deliverer {
     http: reqwest::Client,
@@ -56,7 +32,7 @@ impl Deliverer {
     /// installation whose receivers are inside its own network).
     pub fn new(allow_private: bool) -> anyhow::Result<Deliverer> {
         let http = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .dns_resolver(Arc::new(GuardedResolver::new(allow_private)))
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .connect_timeout(CONNECT_TIMEOUT)
@@ -72,18 +48,7 @@ impl Deliverer {
     /// Whether `url` names an address (an IP literal) webhooks may not reach. Names are
     /// checked when resolved.
     pub fn refuses_literal(&self, url: &str) -> bool {
-        if self.allow_private {
-            return false;
-        }
-        let Ok(parsed) = reqwest::Url::parse(url) else {
-            return true;
-        };
-        match parsed.host() {
-            Some(url::Host::Ipv4(ip)) => forbidden_address(IpAddr::V4(ip)),
-            Some(url::Host::Ipv6(ip)) => forbidden_address(IpAddr::V6(ip)),
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            None => true,
-        }
+        crate::outbound::refuses_literal(url, self.allow_private)
     }
 
     /// POSTs `body` with `headers` to `url`.
@@ -122,7 +87,7 @@ async fn read_some(mut res: reqwest::Response) -> String {
 }
 
 /// An error with its causes, on one line.
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let mut out = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -326,11 +326,23 @@ async fn access_tokens_last_minutes_and_the_refresh_cookie_renews_them() {
     let ann = app.create_agent(&org, "Ann", "agent", None).await;
     let (token, cookie) = sign_in_with_cookie(&app, &ann.email).await;
     let claims = app.server.app.tokens.verify(&token).unwrap();
-    assert_eq!(claims.exp - claims.iat, 15 * 60, "access tokens live 15 minutes");
-    for part in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/agents/refresh"] {
+    assert_eq!(
+        claims.exp - claims.iat,
+        15 * 60,
+        "access tokens live 15 minutes"
+    );
+    for part in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/api/agents/refresh",
+    ] {
         assert!(cookie.contains(part), "{part} missing from {cookie}");
     }
-    assert!(cookie.contains(&format!("Max-Age={}", 14 * 24 * 3600)), "{cookie}");
+    assert!(
+        cookie.contains(&format!("Max-Age={}", 14 * 24 * 3600)),
+        "{cookie}"
+    );
 
     let (status, body, next) = refresh(&app, Some(&cookie)).await;
     assert_eq!(status, 200, "{body}");
@@ -345,7 +357,11 @@ async fn access_tokens_last_minutes_and_the_refresh_cookie_renews_them() {
     let (status, _, _) = refresh(&app, Some(&next)).await;
     assert_eq!(status, 200);
 
-    for bad in [None, Some("raasel_refresh=nonsense"), Some("raasel_refresh=0.0")] {
+    for bad in [
+        None,
+        Some("raasel_refresh=nonsense"),
+        Some("raasel_refresh=0.0"),
+    ] {
         let (status, body, cleared) = refresh(&app, bad).await;
         assert_eq!(status, 401, "{bad:?}: {body}");
         assert_eq!(body["error"], "unauthorized");
@@ -376,7 +392,10 @@ async fn a_replayed_refresh_secret_signs_its_device_out() {
     assert!(!works(&app, &ann.id, &token).await);
     let (status, _, _) = refresh(&app, Some(&next.unwrap())).await;
     assert_eq!(status, 401, "the device's current secret died with it");
-    assert!(works(&app, &ann.id, &ann.token).await, "other devices go on");
+    assert!(
+        works(&app, &ann.id, &ann.token).await,
+        "other devices go on"
+    );
 }
 
 #[tokio::test]
@@ -431,16 +450,23 @@ async fn a_socket_renewed_with_a_newer_token_outlives_the_one_it_connected_with(
     let later = app.server.app.tokens.verify(&second).unwrap().exp;
     assert!(later >= issued.exp + 2);
 
-    let wrong = renewed.call("renew_token", json!({ "token": bob.token })).await;
+    let wrong = renewed
+        .call("renew_token", json!({ "token": bob.token }))
+        .await;
     assert_eq!(wrong["error"], "forbidden", "{wrong}");
-    let ack = renewed.call("renew_token", json!({ "token": second })).await;
+    let ack = renewed
+        .call("renew_token", json!({ "token": second }))
+        .await;
     assert_eq!(ack["expires_at"], later, "{ack}");
 
     assert!(
         left_alone.wait_closed(Duration::from_secs(10)).await,
         "a socket whose token expired stayed open"
     );
-    assert!(!renewed.is_closed(), "the renewed socket was closed with the old token");
+    assert!(
+        !renewed.is_closed(),
+        "the renewed socket was closed with the old token"
+    );
     assert!(
         renewed.wait_closed(Duration::from_secs(10)).await,
         "the renewed socket outlived its new token"

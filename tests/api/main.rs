@@ -28,6 +28,7 @@ mod reports;
 mod second_factor;
 mod sessions;
 mod shutdown;
+mod sso;
 mod store_contract;
 mod store_failures;
 mod teams;

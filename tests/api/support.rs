@@ -68,6 +68,14 @@ pub fn test_cassandra() -> String {
     )
 }
 
+/// The OpenID Connect provider the tests sign in through (`RAASEL_TEST_OIDC`, its issuer, set
+/// by the test command, which starts it).
+pub fn test_oidc() -> String {
+    std::env::var("RAASEL_TEST_OIDC").ok().filter(|c| !c.is_empty()).expect(
+        "RAASEL_TEST_OIDC is not set: these tests need the OpenID Connect provider (./scripts/test starts one)",
+    )
+}
+
 /// The keyspace of every test (conversations of different tests are different partitions).
 pub const TEST_KEYSPACE: &str = "raasel_test";
 

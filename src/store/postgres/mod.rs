@@ -19,6 +19,7 @@ mod outbox;
 mod queue_lock;
 pub(crate) mod rows;
 mod second_factor;
+mod sso;
 mod workspace;
 
 use std::str::FromStr;

@@ -24,6 +24,7 @@ pub mod hooks;
 pub mod log;
 pub mod meta;
 pub mod second_factor;
+pub mod sso;
 pub mod workspace;
 
 use std::ops::{Deref, DerefMut};

@@ -19,6 +19,7 @@ mod log;
 mod meta;
 pub(crate) mod rows;
 mod second_factor;
+mod sso;
 mod turn;
 mod workspace;
 mod writer;

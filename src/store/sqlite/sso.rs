@@ -1,0 +1,10 @@
+//! `SingleSignOn` on SQLite (the shared statements).
+
+use async_trait::async_trait;
+
+use super::{SqliteStore, rows};
+use crate::domain::ids::*;
+use crate::domain::model::Timestamp;
+use crate::store::StoreResult;
+
+crate::store::sql::sso::sql_sso!(SqliteStore);
