@@ -145,7 +145,8 @@ pub async fn remove(State(app): State<App>, Admin(admin): Admin) -> ApiResult<St
 /// Starts an agent's sign-in through the organization's provider: redirects the browser there
 /// (or back to the console's sign-in page with `sso_error`).
 #[utoipa::path(get, path = "/api/sso/start", tag = "agents", operation_id = "start_sso",
-    params(StartQuery), responses((status = 303, description = "To the provider, or back to the console with sso_error")))]
+    params(StartQuery), responses((status = 303, description = "To the provider, or back to the console with sso_error"),
+        (status = 429)))]
 pub async fn start(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
@@ -194,7 +195,8 @@ async fn organization(app: &App, q: &StartQuery) -> Result<OrgId, Refusal> {
 /// Where the provider sends the agent back: checks the sign-in, signs the agent in on a new
 /// device (its refresh cookie set) and opens the console.
 #[utoipa::path(get, path = "/api/sso/callback", tag = "agents", operation_id = "finish_sso",
-    params(CallbackQuery), responses((status = 303, description = "To the console, signed in or with sso_error")))]
+    params(CallbackQuery), responses((status = 303, description = "To the console, signed in or with sso_error"),
+        (status = 429)))]
 pub async fn callback(
     State(app): State<App>,
     ClientIp(ip): ClientIp,

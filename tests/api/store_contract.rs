@@ -1599,6 +1599,51 @@ async fn search_finds_word_prefixes_where_the_agent_may_look(n: Nodes) {
     }
 }
 
+/// A single sign-on's `state` is taken once, by one of two nodes asking at once; expired ones
+/// are pruned; a provider's settings read back as saved.
+async fn a_single_sign_on_state_works_once_and_expires(n: Nodes) {
+    use raasel::domain::sso::{SsoProvider, new_login};
+    let (org, agents) = org_with(&n, 1, 0).await;
+    let now = chrono::Utc::now();
+    let provider = SsoProvider {
+        organization_id: org.id,
+        issuer: "https://id.example.com".into(),
+        client_id: "raasel".into(),
+        client_secret: "secret".into(),
+        label: "Example ID".into(),
+        allowed_domains: vec!["a.example.com".into(), "b.example.com".into()],
+        create_agents: true,
+        required: true,
+        break_glass_agent_id: Some(agents[0].id),
+        updated_at: now_stored(),
+    };
+    n.a.sso.put_sso_provider(&provider).await.unwrap();
+    assert_eq!(n.b.sso.sso_provider(org.id).await.unwrap(), Some(provider));
+
+    let (login, _) = new_login(org.id, now);
+    n.a.sso.add_sso_login(&login).await.unwrap();
+    let (one, two) = tokio::join!(
+        n.a.sso.take_sso_login(&login.state_hash),
+        n.b.sso.take_sso_login(&login.state_hash)
+    );
+    let taken: Vec<_> = [one.unwrap(), two.unwrap()].into_iter().flatten().collect();
+    assert_eq!(taken.len(), 1, "a state was taken twice");
+    assert_eq!(taken[0].nonce, login.nonce);
+
+    let (old, _) = new_login(org.id, now - chrono::Duration::minutes(11));
+    n.a.sso.add_sso_login(&old).await.unwrap();
+    assert!(n.b.sso.prune_sso_logins(now).await.unwrap() >= 1);
+    assert_eq!(n.a.sso.take_sso_login(&old.state_hash).await.unwrap(), None);
+    assert!(n.a.sso.delete_sso_provider(org.id).await.unwrap());
+    assert_eq!(n.a.sso.sso_provider(org.id).await.unwrap(), None);
+}
+
+/// Now, at the precision the stores keep.
+fn now_stored() -> Timestamp {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
 async fn other_agent(n: &Nodes, org: OrgId) -> AgentId {
     let agent = fixtures::agent(org, Role::Agent);
     n.a.store.insert_agent(&agent, "h").await.unwrap();
@@ -1653,4 +1698,5 @@ contract!(
     the_workspace_keeps_to_its_organization,
     labels_and_canned_replies_stop_at_their_bounds,
     search_finds_word_prefixes_where_the_agent_may_look,
+    a_single_sign_on_state_works_once_and_expires,
 );
