@@ -143,9 +143,22 @@ impl Chat {
         }
     }
 
-    /// The organization's sign-in button: its label, when it has a provider.
-    pub async fn sso_label(&self, org: OrgId) -> ApiResult<Option<String>> {
-        Ok(self.sso.sso_provider(org).await?.map(|p| p.label))
+    /// The organizations whose provider signs in users of `email`'s domain, with the label of
+    /// their sign-in button (for the console's sign-in page).
+    pub async fn sso_choices(
+        &self,
+        email: &str,
+    ) -> ApiResult<Vec<(crate::domain::model::Organization, String)>> {
+        let Some((_, domain)) = email.rsplit_once('@') else {
+            return Ok(Vec::new());
+        };
+        let mut choices = Vec::new();
+        for p in self.sso.sso_providers_for_domain(domain).await? {
+            if let Some(org) = self.store.organization(p.organization_id).await? {
+                choices.push((org, p.label));
+            }
+        }
+        Ok(choices)
     }
 
     /// Starts a sign-in through the organization's provider: where to send the browser.

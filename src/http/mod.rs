@@ -85,6 +85,7 @@ pub fn router(app: App) -> Router {
         .route("/agents/logout", post(devices::log_out))
         .route("/agents/refresh", post(devices::refresh))
         .route("/sso", get(sso::get).put(sso::put).delete(sso::remove))
+        .route("/sso/providers", get(sso::choices))
         .route("/sso/start", get(sso::start))
         .route("/sso/callback", get(sso::callback))
         .route("/agents/{id}/password", put(agents::change_password))

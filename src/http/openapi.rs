@@ -55,7 +55,7 @@ use crate::error::ErrorBody;
         attachments::usage, attachments::download,
         second_factor::start, second_factor::enable, second_factor::status,
         second_factor::remove, devices::list, devices::end_all, devices::end,
-        devices::log_out, devices::refresh, sso::get, sso::put, sso::remove, sso::start,
+        devices::log_out, devices::refresh, sso::get, sso::put, sso::remove, sso::choices, sso::start,
         sso::callback,
     ),
     components(schemas(ErrorBody, crate::domain::webhooks::WebhookBody, crate::files::Variant)),

@@ -61,6 +61,27 @@ pub struct SsoBody {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+pub struct ChoicesQuery {
+    /// The e-mail the agent typed.
+    email: Option<String>,
+}
+
+/// An organization an agent may sign in to through its provider.
+#[derive(Serialize, ToSchema)]
+pub struct SsoChoice {
+    organization_id: OrgId,
+    organization_name: String,
+    /// The button says "Sign in with <label>".
+    label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SsoChoicesBody {
+    providers: Vec<SsoChoice>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StartQuery {
     /// The organization, by id…
     organization_id: Option<OrgId>,
@@ -140,6 +161,32 @@ pub async fn put(
 pub async fn remove(State(app): State<App>, Admin(admin): Admin) -> ApiResult<StatusCode> {
     app.chat.remove_sso(&admin).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The organizations whose identity provider signs in users of the e-mail's domain (the
+/// console's sign-in page shows their buttons); counted by the per-address sign-in limit.
+#[utoipa::path(get, path = "/api/sso/providers", tag = "agents", operation_id = "sso_providers",
+    params(ChoicesQuery), responses((status = 200, body = SsoChoicesBody), (status = 400),
+        (status = 429)))]
+pub async fn choices(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<ChoicesQuery>,
+) -> ApiResult<axum::Json<SsoChoicesBody>> {
+    app.limits.auth_ip(ip).await?;
+    parse_fields!(email = "email" => input::email(q.email.as_deref()));
+    let providers = app
+        .chat
+        .sso_choices(&email)
+        .await?
+        .into_iter()
+        .map(|(org, label)| SsoChoice {
+            organization_id: org.id,
+            organization_name: org.name,
+            label,
+        })
+        .collect();
+    Ok(axum::Json(SsoChoicesBody { providers }))
 }
 
 /// Starts an agent's sign-in through the organization's provider: redirects the browser there

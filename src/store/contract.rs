@@ -749,6 +749,11 @@ pub trait SingleSignOn: Send + Sync + 'static {
         &self,
         org: OrgId,
     ) -> StoreResult<Option<crate::domain::sso::SsoProvider>>;
+    /// The providers (at most 10) letting users of the e-mail domain `domain` sign in.
+    async fn sso_providers_for_domain(
+        &self,
+        domain: &str,
+    ) -> StoreResult<Vec<crate::domain::sso::SsoProvider>>;
     /// Saves the organization's provider (replacing the one before).
     async fn put_sso_provider(&self, p: &crate::domain::sso::SsoProvider) -> StoreResult<()>;
     /// Removes it; false when there was none.

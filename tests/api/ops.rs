@@ -166,7 +166,7 @@ async fn the_openapi_document_names_each_operation_once_and_declares_its_paramet
             }
         }
     }
-    assert_eq!(ids.len(), 98);
+    assert_eq!(ids.len(), 99);
 }
 
 #[tokio::test]

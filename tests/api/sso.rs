@@ -183,6 +183,24 @@ async fn an_agent_signs_in_through_the_organizations_provider() {
         "the secret came back: {body}"
     );
 
+    // The sign-in page finds the organization's button from the e-mail typed.
+    let (status, found) = app
+        .get(&format!("/api/sso/providers?email={}", ann.email), None)
+        .await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["providers"][0]["organization_id"], org.id.as_str());
+    assert_eq!(found["providers"][0]["label"], "Test ID");
+    assert_eq!(found["providers"].as_array().unwrap().len(), 1);
+    let (_, none) = app
+        .get("/api/sso/providers?email=x@elsewhere.example.org", None)
+        .await;
+    assert_eq!(none["providers"], json!([]));
+    assert_error(
+        &app.get("/api/sso/providers?email=nobody", None).await,
+        400,
+        "validation_failed",
+    );
+
     let back = through_provider(&app, &org, &ann.email).await.unwrap();
     let (location, cookie) = come_back(&back).await;
     assert_eq!(location, "/console/?sso=signed_in");

@@ -20,6 +20,26 @@ macro_rules! sql_sso {
                 .await
             }
 
+            async fn sso_providers_for_domain(
+                &self,
+                domain: &str,
+            ) -> StoreResult<Vec<SsoProvider>> {
+                crate::store::during("sso_providers_for_domain", &domain, async move {
+                    // The domains are a JSON list of host names (letters, digits, '-', '.'):
+                    // the quoted name matches one whole entry, and holds no LIKE wildcard.
+                    let quoted = format!("%\"{domain}\"%");
+                    let found = sqlx::query(
+                        "SELECT * FROM sso_providers WHERE allowed_domains LIKE $1
+                         ORDER BY organization_id LIMIT 10",
+                    )
+                    .bind(quoted)
+                    .fetch_all(self.reads())
+                    .await?;
+                    Ok(found.iter().map(rows::sso_provider).collect::<Result<_, _>>()?)
+                })
+                .await
+            }
+
             async fn put_sso_provider(&self, p: &SsoProvider) -> StoreResult<()> {
                 crate::store::during("put_sso_provider", &p.organization_id, async move {
                     let domains = serde_json::to_string(&p.allowed_domains)
