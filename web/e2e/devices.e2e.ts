@@ -56,10 +56,12 @@ async function storedToken(page: Page): Promise<string | undefined> {
 
 /**
  * A console this test signs out: the server closes its socket, and a long-poll of that socket
- * still on its way is refused (400, its session gone) before the console asks again.
+ * still on its way is refused (400, its session gone) before the console asks again; its token
+ * refused, the console asks for a new one, refused too (401: the sign-in ended).
  */
 function signedOutByTheServer(actor: Actor): void {
   expectRefusal(actor, 400, '/socket.io/?EIO=4&transport=polling');
+  expectRefusal(actor, 401, '/api/agents/refresh');
 }
 
 /** Waits until the page shows the console's sign-in screen. */

@@ -158,8 +158,10 @@ test(
 
     // Ben is at work when the rule comes.
     const benActor = await launchActor('ben');
-    // Signed out by the requirement: a long-poll of his closed socket may be refused on its way.
+    // Signed out by the requirement: a long-poll of his closed socket may be refused on its way,
+    // and so is the console's asking for a new token (the sign-in ended).
     expectRefusal(benActor, 400, '/socket.io/?EIO=4&transport=polling');
+    expectRefusal(benActor, 401, '/api/agents/refresh');
     const benPage = benActor.page;
     await loginConsole(benPage, server.url, ben.email, ben.password, server.api);
 
@@ -185,7 +187,7 @@ test(
     expect(organization.settings.require_second_factor).toBe(true);
 
     // Ben has none: he was signed out. The server closed his console's socket; asking again, the
-    // console is refused and returns to the sign-in screen by itself.
+    // console is refused, is refused a new token too, and returns to the sign-in screen by itself.
     await waitUntil(async () => benPage.getByRole('button', { name: 'Log in' }).isVisible(), {
       message: "Ben's console shows the sign-in screen",
     });

@@ -40,9 +40,14 @@ export interface Server {
 /**
  * `mail`: the server sends e-mail (to `smtpUrl`, or to an SMTP port where nothing listens when
  * what goes out is not looked at), so it offers replies by e-mail and honours links in e-mails,
- * signed with a token secret the tests know; links in e-mails point at this server.
+ * signed with a token secret the tests know; links in e-mails point at this server. `args`:
+ * more options of `raasel serve` (e.g. `['--access-token-ttl', '6s']`).
  */
-export async function startServer({ mail = false, smtpUrl }: { mail?: boolean; smtpUrl?: string } = {}): Promise<Server> {
+export async function startServer({
+  mail = false,
+  smtpUrl,
+  args: extra = [],
+}: { mail?: boolean; smtpUrl?: string; args?: string[] } = {}): Promise<Server> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'raasel-web-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -65,6 +70,7 @@ export async function startServer({ mail = false, smtpUrl }: { mail?: boolean; s
     const smtp = smtpUrl ?? `smtp://127.0.0.1:${await freePort()}`;
     args.push('--smtp-url', smtp, '--smtp-from', 'support@raasel.test', '--jwt-secret', jwtSecret!, '--public-url', url);
   }
+  args.push(...extra);
   const child = spawn(RAASEL_BIN, args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

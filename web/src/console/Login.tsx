@@ -1,7 +1,8 @@
 // Agent login. The organization's domain is needed only when the e-mail belongs to agents of
 // several organizations. Then the second factor: its code when it is on, or setting it up when
 // the organization requires one (sign-in-steps.ts). The password stays in this screen's state
-// only, for as long as those steps need it.
+// only, for as long as those steps need it. Organizations with single sign-on get their button
+// once the e-mail is typed; a refused single sign-on comes back here with its message.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Api } from '../shared/api';
@@ -9,16 +10,17 @@ import type { AgentAccount } from './account';
 import { CodeStep } from './CodeStep';
 import { lazy } from './Lazy';
 import { cleanCode } from './second-factor';
+import { SsoButtons } from './SsoButtons';
 import { FIRST_STEP, type SignInEvent, type SignInState, refusal, signInAfter } from './sign-in-steps';
 
 const SecondFactorSetup = lazy(() => import('./SecondFactorSetup').then((m) => m.SecondFactorSetup));
 const RecoveryCodes = lazy(() => import('./RecoveryCodes').then((m) => m.RecoveryCodes));
 
-export function Login({ onSignedIn }: { onSignedIn: (account: AgentAccount) => void }) {
+export function Login({ onSignedIn, notice }: { onSignedIn: (account: AgentAccount) => void; notice?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [domain, setDomain] = useState('');
-  const [state, setState] = useState<SignInState>(FIRST_STEP);
+  const [state, setState] = useState<SignInState>(notice ? { step: 'password', error: notice } : FIRST_STEP);
   const [busy, setBusy] = useState(false);
   const passwordInput = useRef<HTMLInputElement>(null);
   const cameBack = useRef(false);
@@ -157,6 +159,7 @@ export function Login({ onSignedIn }: { onSignedIn: (account: AgentAccount) => v
         <button type="submit" class="btn btn-primary wide" disabled={busy}>
           Log in
         </button>
+        <SsoButtons email={email} />
       </form>
     </main>
   );

@@ -1,4 +1,5 @@
-// The workspace's own pages (canned replies for everyone, labels, teams and webhooks for admins), loaded
+// The workspace's own pages (canned replies for everyone; labels, teams, webhooks, API tokens, single
+// sign-on and the audit log for admins), loaded
 // when first opened, and the customer panel's toggle in a conversation's header.
 
 import { useObservable } from '../shared/hooks';
@@ -13,6 +14,7 @@ const WebhooksAdmin = lazy(() => import('./WebhooksAdmin').then((m) => m.Webhook
 const ReportsPage = lazy(() => import('./ReportsPage').then((m) => m.ReportsPage));
 const AuditPage = lazy(() => import('./AuditPage').then((m) => m.AuditPage));
 const TokensAdmin = lazy(() => import('./TokensAdmin').then((m) => m.TokensAdmin));
+const SsoAdmin = lazy(() => import('./SsoAdmin').then((m) => m.SsoAdmin));
 
 export function ToolPage({ view }: { view: View }) {
   const tools = useTools();
@@ -67,6 +69,20 @@ export function ToolPage({ view }: { view: View }) {
           <div class="admin">
             <h1>API tokens</h1>
             <p class="muted">Only admins make API tokens.</p>
+          </div>
+        )}
+      </main>
+    );
+  }
+  if (view === 'sso') {
+    return (
+      <main class="page">
+        {tools.workspace.isAdmin ? (
+          <SsoAdmin />
+        ) : (
+          <div class="admin">
+            <h1>Single sign-on</h1>
+            <p class="muted">Only admins set up single sign-on.</p>
           </div>
         )}
       </main>

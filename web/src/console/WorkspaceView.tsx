@@ -1,6 +1,7 @@
 // The console's frame: top bar (status switch, alerts, my account, sign out), navigation with
 // counts and who of the team is online, and the current view. The admins' settings screen loads
-// when opened. A token the server refuses (REST or socket) signs the agent out.
+// when opened. The access token is renewed as it runs out (token-refresh.ts); a sign-in the
+// server ends (the refresh refused) signs the agent out.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from '../shared/api';
@@ -26,14 +27,18 @@ import { ToolPage } from './ToolPages';
 import { TopbarTools } from './TopbarTools';
 import { ToolsContext, useAgentTools } from './tools';
 import { lazy } from './Lazy';
+import { signInOf } from './token-claims';
+import { TokenKeeper } from './token-refresh';
 
 const SettingsAdmin = lazy(() => import('./SettingsAdmin').then((m) => m.SettingsAdmin));
 
-function useWorkspace(account: AgentAccount, onSignOut: () => void) {
+/** One sign-in's workspace: a renewed token changes the account, not the workspace. */
+function useWorkspace(account: AgentAccount, onSignOut: () => void, onRenewed: (account: AgentAccount) => void) {
   const parts = useMemo(() => {
+    const keeper = new TokenKeeper(account, { onRenewed, onSignedOut: onSignOut });
     const api = new Api('', account.token);
-    api.onUnauthorized = onSignOut;
-    const connection = openConnection('', account.token, onSignOut);
+    const connection = openConnection('', keeper.handshake, keeper.socketRefused);
+    keeper.start(api, connection);
     const orgId = account.agent.organization_id;
     // Delivered marks of conversations not open here are the workspace's (it knows the lists).
     const chat = new ChatClient(connection.port, {
@@ -46,10 +51,11 @@ function useWorkspace(account: AgentAccount, onSignOut: () => void) {
     });
     const notifier = new Notifier();
     const workspace = new Workspace(account.agent, api, chat, connection.port, notifier);
-    return { api, connection, chat, notifier, workspace };
-  }, [account.token]);
+    return { api, connection, chat, notifier, workspace, keeper };
+  }, [signInOf(account.agent.id, account.token)]);
   useEffect(
     () => () => {
+      parts.keeper.stop();
       parts.chat.dispose();
       parts.connection.close();
       parts.notifier.setCount(0);
@@ -76,15 +82,19 @@ interface Props {
   onRenewed: (account: AgentAccount) => void;
 }
 
-/** Ends this device on the server (its token stops working everywhere), then leaves. */
-function logOut(api: Api, onSignOut: () => void) {
-  // Leaving does not wait: offline, the device ends when its token expires.
+/**
+ * Ends this device on the server (its token stops working everywhere, its refresh cookie is
+ * cleared), then leaves.
+ */
+function logOut(api: Api, keeper: TokenKeeper, onSignOut: () => void) {
+  keeper.stop();
+  // Leaving does not wait: offline, the device ends when it is not refreshed for long.
   api.call('post', '/api/agents/logout', {}).catch(() => undefined);
   onSignOut();
 }
 
 export function WorkspaceView({ account, onSignOut, onRenewed }: Props) {
-  const { api, chat, connection, notifier, workspace } = useWorkspace(account, onSignOut);
+  const { api, chat, connection, notifier, workspace, keeper } = useWorkspace(account, onSignOut, onRenewed);
   const tools = useAgentTools(api, connection.port, workspace);
   useObservable(workspace, chat, tools);
   const route = useRoute();
@@ -114,6 +124,7 @@ export function WorkspaceView({ account, onSignOut, onRenewed }: Props) {
     { view: 'reports', label: 'Reports', show: true },
     { view: 'webhooks', label: 'Webhooks', show: workspace.isAdmin },
     { view: 'tokens', label: 'API tokens', show: workspace.isAdmin },
+    { view: 'sso', label: 'Single sign-on', show: workspace.isAdmin },
     { view: 'audit', label: 'Audit log', show: workspace.isAdmin },
   ];
   const listView = isListView(view);
@@ -132,7 +143,7 @@ export function WorkspaceView({ account, onSignOut, onRenewed }: Props) {
         <StatusSwitch workspace={workspace} />
         <AlertSettings notifier={notifier} />
         <AccountButton name={workspace.me.name} onRenewed={onRenewed} onSignOut={onSignOut} />
-        <button type="button" class="btn" onClick={() => logOut(api, onSignOut)}>
+        <button type="button" class="btn" onClick={() => logOut(api, keeper, onSignOut)}>
           Log out
         </button>
       </header>

@@ -2,14 +2,14 @@
 // (#/queue, #/mine/<session id>, #/snoozed, #/settings, #/replies, #/labels, #/teams) so reloads and the back
 // button work.
 
-export type View = 'queue' | 'mine' | 'snoozed' | 'all' | 'team' | 'teams' | 'settings' | 'replies' | 'labels' | 'reports' | 'webhooks' | 'tokens' | 'audit';
+export type View = 'queue' | 'mine' | 'snoozed' | 'all' | 'team' | 'teams' | 'settings' | 'replies' | 'labels' | 'reports' | 'webhooks' | 'tokens' | 'sso' | 'audit';
 
 export interface Route {
   view: View;
   sessionId: string | null;
 }
 
-const VIEWS: View[] = ['queue', 'mine', 'snoozed', 'all', 'team', 'teams', 'settings', 'replies', 'labels', 'reports', 'webhooks', 'tokens', 'audit'];
+const VIEWS: View[] = ['queue', 'mine', 'snoozed', 'all', 'team', 'teams', 'settings', 'replies', 'labels', 'reports', 'webhooks', 'tokens', 'sso', 'audit'];
 
 export function parseRoute(hash: string): Route {
   const [view, sessionId] = hash.replace(/^#\/?/, '').split('/');

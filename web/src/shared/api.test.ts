@@ -79,6 +79,56 @@ describe('Api', () => {
     await expect(login.loginAgent({ email: 'a@b.c', password: 'wrong-one' })).rejects.toMatchObject({ status: 401 });
     expect(refused).toBe(1);
   });
+
+  test('a refused token is renewed once and the same request sent again with the new one', async () => {
+    const sent: Sent[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      const headers = init.headers as Record<string, string>;
+      sent.push({ url, method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.parse(String(init.body)) });
+      const ok = headers.authorization === 'Bearer new-token';
+      return new Response(JSON.stringify(ok ? { message: { seq: 1 } } : { error: 'unauthorized', message: 'the token expired' }), {
+        status: ok ? 201 : 401,
+      });
+    });
+    const api = new Api('', 'old-token');
+    const renewals: string[] = [];
+    api.renewToken = async (refused) => {
+      renewals.push(refused);
+      return 'new-token';
+    };
+    let refused = 0;
+    api.onUnauthorized = () => refused++;
+    expect(await api.sendMessage('s', 'Hello', 'm-1')).toEqual({ message: { seq: 1 } });
+    expect(renewals).toEqual(['old-token']);
+    expect(refused).toBe(0);
+    expect(sent.map((r) => r.headers.authorization)).toEqual(['Bearer old-token', 'Bearer new-token']);
+    expect(sent[1].body).toEqual(sent[0].body);
+    expect(sent[1].body).toEqual({ content: 'Hello', client_msg_id: 'm-1' });
+  });
+
+  test('a renewed token refused too, or no renewal (the sign-in ended), signs out; a renewal not possible now does not', async () => {
+    const sent = serve(401, { error: 'unauthorized', message: 'invalid token' });
+    let refused = 0;
+    const api = new Api('', 'old-token');
+    api.onUnauthorized = () => refused++;
+
+    api.renewToken = async () => 'new-token';
+    await expect(api.agents('o')).rejects.toMatchObject({ status: 401 });
+    expect(sent).toHaveLength(2);
+    expect(refused).toBe(1);
+
+    api.renewToken = async () => null;
+    await expect(api.agents('o')).rejects.toMatchObject({ status: 401 });
+    expect(sent).toHaveLength(3);
+    expect(refused).toBe(2);
+
+    api.renewToken = async () => {
+      throw new ApiError(0, 'network', 'offline');
+    };
+    await expect(api.agents('o')).rejects.toMatchObject({ status: 401 });
+    expect(sent).toHaveLength(4);
+    expect(refused).toBe(2);
+  });
 });
 
 /** Never called: each line must fail the type check, as the document does not allow it. */

@@ -56,6 +56,13 @@ type CallArgs<O> = object extends CallOptions<O> ? [options?: CallOptions<O>] : 
 export class Api {
   /** Runs when the server refuses the token (a 401 answer to a request that carried it). */
   onUnauthorized: (() => void) | null = null;
+  /**
+   * Asked for a newer token when the server refuses the one a request carried (the console's
+   * expire within minutes): the request is then sent once more with it. Resolves to null when
+   * there is none (the sign-in ended: `onUnauthorized` runs); rejects when none can be had now
+   * (offline: the refusal is the answer, and the sign-in stays).
+   */
+  renewToken: ((refused: string) => Promise<string | null>) | null = null;
 
   /** `base` is the server's origin ('' for the page's own). */
   constructor(
@@ -85,8 +92,25 @@ export class Api {
   }
 
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const token = this.token;
+    let answer = await this.send(method, path, body, token);
+    if (answer.status === 401 && token && this.renewToken) {
+      // The same request once more (a message's client_msg_id keeps it from being sent twice).
+      const renewed = await this.renewToken(token).catch(() => undefined);
+      if (renewed === undefined) throw answer.error;
+      if (renewed) answer = await this.send(method, path, body, renewed);
+    }
+    if (answer.error) {
+      if (answer.status === 401 && token) this.onUnauthorized?.();
+      throw answer.error;
+    }
+    return answer.body as T;
+  }
+
+  /** One request with `token`; the answer's status, and its body or its error. */
+  private async send(method: Method, path: string, body: unknown, token: string | null) {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -94,18 +118,18 @@ export class Api {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        // The console's refresh cookie is set (signing in, refreshing) and cleared (logging out).
+        credentials: 'same-origin',
       });
     } catch {
       throw new ApiError(0, 'network', t('error.network'));
     }
     const text = await res.text();
     const parsed = text ? safeJson(text) : null;
-    if (!res.ok) {
-      if (res.status === 401 && headers.authorization) this.onUnauthorized?.();
-      const err = (parsed ?? {}) as Partial<ErrorBody>;
-      throw new ApiError(res.status, err.error ?? 'internal', err.message ?? res.statusText, err.fields ?? undefined);
-    }
-    return parsed as T;
+    if (res.ok) return { status: res.status, body: parsed, error: null };
+    const err = (parsed ?? {}) as Partial<ErrorBody>;
+    const error = new ApiError(res.status, err.error ?? 'internal', err.message ?? res.statusText, err.fields ?? undefined);
+    return { status: res.status, body: null, error };
   }
 
   // Customers and visitors

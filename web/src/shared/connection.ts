@@ -2,7 +2,7 @@
 // itself. When the browser says it is offline the socket is closed at once (instead of waiting
 // for heartbeats to time out) and reopened when the browser is back online; the chat client
 // then fills the gap from history. A socket the server closes asks again at once: a signed-out
-// token is then refused, which signs the page out.
+// token is then refused, which signs the page out (the console first tries a renewed token).
 
 import { io, type Socket } from 'socket.io-client';
 import type { SocketPort } from './chat-client';
@@ -13,10 +13,16 @@ export interface Connection {
   close(): void;
 }
 
+/**
+ * The handshake's token: fixed, or asked for at each (re)connect (the console renews its own;
+ * the promise must not reject).
+ */
+export type HandshakeToken = string | (() => Promise<string>);
+
 /** `origin` '' means the page's own. `onUnauthorized` runs when the server refuses the token. */
-export function openConnection(origin: string, token: string, onUnauthorized: () => void): Connection {
+export function openConnection(origin: string, token: HandshakeToken, onUnauthorized: () => void): Connection {
   const socket = io(origin || undefined, {
-    auth: { token },
+    auth: typeof token === 'string' ? { token } : (send) => void token().then((current) => send({ token: current })),
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
     timeout: 10_000,
