@@ -184,7 +184,7 @@ function loginPage(uid, details, error) {
   const client = details.params.client_id;
   return `<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Test identity provider</title></head>
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Test identity provider</title></head>
 <body>
 <h1>Test identity provider</h1>
 <p>Signing in to ${escapeHtml(client)}</p>
