@@ -60,6 +60,11 @@ async fn workspace_snapshot(
         assert_eq!(status, 200, "{path}: {body}");
         seen.push(body);
     }
+    // The identity provider (the redirect URI is each server's own address).
+    let (status, sso) = app.get("/api/sso", admin).await;
+    assert_eq!(status, 200, "{sso}");
+    assert!(sso["provider"]["client_id"].is_string(), "{sso}");
+    seen.push(sso["provider"].clone());
     json!(seen)
 }
 
@@ -133,6 +138,7 @@ async fn an_embedded_installation_moves_to_postgres_with_everything_it_holds() {
         a.store.database_url = None;
         a.store.cassandra_contact_points.clear();
         a.webhook_allow_private = true;
+        a.sso_allow_private = true;
     })
     .await;
     let shop = app.signup_org("Shop").await;
@@ -445,6 +451,10 @@ async fn fill_integrations(
     )
     .await;
     assert_eq!(sent.0, 201, "{}", sent.1);
+    let client = crate::sso::register(app).await;
+    let sso = crate::sso::settings(&client, shop);
+    let (status, body) = app.put("/api/sso", admin, sso).await;
+    assert_eq!(status, 200, "{body}");
     secret
 }
 
@@ -470,5 +480,10 @@ async fn integrations_snapshot(
         assert_eq!(status, 200, "{path}: {body}");
         seen.push(body);
     }
+    // The identity provider (the redirect URI is each server's own address).
+    let (status, sso) = app.get("/api/sso", admin).await;
+    assert_eq!(status, 200, "{sso}");
+    assert!(sso["provider"]["client_id"].is_string(), "{sso}");
+    seen.push(sso["provider"].clone());
     json!(seen)
 }

@@ -324,10 +324,10 @@ async fn wrong_socket_events_are_refused_store_nothing_and_others_stay_served() 
     let ids = json!({
         "session_id": closed_id, "organization_id": org.id, "agent_id": agent.id,
         "content": "x", "client_msg_id": "fuzz", "status": "closed", "seq": 0,
-        "limit": 1, "before": 1, "after": 0,
+        "limit": 1, "before": 1, "after": 0, "token": "x",
     });
     let events = client_events(&doc, &ids);
-    assert_eq!(events.len(), 10);
+    assert_eq!(events.len(), 11);
     let mut total = 0;
     for (n, token) in [&client.token, &agent.token].into_iter().enumerate() {
         let mut fuzz = Fuzz {

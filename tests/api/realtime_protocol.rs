@@ -99,7 +99,7 @@ async fn every_documented_client_event_is_handled_and_nothing_else() {
     let org = app.signup_org("Protocol").await;
     let socket = app.socket(&org.admin_token).await;
     let handled = event_names(&doc, "receive");
-    assert_eq!(handled.len(), 10, "{handled:?}");
+    assert_eq!(handled.len(), 11, "{handled:?}");
     let error_fields = &doc["components"]["schemas"]["ErrorBody"]["properties"];
     for name in &handled {
         let ack = socket.call(name, json!({})).await;

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// A client registered at the provider for this server's redirect URI.
-struct Client {
+pub(crate) struct Client {
     id: String,
     secret: String,
 }
@@ -29,7 +29,7 @@ async fn sso_app() -> TestApp {
 }
 
 /// Registers a client that signs `login_hint` in without a form (`client_name` "auto-login").
-async fn register(app: &TestApp) -> Client {
+pub(crate) async fn register(app: &TestApp) -> Client {
     let redirect_uri = format!("{}/api/sso/callback", app.base);
     let res = app
         .http
@@ -49,7 +49,7 @@ async fn register(app: &TestApp) -> Client {
     }
 }
 
-fn settings(client: &Client, org: &OrgHandle) -> Value {
+pub(crate) fn settings(client: &Client, org: &OrgHandle) -> Value {
     json!({ "issuer": test_oidc(), "client_id": client.id, "client_secret": client.secret,
         "label": "Test ID", "allowed_domains": [org.domain] })
 }

@@ -365,7 +365,7 @@ async fn private_and_metadata_addresses_are_refused_unless_the_operator_allows_t
         failed["last_error"]
             .as_str()
             .unwrap()
-            .contains("no address webhooks may reach"),
+            .contains("no address this server may reach"),
         "{failed}"
     );
     assert!(
