@@ -23,6 +23,8 @@ export function explain(code: ErrorCode): string {
       return "enter the code of your authenticator app";
     case "second_factor_setup_required":
       return "set up a second factor";
+    case "sso_required":
+      return "sign in with your organization's single sign-on";
     case "forbidden":
       return "you may not do this";
     case "not_found":
