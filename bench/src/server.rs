@@ -68,8 +68,10 @@ pub struct LogSummary {
 }
 
 /// Limits high enough that the tool measures the server, not its abuse protection (each can be
-/// replaced with `--server-arg`).
+/// replaced with `--server-arg`); agents' tokens outlive the longest fill (the tool does not
+/// renew them as the console does).
 const GENEROUS: &[&str] = &[
+    "--access-token-ttl=24h",
     "--auth-rate-per-minute=1000000",
     "--message-rate-per-minute=1000000",
     "--socket-events-per-second=100000",
