@@ -189,13 +189,15 @@ impl Chat {
         Ok(url)
     }
 
-    /// Finishes a sign-in the provider sent back with `code` for `state`: the agent it signs
-    /// in. The `state` works once.
+    /// Finishes a sign-in the provider sent back with `code` for `state` (and, when it names
+    /// itself, `iss`: RFC 9207): the agent it signs in. The `state` works once; an answer naming
+    /// another issuer is refused before its code goes anywhere (a provider mix-up).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sso_finish(
         &self,
         state: &str,
         code: &str,
+        iss: Option<&str>,
         redirect_uri: &str,
         oidc: &OidcClient,
     ) -> Result<SsoFinished, Refusal> {
@@ -207,6 +209,11 @@ impl Chat {
             .filter(|l| l.expires_at > crate::domain::devices::real_now())
             .ok_or(Refusal::InvalidState)?;
         let provider = self.provider_of(login.organization_id).await?;
+        if iss.is_some_and(|iss| iss != provider.issuer) {
+            return Err(Refusal::InvalidToken(
+                "the answer names another issuer".into(),
+            ));
+        }
         let claims = oidc
             .exchange(&provider, code, &login.verifier, redirect_uri)
             .await?;

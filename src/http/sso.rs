@@ -99,8 +99,7 @@ pub struct CallbackQuery {
     /// The provider's refusal (e.g. `access_denied`).
     error: Option<String>,
     error_description: Option<String>,
-    /// The issuer (RFC 9207), when the provider sends it.
-    #[allow(dead_code)]
+    /// The issuer (RFC 9207), when the provider sends it: it must be the organization's.
     iss: Option<String>,
 }
 
@@ -265,7 +264,7 @@ pub async fn callback(
     let redirect_uri = callback_uri(&app, &headers);
     let finished = match app
         .chat
-        .sso_finish(state, code, &redirect_uri, &app.oidc)
+        .sso_finish(state, code, q.iss.as_deref(), &redirect_uri, &app.oidc)
         .await
     {
         Ok(finished) => finished,

@@ -216,6 +216,19 @@ async fn an_agent_signs_in_through_the_organizations_provider() {
     let (location, cookie) = come_back(&back).await;
     refused_with(&location, "sso_invalid_state");
     assert_eq!(cookie, None);
+    // An answer naming another issuer (a provider mix-up) is refused before its code is used.
+    let back = through_provider(&app, &org, &ann.email).await.unwrap();
+    let mut mixed = reqwest::Url::parse(&back).unwrap();
+    let pairs: Vec<(String, String)> = mixed
+        .query_pairs()
+        .map(|(k, v)| match k.as_ref() {
+            "iss" => (k.into_owned(), "https://evil.example".to_string()),
+            _ => (k.into_owned(), v.into_owned()),
+        })
+        .collect();
+    assert!(pairs.iter().any(|(k, _)| k == "iss"), "{back}");
+    mixed.query_pairs_mut().clear().extend_pairs(pairs);
+    refused_with(&come_back(mixed.as_str()).await.0, "sso_invalid_token");
     let forged = format!("{}/api/sso/callback?code=abc&state=forged", app.base);
     refused_with(&come_back(&forged).await.0, "sso_invalid_state");
     let denied = format!("{}/api/sso/callback?error=access_denied&state=x", app.base);
