@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::Chat;
-use crate::domain::model::{Agent, Role};
+use crate::domain::model::Agent;
 use crate::domain::permissions;
 use crate::domain::sso::{self, Refusal, SsoProvider};
 use crate::domain::{AgentId, OrgId};
@@ -104,7 +104,7 @@ impl Chat {
             };
         };
         match self.store.agent(org, id).await? {
-            Some(a) if a.role == Role::Admin => Ok(()),
+            Some(a) if permissions::can_be_break_glass(&a, org).is_ok() => Ok(()),
             _ => Err(ApiError::field(
                 field,
                 "must be an admin of this organization",
@@ -134,8 +134,12 @@ impl Chat {
     /// Refuses a password sign-in where the organization signs in through its provider,
     /// unless the agent is its break-glass admin.
     pub async fn password_sign_in_allowed(&self, agent: &Agent) -> ApiResult<()> {
-        match self.sso.sso_provider(agent.organization_id).await? {
-            Some(p) if p.required && p.break_glass_agent_id != Some(agent.id) => {
+        let provider = self.sso.sso_provider(agent.organization_id).await?;
+        match (
+            permissions::can_sign_in_with_password(agent, provider.as_ref()),
+            provider,
+        ) {
+            (Err(_), Some(p)) => {
                 tracing::info!(target: "security", agent = %agent.id, "password sign-in refused: the organization requires single sign-on");
                 Err(ApiError::SsoRequired(p.label))
             }

@@ -7,6 +7,7 @@
 use super::canned::CannedReply;
 use super::ids::{AgentId, OrgId};
 use super::model::{Agent, Client, OrgSettings, Organization, Role, Session, SessionStatus, Side};
+use super::sso::SsoProvider;
 use super::teams::Reach;
 
 /// The verified caller of an action.
@@ -254,6 +255,21 @@ pub fn can_manage_sign_in(actor: &Agent, agent: &Agent) -> Access {
 pub fn can_administer(agent: &Agent, org: OrgId) -> Access {
     same_org(agent, org)?;
     allow_if(at_least(agent, Role::Admin), Denied::Forbidden)
+}
+
+/// Be the break-glass agent of the organization's single sign-on (the way in with a password
+/// when its provider is down): one of its admins.
+pub fn can_be_break_glass(agent: &Agent, org: OrgId) -> Access {
+    can_administer(agent, org)
+}
+
+/// Sign in with a password: unless the organization's provider `sso` is required and the agent
+/// is not its break-glass admin.
+pub fn can_sign_in_with_password(agent: &Agent, sso: Option<&SsoProvider>) -> Access {
+    match sso {
+        Some(p) if p.required && p.break_glass_agent_id != Some(agent.id) => Err(Denied::Forbidden),
+        _ => Ok(()),
+    }
 }
 
 /// Read reports of the organization: supervisors and admins any agent's or team's; a plain
@@ -654,5 +670,27 @@ mod tests {
         );
         assert!(can_see_org_settings(&a, org));
         assert!(!can_see_org_settings(&a, OrgId::new()));
+    }
+    #[test]
+    fn a_required_provider_leaves_passwords_to_its_break_glass_admin_only() {
+        let org = OrgId::new();
+        let admin = agent(org, Role::Admin);
+        let plain = agent(org, Role::Agent);
+        assert_eq!(can_be_break_glass(&admin, org), Ok(()));
+        assert_eq!(can_be_break_glass(&plain, org), Err(Denied::Forbidden));
+        assert_eq!(
+            can_be_break_glass(&admin, OrgId::new()),
+            Err(Denied::NotFound)
+        );
+        let mut p = crate::domain::sso::tests::provider();
+        p.break_glass_agent_id = Some(admin.id);
+        assert_eq!(can_sign_in_with_password(&plain, None), Ok(()));
+        assert_eq!(can_sign_in_with_password(&plain, Some(&p)), Ok(()));
+        p.required = true;
+        assert_eq!(
+            can_sign_in_with_password(&plain, Some(&p)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(can_sign_in_with_password(&admin, Some(&p)), Ok(()));
     }
 }

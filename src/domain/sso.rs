@@ -287,10 +287,10 @@ fn bounded(s: Option<&str>, max: usize) -> Parsed<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn provider() -> SsoProvider {
+    pub(crate) fn provider() -> SsoProvider {
         SsoProvider {
             organization_id: OrgId::new(),
             issuer: "https://id.example.com".into(),

@@ -17,7 +17,7 @@ use crate::domain::input;
 use crate::domain::model::Role;
 use crate::domain::sso::{self, Refusal, SsoSettings};
 use crate::domain::{AgentId, OrgId};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::parse_fields;
 use crate::state::App;
 
@@ -226,16 +226,14 @@ async fn organization(app: &App, q: &StartQuery) -> Result<OrgId, Refusal> {
         return Ok(id);
     }
     let domain = q.domain.as_deref().map(|d| d.trim().to_lowercase());
-    let found = match domain.filter(|d| !d.is_empty()) {
-        Some(d) => app
-            .chat
-            .store
-            .organization_by_domain(&d)
-            .await
-            .map_err(|e| Refusal::Unavailable(e.to_string()))?,
-        None => None,
+    let Some(d) = domain.filter(|d| !d.is_empty()) else {
+        return Err(Refusal::NotConfigured);
     };
-    found.map(|o| o.id).ok_or(Refusal::NotConfigured)
+    match app.chat.organization_by_domain(&d).await {
+        Ok(o) => Ok(o.id),
+        Err(ApiError::NotFound(_)) => Err(Refusal::NotConfigured),
+        Err(e) => Err(Refusal::Unavailable(e.to_string())),
+    }
 }
 
 /// Where the provider sends the agent back: checks the sign-in, signs the agent in on a new
