@@ -272,6 +272,12 @@ pub struct ServeArgs {
     /// or tests). Off: issuers must be `https://` addresses on the public internet.
     #[arg(long, env = "RAASEL_SSO_ALLOW_PRIVATE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub sso_allow_private: bool,
+    /// Single sign-ons started and not yet finished that the installation keeps at once (each
+    /// is forgotten after 10 minutes); past it, starting one is refused with `sso_busy` until
+    /// some finish or expire.
+    #[arg(long, env = "RAASEL_SSO_PENDING_SIGN_INS", default_value_t = 10_000,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub sso_pending_sign_ins: u32,
     /// Serve the web pages (customer app, console, widget) from this directory instead of the
     /// copy built into the binary; for front-end development (`web/dist`).
     #[arg(long, env = "RAASEL_WEB_DIR")]

@@ -173,6 +173,7 @@ impl Chat {
         login_hint: Option<&str>,
         redirect_uri: &str,
         oidc: &OidcClient,
+        max_pending: u32,
     ) -> Result<String, Refusal> {
         let provider = self.provider_of(org).await?;
         let (login, state) = sso::new_login(org, crate::domain::devices::real_now());
@@ -186,11 +187,15 @@ impl Chat {
                 login_hint,
             })
             .await?;
-        self.sso
-            .add_sso_login(&login)
+        let kept = self
+            .sso
+            .add_sso_login(&login, max_pending)
             .await
             .map_err(|e| Refusal::Unavailable(format!("keeping the sign-in: {e}")))?;
-        Ok(url)
+        match kept {
+            true => Ok(url),
+            false => Err(Refusal::Busy),
+        }
     }
 
     /// Finishes a sign-in the provider sent back with `code` for `state` (and, when it names

@@ -157,6 +157,8 @@ pub enum Refusal {
     DomainNotAllowed,
     /// No agent has this e-mail and the organization does not create them.
     UnknownAgent,
+    /// As many sign-ins as the installation keeps are under way (`--sso-pending-sign-ins`).
+    Busy,
 }
 
 impl Refusal {
@@ -170,6 +172,7 @@ impl Refusal {
             Refusal::EmailUnverified => "sso_email_unverified",
             Refusal::DomainNotAllowed => "sso_domain_not_allowed",
             Refusal::UnknownAgent => "sso_unknown_agent",
+            Refusal::Busy => "sso_busy",
         }
     }
 }

@@ -213,7 +213,13 @@ pub async fn start(
     let redirect_uri = callback_uri(&app, &headers);
     match app
         .chat
-        .sso_start(org, hint.as_deref(), &redirect_uri, &app.oidc)
+        .sso_start(
+            org,
+            hint.as_deref(),
+            &redirect_uri,
+            &app.oidc,
+            app.config.sso_pending_sign_ins,
+        )
         .await
     {
         Ok(url) => Redirect::to(&url).into_response(),

@@ -758,7 +758,12 @@ pub trait SingleSignOn: Send + Sync + 'static {
     async fn put_sso_provider(&self, p: &crate::domain::sso::SsoProvider) -> StoreResult<()>;
     /// Removes it; false when there was none.
     async fn delete_sso_provider(&self, org: OrgId) -> StoreResult<bool>;
-    async fn add_sso_login(&self, login: &crate::domain::sso::SsoLogin) -> StoreResult<()>;
+    /// Keeps `login` unless `max_pending` sign-ins are kept already (`false`: refused).
+    async fn add_sso_login(
+        &self,
+        login: &crate::domain::sso::SsoLogin,
+        max_pending: u32,
+    ) -> StoreResult<bool>;
     /// Takes the sign-in of a `state` (hash) away, once: a second call finds nothing.
     async fn take_sso_login(
         &self,

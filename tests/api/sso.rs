@@ -3,7 +3,7 @@
 //! cookie; a forged or replayed `state`, a provider's refusal, ID tokens failing a check (another
 //! audience, expired, another issuer, another nonce, a foreign signature), an unverified e-mail,
 //! a domain not allowed and an unknown agent sign nobody in; an organization requiring single
-//! sign-on refuses passwords but for its break-glass admin.
+//! sign-on refuses passwords but for its break-glass admin; pending sign-ins are bounded.
 
 use std::collections::HashMap;
 
@@ -412,4 +412,39 @@ async fn a_provider_is_read_before_it_is_saved_and_must_be_https_unless_allowed(
         .put("/api/sso", Some(&org.admin_token), settings(&client, &org))
         .await;
     assert!(refused.1["fields"]["issuer"].is_string(), "{}", refused.1);
+}
+
+#[tokio::test]
+async fn pending_sign_ins_are_bounded_and_a_finished_one_makes_room() {
+    let app = spawn_app_with(|args| {
+        args.sso_allow_private = true;
+        args.sso_pending_sign_ins = 2;
+    })
+    .await;
+    let (org, _client) = with_provider(&app, "SSO busy").await;
+    let start = format!("{}/api/sso/start?organization_id={}", app.base, org.id);
+    let to_provider = |res: reqwest::Response| {
+        assert_eq!(res.status(), 303);
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        assert!(to.starts_with(&test_oidc()), "to the provider: {to}");
+    };
+
+    // Two kept: one the provider has answered (not yet back here), one just started.
+    let back = through_provider(&app, &org, &org.admin_email)
+        .await
+        .expect("the provider sends the admin back");
+    to_provider(no_redirects().get(&start).send().await.unwrap());
+    let res = no_redirects().get(&start).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    refused_with(res.headers()["location"].to_str().unwrap(), "sso_busy");
+
+    // A forged state takes nothing; the first sign-in finishing makes room for one more.
+    let forged = format!("{}/api/sso/callback?state=forged&code=x", app.base);
+    refused_with(&come_back(&forged).await.0, "sso_invalid_state");
+    let res = no_redirects().get(&start).send().await.unwrap();
+    refused_with(res.headers()["location"].to_str().unwrap(), "sso_busy");
+    let (console, cookie) = come_back(&back).await;
+    assert_eq!(console, "/console/?sso=signed_in");
+    assert!(cookie.is_some());
+    to_provider(no_redirects().get(&start).send().await.unwrap());
 }

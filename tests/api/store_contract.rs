@@ -1621,7 +1621,14 @@ async fn a_single_sign_on_state_works_once_and_expires(n: Nodes) {
     assert_eq!(n.b.sso.sso_provider(org.id).await.unwrap(), Some(provider));
 
     let (login, _) = new_login(org.id, now);
-    n.a.sso.add_sso_login(&login).await.unwrap();
+    assert!(n.a.sso.add_sso_login(&login, u32::MAX).await.unwrap());
+    // Full: at least the one just kept is there.
+    let (refused, _) = new_login(org.id, now);
+    assert!(!n.b.sso.add_sso_login(&refused, 1).await.unwrap());
+    assert_eq!(
+        n.a.sso.take_sso_login(&refused.state_hash).await.unwrap(),
+        None
+    );
     let (one, two) = tokio::join!(
         n.a.sso.take_sso_login(&login.state_hash),
         n.b.sso.take_sso_login(&login.state_hash)
@@ -1631,7 +1638,7 @@ async fn a_single_sign_on_state_works_once_and_expires(n: Nodes) {
     assert_eq!(taken[0].nonce, login.nonce);
 
     let (old, _) = new_login(org.id, now - chrono::Duration::minutes(11));
-    n.a.sso.add_sso_login(&old).await.unwrap();
+    assert!(n.a.sso.add_sso_login(&old, u32::MAX).await.unwrap());
     assert!(n.b.sso.prune_sso_logins(now).await.unwrap() >= 1);
     assert_eq!(n.a.sso.take_sso_login(&old.state_hash).await.unwrap(), None);
     assert!(n.a.sso.delete_sso_provider(org.id).await.unwrap());

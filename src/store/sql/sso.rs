@@ -83,20 +83,25 @@ macro_rules! sql_sso {
                 .await
             }
 
-            async fn add_sso_login(&self, l: &SsoLogin) -> StoreResult<()> {
+            async fn add_sso_login(&self, l: &SsoLogin, max_pending: u32) -> StoreResult<bool> {
                 crate::store::during("add_sso_login", &l.organization_id, async move {
-                    sqlx::query(
+                    // The count and the insert are one statement: SQLite's single writer makes
+                    // the bound exact; concurrent inserts on PostgreSQL may pass it by as many
+                    // as are made at once.
+                    let done = sqlx::query(
                         "INSERT INTO sso_logins (state_hash, organization_id, nonce, verifier,
-                         expires_at) VALUES ($1, $2, $3, $4, $5)",
+                         expires_at) SELECT $1, $2, $3, $4, $5
+                         WHERE (SELECT count(*) FROM sso_logins) < $6",
                     )
                     .bind(&l.state_hash)
                     .bind(l.organization_id.0)
                     .bind(&l.nonce)
                     .bind(&l.verifier)
                     .bind(l.expires_at)
+                    .bind(i64::from(max_pending))
                     .execute(&mut *self.writing().await?)
                     .await?;
-                    Ok(())
+                    Ok(done.rows_affected() == 1)
                 })
                 .await
             }

@@ -10,6 +10,7 @@ describe('single sign-on from the sign-in page', () => {
   it('reads what the server said on the way back', () => {
     expect(ssoReturn('?sso=signed_in')).toEqual({ signedIn: true });
     expect(ssoReturn('?sso_error=sso_unknown_agent')).toEqual({ error: ssoErrorText('sso_unknown_agent') });
+    expect(ssoErrorText('sso_busy')).toMatch(/Try again in a few minutes/);
     expect(ssoReturn('?sso_error=something_new')).toEqual({ error: 'Single sign-on did not work. Try again.' });
     expect(ssoReturn('')).toBeNull();
   });

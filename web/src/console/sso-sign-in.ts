@@ -18,6 +18,7 @@ const MESSAGES: Record<string, string> = {
   sso_unknown_agent: 'There is no agent with your e-mail in this organization. Ask your admin to add you.',
   sso_not_configured: 'This organization does not use single sign-on (any more). Sign in with your password.',
   sso_unavailable: 'Your identity provider could not be reached. Try again in a moment.',
+  sso_busy: 'Too many sign-ins are under way right now. Try again in a few minutes.',
 };
 
 /** What the sign-in page says about a refused single sign-on. */
