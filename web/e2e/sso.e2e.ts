@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { expectAccessible } from './support/a11y';
-import { launchActor } from './support/browser';
+import { PHONE, launchActor } from './support/browser';
 import { desk, loginConsole } from './support/flows';
 import { scenario } from './support/scenario';
 import { type Server, startServer } from './support/server';
@@ -89,6 +89,15 @@ test(
     expect(await form.getByLabel('Client secret').inputValue()).toBe('');
     await expectAccessible(admin.page, 'the Single sign-on page');
     await shoot(admin.page, 'sso-settings');
+    // On a phone the page fits its width and every field stays reachable.
+    await admin.page.setViewportSize(PHONE);
+    const overflow = await admin.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'the Single sign-on page scrolls sideways on a phone').toBeLessThanOrEqual(0);
+    for (const field of ['Issuer', 'Client id', 'Client secret', 'Allowed e-mail domains']) {
+      const box = await form.getByLabel(field).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${field} fits on a phone`).toBe(true);
+    }
+    if (process.env.RAASEL_SHOTS) await admin.page.screenshot({ path: `${process.env.RAASEL_SHOTS}/sso-settings-phone.png`, fullPage: true });
 
     const agent = await launchActor('sso-agent');
     await agent.page.goto(`${server.url}/console/`);
