@@ -135,16 +135,12 @@ impl Chat {
     /// unless the agent is its break-glass admin.
     pub async fn password_sign_in_allowed(&self, agent: &Agent) -> ApiResult<()> {
         let provider = self.sso.sso_provider(agent.organization_id).await?;
-        match (
-            permissions::can_sign_in_with_password(agent, provider.as_ref()),
-            provider,
-        ) {
-            (Err(_), Some(p)) => {
-                tracing::info!(target: "security", agent = %agent.id, "password sign-in refused: the organization requires single sign-on");
-                Err(ApiError::SsoRequired(p.label))
-            }
-            _ => Ok(()),
+        if permissions::can_sign_in_with_password(agent, provider.as_ref()).is_ok() {
+            return Ok(());
         }
+        tracing::info!(target: "security", agent = %agent.id, "password sign-in refused: the organization requires single sign-on");
+        let label = provider.map(|p| p.label).unwrap_or_default();
+        Err(ApiError::SsoRequired(label))
     }
 
     /// The organizations whose provider signs in users of `email`'s domain, with the label of

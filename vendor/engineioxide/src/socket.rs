@@ -67,13 +67,6 @@ use std::{
 use crate::{config::EngineIoConfig, errors::Error};
 use bytes::Bytes;
 use engineioxide_core::{Packet, PacketBuf, ProtocolVersion, Str, TransportType};
-
-/// What the socket's internal queue holds: the packet vector boxed, so that each of the
-/// channel's slots is one pointer. tokio allocates a channel's first block of 32 slots with the
-/// channel, and a [`PacketBuf`] is 176 bytes: unboxed, every idle socket held 5.6 KiB of empty
-/// slots (Raasel patch, see PATCH.md).
-pub(crate) type QueuedPackets = Box<PacketBuf>;
-use tokio_util::future::FutureExt as _;
 use http::request::Parts;
 use smallvec::{SmallVec, smallvec};
 use tokio::sync::{
@@ -81,9 +74,16 @@ use tokio::sync::{
     mpsc::{self, Receiver, error::TrySendError},
     watch,
 };
+use tokio_util::future::FutureExt as _;
 
 pub use engineioxide_core::Sid;
 use tokio_util::sync::CancellationToken;
+
+/// What the socket's internal queue holds: the packet vector boxed, so that each of the
+/// channel's slots is one pointer. tokio allocates a channel's first block of 32 slots with the
+/// channel, and a [`PacketBuf`] is 176 bytes: unboxed, every idle socket held 5.6 KiB of empty
+/// slots (Raasel patch, see PATCH.md).
+pub(crate) type QueuedPackets = Box<PacketBuf>;
 
 /// A [`DisconnectReason`] represents the reason why a [`Socket`] was closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -636,4 +636,3 @@ where
         (sock, rx)
     }
 }
-

@@ -26,8 +26,14 @@ use tokio_util::future::FutureExt as _;
 use engineioxide_core::{Packet, ProtocolVersion, Sid, Str, TransportType};
 
 use crate::{
-    DisconnectReason, Socket, body::ResponseBody, config::EngineIoConfig, engine::EngineIo,
-    errors::Error, handler::EngineIoHandler, socket::{InternalRx, QueuedPackets}, transport::make_open_packet,
+    DisconnectReason, Socket,
+    body::ResponseBody,
+    config::EngineIoConfig,
+    engine::EngineIo,
+    errors::Error,
+    handler::EngineIoHandler,
+    socket::{InternalRx, QueuedPackets},
+    transport::make_open_packet,
 };
 
 /// Create a response for websocket upgrade
@@ -103,7 +109,13 @@ async fn upgrade_and_open<R: Send + 'static, H: EngineIoHandler>(
     protocol: ProtocolVersion,
     sid: Option<Sid>,
     parts: Parts,
-) -> Result<Option<(Arc<Socket<H::Data>>, SplitStream<WebSocketStream<UpgradedIo>>)>, Error> {
+) -> Result<
+    Option<(
+        Arc<Socket<H::Data>>,
+        SplitStream<WebSocketStream<UpgradedIo>>,
+    )>,
+    Error,
+> {
     let conn = match hyper::upgrade::on(req).await {
         Ok(conn) => hyper_util::rt::TokioIo::new(conn),
         Err(_e) => {
