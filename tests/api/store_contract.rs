@@ -327,6 +327,67 @@ async fn concurrent_appends_get_gapless_seqs(n: Nodes) {
     );
 }
 
+/// Messages to many sessions of two organizations at once share the writers' batches: each
+/// session still counts its own messages without a gap and ends as its newest message left it,
+/// and a session named with the wrong organization is not found, whatever batch it lands in.
+async fn a_batch_of_many_sessions_keeps_each_in_order(n: Nodes) {
+    let n = Arc::new(n);
+    let (one, _) = org_with(&n, 1, 0).await;
+    let (two, _) = org_with(&n, 1, 0).await;
+    let mut sessions = vec![];
+    for org in [one.id, two.id] {
+        for _ in 0..5 {
+            sessions.push((org, waiting_session(&n, org).await));
+        }
+    }
+    let sends = (0..220).map(|i| {
+        let (n, (org, s)) = (n.clone(), sessions[i % 10].clone());
+        let stray = i >= 200;
+        let org = match (stray, org == one.id) {
+            (false, _) => org,
+            (true, true) => two.id,
+            (true, false) => one.id,
+        };
+        tokio::spawn(async move {
+            let sent = node(&n, i)
+                .conversations
+                .append(
+                    org,
+                    from_client(&s, &format!("m{i}"), Some(&format!("k{i}"))),
+                )
+                .await;
+            (stray, sent)
+        })
+    });
+    for (stray, sent) in futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+    {
+        match stray {
+            true => assert!(matches!(sent, Err(StoreError::SessionNotFound)), "{sent:?}"),
+            false => assert!(sent.unwrap().created),
+        }
+    }
+    for (org, s) in &sessions {
+        let (log, _) =
+            n.b.log
+                .range(*org, s.id, all_pages(), Audience::Agents)
+                .await
+                .unwrap();
+        let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+        let stored = n.a.store.session(*org, s.id).await.unwrap().unwrap();
+        assert_eq!(stored.last_seq, 20);
+        let preview = stored.preview.expect("the newest message's preview");
+        assert_eq!(
+            (preview.seq, preview.content.as_str()),
+            (20, log[19].content.as_str())
+        );
+        assert_eq!(stored.status, SessionStatus::Waiting);
+    }
+}
+
 async fn a_close_is_final_with_one_note(n: Nodes) {
     let n = Arc::new(n);
     let (org, _) = org_with(&n, 1, 0).await;
@@ -1693,6 +1754,7 @@ contract!(
     concurrent_resends_store_one_message,
     concurrent_appends_get_gapless_seqs,
     a_close_is_final_with_one_note,
+    a_batch_of_many_sessions_keeps_each_in_order,
     of_concurrent_moves_to_other_teams_one_wins_and_is_kept,
     marks_never_move_back,
     the_log_reads_windows_and_writes_idempotently,

@@ -4,10 +4,11 @@
 //!
 //! Messages and closes go through writer tasks (lanes; a session always takes the same one)
 //! that each commit whatever arrived while their previous batch was being written in one
-//! transaction (group commit), each change in its own savepoint, the changes sorted by session
-//! so that batches on different lanes and nodes take their row locks in the same order. Lanes
-//! overlap their round trips to the database, which are most of a batch's time. Assignments lock an agent too, so they run in their own short
-//! transactions. Deadlocks and serialization failures are retried.
+//! transaction (group commit) of a few statements whatever its size (`batch`): the batch's
+//! sessions locked in `id` order, so that batches on different lanes and nodes take their row
+//! locks in the same order, each change decided in memory in arrival order, everything written
+//! together. Lanes overlap their round trips to the database. Assignments lock an agent too, so
+//! they run in their own short transactions. Deadlocks and serialization failures are retried.
 //!
 //! Messages go to the `messages` table, or, when the message log lives elsewhere (Cassandra),
 //! to the outbox with their idempotency key: see `LogTarget`.
@@ -16,6 +17,7 @@ use async_trait::async_trait;
 use sqlx::{PgConnection, PgPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
+use super::batch::Batch;
 use super::{PgStore, rows};
 use crate::domain::ids::*;
 use crate::domain::model::*;
@@ -202,9 +204,11 @@ fn fail(changes: Vec<Change>, e: &StoreError) {
     }
 }
 
-/// One attempt at the batch, committed once. A change refused for a reason of the domain
-/// (closed, not found, stored before) is refused before it writes anything, so the changes
-/// need no savepoints; a database error fails the whole attempt.
+/// One attempt at the batch, committed once: its sessions locked and earlier sends read
+/// together, each change decided in memory in order, everything written together (`Batch`). A
+/// change refused for a reason of the domain (closed, not found, stored before) is refused
+/// before it writes anything, so the changes need no savepoints; a database error fails the
+/// whole attempt.
 async fn try_batch(
     pool: &PgPool,
     target: LogTarget,
@@ -212,24 +216,26 @@ async fn try_batch(
 ) -> StoreResult<Vec<Outcome>> {
     let mut outcomes = Vec::with_capacity(changes.len());
     let mut tx = pool.begin().await?;
+    let mut sessions: Vec<SessionId> = changes.iter().filter_map(Change::session).collect();
+    sessions.dedup();
+    let keys: Vec<(SessionId, uuid::Uuid, &str)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Append(_, m, _) => {
+                Some((m.session_id, m.sender_id?, m.client_msg_id.as_deref()?))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut batch = Batch::read(&mut tx, target, &sessions, &keys).await?;
     for change in changes {
         let outcome = match change {
             Change::Append(org, msg, _) => {
-                let mut steps = PgSteps {
-                    tx: &mut tx,
-                    target,
-                };
-                Outcome::Append(conversation::append(&mut steps, *org, msg, now()).await)
+                Outcome::Append(conversation::append(&mut batch, *org, msg, now()).await)
             }
-            Change::Close(org, session, closing, _) => {
-                let mut steps = PgSteps {
-                    tx: &mut tx,
-                    target,
-                };
-                Outcome::Close(
-                    conversation::close(&mut steps, *org, *session, closing, now()).await,
-                )
-            }
+            Change::Close(org, session, closing, _) => Outcome::Close(
+                conversation::close(&mut batch, *org, *session, closing, now()).await,
+            ),
             Change::Flush(_) => unreachable!("flushes are taken out of batches"),
         };
         if let Outcome::Append(Err(e @ (StoreError::Other(_) | StoreError::Conflict(_))))
@@ -239,6 +245,7 @@ async fn try_batch(
         }
         outcomes.push(outcome);
     }
+    batch.write_all(&mut tx).await?;
     let committing = std::time::Instant::now();
     tx.commit().await?;
     metrics::histogram!("raasel_store_commit_duration_seconds")

@@ -9,6 +9,7 @@
 
 mod attachments;
 mod audit;
+mod batch;
 pub(crate) mod conversations;
 mod devices;
 mod followup;

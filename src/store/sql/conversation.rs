@@ -21,6 +21,7 @@ macro_rules! session_columns {
          snoozed_until, awaiting_since, first_response_at, team_id"
     };
 }
+pub(crate) use session_columns;
 
 /// The statements both backends run as they are (PostgreSQL appends `FOR UPDATE` where a
 /// step locks). Their parameters appear in order, so positional binding reads them alike.
