@@ -55,28 +55,20 @@ impl MessageLog for $store {
     ) -> StoreResult<(Vec<Message>, bool)> {
         crate::store::during("range", &org, async move {
             let limit = i64::from(page.limit);
-            // Without `after`, the window ends at `before` (or the newest) and is read backwards.
-            let backwards = page.after.is_none();
-            let sql = if backwards {
-                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-                 AND seq > $3 AND seq < $4 AND ($6 OR NOT internal) ORDER BY seq DESC LIMIT $5"
-            } else {
-                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
-                 AND seq > $3 AND seq < $4 AND ($6 OR NOT internal) ORDER BY seq ASC LIMIT $5"
+            let window = crate::store::sql::log::Window {
+                session,
+                org,
+                after: page.after.unwrap_or(0),
+                before: page.before.unwrap_or(i64::MAX),
+                notes: audience == Audience::Agents,
+                limit: limit + 1,
+                // Without `after`, the window ends at `before` (or the newest) and is read backwards.
+                backwards: page.after.is_none(),
             };
-            let found = sqlx::query(sql)
-                .bind(session.0)
-                .bind(org.0)
-                .bind(page.after.unwrap_or(0))
-                .bind(page.before.unwrap_or(i64::MAX))
-                .bind(limit + 1)
-                .bind(audience == Audience::Agents)
-                .fetch_all(self.reads())
-                .await?;
-            let mut messages = rows::all(found, rows::message)?;
+            let mut messages = self.window(&window).await?;
             let has_more = messages.len() as i64 > limit;
             messages.truncate(page.limit as usize);
-            if backwards {
+            if window.backwards {
                 messages.reverse();
             }
             Ok((messages, has_more))
@@ -182,3 +174,33 @@ impl MessageLog for $store {
 }
 
 pub(crate) use sql_log;
+
+use crate::domain::ids::{OrgId, SessionId};
+
+/// A window of one session's messages: `after < seq < before`, at most `limit`, the agents'
+/// notes when `notes`; newest first when `backwards`. Each backend reads it its own way
+/// (`self.window`), with `sql()` and the parameters in this order.
+pub struct Window {
+    pub session: SessionId,
+    pub org: OrgId,
+    pub after: i64,
+    pub before: i64,
+    pub notes: bool,
+    pub limit: i64,
+    pub backwards: bool,
+}
+
+impl Window {
+    pub fn sql(&self) -> &'static str {
+        match self.backwards {
+            true => {
+                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
+                 AND seq > $3 AND seq < $4 AND ($5 OR NOT internal) ORDER BY seq DESC LIMIT $6"
+            }
+            false => {
+                "SELECT * FROM messages WHERE session_id = $1 AND organization_id = $2
+                 AND seq > $3 AND seq < $4 AND ($5 OR NOT internal) ORDER BY seq ASC LIMIT $6"
+            }
+        }
+    }
+}

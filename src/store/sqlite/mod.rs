@@ -21,6 +21,7 @@ pub(crate) mod rows;
 mod second_factor;
 mod sso;
 mod turn;
+mod windows;
 mod workspace;
 mod writer;
 
@@ -49,6 +50,8 @@ const READ_MAP_BYTES: u64 = 256 * 1024 * 1024;
 
 pub struct SqliteStore {
     reader: SqlitePool,
+    /// History windows' own read connections (`windows`).
+    windows: windows::Windows,
     writer: turn::WriteTurns,
     changes: mpsc::Sender<conversations::Change>,
 }
@@ -91,8 +94,11 @@ impl SqliteStore {
             .await?;
         let writer = turn::WriteTurns::new(writer);
         let changes = writer::spawn(&file, writer.clone())?;
+        let windows = windows::Windows::open(&file, READERS as usize, READ_MAP_BYTES)
+            .with_context(|| format!("opening {} for history", file.display()))?;
         Ok(SqliteStore {
             reader,
+            windows,
             writer,
             changes,
         })

@@ -364,7 +364,7 @@ fn agent(row: &Row) -> rusqlite::Result<Agent> {
     })
 }
 
-fn message(row: &Row) -> rusqlite::Result<Message> {
+pub(super) fn message(row: &Row) -> rusqlite::Result<Message> {
     Ok(Message {
         id: MessageId(row.get("id")?),
         organization_id: OrgId(row.get("organization_id")?),
