@@ -186,15 +186,18 @@ where
         stores.hooks.clone(),
         stores.devices.clone(),
     );
-    let chat = Arc::new(Chat::new(
-        &stores,
-        mode.presence,
-        fanout.clone(),
-        limits.clone(),
-        mode.mail,
-        crate::webhook::Deliverer::new(config.webhook_allow_private)?,
-        mode.files,
-    ));
+    let chat = Arc::new(
+        Chat::new(
+            &stores,
+            mode.presence,
+            fanout.clone(),
+            limits.clone(),
+            mode.mail,
+            crate::webhook::Deliverer::new(config.webhook_allow_private)?,
+            mode.files,
+        )
+        .only_server(mode.cluster.is_none()),
+    );
     run_due_periodically(&chat);
     send_email_periodically(&chat);
     deliver_webhooks_periodically(&chat);

@@ -23,6 +23,7 @@ mod search;
 mod second_factor;
 mod sessions;
 mod sso;
+mod subscriptions;
 mod teams;
 pub mod typing;
 mod webhooks;
@@ -89,6 +90,8 @@ pub struct Chat {
     deliverer: crate::webhook::Deliverer,
     /// Wakes the webhook sender when something was queued.
     pub webhook_wake: Arc<tokio::sync::Notify>,
+    /// Which webhooks want which events, remembered by an installation's only server.
+    webhook_subscriptions: subscriptions::Remembered,
 }
 
 impl Chat {
@@ -135,7 +138,15 @@ impl Chat {
             outbox_wake: Arc::default(),
             deliverer,
             webhook_wake: Arc::default(),
+            webhook_subscriptions: subscriptions::Remembered::new(false),
         }
+    }
+
+    /// On an installation's only server, which webhooks want which events is remembered: every
+    /// change to them goes through it.
+    pub fn only_server(mut self, only: bool) -> Self {
+        self.webhook_subscriptions = subscriptions::Remembered::new(only);
+        self
     }
 
     async fn emit(&self, targets: Vec<Target>, event: ServerEvent) {

@@ -99,6 +99,7 @@ impl Chat {
         if !self.store.delete_organization(id).await? {
             return Err(ApiError::not_found("organization"));
         }
+        self.webhook_subscriptions.forget(id);
         self.log.delete_organization(id).await?;
         self.delete_organization_files(id).await;
         self.fanout.disconnect(Target::OrgAgents(id)).await;

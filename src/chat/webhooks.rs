@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::Chat;
+use super::subscriptions::{Subscription, Subscriptions};
 use crate::domain::OrgId;
 use crate::domain::model::{Agent, Message, Role, Session};
 use crate::domain::permissions;
@@ -58,16 +59,35 @@ impl Chat {
         self.webhook(org, WebhookEvent::CustomerUpdated, data).await;
     }
 
+    /// The organization's webhook subscriptions: remembered on an installation's only server
+    /// (`subscriptions`), read from the store otherwise.
+    async fn subscriptions(&self, org: OrgId) -> ApiResult<Subscriptions> {
+        if let Some(known) = self.webhook_subscriptions.get(org) {
+            return Ok(known);
+        }
+        let asked = self.webhook_subscriptions.asking();
+        let found: Subscriptions = self
+            .hooks
+            .endpoints(org)
+            .await?
+            .iter()
+            .map(Subscription::of)
+            .collect();
+        self.webhook_subscriptions
+            .remember(org, found.clone(), asked);
+        Ok(found)
+    }
+
     async fn queue_webhook(
         &self,
         org: OrgId,
         event: WebhookEvent,
         data: serde_json::Value,
     ) -> ApiResult<()> {
-        let endpoints = self.hooks.endpoints(org).await?;
-        let wanted: Vec<&Endpoint> = endpoints
+        let subscribed = self.subscriptions(org).await?;
+        let wanted: Vec<&Subscription> = subscribed
             .iter()
-            .filter(|e| e.events.contains(&event))
+            .filter(|s| s.events.contains(&event))
             .collect();
         if wanted.is_empty() {
             return Ok(());
@@ -84,10 +104,10 @@ impl Chat {
         .to_string();
         let deliveries: Vec<Outgoing> = wanted
             .iter()
-            .map(|e| Outgoing {
+            .map(|s| Outgoing {
                 id: uuid::Uuid::now_v7(),
                 event_id,
-                endpoint_id: e.id,
+                endpoint_id: s.endpoint,
                 organization_id: org,
                 event,
                 body: body.clone(),
@@ -232,7 +252,9 @@ impl Chat {
             created_at: crate::domain::model::now(),
         };
         let secret = webhooks::new_secret();
-        if !self.hooks.insert_endpoint(&endpoint, &secret).await? {
+        let inserted = self.hooks.insert_endpoint(&endpoint, &secret).await;
+        self.webhook_subscriptions.forget(org);
+        if !inserted? {
             return Err(ApiError::Conflict(format!(
                 "an organization has at most {} webhooks",
                 webhooks::MAX_ENDPOINTS_PER_ORG
@@ -259,8 +281,9 @@ impl Chat {
         let updated = self
             .hooks
             .update_endpoint(org, id, url.as_deref(), events.as_deref(), paused)
-            .await?
-            .ok_or_else(|| ApiError::not_found("webhook"))?;
+            .await;
+        self.webhook_subscriptions.forget(org);
+        let updated = updated?.ok_or_else(|| ApiError::not_found("webhook"))?;
         if paused == Some(false) {
             self.webhook_wake.notify_one();
         }
@@ -270,7 +293,9 @@ impl Chat {
     pub async fn delete_endpoint(&self, admin: &Agent, id: uuid::Uuid) -> ApiResult<()> {
         let org = admin.organization_id;
         permissions::can_administer(admin, org).or_deny("organization")?;
-        match self.hooks.delete_endpoint(org, id).await? {
+        let deleted = self.hooks.delete_endpoint(org, id).await;
+        self.webhook_subscriptions.forget(org);
+        match deleted? {
             true => Ok(()),
             false => Err(ApiError::not_found("webhook")),
         }

@@ -685,3 +685,77 @@ async fn the_openapi_document_describes_every_webhook_and_its_body() {
         assert!(schema.get(field).is_some(), "{field} in {schema}");
     }
 }
+
+/// Which events a webhook wants, and whether it is there at all, applies to the very next event
+/// after a change: the server keeps the organization's webhooks in memory, and a change made
+/// through it is seen at once. Each event is queued before the action's answer, so the
+/// history says at once what was queued.
+#[tokio::test]
+async fn a_webhooks_changes_apply_to_the_very_next_event() {
+    let app = spawn_app_with(|a| a.webhook_allow_private = true).await;
+    let org = app.signup_org("Changing").await;
+    let admin = Some(org.admin_token.as_str());
+    let customer = app.register_client().await;
+    let s = app
+        .open_session(&customer, &org, Some("before any webhook"))
+        .await;
+    let session = s["id"].as_str().unwrap().to_string();
+    let events_of = |id: String| {
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .get(&format!("/api/webhooks/{id}/deliveries"), admin)
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let mut events: Vec<String> = body["deliveries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["event"].as_str().unwrap().to_string())
+                .collect();
+            events.sort();
+            events
+        }
+    };
+
+    let (status, created) =
+        add_webhook(&app, &org, "http://127.0.0.1:9/hook", &["message.created"]).await;
+    assert_eq!(status, 201, "{created}");
+    let first = created["webhook"]["id"].as_str().unwrap().to_string();
+    assert_eq!(app.send(&customer.token, &session, "one").await.0, 201);
+    assert_eq!(
+        events_of(first.clone()).await,
+        ["message.created"],
+        "a new webhook gets the next message"
+    );
+
+    let (status, body) = app
+        .put(
+            &format!("/api/webhooks/{first}"),
+            admin,
+            json!({ "events": ["conversation.closed"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(app.send(&customer.token, &session, "two").await.0, 201);
+    assert_eq!(
+        events_of(first.clone()).await,
+        ["message.created"],
+        "no longer wanted"
+    );
+
+    let (status, created) =
+        add_webhook(&app, &org, "http://127.0.0.1:9/other", &["message.created"]).await;
+    assert_eq!(status, 201, "{created}");
+    let second = created["webhook"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.delete(&format!("/api/webhooks/{first}"), admin).await.0,
+        204
+    );
+    assert_eq!(app.send(&customer.token, &session, "three").await.0, 201);
+    assert_eq!(events_of(second.clone()).await, ["message.created"]);
+    let (status, _) = app
+        .get(&format!("/api/webhooks/{first}/deliveries"), admin)
+        .await;
+    assert_eq!(status, 404, "the removed webhook is gone");
+}
