@@ -10,6 +10,7 @@
 mod attachments;
 mod audit;
 pub mod backup;
+mod checkpoint;
 mod conversations;
 mod devices;
 mod followup;

@@ -15,6 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use super::checkpoint;
 use super::conversations::{Change, Outcome};
 use super::turn::WriteTurns;
 use crate::domain::ids::*;
@@ -33,10 +34,12 @@ const CACHE_KIB: i64 = 16 << 10;
 /// Opens the writer's connection and starts its thread; it stops when every sender is gone.
 pub fn spawn(file: &Path, turns: WriteTurns) -> anyhow::Result<mpsc::Sender<Change>> {
     let conn = open(file).with_context(|| format!("opening {} for messages", file.display()))?;
+    let nudge = checkpoint::spawn(file)
+        .with_context(|| format!("opening {} for checkpoints", file.display()))?;
     let (tx, rx) = mpsc::channel::<Change>(QUEUE);
     std::thread::Builder::new()
         .name("raasel-writer".into())
-        .spawn(move || run(conn, rx, turns))?;
+        .spawn(move || run(conn, rx, turns, nudge))?;
     Ok(tx)
 }
 
@@ -45,15 +48,20 @@ fn open(file: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Small, frequent checkpoints: each one pauses this thread for less than a large one would.
-    conn.pragma_update(None, "wal_autocheckpoint", 64)?;
+    // Checkpoints run on their own thread (`checkpoint`); this one only if that falls behind.
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint::FALLBACK_PAGES)?;
     // A page cache that holds the busy conversations' index pages.
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
 }
 
-fn run(mut conn: Connection, mut rx: mpsc::Receiver<Change>, turns: WriteTurns) {
+fn run(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Change>,
+    turns: WriteTurns,
+    nudge: checkpoint::Nudge,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
         let mut flushes = vec![];
@@ -70,6 +78,7 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Change>, turns: WriteTurns) 
         if !changes.is_empty() {
             let _turn = turns.blocking_turn();
             write_batch(&mut conn, changes);
+            nudge.after_commit();
         }
         for done in flushes {
             let _ = done.send(());
