@@ -5,7 +5,8 @@
 //! dedicated thread that commits them in batches (group commit): one fsync covers every message
 //! that arrived while the previous batch was being written, and each sender is answered only
 //! after the commit that contains its message. That thread and the pooled writer connection
-//! take turns, so the two never write at once.
+//! take turns, so the two never write at once. WAL checkpoints run on a thread of their own
+//! (`checkpoint`).
 
 mod attachments;
 mod audit;
