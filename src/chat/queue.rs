@@ -293,7 +293,7 @@ impl Chat {
             "session": session,
             "agent": { "id": agent.id, "name": agent.name },
         });
-        self.webhook(session.organization_id, event, data).await;
+        self.webhook(session.organization_id, event, || data).await;
         let everyone = participants_and_agents(session);
         self.emit(everyone.clone(), events::agent_assigned(session.id, agent))
             .await;

@@ -62,7 +62,7 @@ impl Chat {
         }
         metrics::counter!("raasel_ratings_total", "score" => score.to_string()).increment(1);
         tracing::info!(session = %session.id, org = %org.id, score, "conversation rated");
-        let data = serde_json::json!({ "session_id": session.id, "rating": rating });
+        let data = || serde_json::json!({ "session_id": session.id, "rating": rating });
         self.webhook(
             org.id,
             crate::domain::webhooks::WebhookEvent::RatingSubmitted,

@@ -28,9 +28,15 @@ pub struct CreatedEndpoint {
 }
 
 impl Chat {
-    /// Queues `event` about the organization, with `data`, for each endpoint that asked for
-    /// it (a failure to queue is logged: the action itself happened).
-    pub(super) async fn webhook(&self, org: OrgId, event: WebhookEvent, data: serde_json::Value) {
+    /// Queues `event` about the organization, with `data` (made only when an endpoint asked for
+    /// the event), for each endpoint that asked for it (a failure to queue is logged: the action
+    /// itself happened).
+    pub(super) async fn webhook(
+        &self,
+        org: OrgId,
+        event: WebhookEvent,
+        data: impl FnOnce() -> serde_json::Value,
+    ) {
         if let Err(e) = self.queue_webhook(org, event, data).await {
             tracing::warn!(org = %org, event = event.as_str(), error = %e, "webhook not queued");
         }
@@ -38,13 +44,13 @@ impl Chat {
 
     /// A conversation's event, with the conversation as agents see it.
     pub(super) async fn conversation_webhook(&self, event: WebhookEvent, s: &Session) {
-        self.webhook(s.organization_id, event, json!({ "session": s }))
+        self.webhook(s.organization_id, event, || json!({ "session": s }))
             .await;
     }
 
     /// A message or private note written by a person (`internal` says which).
     pub(super) async fn message_webhook(&self, s: &Session, m: &Message) {
-        let data = json!({ "session_id": s.id, "message": m });
+        let data = || json!({ "session_id": s.id, "message": m });
         self.webhook(s.organization_id, WebhookEvent::MessageCreated, data)
             .await;
     }
@@ -55,7 +61,7 @@ impl Chat {
         org: OrgId,
         contact: &crate::domain::contacts::Contact,
     ) {
-        let data = json!({ "contact": contact });
+        let data = || json!({ "contact": contact });
         self.webhook(org, WebhookEvent::CustomerUpdated, data).await;
     }
 
@@ -82,7 +88,7 @@ impl Chat {
         &self,
         org: OrgId,
         event: WebhookEvent,
-        data: serde_json::Value,
+        data: impl FnOnce() -> serde_json::Value,
     ) -> ApiResult<()> {
         let subscribed = self.subscriptions(org).await?;
         let wanted: Vec<&Subscription> = subscribed
@@ -99,7 +105,7 @@ impl Chat {
             "type": event.as_str(),
             "created_at": now,
             "organization_id": org,
-            "data": data,
+            "data": data(),
         })
         .to_string();
         let deliveries: Vec<Outgoing> = wanted

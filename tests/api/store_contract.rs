@@ -111,6 +111,16 @@ fn from_client(s: &Session, content: &str, key: Option<&str>) -> NewMessage {
     }
 }
 
+/// Every message of the session as its agents see it (up to 200).
+async fn whole_log(node: &Stores, org: OrgId, session: SessionId) -> Vec<Message> {
+    let (log, _) = node
+        .log
+        .range(org, session, all_pages(), Audience::Agents)
+        .await
+        .unwrap();
+    log
+}
+
 fn all_pages() -> Page {
     Page {
         before: None,
@@ -370,13 +380,8 @@ async fn a_batch_of_many_sessions_keeps_each_in_order(n: Nodes) {
         }
     }
     for (org, s) in &sessions {
-        let (log, _) =
-            n.b.log
-                .range(*org, s.id, all_pages(), Audience::Agents)
-                .await
-                .unwrap();
-        let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
-        assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+        let log = whole_log(&n.b, *org, s.id).await;
+        assert_eq!(seqs_of(&log), (1..=20).collect::<Vec<_>>());
         let stored = n.a.store.session(*org, s.id).await.unwrap().unwrap();
         assert_eq!(stored.last_seq, 20);
         let preview = stored.preview.expect("the newest message's preview");
@@ -934,21 +939,15 @@ async fn a_refused_change_fails_alone_in_its_batch(n: Nodes) {
             .expect("a good change failed with a refused one");
     }
     for (org, s) in &good {
-        let (log, _) =
-            n.a.log
-                .range(*org, s.id, all_pages(), Audience::Agents)
-                .await
-                .unwrap();
-        let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
-        assert_eq!(seqs, (1..=ROUNDS as i64).collect::<Vec<_>>());
+        let log = whole_log(&n.a, *org, s.id).await;
+        assert_eq!(seqs_of(&log), (1..=ROUNDS as i64).collect::<Vec<_>>());
     }
-    let (log, _) =
-        n.a.log
-            .range(ours.id, poisoned.id, all_pages(), Audience::Agents)
-            .await
-            .unwrap();
-    let seqs: Vec<i64> = log.iter().map(|m| m.seq).collect();
-    assert_eq!(seqs, (1..=log.len() as i64).collect::<Vec<_>>(), "gapless");
+    let log = whole_log(&n.a, ours.id, poisoned.id).await;
+    assert_eq!(
+        seqs_of(&log),
+        (1..=log.len() as i64).collect::<Vec<_>>(),
+        "gapless"
+    );
     let beside = log
         .iter()
         .filter(|m| m.content.starts_with("beside "))

@@ -345,8 +345,10 @@ impl Steps for PgSteps<'_> {
     }
 
     /// One statement writes both (the new row is known without reading it back); into the
-    /// outbox with its key when another store is the log.
-    async fn write(&mut self, session: &Session, m: &Message, moved: Moved) -> StoreResult<()> {
+    /// outbox with its key when another store is the log. Only assignments and requeues write
+    /// here (messages and closes go through `Batch`), so every column is written: the row is
+    /// locked, so the values are the ones read or decided.
+    async fn write(&mut self, session: &Session, m: &Message, _moved: Moved) -> StoreResult<()> {
         if self.target == LogTarget::Outbox
             && let (Some(key), Some(sender)) = (&m.client_msg_id, m.sender_id)
         {
@@ -361,46 +363,40 @@ impl Steps for PgSteps<'_> {
             .execute(&mut *self.tx)
             .await?;
         }
-        let query = match (self.target, moved) {
-            (LogTarget::Here, Moved::Activity) => sqlx::query(ACTIVITY_HERE),
-            (LogTarget::Outbox, Moved::Activity) => sqlx::query(ACTIVITY_TO_OUTBOX),
-            (LogTarget::Here, Moved::Everything) => sqlx::query(EVERYTHING_HERE),
-            (LogTarget::Outbox, Moved::Everything) => sqlx::query(EVERYTHING_TO_OUTBOX),
+        let sql = match self.target {
+            LogTarget::Here => write_session_and!("messages"),
+            LogTarget::Outbox => write_session_and!("message_outbox"),
         };
-        let query = super::log::bind_message(query, m)
+        super::log::bind_message(sqlx::query(sql), m)
             .bind(session.queued_at)
             .bind(MessagePreview::encode(&session.preview))
             .bind(session.snoozed)
             .bind(session.snoozed_until)
             .bind(session.awaiting_since)
-            .bind(session.first_response_at);
-        let query = match moved {
-            Moved::Activity => query,
-            Moved::Everything => query
-                .bind(session.agent_id.map(|a| a.0))
-                .bind(session.status.as_str())
-                .bind(session.closed_at)
-                .bind(session.assigned_at)
-                .bind(session.team_id.map(|t| t.0)),
-        };
-        query.execute(&mut *self.tx).await?;
+            .bind(session.first_response_at)
+            .bind(session.agent_id.map(|a| a.0))
+            .bind(session.status.as_str())
+            .bind(session.closed_at)
+            .bind(session.assigned_at)
+            .bind(session.team_id.map(|t| t.0))
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 }
 
 /// The session as decided and its message in one statement: the message's parameters first
 /// (`$1`–`$12`, as `INSERT_MESSAGE`), then the session's queue time (`$13`), preview (`$14`),
-/// snooze (`$15`, `$16`), wait for an answer (`$17`) and first response (`$18`) and, when an
-/// assignment, a close or a move to another team moved them, its agent, status, closing and
-/// assignment times and team (`$19`–`$23`).
+/// snooze (`$15`, `$16`), wait for an answer (`$17`), first response (`$18`), agent, status,
+/// closing and assignment times and team (`$19`–`$23`).
 macro_rules! write_session_and {
-    ($table:literal, $moved:literal) => {
+    ($table:literal) => {
         concat!(
             "WITH advanced AS (UPDATE sessions SET last_seq = $4, last_message_at = $10,
              updated_at = $10, queued_at = $13, preview = $14, snoozed = $15,
-             snoozed_until = $16, awaiting_since = $17, first_response_at = $18",
-            $moved,
-            " WHERE id = $3 AND organization_id = $2)
+             snoozed_until = $16, awaiting_since = $17, first_response_at = $18,
+             agent_id = $19, status = $20, closed_at = $21, assigned_at = $22, team_id = $23
+             WHERE id = $3 AND organization_id = $2)
              INSERT INTO ",
             $table,
             " (id, organization_id, session_id, seq, sender_type, sender_id, sender_name,
@@ -410,16 +406,7 @@ macro_rules! write_session_and {
         )
     };
 }
-const ACTIVITY_HERE: &str = write_session_and!("messages", "");
-const ACTIVITY_TO_OUTBOX: &str = write_session_and!("message_outbox", "");
-const EVERYTHING_HERE: &str = write_session_and!(
-    "messages",
-    ", agent_id = $19, status = $20, closed_at = $21, assigned_at = $22, team_id = $23"
-);
-const EVERYTHING_TO_OUTBOX: &str = write_session_and!(
-    "message_outbox",
-    ", agent_id = $19, status = $20, closed_at = $21, assigned_at = $22, team_id = $23"
-);
+use write_session_and;
 
 #[async_trait]
 impl Conversations for PgStore {
