@@ -100,6 +100,11 @@ pub const SQLITE: &[Migration] = &[
         name: "single sign-on",
         sql: include_str!("migrations/sqlite/0016_sso.sql"),
     },
+    Migration {
+        version: 17,
+        name: "search index written once per transaction",
+        sql: include_str!("migrations/sqlite/0017_search_per_transaction.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[

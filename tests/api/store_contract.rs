@@ -1659,6 +1659,61 @@ async fn search_finds_word_prefixes_where_the_agent_may_look(n: Nodes) {
     }
 }
 
+/// Messages sent at once (so they share the writers' batches) are found by search as soon as
+/// they are acknowledged; the ones a batch refused (a closed conversation) are never found.
+async fn search_finds_each_acknowledged_message_of_a_batch_and_no_refused_one(n: Nodes) {
+    let (org, _) = org_with(&n, 1, 0).await;
+    let open = [
+        waiting_session(&n, org.id).await,
+        waiting_session(&n, org.id).await,
+    ];
+    let closed = waiting_session(&n, org.id).await;
+    n.a.conversations
+        .close(org.id, closed.id, &Closing::by("Ann"))
+        .await
+        .unwrap()
+        .unwrap();
+    let sends = (0..60).map(|i| {
+        let (session, word) = match i % 3 {
+            2 => (&closed, format!("quokka{i:02}x refused")),
+            k => (&open[k], format!("quokka{i:02}x kept")),
+        };
+        let c = node(&n, i).conversations.clone();
+        let m = from_client(session, &word, None);
+        async move { c.append(org.id, m).await }
+    });
+    let results = futures_util::future::join_all(sends).await;
+    for (i, r) in results.iter().enumerate() {
+        match i % 3 {
+            2 => assert!(
+                matches!(r, Err(StoreError::SessionClosed)),
+                "send {i}: {r:?}"
+            ),
+            _ => assert!(r.is_ok(), "send {i}: {r:?}"),
+        }
+    }
+    for s in [&n.a.search, &n.b.search] {
+        let found = s
+            .search_messages(org.id, &["quokka".to_string()], None, 100)
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 40, "every acknowledged message, once");
+        assert!(found.iter().all(|h| h.session_id != closed.id));
+        for i in (0..60).filter(|i| i % 3 != 2) {
+            let one = s
+                .search_messages(org.id, &[format!("quokka{i:02}x")], None, 10)
+                .await
+                .unwrap();
+            assert_eq!(one.len(), 1, "message {i} found once");
+        }
+        let refused = s
+            .search_messages(org.id, &["refused".to_string()], None, 10)
+            .await
+            .unwrap();
+        assert!(refused.is_empty(), "a refused message is not in the index");
+    }
+}
+
 /// A single sign-on's `state` is taken once, by one of two nodes asking at once; expired ones
 /// are pruned; a provider's settings read back as saved.
 async fn a_single_sign_on_state_works_once_and_expires(n: Nodes) {
@@ -1766,5 +1821,6 @@ contract!(
     the_workspace_keeps_to_its_organization,
     labels_and_canned_replies_stop_at_their_bounds,
     search_finds_word_prefixes_where_the_agent_may_look,
+    search_finds_each_acknowledged_message_of_a_batch_and_no_refused_one,
     a_single_sign_on_state_works_once_and_expires,
 );

@@ -2,9 +2,10 @@
 //! `(session_id, seq)` with the organization on every row and in every query.
 
 /// Implements `MessageLog` for `$store` on sqlx database `$db`, and `bind_message`, the
-/// parameters of `INSERT_MESSAGE`.
+/// parameters of `INSERT_MESSAGE`. With `search = $module`, a write indexes its messages for
+/// search before it commits (`$module::newest_row` before the inserts, `index_after` after).
 macro_rules! sql_log {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty $(, search = $search:path)?) => {
 use async_trait::async_trait;
 
 use crate::domain::ids::*;
@@ -35,11 +36,13 @@ impl MessageLog for $store {
     async fn write(&self, messages: &[Message]) -> StoreResult<()> {
         crate::store::during("write", &"all organizations", async move {
             let mut tx = self.begin_write().await?;
+            $(let newest = { use $search as search; search::newest_row(&mut *tx).await? };)?
             for m in messages {
                 bind_message(sqlx::query(crate::store::sql::INSERT_MESSAGE), m)
                     .execute(&mut *tx)
                     .await?;
             }
+            $({ use $search as search; search::index_after(&mut *tx, newest).await?; })?
             tx.commit().await?;
             Ok(())
         })

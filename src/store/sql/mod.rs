@@ -71,7 +71,8 @@ pub fn like_pattern(q: &str) -> String {
 }
 
 /// Writes one message at its seq; the same key written again is left as it is. Its
-/// parameters appear in order, so positional binding (rusqlite) reads them alike.
+/// parameters appear in order, so positional binding (rusqlite) reads them alike. On SQLite,
+/// the transaction indexes its new messages for search before it commits (`search_index`).
 pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, organization_id, session_id, seq,
     sender_type, sender_id, sender_name, content, client_msg_id, created_at, internal,
     attachments)

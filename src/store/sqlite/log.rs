@@ -4,7 +4,7 @@
 use super::{SqliteStore, rows};
 use crate::store::sql::log::Window;
 
-crate::store::sql::log::sql_log!(SqliteStore, sqlx::Sqlite);
+crate::store::sql::log::sql_log!(SqliteStore, sqlx::Sqlite, search = super::search_index);
 
 impl SqliteStore {
     async fn window(&self, w: &Window) -> StoreResult<Vec<Message>> {

@@ -20,6 +20,7 @@ mod lock;
 mod log;
 mod meta;
 pub(crate) mod rows;
+mod search_index;
 mod second_factor;
 mod sso;
 mod turn;

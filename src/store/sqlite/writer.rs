@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::checkpoint;
 use super::conversations::{Change, Outcome};
+use super::search_index;
 use super::turn::WriteTurns;
 use crate::domain::ids::*;
 use crate::domain::model::*;
@@ -91,6 +92,9 @@ fn write_batch(conn: &mut Connection, changes: Vec<Change>) {
     let mut outcomes = Vec::with_capacity(changes.len());
     let committed = (|| -> rusqlite::Result<()> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let newest: i64 = tx
+            .prepare_cached(search_index::NEWEST_ROW)?
+            .query_row([], |r| r.get(0))?;
         for change in changes {
             run_cached(&tx, "SAVEPOINT change")?;
             let outcome = apply(&tx, change);
@@ -100,6 +104,8 @@ fn write_batch(conn: &mut Connection, changes: Vec<Change>) {
             run_cached(&tx, "RELEASE change")?;
             outcomes.push(outcome);
         }
+        tx.prepare_cached(search_index::INDEX_AFTER)?
+            .execute([newest])?;
         let committing = std::time::Instant::now();
         tx.commit()?;
         metrics::histogram!("raasel_store_commit_duration_seconds")
