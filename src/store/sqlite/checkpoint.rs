@@ -12,9 +12,8 @@ use rusqlite::Connection;
 
 /// WAL pages after which the writer checkpoints itself (about 4 MiB).
 pub const FALLBACK_PAGES: i64 = 1000;
-/// How long a nudge waits for more commits before their pages are copied: a checkpoint copies
-/// a page once however many of its commits changed it, with two fsyncs for all of them.
-const GATHER: Duration = Duration::from_millis(10);
+/// How long a nudge waits for more commits before their pages are copied.
+const GATHER: Duration = Duration::from_millis(2);
 
 /// Tells the checkpointer that a commit added pages; it stops when this is dropped.
 pub struct Nudge(SyncSender<()>);
