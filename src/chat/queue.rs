@@ -289,11 +289,13 @@ impl Chat {
             None => WebhookEvent::ConversationAssigned,
             Some(_) => WebhookEvent::ConversationTransferred,
         };
-        let data = serde_json::json!({
-            "session": session,
-            "agent": { "id": agent.id, "name": agent.name },
-        });
-        self.webhook(session.organization_id, event, || data).await;
+        let data = || {
+            serde_json::json!({
+                "session": session,
+                "agent": { "id": agent.id, "name": agent.name },
+            })
+        };
+        self.webhook(session.organization_id, event, data).await;
         let everyone = participants_and_agents(session);
         self.emit(everyone.clone(), events::agent_assigned(session.id, agent))
             .await;

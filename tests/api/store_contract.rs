@@ -1714,6 +1714,45 @@ async fn search_finds_each_acknowledged_message_of_a_batch_and_no_refused_one(n:
     }
 }
 
+/// Messages written through the log itself (not the conversation writer) are found by search
+/// where the log keeps the index with them (SQLite and PostgreSQL; with Cassandra the index is
+/// written with the outbox), once however often they are written.
+async fn messages_the_log_writes_are_found_by_search(n: Nodes) {
+    let (org, _) = org_with(&n, 1, 0).await;
+    let session = waiting_session(&n, org.id).await;
+    let now = now_stored();
+    let written: Vec<Message> = (1..=3)
+        .map(|seq| {
+            let at = Session {
+                last_seq: seq,
+                ..session.clone()
+            };
+            from_client(&session, &format!("wombat{seq}x written"), None).at(&at, now)
+        })
+        .collect();
+    n.a.log.write(&written).await.unwrap();
+    n.b.log.write(&written).await.unwrap();
+    for s in [&n.a.search, &n.b.search] {
+        let found = s
+            .search_messages(org.id, &["wombat".to_string()], None, 10)
+            .await
+            .unwrap();
+        let mut seqs: Vec<i64> = found.iter().map(|h| h.seq).collect();
+        seqs.sort();
+        assert_eq!(seqs, vec![1, 2, 3], "each written message found once");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_log_writes_are_found_by_search() {
+    messages_the_log_writes_are_found_by_search(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_log_writes_are_found_by_search() {
+    messages_the_log_writes_are_found_by_search(postgres().await).await;
+}
+
 /// A single sign-on's `state` is taken once, by one of two nodes asking at once; expired ones
 /// are pruned; a provider's settings read back as saved.
 async fn a_single_sign_on_state_works_once_and_expires(n: Nodes) {
