@@ -475,6 +475,8 @@ fn mailer(config: &ServeArgs, secret: &[u8]) -> anyhow::Result<Option<Arc<crate:
 }
 
 /// Where files' bytes are kept: the bucket of `--object-store-url`, else the data directory.
+/// Uploads arrive in a directory under the data directory either way (one per installation,
+/// not one per start), their staging files deleted once stored or refused.
 fn files(config: &ServeArgs, secret: &[u8]) -> anyhow::Result<Arc<crate::files::Files>> {
     use crate::files::store::{Disk, ObjectStore};
     let f = &config.files;
@@ -486,8 +488,7 @@ fn files(config: &ServeArgs, secret: &[u8]) -> anyhow::Result<Arc<crate::files::
                 access_key: f.object_store_access_key.clone(),
                 secret_key: f.object_store_secret_key.clone(),
             };
-            let staging =
-                std::env::temp_dir().join(format!("raasel-uploads-{}", uuid::Uuid::new_v4()));
+            let staging = config.store.data_dir.join("uploading");
             (Arc::new(ObjectStore::open(&bucket)?), staging)
         }
         None => {

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::api::{Api, PASSWORD, each};
 use crate::cli::LoginsArgs;
 use crate::hist::Latency;
-use crate::report::{Report, thousands};
+use crate::report::{Report, mib, thousands};
 use crate::server::Server;
 use crate::usage::RssWatch;
 
@@ -54,7 +54,18 @@ pub async fn run(args: &LoginsArgs, server: &Server) -> Result<Report> {
     tokio::time::sleep(Duration::from_secs_f64(args.after)).await;
     let after_peak = after_watch.finish();
     let after = server.rss_kib();
+    let anon_after = server.anon_rss_kib();
     let mut r = summarise(args, &burst, before, peak, after, after_peak);
+    if let Some(anon) = anon_after {
+        r.row(
+            "  of which anonymous",
+            format!(
+                "{} (the rest: the program and its libraries mapped from their files)",
+                mib(anon)
+            ),
+        );
+    }
+    r.set("anon_rss_after_kib", anon_after);
     r.row("during the burst", used.line());
     r.set("cores_during_burst", used);
     Ok(r)
@@ -110,7 +121,6 @@ fn summarise(
     after_peak: u64,
 ) -> Report {
     let mut r = Report::default();
-    let mib = |k: u64| format!("{:.1} MiB", k as f64 / 1024.0);
     r.row(
         "burst",
         format!(

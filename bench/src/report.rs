@@ -163,3 +163,8 @@ pub fn percent(part: f64, whole: f64) -> String {
         format!("{:.1}%", 100.0 * part / whole)
     }
 }
+
+/// KiB as MiB with one decimal, as every memory figure is shown.
+pub fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}

@@ -217,6 +217,11 @@ impl Server {
         self.pid.and_then(crate::procfs::rss_kib)
     }
 
+    /// The started server's anonymous resident memory in KiB (`RssAnon`).
+    pub fn anon_rss_kib(&self) -> Option<u64> {
+        self.pid.and_then(crate::procfs::anon_rss_kib)
+    }
+
     /// Bytes in the started server's data directory (the embedded store).
     pub fn data_bytes(&self) -> Option<u64> {
         let dir = self.dir.as_ref()?.join("data");

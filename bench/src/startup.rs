@@ -9,13 +9,15 @@ use anyhow::{Result, bail};
 
 use crate::cli::{ServerOpts, StartupArgs};
 use crate::hist::Latency;
-use crate::report::{self, Report};
+use crate::report::{self, Report, mib};
 use crate::server::Server;
 
 struct Run {
     ready_after: Duration,
     rss_ready_kib: u64,
     rss_idle_kib: u64,
+    /// The idle RSS without the program's pages mapped from its file.
+    anon_idle_kib: u64,
     errors: usize,
 }
 
@@ -35,11 +37,13 @@ pub async fn run(opts: &ServerOpts, out: Option<&Path>, args: &StartupArgs) -> R
         let rss_ready_kib = server.rss_kib().unwrap_or(0);
         tokio::time::sleep(Duration::from_secs_f64(args.idle)).await;
         let rss_idle_kib = server.rss_kib().unwrap_or(0);
+        let anon_idle_kib = server.anon_rss_kib().unwrap_or(0);
         let log = server.stop().await;
         runs.push(Run {
             ready_after,
             rss_ready_kib,
             rss_idle_kib,
+            anon_idle_kib,
             errors: log.errors,
         });
         last = Some((server.info.clone(), log));
@@ -63,7 +67,6 @@ fn summarise(args: &StartupArgs, runs: &[Run]) -> Report {
     let mut r = Report::default();
     let mut latency = Latency::default();
     runs.iter().for_each(|run| latency.record(run.ready_after));
-    let mib = |k: u64| format!("{:.1} MiB", k as f64 / 1024.0);
     let max = |f: fn(&Run) -> u64| runs.iter().map(f).max().unwrap_or(0);
     let min = |f: fn(&Run) -> u64| runs.iter().map(f).min().unwrap_or(0);
     r.row(
@@ -87,6 +90,14 @@ fn summarise(args: &StartupArgs, runs: &[Run]) -> Report {
             mib(max(|x| x.rss_idle_kib))
         ),
     );
+    r.row(
+        "  of which anonymous",
+        format!(
+            "{} to {} (the rest: the program and its libraries mapped from their files)",
+            mib(min(|x| x.anon_idle_kib)),
+            mib(max(|x| x.anon_idle_kib))
+        ),
+    );
     let errors: usize = runs.iter().map(|x| x.errors).sum();
     r.check(
         "no server logged an error",
@@ -101,6 +112,10 @@ fn summarise(args: &StartupArgs, runs: &[Run]) -> Report {
     r.set(
         "rss_idle_kib",
         runs.iter().map(|x| x.rss_idle_kib).collect::<Vec<_>>(),
+    );
+    r.set(
+        "anon_idle_kib",
+        runs.iter().map(|x| x.anon_idle_kib).collect::<Vec<_>>(),
     );
     r
 }

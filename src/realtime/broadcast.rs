@@ -121,12 +121,17 @@ pub fn emit_to<A: Adapter>(socket: &SocketRef<A>, event: &ServerEvent) {
     }
 }
 
-/// Emits to one socket; a full buffer disconnects the socket.
+/// Emits to one socket; a full buffer disconnects the socket. A socket that missed an event
+/// gets nothing more until it is gone: were its buffer to drain in the meantime, it would see a
+/// later event after a gap instead of fetching what it missed when it reconnects.
 fn send_or_drop_slow<A: Adapter, T: serde::Serialize + ?Sized>(
     socket: &SocketRef<A>,
     event: &'static str,
     payload: &T,
 ) {
+    if socket.extensions.get::<Lagging>().is_some() {
+        return;
+    }
     match socket.emit(event, payload) {
         Ok(()) => metrics::counter!("raasel_socket_events_sent_total").increment(1),
         Err(SendError::Socket(SocketError::InternalChannelFull)) => disconnect_slow(socket.clone()),

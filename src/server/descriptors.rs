@@ -49,14 +49,3 @@ fn raise_descriptor_limit() -> u64 {
 fn raise_descriptor_limit() -> u64 {
     u64::MAX
 }
-
-/// Makes the allocator give large blocks (a password hash's ~19 MiB) back to the system when
-/// they are freed. glibc otherwise raises its mmap threshold after the first such free and keeps
-/// later blocks in its heaps, so a burst of logins would leave the process large for good.
-pub fn return_large_allocations() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator tuning; called before other threads allocate much.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
-    }
-}

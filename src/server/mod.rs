@@ -4,6 +4,7 @@
 
 mod descriptors;
 mod guard;
+mod memory;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,8 +21,9 @@ use tokio::sync::{Semaphore, watch};
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
-pub use descriptors::{connection_cap, return_large_allocations};
+pub use descriptors::connection_cap;
 pub use guard::Guarded;
+pub use memory::tune_memory;
 
 /// How connections are bounded in number and time.
 #[derive(Debug, Clone)]

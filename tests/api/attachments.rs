@@ -593,6 +593,14 @@ fn file_dir(app: &TestApp, bucket: &Option<(String, PathBuf)>) -> PathBuf {
     }
 }
 
+/// Where a test server stages uploads while they arrive: always in its data directory.
+fn staging_dir(app: &TestApp, bucket: &Option<(String, PathBuf)>) -> PathBuf {
+    match bucket {
+        Some(_) => app.dir.path().join("uploading"),
+        None => app.dir.path().join("files").join(".incoming"),
+    }
+}
+
 /// A server whose files go to a bucket the test can look into (on PostgreSQL), with `limits`.
 async fn app_with_files(
     limits: impl FnOnce(&mut raasel::config::FileArgs),
@@ -656,6 +664,17 @@ async fn a_file_over_the_limit_is_refused_while_it_streams_and_nothing_is_kept()
         files_under(&dir),
         Vec::<PathBuf>::new(),
         "something of a refused file was kept"
+    );
+    let staging = staging_dir(&app, &bucket);
+    assert!(
+        staging.is_dir(),
+        "uploads are staged in {}",
+        staging.display()
+    );
+    assert_eq!(
+        files_under(&staging),
+        Vec::<PathBuf>::new(),
+        "a refused upload's staging file was left behind"
     );
     let (_, usage) = app
         .get("/api/attachments/usage", Some(&c.org.admin_token))

@@ -485,7 +485,7 @@ async fn slow_consumers_counted(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn a_socket_that_stops_reading_is_dropped_and_counted_while_others_get_everything() {
     let c = chat().await;
-    let _stalled = stalled_socket(&c.app, &c.client.token).await;
+    let stalled = stalled_socket(&c.app, &c.client.token).await;
     let before = slow_consumers_counted(&c.app).await;
     let big = "€".repeat(4000);
     let mut sent = vec![];
@@ -517,6 +517,40 @@ async fn a_socket_that_stops_reading_is_dropped_and_counted_while_others_get_eve
             assert!(again.is_some(), "missing seq {seq}");
         }
     }
+    // What the stalled socket was sent before it was dropped has no gap: nothing after the
+    // first event it missed, so that on reconnecting it fetches the rest from history.
+    let seqs = messages_until_closed(stalled).await;
+    assert!(!seqs.is_empty(), "the stalled socket was sent nothing");
+    for pair in seqs.windows(2) {
+        assert_eq!(
+            pair[1],
+            pair[0] + 1,
+            "a gap in what a lagging socket got: {seqs:?}"
+        );
+    }
+}
+
+/// The `seq` of every `new_message` a socket is sent, read until the server closes it.
+async fn messages_until_closed(
+    mut ws: tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+) -> Vec<i64> {
+    use futures_util::StreamExt;
+    let mut seqs = vec![];
+    let read = async {
+        while let Some(Ok(frame)) = ws.next().await {
+            let Ok(text) = frame.to_text() else { continue };
+            let Some(Ok(event)) = text.strip_prefix("42").map(serde_json::from_str::<Value>) else {
+                continue;
+            };
+            if event[0] == "new_message" {
+                seqs.push(event[1]["message"]["seq"].as_i64().expect("seq"));
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), read)
+        .await
+        .expect("the dropped socket was closed");
+    seqs
 }
 
 const WAIT: Duration = Duration::from_secs(5);

@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::api::Api;
 use crate::cli::SearchArgs;
 use crate::hist::Latency;
-use crate::report::{Report, thousands};
+use crate::report::{Report, mib, thousands};
 use crate::server::Server;
 use crate::sio::Target;
 use crate::usage::{RssWatch, Usage, Used};
@@ -473,7 +473,6 @@ fn search_rows(r: &mut Report, args: &SearchArgs, t: &Tally, warm: &Tally, used:
 }
 
 fn memory_rows(r: &mut Report, before: Option<u64>, peak: u64, after: Option<u64>) {
-    let mib = |k: u64| format!("{:.1} MiB", k as f64 / 1024.0);
     match (before, after) {
         (Some(b), Some(a)) => r.row(
             "server RSS",

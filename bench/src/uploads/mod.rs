@@ -136,10 +136,6 @@ fn trim(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn mib_of_kib(kib: u64) -> String {
-    format!("{:.1} MiB", kib as f64 / 1024.0)
-}
-
 /// The files of one size, each already a whole request body the HTTP client can send again
 /// and again without copying it.
 struct Files {
@@ -485,11 +481,11 @@ fn burst_rows(r: &mut Report, b: &Burst, t: &Tally, seconds: f64) {
         &label,
         format!(
             "RSS idle {}, peak {} (+{}, {:.0} KiB per upload), {} after; {:.2} s",
-            mib_of_kib(b.idle_kib),
-            mib_of_kib(b.peak_kib),
-            mib_of_kib(b.growth_kib()),
+            crate::report::mib(b.idle_kib),
+            crate::report::mib(b.peak_kib),
+            crate::report::mib(b.growth_kib()),
             b.growth_kib() as f64 / b.uploads.max(1) as f64,
-            mib_of_kib(b.after_kib),
+            crate::report::mib(b.after_kib),
             seconds
         ),
     );
@@ -541,7 +537,10 @@ fn throughput_rows(
         }),
     );
     r.row("during the uploads", used.line());
-    r.row("server RSS peak during the run", mib_of_kib(peak_kib));
+    r.row(
+        "server RSS peak during the run",
+        crate::report::mib(peak_kib),
+    );
     r.set("throughput_seconds", seconds);
     r.set("throughput_uploads_per_second", t.ok as f64 / seconds);
     r.set("throughput_mib_per_second", bytes as f64 / MIB / seconds);
