@@ -530,7 +530,8 @@ async fn a_socket_that_stops_reading_is_dropped_and_counted_while_others_get_eve
     }
 }
 
-/// The `seq` of every `new_message` a socket is sent, read until the server closes it.
+/// The `seq` of every `new_message` a socket is sent, read until the server disconnects it
+/// (Socket.IO's DISCONNECT, `41`).
 async fn messages_until_closed(
     mut ws: tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
 ) -> Vec<i64> {
@@ -539,6 +540,9 @@ async fn messages_until_closed(
     let read = async {
         while let Some(Ok(frame)) = ws.next().await {
             let Ok(text) = frame.to_text() else { continue };
+            if text == "41" {
+                return; // the server disconnected the socket
+            }
             let Some(Ok(event)) = text.strip_prefix("42").map(serde_json::from_str::<Value>) else {
                 continue;
             };
@@ -547,9 +551,9 @@ async fn messages_until_closed(
             }
         }
     };
-    tokio::time::timeout(Duration::from_secs(20), read)
+    tokio::time::timeout(Duration::from_secs(15), read)
         .await
-        .expect("the dropped socket was closed");
+        .expect("the server disconnected the lagging socket");
     seqs
 }
 
