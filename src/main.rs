@@ -3,8 +3,8 @@
 use clap::Parser;
 use raasel::config::{Cli, Command};
 
-/// Rust's allocations: mimalloc (a tenth less CPU per message than glibc's malloc at
-/// saturation; see docs/benchmarks.md), with the process tuned by `raasel::server::tune_memory`.
+/// Rust's allocations: mimalloc (a sixth less server CPU per message than glibc's malloc
+/// at saturation; see docs/benchmarks.md), with the process tuned by `raasel::server::tune_memory`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -67,35 +67,27 @@ fn summarise(args: &StartupArgs, runs: &[Run]) -> Report {
     let mut r = Report::default();
     let mut latency = Latency::default();
     runs.iter().for_each(|run| latency.record(run.ready_after));
-    let max = |f: fn(&Run) -> u64| runs.iter().map(f).max().unwrap_or(0);
-    let min = |f: fn(&Run) -> u64| runs.iter().map(f).min().unwrap_or(0);
+    // The lowest and highest of one memory figure over the runs.
+    let range = |f: fn(&Run) -> u64| {
+        let min = runs.iter().map(f).min().unwrap_or(0);
+        let max = runs.iter().map(f).max().unwrap_or(0);
+        format!("{} to {}", mib(min), mib(max))
+    };
     r.row(
         "runs",
         format!("{} starts on a fresh data directory each", runs.len()),
     );
     r.row("start to ready", latency.summary().line());
-    r.row(
-        "server RSS when ready",
-        format!(
-            "{} to {}",
-            mib(min(|x| x.rss_ready_kib)),
-            mib(max(|x| x.rss_ready_kib))
-        ),
-    );
+    r.row("server RSS when ready", range(|x| x.rss_ready_kib));
     r.row(
         &format!("server RSS idle {} s later", args.idle),
-        format!(
-            "{} to {}",
-            mib(min(|x| x.rss_idle_kib)),
-            mib(max(|x| x.rss_idle_kib))
-        ),
+        range(|x| x.rss_idle_kib),
     );
     r.row(
         "  of which anonymous",
         format!(
-            "{} to {} (the rest: the program and its libraries mapped from their files)",
-            mib(min(|x| x.anon_idle_kib)),
-            mib(max(|x| x.anon_idle_kib))
+            "{} (the rest: the program and its libraries mapped from their files)",
+            range(|x| x.anon_idle_kib)
         ),
     );
     let errors: usize = runs.iter().map(|x| x.errors).sum();

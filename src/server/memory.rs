@@ -5,7 +5,8 @@
 ///
 /// No transparent huge pages: where the kernel gives them to every process, mimalloc's arenas,
 /// mapped 2 MiB-aligned, would get a whole 2 MiB page for each part touched (an idle server
-/// held 18 MiB of anonymous memory instead of 5). glibc gives large blocks back to the system
+/// held 18 MiB of anonymous memory; 8.7 MiB with this, the pages touched before `main` still
+/// huge). glibc gives large blocks back to the system
 /// when they are freed: it otherwise raises its mmap threshold after the first such free and
 /// keeps later blocks in its heaps.
 pub fn tune_memory() {

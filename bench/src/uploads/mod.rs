@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use crate::api::{Api, each};
 use crate::cli::UploadsArgs;
 use crate::hist::Latency;
-use crate::report::{Report, thousands};
+use crate::report::{Report, mib, thousands};
 use crate::server::Server;
 use crate::usage::{RssWatch, Usage, Used};
 use memory::Burst;
@@ -481,11 +481,11 @@ fn burst_rows(r: &mut Report, b: &Burst, t: &Tally, seconds: f64) {
         &label,
         format!(
             "RSS idle {}, peak {} (+{}, {:.0} KiB per upload), {} after; {:.2} s",
-            crate::report::mib(b.idle_kib),
-            crate::report::mib(b.peak_kib),
-            crate::report::mib(b.growth_kib()),
+            mib(b.idle_kib),
+            mib(b.peak_kib),
+            mib(b.growth_kib()),
             b.growth_kib() as f64 / b.uploads.max(1) as f64,
-            crate::report::mib(b.after_kib),
+            mib(b.after_kib),
             seconds
         ),
     );
@@ -537,10 +537,7 @@ fn throughput_rows(
         }),
     );
     r.row("during the uploads", used.line());
-    r.row(
-        "server RSS peak during the run",
-        crate::report::mib(peak_kib),
-    );
+    r.row("server RSS peak during the run", mib(peak_kib));
     r.set("throughput_seconds", seconds);
     r.set("throughput_uploads_per_second", t.ok as f64 / seconds);
     r.set("throughput_mib_per_second", bytes as f64 / MIB / seconds);
